@@ -1,0 +1,5 @@
+"""`python -m walkthrough`: same as the `walkthrough` console script."""
+
+from walkthrough.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Golden-vector parity: run vector files recorded from the real Go through the Python models.
+
+Each vector family has a runner module in this package (`quantity.py`, `abac.py`, ...) that defines
+
+    def accepts(file_name: str, meta: dict) -> bool   # is this file of my family?
+    def run(data: dict) -> list[Outcome]              # one Outcome per vector
+
+Runners are discovered by iterating this package, so adding a family means adding one module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from walkthrough.errors import InputError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one vector: `name` says which (e.g. `vectors[12] ParseQuantity("1.5Gi")`)."""
+
+    name: str
+    passed: bool
+    expected: Any = None
+    actual: Any = None
+    detail: str = ""
+
+
+@dataclass
+class FileReport:
+    """All outcomes of one vector file, and which runner produced them."""
+
+    path: Path
+    runner: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+
+def runners() -> list[ModuleType]:
+    """Every runner module of this package, in name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            found.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return found
+
+
+def run_file(path: Path) -> FileReport:
+    """Load a vector file, pick the runner that accepts it, run every vector."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read vector file: {exc}", location=str(path)) from exc
+    meta = data.get("meta", {}) if isinstance(data, dict) else {}
+    for runner in runners():
+        if runner.accepts(path.name, meta):
+            return FileReport(path, runner.__name__.rsplit(".", 1)[-1], list(runner.run(data)))
+    raise InputError(
+        "no parity runner accepts this file",
+        location=str(path),
+        hint="name it like the files in tests/golden/ (a-quantity.json, ...) or give it their `meta`",
+    )
