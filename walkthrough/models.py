@@ -163,6 +163,12 @@ class Excerpt:
     notes: tuple[Note, ...] = field(default_factory=tuple)
     python: str | None = None
     """The paired model, `module:qualname`."""
+    anchor_id: str = ""
+    """The HTML anchor of the excerpt in its chapter (a directive's `id`, else derived from the symbol)."""
+    caption: str = ""
+    """The directive's caption, Markdown in our own words."""
+    location: str = ""
+    """`chapter.md:line` of the directive that quotes it (empty outside chapters)."""
 
     @property
     def permalink(self) -> str:

@@ -1,0 +1,399 @@
+"""Excerpt directives in `chapters/*.md`: parse them, resolve them against the index, report problems.
+
+The grammar (pymdownx "blocks" style, so the Markdown source reads like any other admonition)::
+
+    /// excerpt | kubernetes:pkg/apiserver/authenticator.New
+    id: authn-new                 # optional anchor id, unique in the chapter; default derived from the symbol
+    doc: true                     # include the doc comment (default true)
+    focus:                        # optional: keep only these line ranges of a long function
+      - from: "func New("         #   first line containing this text (searching after the previous range)
+        to: "if len(config.BasicAuthFile) > 0"    # first line containing this text, at or after `from`
+      - from: "if len(authenticators) == 0"
+        to: "return union.New"
+    highlight: ["union.New(authenticators...)"]   # lines to highlight (each anchor must match exactly one line)
+    notes:
+      - at: "group.NewGroupAdder"                 # anchor text: must match exactly one line of the excerpt
+        text: Every authenticated user gets `system:authenticated` here.
+    python: walkthrough.reimpl.kubernetes.authn:new_authenticator   # optional paired model, module:qualname
+    ---
+    Optional caption in our own words (Markdown).
+    ///
+
+Rules, precisely:
+
+- The opening line is `/// excerpt | SYMBOL-ID` (spaces around `|` optional); SYMBOL-ID is a full id of
+  DESIGN.md's grammar, `UPSTREAM:PKGDIR.Name[.Method][@file.go]`.
+- The option header is YAML (a mapping). It ends at a line that is exactly `---` or at the first blank line;
+  whatever follows, up to the closing line, is the caption (Markdown, may be empty). Options may be
+  indented as a block (pymdownx puts them 4 spaces in); the common indentation is removed first.
+- The block closes at the first line that is exactly `///` (surrounding spaces ignored). An opening line
+  without a closing one is an error. Directive-like text inside fenced code (``` or ~~~) is ignored, so a
+  chapter can show the syntax.
+- Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
+  `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
+- Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
+  overlap; notes and highlights must match exactly one line, and that line must be shown by the focus.
+
+The API the site plugin consumes::
+
+    directives = parse_chapter(text, file="k8s-authenticator.md")  # -> list[Directive]; DirectiveError on bad syntax
+    directives, problems = scan_chapter(text, file=...)             # same, collecting problems instead of raising
+    result = expand_directive(directive, index_for)   # -> ChapterExcerpt; DirectiveError with .problems
+    excerpts, problems = expand_chapter(text, file=..., index_for=...)   # everything of one chapter, collected
+
+`index_for(upstream_name)` returns a `walkthrough.index.Index` (`lookup`, `text`, `pin`). Sources missing is
+the index's `SourcesError`, which is never turned into a Problem: it propagates so that `check` exits 3.
+Every Problem's `location` is `chapter.md:line`, `symbol` the id as written, `hint` the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import yaml
+
+from walkthrough.errors import InputError, SymbolError
+from walkthrough.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
+from walkthrough.models import Problem
+
+if TYPE_CHECKING:
+    from walkthrough.models import Excerpt, Pin, Symbol
+
+OPEN_RE = re.compile(r"^[ ]{0,3}///[ \t]*excerpt[ \t]*(?:\|[ \t]*(?P<arg>.*?))?[ \t]*$")
+CLOSE_RE = re.compile(r"^[ ]{0,3}///[ \t]*$")
+FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
+SYMBOL_RE = re.compile(r"^(?P<upstream>[A-Za-z0-9_.-]+):(?P<rest>\S+)$")
+PYTHON_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+OPTIONS = ("id", "doc", "focus", "highlight", "notes", "python")
+ANCHOR_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
+
+
+class IndexLike(Protocol):
+    """What this module needs of `walkthrough.index.Index`."""
+
+    pin: Pin
+
+    def lookup(self, symbol_id: str) -> Symbol: ...
+
+    def text(self, path: str) -> bytes: ...
+
+
+IndexFor = Callable[[str], IndexLike]
+
+
+class DirectiveError(InputError):
+    """One or more problems in a chapter's directives; `problems` lists each with `chapter.md:line`."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"{first.message}{more}", location=first.location, hint=first.hint)
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One `/// excerpt` block as written: where it is, what it names, its options and caption.
+
+    `start`/`end` are character offsets into the chapter text covering the whole block, from the
+    opening line's first character to just after the closing line's newline, so that a plugin can
+    replace `text[start:end]`. `line` is the 1-based line of the opening `///`.
+    """
+
+    file: str
+    line: int
+    start: int
+    end: int
+    symbol: str
+    options: dict[str, Any] = field(default_factory=dict)
+    caption: str = ""
+    option_lines: dict[str, int] = field(default_factory=dict)
+    """1-based chapter line of each option key (for precise error locations)."""
+    header: str = ""
+    """The raw option header, kept to locate anchors in the chapter for error messages."""
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def upstream(self) -> str:
+        """The upstream part of the symbol id (`kubernetes` of `kubernetes:pkg/...`)."""
+        match = SYMBOL_RE.match(self.symbol)
+        return match.group("upstream") if match else ""
+
+    def anchor_id(self) -> str:
+        """The HTML anchor of this excerpt: the `id` option, else derived from the symbol id."""
+        given = self.options.get("id")
+        if isinstance(given, str) and given:
+            return given
+        return default_anchor_id(self.symbol)
+
+    def line_of(self, needle: str) -> int:
+        """The chapter line of the first header line mentioning `needle` (else the directive's line)."""
+        for offset, text in enumerate(self.header.splitlines(), start=1):
+            if needle and needle in text:
+                return self.line + offset
+        return self.line
+
+
+@dataclass(frozen=True)
+class ChapterExcerpt:
+    """A resolved directive: the excerpt to render and the anchor id to give it."""
+
+    directive: Directive
+    excerpt: Excerpt
+    anchor_id: str
+
+
+def default_anchor_id(symbol_id: str) -> str:
+    """`kubernetes:pkg/auth/group.GroupAdder.AuthenticateRequest` -> `pkg-auth-group-GroupAdder-AuthenticateRequest`.
+
+    The upstream prefix is dropped (chapters rarely mix upstreams, and ids stay short); case is
+    kept because Go distinguishes `New` from `new`.
+    """
+    rest = symbol_id.split(":", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9_]+", "-", rest).strip("-") or "excerpt"
+
+
+def scan_chapter(text: str, file: str) -> tuple[list[Directive], list[Problem]]:
+    """Find every directive of a chapter; syntax problems are collected, bad blocks skipped."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for raw in lines:
+        offsets.append(offsets[-1] + len(raw))
+    directives: list[Directive] = []
+    problems: list[Problem] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        raw = lines[i].rstrip("\r\n")
+        fence_match = FENCE_RE.match(raw)
+        if fence is not None:
+            if fence_match and fence_match.group("fence")[0] == fence[0] and len(fence_match.group("fence")) >= len(fence):
+                fence = None
+            i += 1
+            continue
+        if fence_match:
+            fence = fence_match.group("fence")
+            i += 1
+            continue
+        opening = OPEN_RE.match(raw)
+        if not opening:
+            i += 1
+            continue
+        close = next((j for j in range(i + 1, len(lines)) if CLOSE_RE.match(lines[j].rstrip("\r\n"))), None)
+        location = f"{file}:{i + 1}"
+        if close is None:
+            problems.append(
+                Problem(location, "excerpt block is never closed", symbol=(opening.group("arg") or None),
+                        hint="end the block with a line holding only `///`")
+            )
+            break
+        directive, found = _parse_block(file, i, close, lines, offsets, opening.group("arg") or "")
+        problems.extend(found)
+        if directive is not None:
+            directives.append(directive)
+        i = close + 1
+    problems.extend(_duplicate_ids(directives))
+    return directives, problems
+
+
+def parse_chapter(text: str, file: str) -> list[Directive]:
+    """Every directive of a chapter, in order; raises DirectiveError listing all syntax problems."""
+    directives, problems = scan_chapter(text, file)
+    if problems:
+        raise DirectiveError(problems)
+    return directives
+
+
+def _parse_block(
+    file: str, first: int, close: int, lines: list[str], offsets: list[int], arg: str
+) -> tuple[Directive | None, list[Problem]]:
+    location = f"{file}:{first + 1}"
+    symbol = arg.strip()
+    problems: list[Problem] = []
+    if not symbol:
+        return None, [Problem(location, "excerpt directive names no symbol",
+                              hint="write `/// excerpt | UPSTREAM:PKGDIR.Name`, e.g. `kubernetes:pkg/auth/group.NewGroupAdder`")]
+    if not SYMBOL_RE.match(symbol):
+        problems.append(Problem(location, f"`{symbol}` is not a full symbol id", symbol=symbol,
+                                hint="use `UPSTREAM:PKGDIR.Name`, e.g. `kubernetes:pkg/auth/group.NewGroupAdder`"))
+    body = [raw.rstrip("\r\n") for raw in lines[first + 1 : close]]
+    split = next((k for k, raw in enumerate(body) if raw.strip() in ("", "---")), len(body))
+    header_lines = body[:split]
+    caption = "\n".join(body[split + 1 :]).strip("\n") if split < len(body) else ""
+    header = _dedent(header_lines)
+    options: dict[str, Any] = {}
+    option_lines: dict[str, int] = {}
+    if header.strip():
+        try:
+            loaded = yaml.safe_load(header)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = first + 2 + (mark.line if mark is not None else 0)
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            return None, [*problems, Problem(f"{file}:{line}", f"directive options are not valid YAML: {reason}",
+                                             symbol=symbol, hint="options are `key: value` lines; quote anchors that hold `:` or `#`")]
+        if not isinstance(loaded, dict):
+            return None, [*problems, Problem(location, "directive options must be `key: value` lines", symbol=symbol,
+                                             hint="put the caption after a `---` line or a blank line")]
+        options = loaded
+        for offset, text in enumerate(header.splitlines(), start=1):
+            key = text.split(":", 1)[0]
+            if text[:1] not in (" ", "\t", "-", "#") and key in options:
+                option_lines.setdefault(key, first + 1 + offset)
+    directive = Directive(
+        file=file, line=first + 1, start=offsets[first], end=offsets[close + 1], symbol=symbol,
+        options=options, caption=caption, option_lines=option_lines, header="\n".join(header_lines),
+    )
+    problems.extend(_validate_options(directive))
+    return (directive if not problems else None), problems
+
+
+def _dedent(lines: list[str]) -> str:
+    widths = [len(raw) - len(raw.lstrip(" ")) for raw in lines if raw.strip()]
+    cut = min(widths, default=0)
+    return "\n".join(raw[cut:] for raw in lines)
+
+
+def _validate_options(d: Directive) -> list[Problem]:
+    """Shape checks that need no index: unknown keys, types, focus/notes entries, python syntax."""
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str, hint: str) -> None:
+        problems.append(Problem(f"{d.file}:{d.option_lines.get(key, d.line)}", message, symbol=d.symbol, hint=hint))
+
+    for key in d.options:
+        if key not in OPTIONS:
+            close = difflib.get_close_matches(str(key), OPTIONS, n=1)
+            bad(str(key), f"unknown directive option `{key}`",
+                f"did you mean `{close[0]}`?" if close else f"options are: {', '.join(OPTIONS)}")
+    opts = d.options
+    if "id" in opts and not (isinstance(opts["id"], str) and ANCHOR_ID_RE.match(opts["id"])):
+        bad("id", f"`id` must be a word of letters, digits, `-`, `_`, `.`, `:`; got {opts['id']!r}",
+            "e.g. `id: authn-new`")
+    if "doc" in opts and not isinstance(opts["doc"], bool):
+        bad("doc", f"`doc` must be true or false; got {opts['doc']!r}", "write `doc: false` to leave out the doc comment")
+    if "focus" in opts:
+        focus = opts["focus"]
+        if not isinstance(focus, list) or not focus or not all(
+            isinstance(r, dict) and set(r) == {"from", "to"} and all(isinstance(v, str) and v for v in r.values())
+            for r in focus
+        ):
+            bad("focus", "`focus` must be a list of `{from: TEXT, to: TEXT}` ranges",
+                'e.g. `focus: [{from: "func New(", to: "return"}]`')
+    if "highlight" in opts:
+        hl = opts["highlight"]
+        if not isinstance(hl, list) or not all(isinstance(v, str) and v for v in hl):
+            bad("highlight", "`highlight` must be a list of anchor texts", 'e.g. `highlight: ["union.New("]`')
+    if "notes" in opts:
+        notes = opts["notes"]
+        if not isinstance(notes, list) or not all(
+            isinstance(n, dict) and set(n) == {"at", "text"} and isinstance(n["at"], str) and n["at"]
+            and isinstance(n["text"], str) and n["text"].strip()
+            for n in notes
+        ):
+            bad("notes", "`notes` must be a list of `{at: ANCHOR, text: MARKDOWN}`",
+                "each note needs exactly the keys `at` (a text on one excerpt line) and `text`")
+    if "python" in opts and not (isinstance(opts["python"], str) and PYTHON_RE.match(opts["python"])):
+        bad("python", f"`python` must be `module:qualname`; got {opts['python']!r}",
+            "e.g. `python: walkthrough.reimpl.kubernetes.authn:new_authenticator`")
+    return problems
+
+
+def _duplicate_ids(directives: list[Directive]) -> list[Problem]:
+    seen: dict[str, Directive] = {}
+    problems = []
+    for d in directives:
+        anchor = d.anchor_id()
+        if anchor in seen:
+            problems.append(Problem(d.location, f"anchor id `{anchor}` is already used at line {seen[anchor].line}",
+                                    symbol=d.symbol, hint="give one of them its own `id:` option"))
+        else:
+            seen[anchor] = d
+    return problems
+
+
+def resolve_python(target: str) -> object:
+    """Import `module:qualname` and return the object; InputError saying what is missing otherwise."""
+    module_name, _, qualname = target.partition(":")
+    try:
+        obj: object = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError(f"python pair `{target}`: module `{module_name}` does not import ({exc})",
+                         hint="fix the module path, or remove `python:` until the model exists") from exc
+    for part in qualname.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            names = [n for n in dir(obj) if not n.startswith("_")]
+            close = difflib.get_close_matches(part, names, n=3)
+            raise InputError(
+                f"python pair `{target}`: `{part}` does not exist in `{getattr(obj, '__name__', module_name)}`",
+                hint=f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else "check the qualname",
+            ) from None
+    return obj
+
+
+def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerpt:
+    """Resolve one directive against the index: the excerpt, its focus, notes, highlights and Python pair.
+
+    Raises DirectiveError listing every problem of this directive (unknown symbol with suggestions,
+    anchors matching nothing or twice with near matches, focus out of order, Python pair missing).
+    SourcesError from `index_for` propagates untouched.
+    """
+    d = directive
+    index = index_for(d.upstream)
+    try:
+        symbol = index.lookup(d.symbol)
+    except SymbolError as exc:
+        cands = tuple(exc.candidates)
+        hint = f"did you mean {', '.join(f'`{c}`' for c in cands[:5])}?" if cands else (
+            "run `walkthrough symbols NAME` to find the id")
+        raise DirectiveError([Problem(d.location, f"unknown symbol: {exc.message}", symbol=d.symbol, hint=hint)]) from None
+    if symbol.has_error:
+        raise DirectiveError([Problem(d.location, "the parser found syntax errors inside this symbol's span",
+                                      symbol=d.symbol, hint="check the pinned sources (`walkthrough sources verify`)")])
+    opts = d.options
+    focus = tuple(Focus(r["from"], r["to"]) for r in opts.get("focus", ()))
+    notes = tuple(NoteSpec(n["at"], n["text"].strip()) for n in opts.get("notes", ()))
+    python = opts.get("python")
+    problems: list[Problem] = []
+    if python:
+        try:
+            resolve_python(python)
+        except InputError as exc:
+            problems.append(Problem(f"{d.file}:{d.option_lines.get('python', d.line)}", exc.message,
+                                    symbol=d.symbol, hint=exc.hint))
+    try:
+        excerpt = make_excerpt(
+            symbol, index.text(symbol.path), index.pin, doc=opts.get("doc", True), focus=focus,
+            highlight=tuple(opts.get("highlight", ())), notes=notes, python=python,
+            anchor_id=d.anchor_id(), caption=d.caption, location=d.location,
+        )
+    except AnchorError as exc:
+        problems.extend(
+            Problem(f"{d.file}:{d.line_of(err.anchor)}", err.message, symbol=d.symbol, hint=err.hint) for err in exc.errors
+        )
+        raise DirectiveError(problems) from None
+    if problems:
+        raise DirectiveError(problems)
+    return ChapterExcerpt(directive=d, excerpt=excerpt, anchor_id=d.anchor_id())
+
+
+def expand_chapter(text: str, file: str, index_for: IndexFor) -> tuple[list[ChapterExcerpt], list[Problem]]:
+    """Parse and expand every directive of one chapter, collecting problems instead of stopping."""
+    directives, problems = scan_chapter(text, file)
+    results = []
+    for d in directives:
+        try:
+            results.append(expand_directive(d, index_for))
+        except DirectiveError as exc:
+            problems.extend(exc.problems)
+    return results, problems
