@@ -1,0 +1,108 @@
+"""A fake upstream for tests: small Go files of our own, locked and imported exactly like kubernetes.
+
+    tree = make_fake_upstream(tmp_path, {"pkg/a/a.go": "package a\\n"})
+    tree.read("pkg/a/a.go")
+
+It writes a temp project (`tmp_path/project/snapshots/upstreams.toml` and the lock, made by the real lock
+code), imports the files into a temp cache (`tmp_path/cache`) through the real import path, and returns
+`open_tree(name)`. With `activate=True` (default) it also points this process at them:
+`os.environ["WALKTHROUGH_PROJECT"]`, `os.environ["WALKTHROUGH_CACHE"]` and
+`walkthrough.paths.set_cache_root(...)`; the `fake_upstream` fixture of conftest.py does the same and
+restores all three afterwards (use it rather than calling this directly).
+
+Calling it again with the same `tmp_path` adds another upstream (or another release with `later`) to the
+same project and cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from walkthrough import paths
+from walkthrough.models import Pin
+from walkthrough.pins import load_pins
+from walkthrough.sources import SourceTree, open_tree
+from walkthrough.sources.importer import import_copy, make_lock
+from walkthrough.sources.local import DirCopy, Root
+
+Files = Mapping[str, str | bytes]
+
+
+def fake_commit(name: str, tag: str) -> str:
+    """A stable made-up 40-hex commit for a fake release."""
+    return hashlib.sha1(f"{name}@{tag}".encode()).hexdigest()  # noqa: S324 - an id, not security
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _write_upstreams(path: Path, data: dict[str, dict]) -> None:
+    lines = ["# Written by tests/fakeupstream.py"]
+    for name, table in data.items():
+        lines += [f"[{name}]"] + [f"{k} = {_toml_str(table[k])}" for k in ("repository", "tag", "commit")]
+        for later in table.get("later", []):
+            lines += [f"[[{name}.later]]", f"tag = {_toml_str(later['tag'])}", f"commit = {_toml_str(later['commit'])}"]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _import(project: Path, cache: Path, src: Path, spec: str, files: Files) -> None:
+    for rel, content in files.items():
+        target = src / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode() if isinstance(content, str) else content)
+    upstreams = load_pins(project)
+    release = upstreams.release(spec)
+    copy = DirCopy(src)
+    roots = [Root.parse(".")]
+    lock = make_lock(release.pin, copy, roots, comments=["fake upstream for tests"])
+    upstreams.write_lock(release, lock)
+    import_copy(lock, copy, roots, label=release.pin.label, cache=cache)
+
+
+def make_fake_upstream(
+    tmp_path: Path,
+    files: Files,
+    *,
+    name: str = "fake",
+    tag: str = "v0.1.0",
+    repository: str = "https://github.com/example/fake",
+    later: Mapping[str, Files] | None = None,
+    activate: bool = True,
+) -> SourceTree:
+    """Lock and import `files` (path -> text or bytes) as upstream `name` at `tag`; return its SourceTree.
+
+    `later` maps a later tag to its files (for drift tests): `open_tree(name, ref=tag)` opens it.
+    """
+    project = tmp_path / "project"
+    cache = tmp_path / "cache"
+    snapshots = project / "snapshots"
+    snapshots.mkdir(parents=True, exist_ok=True)
+    (project / "chapters").mkdir(exist_ok=True)
+    upstreams_file = snapshots / "upstreams.toml"
+    data = tomllib.loads(upstreams_file.read_text(encoding="utf-8")) if upstreams_file.exists() else {}
+    data[name] = {
+        "repository": repository,
+        "tag": tag,
+        "commit": fake_commit(name, tag),
+        "later": [{"tag": t, "commit": fake_commit(name, t)} for t in (later or {})],
+    }
+    _write_upstreams(upstreams_file, data)
+    _import(project, cache, tmp_path / "src" / f"{name}@{tag}", name, files)
+    for later_tag, later_files in (later or {}).items():
+        _import(project, cache, tmp_path / "src" / f"{name}@{later_tag}", f"{name}@{later_tag}", later_files)
+    if activate:
+        os.environ[paths.PROJECT_ENV] = str(project)
+        os.environ[paths.CACHE_ENV] = str(cache)
+        paths.set_cache_root(cache)
+    return open_tree(name, project_root=project, cache=cache)
+
+
+def fake_pin(name: str = "fake", tag: str = "v0.1.0", repository: str = "https://github.com/example/fake") -> Pin:
+    """The Pin `make_fake_upstream` gives a release (for expectations in tests)."""
+    return Pin(name, repository, tag, fake_commit(name, tag))

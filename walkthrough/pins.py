@@ -1,0 +1,405 @@
+"""Pins and locks: the facts in `snapshots/` about which upstream bytes the tool may read. No network.
+
+`snapshots/upstreams.toml` names each upstream (repository, tag, commit), where an offline copy can be
+had, a few `check_blobs`, and later releases kept for drift reports. One lock per release
+(`snapshots/kubernetes.lock`, `snapshots/kubernetes@v1.6.0.lock`) lists every file the tool may read with
+its git blob id and size, plus a digest over the whole set.
+
+Lock format (text, one file per line, sorted by path, so diffs of a regenerated lock read well)::
+
+    # comments
+    upstream = kubernetes
+    tag = v1.5.2
+    commit = 08e0995...
+    digest = h1:...
+    export-subst = pkg/version/base.go
+    <blob> <size> <path>
+
+The digest is Go's `h1:` dirhash recipe (sha256 over sorted `"<hash>  <path>\\n"` lines, base64) applied
+to the git blob ids instead of per-file sha256, so it can be recomputed from the lock alone, without
+the files. `export-subst` names files holding git `$Format:` placeholders: an archive of the tag
+substitutes them, so their archive bytes legitimately differ from the git blob (see `sources.importer`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from walkthrough.errors import SourcesMissing, UsageError
+from walkthrough.models import LockEntry, Pin
+from walkthrough.paths import snapshots_dir
+
+UPSTREAMS_FILE = "upstreams.toml"
+_HEX40 = re.compile(r"^[0-9a-f]{40}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def git_blob_id(data: bytes) -> str:
+    """The git blob id of `data`: sha1 of `b"blob <len>\\0"` + bytes, as `git hash-object` prints it."""
+    sha = hashlib.sha1(b"blob %d\0" % len(data))  # noqa: S324 - git's object id, not a security hash alone
+    sha.update(data)
+    return sha.hexdigest()
+
+
+def set_digest(entries: Iterable[LockEntry]) -> str:
+    """The `h1:` digest of a set of locked files (Go dirhash recipe, over blob ids)."""
+    summary = hashlib.sha256()
+    for entry in sorted(entries, key=lambda e: e.path):
+        summary.update(f"{entry.blob}  {entry.path}\n".encode())
+    return "h1:" + base64.b64encode(summary.digest()).decode()
+
+
+def check_path(path: str) -> str | None:
+    """Why `path` is not acceptable as a locked (relative, forward-slash, clean) path, or None when it is."""
+    if not path:
+        return "empty name"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return "control character in name"
+    if "\\" in path:
+        return "backslash in name"
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "absolute path"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "'..', '.' or empty component in name"
+    return None
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The locked file set of one release: what may be read, and what its bytes must hash to."""
+
+    upstream: str
+    tag: str
+    commit: str
+    entries: dict[str, LockEntry]
+    export_subst: frozenset[str] = frozenset()
+    comments: tuple[str, ...] = ()
+    digest: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            object.__setattr__(self, "digest", set_digest(self.entries.values()))
+
+    @classmethod
+    def build(
+        cls,
+        pin: Pin,
+        entries: Iterable[LockEntry],
+        *,
+        export_subst: Iterable[str] = (),
+        comments: Iterable[str] = (),
+    ) -> Lock:
+        """A lock for `pin` over `entries`; refuses unsafe or colliding paths so every lock is writable anywhere."""
+        by_path: dict[str, LockEntry] = {}
+        folded: dict[str, str] = {}
+        for entry in entries:
+            problem = check_path(entry.path)
+            if problem:
+                raise UsageError(f"cannot lock {entry.path!r}: {problem}")
+            key = _fold(entry.path)
+            if key in folded:
+                raise UsageError(
+                    f"cannot lock both {folded[key]!r} and {entry.path!r}: the names collide on "
+                    "case-insensitive file systems",
+                    hint="exclude one of them with --exclude",
+                )
+            folded[key] = entry.path
+            by_path[entry.path] = entry
+        entries_sorted = {p: by_path[p] for p in sorted(by_path)}
+        subst = frozenset(export_subst) & set(entries_sorted)
+        return cls(pin.name, pin.tag, pin.commit, entries_sorted, subst, tuple(comments))
+
+    @property
+    def size(self) -> int:
+        """Total bytes of the locked files."""
+        return sum(e.size for e in self.entries.values())
+
+    def paths(self) -> list[str]:
+        """Locked paths, sorted."""
+        return list(self.entries)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def dumps(self) -> str:
+        """The lock file text (see the module docstring for the format)."""
+        lines = [f"# {c}" if c else "#" for c in self.comments]
+        lines += [
+            f"upstream = {self.upstream}",
+            f"tag = {self.tag}",
+            f"commit = {self.commit}",
+            f"files = {len(self.entries)}",
+            f"bytes = {self.size}",
+            f"digest = {self.digest}",
+        ]
+        lines += [f"export-subst = {p}" for p in sorted(self.export_subst)]
+        lines += [f"{e.blob} {e.size} {e.path}" for e in self.entries.values()]
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def loads(cls, text: str, *, source: str = "<lock>") -> Lock:
+        """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`."""
+        header: dict[str, str] = {}
+        subst: list[str] = []
+        comments: list[str] = []
+        entries: dict[str, LockEntry] = {}
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            line = raw.rstrip("\r")
+            if not line.strip():
+                continue
+            if line.startswith("#"):
+                comments.append(line[1:].removeprefix(" "))
+                continue
+            if " = " in line and not _HEX40.match(line[:40]):
+                key, value = line.split(" = ", 1)
+                if key == "export-subst":
+                    subst.append(value)
+                else:
+                    header[key] = value
+                continue
+            parts = line.split(" ", 2)
+            if len(parts) != 3 or not _HEX40.match(parts[0]) or not parts[1].isdigit():
+                raise UsageError(
+                    f"{source}:{lineno}: malformed lock line {line[:80]!r}",
+                    hint="regenerate the lock with `walkthrough sources lock`",
+                )
+            blob, size, path = parts
+            if check_path(path) or path in entries:
+                raise UsageError(f"{source}:{lineno}: bad or duplicate path {path!r} in lock")
+            entries[path] = LockEntry(path, blob, int(size))
+        for key in ("upstream", "tag", "commit", "digest"):
+            if key not in header:
+                raise UsageError(f"{source}: lock lacks its `{key} = ...` line")
+        lock = cls(
+            header["upstream"],
+            header["tag"],
+            header["commit"],
+            dict(sorted(entries.items())),
+            frozenset(subst),
+            tuple(comments),
+        )
+        if lock.digest != header["digest"] or int(header.get("files", len(entries))) != len(entries):
+            raise UsageError(
+                f"{source}: lock content does not match its digest/file count (edited by hand?)",
+                hint="regenerate the lock with `walkthrough sources lock`",
+            )
+        return lock
+
+
+def _fold(path: str) -> str:
+    """A path as case-insensitive, normalising file systems see it."""
+    import unicodedata  # noqa: PLC0415 - rarely needed
+
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+@dataclass(frozen=True)
+class OfflineCopy:
+    """Where an offline copy of a release can be imported from: a repository at a revision, with roots.
+
+    Each root is `SRC` or `SRC=DEST`: files under `SRC` of the copy are upstream paths under `DEST`
+    (default: the upstream root). `.` is the copy's top directory.
+    """
+
+    repository: str
+    rev: str
+    roots: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of an upstream that has (or may have) a lock: the pinned one or a later one."""
+
+    pin: Pin
+    pinned: bool
+    offline: OfflineCopy | None = None
+
+    @property
+    def lock_name(self) -> str:
+        """`kubernetes` for the pinned release, `kubernetes@v1.6.0` for a later one."""
+        return self.pin.name if self.pinned else f"{self.pin.name}@{self.pin.tag}"
+
+    @property
+    def spec(self) -> str:
+        """How the CLI names this release: `NAME` or `NAME@TAG`."""
+        return self.lock_name
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """An upstream: its pinned release, its later releases (drift), and blob ids to prove an import right."""
+
+    name: str
+    pinned: Release
+    later: tuple[Release, ...] = ()
+    check_blobs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pin(self) -> Pin:
+        return self.pinned.pin
+
+    def releases(self) -> tuple[Release, ...]:
+        return (self.pinned, *self.later)
+
+    def release(self, ref: str | None = None) -> Release:
+        """The release named by tag (or commit); None or the pinned tag gives the pinned release."""
+        if ref is None:
+            return self.pinned
+        for release in self.releases():
+            if ref in (release.pin.tag, release.pin.commit):
+                return release
+        known = ", ".join(r.pin.tag for r in self.releases())
+        raise UsageError(
+            f"{self.name} has no release {ref!r} in {UPSTREAMS_FILE} (known: {known})",
+            hint=f"add it under [[{self.name}.later]] in snapshots/{UPSTREAMS_FILE}",
+        )
+
+
+class Upstreams(Mapping[str, Upstream]):
+    """All upstreams of a project, by name, as `snapshots/upstreams.toml` declares them."""
+
+    def __init__(self, upstreams: Mapping[str, Upstream], root: Path) -> None:
+        self._by_name = dict(upstreams)
+        self.root = root
+        """The project directory these pins were read from."""
+
+    def __getitem__(self, name: str) -> Upstream:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            known = ", ".join(self._by_name) or "none"
+            raise UsageError(
+                f"unknown upstream {name!r} (known: {known})",
+                hint=f"upstreams are declared in {self.root / 'snapshots' / UPSTREAMS_FILE}",
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def pin(self, name: str, ref: str | None = None) -> Pin:
+        """The Pin of `name` at `ref` (default: the pinned release)."""
+        return self[name].release(ref).pin
+
+    def release(self, spec: str, ref: str | None = None) -> Release:
+        """The release for `NAME`, `NAME@TAG`, or `NAME` with `ref`."""
+        name, _, at = spec.partition("@")
+        return self[name].release(ref or at or None)
+
+    def releases(self) -> list[Release]:
+        """Every release of every upstream, pinned ones first within each upstream."""
+        return [r for u in self.values() for r in u.releases()]
+
+    def lock_path(self, release: Release) -> Path:
+        return snapshots_dir(self.root) / f"{release.lock_name}.lock"
+
+    def load_lock(self, release: Release) -> Lock:
+        """The lock of `release`; missing or not matching the pin is an error saying how to make it."""
+        path = self.lock_path(release)
+        if not path.is_file():
+            raise SourcesMissing(
+                f"no lock for {release.pin.label}: {path} does not exist",
+                hint=f"generate it with `walkthrough sources lock {release.spec} --git DIR --rev REV --root ...`",
+            )
+        lock = Lock.loads(path.read_text(encoding="utf-8"), source=str(path))
+        if (lock.upstream, lock.tag, lock.commit) != (release.pin.name, release.pin.tag, release.pin.commit):
+            raise UsageError(
+                f"{path} locks {lock.upstream}@{lock.tag} ({lock.commit[:12]}), but {UPSTREAMS_FILE} pins "
+                f"{release.pin.label} ({release.pin.commit[:12]})",
+                hint=f"regenerate the lock with `walkthrough sources lock {release.spec} ...`",
+            )
+        return lock
+
+    def write_lock(self, release: Release, lock: Lock) -> Path:
+        """Write the lock file of `release` (temp + rename, so a reader never sees half a lock)."""
+        path = self.lock_path(release)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(lock.dumps(), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+
+def _offline(table: Mapping[str, object] | None, where: str) -> OfflineCopy | None:
+    if not table:
+        return None
+    try:
+        roots = table.get("roots", ["."])
+        return OfflineCopy(
+            repository=str(table["repository"]),
+            rev=str(table["rev"]),
+            roots=tuple(str(r) for r in roots),  # type: ignore[union-attr]
+            note=str(table.get("note", "")),
+        )
+    except KeyError as exc:
+        raise UsageError(f"{where}: offline copy lacks {exc.args[0]!r}") from None
+
+
+def _pin(name: str, table: Mapping[str, object], repository: str | None, where: str) -> Pin:
+    try:
+        pin = Pin(
+            name=name,
+            repository=str(table.get("repository", repository or "")),
+            tag=str(table["tag"]),
+            commit=str(table["commit"]),
+        )
+    except KeyError as exc:
+        raise UsageError(f"{where}: missing key {exc.args[0]!r}") from None
+    if not _HEX40.match(pin.commit) or not pin.repository:
+        raise UsageError(f"{where}: commit must be 40 lowercase hex digits and repository set")
+    return pin
+
+
+def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE) -> Upstreams:
+    """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{source}: {exc}") from None
+    upstreams: dict[str, Upstream] = {}
+    for name, table in data.items():
+        where = f"{source} [{name}]"
+        if not _NAME.match(name) or not isinstance(table, dict):
+            raise UsageError(f"{where}: an upstream is a table named in lowercase letters, digits, - or _")
+        pin = _pin(name, table, None, where)
+        later = tuple(
+            Release(
+                _pin(name, item, pin.repository, f"{where} later #{i}"),
+                pinned=False,
+                offline=_offline(item.get("offline"), f"{where} later #{i}"),
+            )
+            for i, item in enumerate(table.get("later", []), 1)
+        )
+        upstreams[name] = Upstream(
+            name=name,
+            pinned=Release(pin, pinned=True, offline=_offline(table.get("offline"), where)),
+            later=later,
+            check_blobs={str(k): str(v) for k, v in table.get("check_blobs", {}).items()},
+        )
+    return Upstreams(upstreams, root)
+
+
+def load_pins(project_root: Path | None = None) -> Upstreams:
+    """Read `snapshots/upstreams.toml` of the project (default: `walkthrough.paths.project_root()`)."""
+    from walkthrough.paths import project_root as default_root  # noqa: PLC0415 - avoid a name clash
+
+    root = (project_root or default_root()).resolve()
+    path = snapshots_dir(root) / UPSTREAMS_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"no pins: {path} does not exist",
+            hint="run from the walkthrough checkout or set WALKTHROUGH_PROJECT to it",
+        )
+    return parse_upstreams(path.read_text(encoding="utf-8"), root, source=str(path))
