@@ -1,0 +1,923 @@
+"""Go source bytes → declarations and identifier uses (tree-sitter-go). No file reads, no index.
+
+`parse_go(data)` returns a `FileFacts`: the package clause, imports, every declaration the
+symbol grammar can address (funcs, methods, types, struct fields, interface methods, consts and
+vars one per name) with 1-based inclusive lines, byte spans and doc comments, and every use of a
+name that may refer to a declaration outside the function it sits in.
+
+Uses carry a *reference expression* instead of a target, because the target depends on other
+files (same package, imported packages) that only the index sees. Local variables are resolved
+here, with Go's block scoping, so that a local never links to a package-level name; a use whose
+operand is a local of unknown type gets no expression at all (`ref is None`): a missing link is
+acceptable, a wrong link is not. The expressions, as nested tuples (lists after JSON):
+
+    ("id", name)            a name of package scope (or dot import), e.g. `New` or `Config`
+    ("x", X, name)          `X.name` where X is not local: an import, or a package-level var/type
+    ("f", base, name)       `v.name` where v's type is the type expression `base`
+    ("key", base, name)     a key in a composite literal of type `base` (a struct field)
+
+Type expressions, written relative to the file they appear in:
+
+    ("t", name) ("q", alias, name)       a named type, local to the package or imported
+    ("s", elem) ("m", key, value)        slice/array and map types (pointers are dropped)
+    ("g", name) ("gx", X, name)          the type of a package-level value (var, func, type)
+    ("r", callee, i)                     result i of a call (a conversion when callee is a type)
+    ("i", x) ("rk", x) ("rv", x)         index, range key and range value of a value of type x
+    ("fv", base, name)                   the type of field or method `name` of type `base`
+
+Tree-sitter's 0-based rows are converted to 1-based lines here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from walkthrough.models import SymbolKind
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser, Query
+
+FORMAT_VERSION = "goparse-3/tree-sitter-go-0.25.0"
+"""Changes whenever the facts a parse produces change: it keys the persisted per-blob results."""
+
+MAX_DEPTH = 180
+"""Nesting depth below which uses are not extracted: keeps hostile input from exhausting the stack."""
+
+Ref = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One import spec: `name` is the alias (`_`, `.`, or None for the package's own name)."""
+
+    name: str | None
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decl:
+    """One addressable declaration of a file, before the index gives it an id.
+
+    `type` is the declared (or evidently inferred) type expression of a var, const or field, or
+    the underlying type of a named non-struct type; `results` the result types of a func or
+    method; `embeds` the embedded types of a struct or interface.
+    """
+
+    name: str
+    qualname: str
+    kind: SymbolKind
+    start_line: int
+    end_line: int
+    start_byte: int
+    end_byte: int
+    doc_start_line: int
+    doc_start_byte: int
+    receiver: str | None = None
+    doc: str = ""
+    has_error: bool = False
+    type: Ref | None = None
+    results: tuple[Ref | None, ...] = ()
+    embeds: tuple[Ref | None, ...] = ()
+
+
+RawUse = tuple[int, int, int, str, "Ref | None"]
+"""A use: (start_byte, end_byte, line, name, ref). A plain tuple: files hold thousands of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Everything the index needs from one file; picklable and JSON-serialisable."""
+
+    package: str
+    imports: tuple[Import, ...] = ()
+    decls: tuple[Decl, ...] = ()
+    uses: tuple[RawUse, ...] = ()
+    has_error: bool = False
+    error_lines: tuple[int, ...] = field(default=())
+
+    def to_json(self) -> list[Any]:
+        """Compact lists for persistence (see `from_json`)."""
+        return [
+            self.package,
+            [[i.name, i.path, i.line] for i in self.imports],
+            [
+                [d.name, d.qualname, d.kind.value, d.start_line, d.end_line, d.start_byte, d.end_byte,
+                 d.doc_start_line, d.doc_start_byte, d.receiver, d.doc, d.has_error, d.type,
+                 list(d.results), list(d.embeds)]
+                for d in self.decls
+            ],
+            [list(u) for u in self.uses],
+            self.has_error,
+            list(self.error_lines),
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> FileFacts:
+        """Inverse of `to_json`; raises ValueError/TypeError/KeyError on malformed data."""
+        package, imports, decls, uses, has_error, error_lines = data
+        return cls(
+            package=str(package),
+            imports=tuple(Import(n, str(p), int(ln)) for n, p, ln in imports),
+            decls=tuple(
+                Decl(n, q, SymbolKind(k), sl, el, sb, eb, dl, db, r, doc, bool(he), _tup(t),
+                     tuple(_tup(x) for x in res), tuple(_tup(x) for x in emb))
+                for n, q, k, sl, el, sb, eb, dl, db, r, doc, he, t, res, emb in decls
+            ),
+            uses=tuple((int(s), int(e), int(ln), str(n), _tup(r)) for s, e, ln, n, r in uses),
+            has_error=bool(has_error),
+            error_lines=tuple(int(x) for x in error_lines),
+        )
+
+
+def _tup(value: Any) -> Any:
+    """JSON lists back to the hashable tuples reference expressions are made of."""
+    if isinstance(value, list):
+        return tuple(_tup(v) for v in value)
+    return value
+
+
+@cache
+def _parser_and_query() -> tuple[Parser, Query]:
+    """Built once per process: importing tree_sitter is paid only by processes that parse."""
+    import tree_sitter  # noqa: PLC0415 - the warm explain path must not import it
+    import tree_sitter_go  # noqa: PLC0415
+
+    language = tree_sitter.Language(tree_sitter_go.language())
+    text = resources.files("walkthrough").joinpath("queries/go.scm").read_text(encoding="utf-8")
+    return tree_sitter.Parser(language), tree_sitter.Query(language, text)
+
+
+def parse_go(data: bytes) -> FileFacts:
+    """Parse one Go file's bytes. Never raises on bad input: what does not parse is skipped."""
+    import tree_sitter  # noqa: PLC0415
+
+    parser, query = _parser_and_query()
+    tree = parser.parse(data)
+    root = tree.root_node
+    cursor = tree_sitter.QueryCursor(query)
+    cursor.set_max_start_depth(0)
+    ex = _Extractor(data)
+    package = ""
+    imports: list[Import] = []
+    for _, captures in cursor.matches(root):
+        for capture, nodes in captures.items():
+            for node in nodes:
+                if capture == "package":
+                    ident = _first_named(node, "package_identifier")
+                    package = package or (_text(data, ident) if ident is not None else "")
+                elif capture == "import":
+                    imports.extend(_imports(data, node))
+                else:
+                    ex.top_level(node)
+    error_lines = tuple(sorted(_error_lines(root))) if root.has_error else ()
+    return FileFacts(
+        package=package,
+        imports=tuple(imports),
+        decls=tuple(ex.decls),
+        uses=tuple(ex.uses),
+        has_error=root.has_error,
+        error_lines=error_lines,
+    )
+
+
+def _error_lines(root: Node) -> set[int]:
+    """Lines of ERROR/MISSING nodes (first few hundred), for messages; iterative, no recursion."""
+    lines: set[int] = set()
+    stack = [root]
+    while stack and len(lines) < 200:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            lines.add(node.start_point.row + 1)
+            continue
+        if node.has_error:
+            stack.extend(node.children)
+    return lines
+
+
+def _text(data: bytes, node: Node) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _first_named(node: Node, kind: str) -> Node | None:
+    for child in node.named_children:
+        if child.type == kind:
+            return child
+    return None
+
+
+def _imports(data: bytes, decl: Node) -> list[Import]:
+    specs: list[Node] = []
+    for child in decl.named_children:
+        if child.type == "import_spec":
+            specs.append(child)
+        elif child.type == "import_spec_list":
+            specs.extend(c for c in child.named_children if c.type == "import_spec")
+    out = []
+    for spec in specs:
+        path_node = spec.child_by_field_name("path")
+        if path_node is None:
+            continue
+        path = _text(data, path_node).strip('"`')
+        name_node = spec.child_by_field_name("name")
+        name = _text(data, name_node) if name_node is not None else None
+        out.append(Import(name, path, spec.start_point.row + 1))
+    return out
+
+
+def _doc(data: bytes, node: Node) -> tuple[int, int, str]:
+    """go/parser's lead comment: the comment group ending on the line right above `node`.
+
+    A group is a run of comments with no blank line between them; a comment that starts on the
+    line of the previous token is that token's line comment, not part of the group.
+    """
+    group: list[Node] = []
+    expect = node.start_point.row
+    prev = node.prev_sibling
+    while prev is not None and prev.type == "comment" and prev.end_point.row >= expect - 1:
+        group.append(prev)
+        expect = prev.start_point.row
+        prev = prev.prev_sibling
+    if group and prev is not None:
+        token_row = prev.end_point.row
+        while group and group[-1].start_point.row == token_row:
+            token_row = group[-1].end_point.row
+            group.pop()
+    if not group:
+        return node.start_point.row + 1, node.start_byte, ""
+    first = group[-1]
+    lines = []
+    for comment in reversed(group):
+        text = _text(data, comment)
+        if text.startswith("//"):
+            lines.append(text[2:].removeprefix(" "))
+        else:
+            lines.extend(line.strip() for line in text[2:-2].strip("\n").splitlines())
+    return first.start_point.row + 1, first.start_byte, "\n".join(lines)
+
+
+def _is_grouped(decl: Node) -> bool:
+    return any(child.type == "(" for child in decl.children)
+
+
+_STRUCTURAL_KINDS = {"struct_type": SymbolKind.STRUCT, "interface_type": SymbolKind.INTERFACE}
+
+
+class _Extractor:
+    """Walks one file: declarations from the top-level nodes, uses from everything below them.
+
+    `scopes` is the stack of local scopes (name → type expression or None); a name found there
+    is local, a name not found is of package scope (or an import, or predeclared).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.decls: list[Decl] = []
+        self.uses: list[RawUse] = []
+        self.scopes: list[dict[str, Ref | None]] = []
+        self.depth = 0
+        self.walkers = {
+            "identifier": self._w_identifier,
+            "type_identifier": self._w_identifier,
+            "selector_expression": self._w_selector,
+            "qualified_type": self._w_qualified,
+            "composite_literal": self._w_composite,
+            "func_literal": self._w_func_literal,
+            "block": self._w_scoped,
+            "if_statement": self._w_scoped,
+            "for_statement": self._w_scoped,
+            "expression_switch_statement": self._w_scoped,
+            "select_statement": self._w_scoped,
+            "expression_case": self._w_scoped,
+            "default_case": self._w_scoped,
+            "communication_case": self._w_scoped,
+            "type_switch_statement": self._w_type_switch,
+            "short_var_declaration": self._w_short_var,
+            "range_clause": self._w_range,
+            "receive_statement": self._w_receive,
+            "var_declaration": self._w_local_var,
+            "const_declaration": self._w_local_const,
+            "type_declaration": self._w_local_type,
+            "labeled_statement": self._w_labeled,
+            "field_identifier": _skip,
+            "package_identifier": _skip,
+            "label_name": _skip,
+            "comment": _skip,
+            "interpreted_string_literal": _skip,
+            "raw_string_literal": _skip,
+            "int_literal": _skip,
+            "float_literal": _skip,
+            "rune_literal": _skip,
+            "struct_type": self._w_struct_type,
+            "interface_type": self._w_interface_type,
+            "function_type": self._w_signature,
+            "keyed_element": self._w_keyed_untyped,
+            "literal_value": self._w_literal_untyped,
+        }
+
+    # ---- declarations -------------------------------------------------------------------
+
+    def top_level(self, node: Node) -> None:
+        kind = node.type
+        if kind == "function_declaration":
+            self._func(node)
+        elif kind == "method_declaration":
+            self._method(node)
+        elif kind == "type_declaration":
+            grouped = _is_grouped(node)
+            for spec in node.named_children:
+                if spec.type in ("type_spec", "type_alias"):
+                    self._type_spec(spec, spec if grouped else node)
+        elif kind in ("const_declaration", "var_declaration"):
+            grouped = _is_grouped(node)
+            spec_kind = "const_spec" if kind == "const_declaration" else "var_spec"
+            specs = [c for c in node.named_children if c.type == spec_kind]
+            if not specs:
+                list_node = _first_named(node, "var_spec_list")
+                specs = [c for c in list_node.named_children if c.type == spec_kind] if list_node else []
+            for spec in specs:
+                self._value_spec(spec, spec if grouped else node, kind == "const_declaration")
+
+    def _add(self, node: Node, name: str, qualname: str, kind: SymbolKind, **extra: Any) -> None:
+        doc_line, doc_byte, doc = _doc(self.data, node)
+        self.decls.append(
+            Decl(
+                name=name,
+                qualname=qualname,
+                kind=kind,
+                start_line=node.start_point.row + 1,
+                end_line=node.end_point.row + 1,
+                start_byte=node.start_byte,
+                end_byte=node.end_byte,
+                doc_start_line=doc_line,
+                doc_start_byte=doc_byte,
+                doc=doc,
+                has_error=node.has_error,
+                **extra,
+            )
+        )
+
+    def _func(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        name = _text(self.data, name_node)
+        self._add(node, name, name, SymbolKind.FUNC, results=self._results(node))
+        self._function_body(node, receiver=None)
+
+    def _method(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        recv = node.child_by_field_name("receiver")
+        if name_node is None or recv is None:
+            return
+        recv_type = self._receiver_type(recv)
+        name = _text(self.data, name_node)
+        if recv_type is not None:
+            self._add(node, name, f"{recv_type}.{name}", SymbolKind.METHOD, receiver=recv_type,
+                      results=self._results(node))
+        self._function_body(node, receiver=recv)
+
+    def _receiver_type(self, recv: Node) -> str | None:
+        for param in recv.named_children:
+            if param.type != "parameter_declaration":
+                continue
+            t = param.child_by_field_name("type")
+            while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
+                t = t.named_children[-1] if t.type != "generic_type" else t.child_by_field_name("type")
+            if t is not None and t.type == "type_identifier":
+                return _text(self.data, t)
+        return None
+
+    def _results(self, node: Node) -> tuple[Ref | None, ...]:
+        result = node.child_by_field_name("result")
+        if result is None:
+            return ()
+        if result.type != "parameter_list":
+            return (self.type_expr(result),)
+        out: list[Ref | None] = []
+        for param in result.named_children:
+            if param.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            t = self.type_expr(param.child_by_field_name("type"))
+            names = len(param.children_by_field_name("name"))
+            out.extend([t] * max(names, 1))
+        return tuple(out)
+
+    def _type_spec(self, spec: Node, span: Node) -> None:
+        name_node = spec.child_by_field_name("name")
+        type_node = spec.child_by_field_name("type")
+        if name_node is None or type_node is None:
+            return
+        name = _text(self.data, name_node)
+        kind = _STRUCTURAL_KINDS.get(type_node.type, SymbolKind.TYPE)
+        if kind is SymbolKind.STRUCT:
+            embeds = self._struct_members(type_node, name)
+            self._add(span, name, name, kind, embeds=embeds)
+        elif kind is SymbolKind.INTERFACE:
+            embeds = self._interface_members(type_node, name)
+            self._add(span, name, name, kind, embeds=embeds)
+        else:
+            self._add(span, name, name, kind, type=self.type_expr(type_node))
+        self._walk_types_only(type_node)
+
+    def _struct_members(self, struct: Node, owner: str) -> tuple[Ref | None, ...]:
+        embeds: list[Ref | None] = []
+        fields = _first_named(struct, "field_declaration_list")
+        for fd in fields.named_children if fields is not None else ():
+            if fd.type != "field_declaration":
+                continue
+            type_node = fd.child_by_field_name("type")
+            ftype = self.type_expr(type_node)
+            names = fd.children_by_field_name("name")
+            if names:
+                for n in names:
+                    fname = _text(self.data, n)
+                    self._add(fd, fname, f"{owner}.{fname}", SymbolKind.FIELD, receiver=owner, type=ftype)
+            elif type_node is not None:
+                base = type_node
+                while base.type in ("pointer_type", "generic_type") and base.named_children:
+                    base = base.named_children[0] if base.type == "pointer_type" else base.named_children[0]
+                name_node = base.child_by_field_name("name") if base.type == "qualified_type" else base
+                if name_node is not None and name_node.type == "type_identifier":
+                    fname = _text(self.data, name_node)
+                    self._add(fd, fname, f"{owner}.{fname}", SymbolKind.FIELD, receiver=owner, type=ftype)
+                embeds.append(ftype)
+        return tuple(embeds)
+
+    def _interface_members(self, iface: Node, owner: str) -> tuple[Ref | None, ...]:
+        embeds: list[Ref | None] = []
+        for elem in iface.named_children:
+            if elem.type == "method_elem":
+                name_node = elem.child_by_field_name("name")
+                if name_node is not None:
+                    mname = _text(self.data, name_node)
+                    self._add(elem, mname, f"{owner}.{mname}", SymbolKind.INTERFACE_METHOD,
+                              receiver=owner, results=self._results(elem))
+            elif elem.type == "type_elem":
+                kids = elem.named_children
+                embeds.append(self.type_expr(kids[0]) if len(kids) == 1 else None)
+        return tuple(embeds)
+
+    def _value_spec(self, spec: Node, span: Node, const: bool) -> None:
+        kind = SymbolKind.CONST if const else SymbolKind.VAR
+        type_node = spec.child_by_field_name("type")
+        declared = self.type_expr(type_node) if type_node is not None else None
+        value = spec.child_by_field_name("value")
+        values = value.named_children if value is not None else []
+        names = spec.children_by_field_name("name")
+        for i, n in enumerate(names):
+            name = _text(self.data, n)
+            vtype = declared
+            if vtype is None and not const:
+                if len(values) == len(names):
+                    vtype = self.type_of(values[i])
+                elif len(values) == 1:
+                    vtype = self._multi_value_type(values[0], i)
+            if name != "_":
+                self._add(span, name, name, kind, type=vtype)
+        if type_node is not None:
+            self._walk_types_only(type_node)
+        for v in values:
+            self.walk(v)
+
+    # ---- function bodies ----------------------------------------------------------------
+
+    def _function_body(self, node: Node, receiver: Node | None) -> None:
+        scope: dict[str, Ref | None] = {}
+        if receiver is not None:
+            self._bind_params(receiver, scope)
+        self._signature(node, scope)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            self.scopes.append(scope)
+            try:
+                self.walk(body)
+            finally:
+                self.scopes.pop()
+
+    def _signature(self, node: Node, scope: dict[str, Ref | None]) -> None:
+        for field_name in ("parameters", "result"):
+            plist = node.child_by_field_name(field_name)
+            if plist is None:
+                continue
+            if plist.type == "parameter_list":
+                self._bind_params(plist, scope)
+            else:
+                self._walk_types_only(plist)
+
+    def _bind_params(self, plist: Node, scope: dict[str, Ref | None]) -> None:
+        for param in plist.named_children:
+            if param.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            type_node = param.child_by_field_name("type")
+            t = self.type_expr(type_node)
+            if param.type == "variadic_parameter_declaration" and t is not None:
+                t = ("s", t)
+            for n in param.children_by_field_name("name"):
+                scope[_text(self.data, n)] = t
+            if type_node is not None:
+                self._walk_types_only(type_node)
+
+    def walk(self, node: Node) -> None:
+        """Emit the uses below `node`, keeping local scopes."""
+        walker = self.walkers.get(node.type)
+        if walker is not None:
+            walker(node)
+            return
+        if self.depth > MAX_DEPTH:
+            return
+        self.depth += 1
+        try:
+            for child in node.named_children:
+                self.walk(child)
+        finally:
+            self.depth -= 1
+
+    def _walk_children(self, node: Node) -> None:
+        if self.depth > MAX_DEPTH:
+            return
+        self.depth += 1
+        try:
+            for child in node.named_children:
+                self.walk(child)
+        finally:
+            self.depth -= 1
+
+    def _walk_types_only(self, node: Node | None) -> None:
+        """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
+        if node is None:
+            return
+        if node.type in ("parameter_list",):
+            for param in node.named_children:
+                self._walk_types_only(param.child_by_field_name("type"))
+            return
+        self.walk(node)
+
+    def _lookup(self, name: str) -> tuple[bool, Ref | None]:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return True, scope[name]
+        return False, None
+
+    def _use(self, node: Node, ref: Ref | None) -> None:
+        self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, _text(self.data, node), ref))
+
+    def _w_identifier(self, node: Node) -> None:
+        name = _text(self.data, node)
+        if name == "_":
+            return
+        local, _ = self._lookup(name)
+        if not local:
+            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, ("id", name)))
+
+    def _w_selector(self, node: Node) -> None:
+        operand = node.child_by_field_name("operand")
+        fld = node.child_by_field_name("field")
+        if operand is None or fld is None:
+            self._walk_children(node)
+            return
+        name = _text(self.data, fld)
+        if operand.type == "identifier":
+            op = _text(self.data, operand)
+            local, ltype = self._lookup(op)
+            if not local:
+                self._w_identifier(operand)
+                self._use(fld, ("x", op, name))
+                return
+            self._use(fld, ("f", ltype, name) if ltype is not None else None)
+            return
+        self.walk(operand)
+        base = self.type_of(operand)
+        self._use(fld, ("f", base, name) if base is not None else None)
+
+    def _w_qualified(self, node: Node) -> None:
+        pkg = node.child_by_field_name("package")
+        name = node.child_by_field_name("name")
+        if pkg is None or name is None:
+            return
+        self._use(name, ("x", _text(self.data, pkg), _text(self.data, name)))
+
+    def _w_composite(self, node: Node) -> None:
+        type_node = node.child_by_field_name("type")
+        body = node.child_by_field_name("body")
+        base = None
+        if type_node is not None:
+            self._walk_types_only(type_node)
+            base = self.type_expr(type_node)
+        if body is not None:
+            self._literal(body, base)
+
+    def _literal(self, body: Node, base: Ref | None) -> None:
+        """Keys of struct literals are field names; of map and slice literals, expressions."""
+        if self.depth > MAX_DEPTH:
+            return
+        self.depth += 1
+        try:
+            elem = base[-1] if base is not None and base[0] in ("s", "m") else None
+            for item in body.named_children:
+                if item.type == "keyed_element":
+                    kids = [k for k in item.named_children if k.type != "comment"]
+                    if len(kids) != 2:  # noqa: PLR2004 - key and value
+                        self._walk_children(item)
+                        continue
+                    key, value = kids
+                    key_inner = key.named_children[0] if key.type == "literal_element" and key.named_children else key
+                    if key_inner.type == "identifier" and (base is None or base[0] in ("t", "q")):
+                        ref = ("key", base, _text(self.data, key_inner)) if base is not None else None
+                        self._use(key_inner, ref)
+                    else:
+                        self._element(key_inner, ("m", None, None) if base and base[0] == "m" else None)
+                    self._element(value, elem)
+                else:
+                    self._element(item, elem)
+        finally:
+            self.depth -= 1
+
+    def _element(self, node: Node, elem: Ref | None) -> None:
+        if node.type == "literal_element" and node.named_children:
+            node = node.named_children[0]
+        if node.type == "literal_value":
+            self._literal(node, elem)
+        else:
+            self.walk(node)
+
+    def _w_literal_untyped(self, node: Node) -> None:
+        self._literal(node, None)
+
+    def _w_keyed_untyped(self, node: Node) -> None:
+        self._walk_children(node)
+
+    def _w_func_literal(self, node: Node) -> None:
+        scope: dict[str, Ref | None] = {}
+        self._signature(node, scope)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            self.scopes.append(scope)
+            try:
+                self.walk(body)
+            finally:
+                self.scopes.pop()
+
+    def _w_signature(self, node: Node) -> None:
+        for field_name in ("parameters", "result"):
+            self._walk_types_only(node.child_by_field_name(field_name))
+
+    def _w_struct_type(self, node: Node) -> None:
+        fields = _first_named(node, "field_declaration_list")
+        for fd in fields.named_children if fields is not None else ():
+            if fd.type == "field_declaration":
+                self._walk_types_only(fd.child_by_field_name("type"))
+
+    def _w_interface_type(self, node: Node) -> None:
+        for elem in node.named_children:
+            if elem.type == "method_elem":
+                self._w_signature(elem)
+            elif elem.type == "type_elem":
+                self._walk_children(elem)
+
+    def _w_scoped(self, node: Node) -> None:
+        self.scopes.append({})
+        try:
+            self._walk_children(node)
+        finally:
+            self.scopes.pop()
+
+    def _w_labeled(self, node: Node) -> None:
+        for child in node.named_children:
+            if child.type != "label_name":
+                self.walk(child)
+
+    def _w_type_switch(self, node: Node) -> None:
+        self.scopes.append({})
+        try:
+            alias = node.child_by_field_name("alias")
+            alias_names = [_text(self.data, n) for n in alias.named_children] if alias is not None else []
+            for child in node.named_children:
+                if child.type == "type_case":
+                    types = child.children_by_field_name("type")
+                    scope: dict[str, Ref | None] = {}
+                    single = self.type_expr(types[0]) if len(types) == 1 else None
+                    for a in alias_names:
+                        scope[a] = single
+                    self.scopes.append(scope)
+                    try:
+                        self._walk_children(child)
+                    finally:
+                        self.scopes.pop()
+                elif child.type == "default_case":
+                    self.scopes.append(dict.fromkeys(alias_names))
+                    try:
+                        self._walk_children(child)
+                    finally:
+                        self.scopes.pop()
+                elif child is not alias:
+                    self.walk(child)
+        finally:
+            self.scopes.pop()
+
+    def _w_short_var(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        values = right.named_children if right is not None else []
+        for v in values:
+            self.walk(v)
+        names = left.named_children if left is not None else []
+        self._bind_values(names, values)
+
+    def _bind_values(self, names: list[Node], values: list[Node]) -> None:
+        scope = self.scopes[-1] if self.scopes else None
+        if scope is None:
+            return
+        for i, n in enumerate(names):
+            if n.type != "identifier":
+                continue
+            name = _text(self.data, n)
+            if name in scope:  # a redeclaration keeps the variable's first type
+                continue
+            if len(values) == len(names):
+                scope[name] = self.type_of(values[i])
+            elif len(values) == 1:
+                scope[name] = self._multi_value_type(values[0], i)
+            else:
+                scope[name] = None
+
+    def _multi_value_type(self, value: Node, i: int) -> Ref | None:
+        """`a, b := f()`, `v, ok := m[k]`, `v, ok := x.(T)`: the type of the i-th value."""
+        if value.type == "call_expression":
+            callee = self._callee(value)
+            return ("r", callee, i) if callee is not None else None
+        if i == 0:
+            return self.type_of(value)
+        return None
+
+    def _w_range(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if right is not None:
+            self.walk(right)
+        if left is None:
+            return
+        is_define = any(c.type == ":=" for c in node.children)
+        if not is_define:
+            self.walk(left)
+            return
+        scope = self.scopes[-1] if self.scopes else None
+        if scope is None:
+            return
+        xtype = self.type_of(right) if right is not None else None
+        for i, n in enumerate(left.named_children):
+            if n.type == "identifier":
+                scope[_text(self.data, n)] = (("rk", xtype) if i == 0 else ("rv", xtype)) if xtype else None
+
+    def _w_receive(self, node: Node) -> None:
+        right = node.child_by_field_name("right")
+        left = node.child_by_field_name("left")
+        if right is not None:
+            self.walk(right)
+        if left is None:
+            return
+        if any(c.type == ":=" for c in node.children) and self.scopes:
+            for n in left.named_children:
+                if n.type == "identifier":
+                    self.scopes[-1].setdefault(_text(self.data, n), None)
+        else:
+            self.walk(left)
+
+    def _w_local_var(self, node: Node) -> None:
+        specs = [c for c in node.named_children if c.type == "var_spec"]
+        list_node = _first_named(node, "var_spec_list")
+        if list_node is not None:
+            specs += [c for c in list_node.named_children if c.type == "var_spec"]
+        for spec in specs:
+            type_node = spec.child_by_field_name("type")
+            value = spec.child_by_field_name("value")
+            values = value.named_children if value is not None else []
+            for v in values:
+                self.walk(v)
+            names = spec.children_by_field_name("name")
+            if type_node is not None:
+                self._walk_types_only(type_node)
+                t = self.type_expr(type_node)
+                if self.scopes:
+                    for n in names:
+                        self.scopes[-1][_text(self.data, n)] = t
+            else:
+                self._bind_values(names, values)
+
+    def _w_local_const(self, node: Node) -> None:
+        for spec in node.named_children:
+            if spec.type != "const_spec":
+                continue
+            type_node = spec.child_by_field_name("type")
+            value = spec.child_by_field_name("value")
+            if type_node is not None:
+                self._walk_types_only(type_node)
+            if value is not None:
+                self.walk(value)
+            if self.scopes:
+                for n in spec.children_by_field_name("name"):
+                    self.scopes[-1][_text(self.data, n)] = None
+
+    def _w_local_type(self, node: Node) -> None:
+        for spec in node.named_children:
+            if spec.type not in ("type_spec", "type_alias"):
+                continue
+            name = spec.child_by_field_name("name")
+            if name is not None and self.scopes:
+                self.scopes[-1][_text(self.data, name)] = None
+            self._walk_types_only(spec.child_by_field_name("type"))
+
+    # ---- evident types ------------------------------------------------------------------
+
+    def type_expr(self, node: Node | None) -> Ref | None:
+        """The type expression a type node denotes, or None when it is not evident."""
+        depth = 0
+        while node is not None and node.type in ("pointer_type", "parenthesized_type") and depth < MAX_DEPTH:
+            kids = node.named_children
+            node = kids[0] if kids else None
+            depth += 1
+        if node is None:
+            return None
+        kind = node.type
+        if kind == "type_identifier":
+            name = _text(self.data, node)
+            return None if self._lookup(name)[0] else ("t", name)
+        if kind == "qualified_type":
+            pkg, name = node.child_by_field_name("package"), node.child_by_field_name("name")
+            if pkg is None or name is None:
+                return None
+            return ("q", _text(self.data, pkg), _text(self.data, name))
+        if kind in ("slice_type", "array_type", "implicit_length_array_type"):
+            elem = self.type_expr(node.child_by_field_name("element"))
+            return ("s", elem) if elem is not None else None
+        if kind == "map_type":
+            key = self.type_expr(node.child_by_field_name("key"))
+            value = self.type_expr(node.child_by_field_name("value"))
+            return ("m", key, value) if value is not None else None
+        return None
+
+    def _callee(self, call: Node) -> Ref | None:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return None
+        return self.type_of(fn)
+
+    def type_of(self, node: Node | None) -> Ref | None:
+        """The evident type of an expression, or None."""
+        depth = 0
+        while node is not None and depth < MAX_DEPTH:
+            kind = node.type
+            if kind == "parenthesized_expression" or (kind == "unary_expression" and self._unary_op(node) in "&*"):
+                kids = node.named_children
+                node = kids[-1] if kids else None
+                depth += 1
+                continue
+            break
+        if node is None or depth >= MAX_DEPTH:
+            return None
+        kind = node.type
+        if kind == "identifier":
+            name = _text(self.data, node)
+            local, ltype = self._lookup(name)
+            return ltype if local else ("g", name)
+        if kind == "selector_expression":
+            operand, fld = node.child_by_field_name("operand"), node.child_by_field_name("field")
+            if operand is None or fld is None:
+                return None
+            name = _text(self.data, fld)
+            if operand.type == "identifier":
+                op = _text(self.data, operand)
+                local, ltype = self._lookup(op)
+                if not local:
+                    return ("gx", op, name)
+                return ("fv", ltype, name) if ltype is not None else None
+            base = self.type_of(operand)
+            return ("fv", base, name) if base is not None else None
+        if kind == "composite_literal":
+            return self.type_expr(node.child_by_field_name("type"))
+        if kind == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and _text(self.data, fn) == "new":
+                args = node.child_by_field_name("arguments")
+                if args is not None and len(args.named_children) == 1 and not self._lookup("new")[0]:
+                    return self.type_expr(args.named_children[0])
+                return None
+            callee = self.type_of(fn)
+            return ("r", callee, 0) if callee is not None else None
+        if kind == "index_expression":
+            base = self.type_of(node.child_by_field_name("operand"))
+            return ("i", base) if base is not None else None
+        if kind in ("type_assertion_expression", "type_conversion_expression"):
+            return self.type_expr(node.child_by_field_name("type"))
+        return None
+
+    def _unary_op(self, node: Node) -> str:
+        op = node.child_by_field_name("operator")
+        return _text(self.data, op) if op is not None else "?"
+
+
+def _skip(node: Node) -> None:  # noqa: ARG001 - a walker that emits nothing
+    return
