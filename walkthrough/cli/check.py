@@ -1,0 +1,147 @@
+"""`walkthrough check`, `walkthrough snapshot update`, `walkthrough drift`: print reports, own exit codes.
+
+All the work is in `walkthrough.check`; this module only prints (plain text, or JSON with `--json`)
+and returns the exit code: 0 ok, 1 problems, 3 sources missing or unverifiable. Upstream text in
+diffs is printed with control and bidirectional characters made visible.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from walkthrough.paths import project_root
+
+if TYPE_CHECKING:
+    from walkthrough.models import Problem
+
+# C0/C1 controls except tab and newline, plus invisible and bidirectional formatting characters (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Text safe for a terminal: escapes and invisible characters shown as `<U+XXXX>`."""
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def _root(project: Path | None) -> Path:
+    return project.resolve() if project is not None else project_root()
+
+
+def _provider(root: Path):  # noqa: ANN202 - the concrete provider, imported lazily
+    from walkthrough.check import SourcesProvider  # noqa: PLC0415
+
+    return SourcesProvider(root)
+
+
+def _echo_problems(title: str, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    click.echo(f"{title}:")
+    for p in problems:
+        text = visible(str(p))
+        click.echo("  " + text.replace("\n", "\n    "))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON report for machines.")
+project_option = click.option(
+    "--project", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The checkout holding chapters/ and snapshots/ (default: found from the working directory).",
+)
+
+
+@click.command()
+@json_option
+@project_option
+def check(as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+    """Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources.
+
+    Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
+    are missing or do not match the lock.
+    """
+    from walkthrough.check import run_check  # noqa: PLC0415
+
+    root = _root(project)
+    report = run_check(root, _provider(root))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return report.exit_code
+    _echo_problems("problems", report.problems)
+    _echo_problems("not checked (sources missing or unverifiable)", report.unchecked)
+    total = report.checked + len(report.problems)
+    verdict = {0: "all hold", 1: "FAILED", 3: "INCOMPLETE"}[report.exit_code]
+    click.echo(
+        f"check: {verdict}: {report.checked} excerpts match their fingerprints, {len(report.problems)} problems, "
+        f"{len(report.unchecked) + report.skipped} not checked, in {len(report.chapters)} chapters"
+        + ("" if total or report.chapters else " (no chapters found)"),
+    )
+    return report.exit_code
+
+
+@click.group()
+def snapshot() -> None:
+    """Rewrite excerpt fingerprints after a deliberate change."""
+
+
+@snapshot.command("update")
+@json_option
+@project_option
+def snapshot_update(as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+    """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
+    from walkthrough.check import update_snapshot  # noqa: PLC0415
+
+    root = _root(project)
+    result = update_snapshot(root, _provider(root))
+    if as_json:
+        from walkthrough.check import problem_json  # noqa: PLC0415
+
+        click.echo(json.dumps({
+            "written": str(result.path) if result.path else None, "excerpts": result.count,
+            "problems": [problem_json(p) for p in result.problems],
+            "unchecked": [problem_json(p) for p in result.unchecked],
+        }, indent=2, ensure_ascii=False))
+        return result.exit_code
+    _echo_problems("problems", result.problems)
+    _echo_problems("not checked (sources missing or unverifiable)", result.unchecked)
+    if result.path is None:
+        click.echo("snapshot: nothing written; fix the problems above first")
+    else:
+        click.echo(f"snapshot: wrote {result.count} excerpt fingerprints to {result.path}")
+    return result.exit_code
+
+
+@click.command()
+@click.option("--to", "targets", multiple=True, required=True, metavar="NAME@REF",
+              help="A release to compare with, e.g. kubernetes@v1.6.0 (repeatable, one per upstream).")
+@json_option
+@project_option
+def drift(targets: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+    """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
+    from walkthrough.check import parse_target, run_drift  # noqa: PLC0415
+
+    parsed = [parse_target(t) for t in targets]
+    root = _root(project)
+    report = run_drift(root, _provider(root), parsed)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return report.exit_code
+    for chapter, entries in report.by_chapter().items():
+        click.echo(f"== {chapter}")
+        for e in entries:
+            where = f" -> {e.new_span}" if e.new_span and e.new_span != e.old_span else ""
+            click.echo(f"  {e.status.value:<9} {e.symbol}  ({e.old_span}{where})  [{e.location}]")
+            if e.moved_to:
+                click.echo("            now: " + ", ".join(e.moved_to))
+            if e.broken_anchors:
+                click.echo("            anchors that would break: " + "; ".join(f"`{visible(a)}`" for a in e.broken_anchors))
+            if e.diff:
+                click.echo("            " + visible(e.diff).replace("\n", "\n            "))
+    _echo_problems("problems in the chapters", report.problems)
+    _echo_problems("not checked", report.unchecked)
+    counts = ", ".join(f"{n} {s}" for s, n in report.counts().items())
+    click.echo(f"drift to {', '.join(report.targets)}: {counts}")
+    return report.exit_code
