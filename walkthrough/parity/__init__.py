@@ -45,6 +45,31 @@ class FileReport:
         return [o for o in self.outcomes if not o.passed]
 
 
+def _restrict(expected: Any, actual: Any) -> Any:
+    """`actual` cut down to the keys `expected` has, recursively through dicts."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return {k: _restrict(expected[k], actual[k]) for k in expected if k in actual}
+    return actual
+
+
+def compare(name: str, expected: Any, actual: Any, *, subset: bool = True) -> Outcome:
+    """An Outcome for one vector.
+
+    With `subset`, only the fields the vector records are compared (a model may compute more);
+    the detail names the differing top-level fields.
+    """
+    shown = _restrict(expected, actual) if subset else actual
+    if shown == expected:
+        return Outcome(name, passed=True)
+    detail = ""
+    if isinstance(expected, dict) and isinstance(shown, dict):
+        keys = sorted(k for k in expected.keys() | shown.keys() if expected.get(k, ...) != shown.get(k, ...))
+        detail = "differs in: " + ", ".join(keys)
+        expected = {k: expected.get(k, "<absent>") for k in keys}
+        shown = {k: shown.get(k, "<absent>") for k in keys}
+    return Outcome(name, passed=False, expected=expected, actual=shown, detail=detail)
+
+
 def runners() -> list[ModuleType]:
     """Every runner module of this package, in name order."""
     found = []

@@ -1,0 +1,78 @@
+"""Parity runner for `a-quantity.json`: resource.Quantity parsing, printing and arithmetic.
+
+Each vector is `{"op": "parse", "s": ...}` or `{"op": "cmp_add_sub", "a": ..., "b": ...}`; the
+model computes every output field the file records, and only the recorded fields are compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from walkthrough.parity import Outcome, compare
+from walkthrough.reimpl.kubernetes.quantity import Quantity, QuantityError, go_json_quote, parse_quantity
+
+
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
+    """Files named like `a-quantity.json`, or whose meta names ParseQuantity."""
+    return "quantity" in file_name.lower() or "ParseQuantity" in str(meta.get("functions", ""))
+
+
+def describe(q: Quantity) -> dict[str, Any]:
+    """Every observable of one quantity, each computed on a fresh copy (several Go calls mutate)."""
+    out: dict[str, Any] = dict(q.representation())
+    out["cached_string"] = q.s
+    out["format"] = q.format.value
+    out["is_zero"] = q.is_zero()
+    out["sign"] = q.sign()
+    as_int64, ok = q.as_int64()
+    out["as_int64"], out["as_int64_ok"] = as_int64, ok
+    out["value"] = q.copy().value()
+    out["milli_value"] = q.copy().milli_value()
+    out["scaled_value_nano"] = q.copy().scaled_value(-9)
+    out["scaled_value_kilo"] = q.copy().scaled_value(3)
+    out["canonical"] = "".join(q.copy().canonicalize_bytes())
+    out["json"] = q.copy().marshal_json()
+    out["string"] = q.copy().string()
+    out["dec"] = q.copy().as_dec()
+    return out
+
+
+def _parse(text: str) -> dict[str, Any]:
+    out: dict[str, Any]
+    try:
+        out = describe(parse_quantity(text))
+    except QuantityError as exc:
+        out = {"error": str(exc)}
+    target = Quantity()
+    try:
+        target.unmarshal_json(go_json_quote(text))
+        out["unmarshal_json_string"] = target.string()
+    except QuantityError as exc:
+        out["unmarshal_json_error"] = str(exc)
+    return out
+
+
+def _cmp_add_sub(a_text: str, b_text: str) -> dict[str, Any]:
+    a, b = parse_quantity(a_text), parse_quantity(b_text)
+    total, difference = a.copy(), a.copy()
+    total.add(b.copy())
+    difference.sub(b.copy())
+    return {"cmp": a.copy().cmp(b.copy()), "add": describe(total), "sub": describe(difference)}
+
+
+def run(data: dict[str, Any]) -> list[Outcome]:
+    """One Outcome per vector of `data["vectors"]`."""
+    outcomes = []
+    for index, vector in enumerate(data.get("vectors", [])):
+        inputs, expected = vector["inputs"], vector["outputs"]
+        if inputs["op"] == "parse":
+            name = f"vectors[{index}] ParseQuantity({inputs['s']!r})"
+            actual = _parse(inputs["s"])
+        else:
+            name = f"vectors[{index}] {inputs['a']!r} cmp/add/sub {inputs['b']!r}"
+            try:
+                actual = _cmp_add_sub(inputs["a"], inputs["b"])
+            except QuantityError as exc:
+                actual = {"error": str(exc)}
+        outcomes.append(compare(name, expected, actual))
+    return outcomes
