@@ -1,0 +1,92 @@
+"""Parity runner for `c-mflag.json`: Docker's pkg/mflag FlagSet.Parse over a declared set of flags.
+
+The file's `meta.flag_defs` declares the flags (kind, names, default, validator); each vector is an
+argv. The model builds the same FlagSet (named `run`, ContinueOnError, os.Args[0] and the environment
+from `meta.environment`, usage text `usage of <last name>`), parses, and reports what the Go harness
+recorded: Args(), NFlag(), IsSet for every declared name (without `#`) in declaration order, each
+flag's value keyed by its last name, everything written to the output, and the error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from walkthrough.errors import InputError
+from walkthrough.parity import Outcome, compare
+from walkthrough.reimpl.docker import _gostd, mflag
+
+
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
+    """Files named like `c-mflag.json`, or whose meta declares mflag flag definitions."""
+    return "mflag" in file_name.lower() or ("flag_defs" in meta and "mflag" in str(meta.get("source", "")))
+
+
+def _value(kind: str, default: str, validator: str | None, environ: dict[str, str]) -> Any:
+    """A fresh model Value of the given Go kind, holding the default given as text."""
+    if kind == "bool":
+        return mflag.BoolValue(default == "true")
+    if kind == "string":
+        return mflag.StringValue(default)
+    integers = {"int": mflag.IntValue, "int64": mflag.Int64Value, "uint": mflag.UintValue,
+                "uint64": mflag.Uint64Value, "uint16": mflag.Uint16Value}
+    if kind in integers:
+        return integers[kind](int(default))
+    if kind == "float64":
+        value, _ = _gostd.parse_float(default)
+        return mflag.Float64Value(value)
+    if kind == "duration":
+        return mflag.DurationValue(_gostd.parse_duration(default))
+    if kind == "list":
+        if validator is None:
+            return mflag.ListOpts()
+        if validator == "ValidateEnv":
+            return mflag.ListOpts(mflag.make_validate_env(environ))
+        if validator not in mflag.VALIDATORS:
+            raise InputError(f"unknown list validator {validator!r}", hint=f"known: {sorted(mflag.VALIDATORS)}")
+        return mflag.ListOpts(mflag.VALIDATORS[validator])
+    raise InputError(f"unknown flag kind {kind!r}", hint="bool, string, int, int64, uint, uint64, uint16, "
+                     "float64, duration or list")
+
+
+def _observe(value: Any) -> Any:
+    """A value as the harness encoded it: uint64 and float64 through fmt.Sprint, durations as text."""
+    if isinstance(value, (mflag.Uint64Value, mflag.Float64Value, mflag.DurationValue)):
+        return value.string()
+    if isinstance(value, mflag.ListOpts):
+        return value.get_all()
+    return value.get()
+
+
+def build(meta: dict[str, Any]) -> tuple[mflag.FlagSet, list[tuple[list[str], Any]]]:
+    """The FlagSet the Go harness declared, and each flag's (names, value) in declaration order."""
+    env_meta = dict(meta.get("environment", {}))
+    argv0 = env_meta.pop("os.Args[0]", "docker")
+    env_meta.pop("note", None)
+    fs = mflag.new_flag_set("run", mflag.CONTINUE_ON_ERROR, argv0=argv0, home=env_meta.get("HOME", ""))
+    declared = []
+    for spec in meta["flag_defs"]:
+        value = _value(spec["kind"], spec["default"], spec.get("validator"), env_meta)
+        fs.var(value, spec["names"], f"usage of {spec['names'][-1]}")
+        declared.append((spec["names"], value))
+    return fs, declared
+
+
+def run(data: dict[str, Any]) -> list[Outcome]:
+    """One Outcome per vector of `data["vectors"]`."""
+    meta = data.get("meta", {})
+    outcomes = []
+    for index, vector in enumerate(data.get("vectors", [])):
+        argv = vector["inputs"]["argv"]
+        fs, declared = build(meta)
+        err = fs.parse(argv)
+        actual: dict[str, Any] = {
+            "args": fs.get_args(),
+            "nflag": fs.nflag(),
+            "is_set": [n.removeprefix("#") for names, _ in declared for n in names if fs.is_set(n.removeprefix("#"))],
+            "output": fs.output_text(),
+            "values": {names[-1]: _observe(value) for names, value in declared},
+        }
+        if err is not None:
+            actual["error"] = str(err)
+        outcomes.append(compare(f"vectors[{index}] Parse({argv!r})", vector["outputs"], actual, subset=False))
+    return outcomes
