@@ -1,0 +1,265 @@
+"""A hostile fake upstream and a small site built over it, for the render, plugin and site tests.
+
+The Go files are ours: their comments and strings hold HTML, template syntax, snippet syntax,
+`javascript:` links and bidi controls, so that any unescaped byte shows up in the built site.
+`SiteIndex` is a regex index over them with the interface the site uses (`lookup`, `get`, `text`,
+`uses`, `referenced_by`, `pin`); `build_site` writes a project with chapters and runs mkdocs in-process.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from walkthrough.errors import SymbolError
+from walkthrough.models import Pin, Symbol, SymbolKind, Use
+
+EVIL = """\
+// Package evil holds hostile text: </code><script>alert(1)</script> {{7*7}} {% raw %}
+// --8<-- "secrets.txt"
+package evil
+
+// Render is [click](javascript:alert(1)) <img src=x onerror=alert(1)> &amp; {{ .Name }}
+// Bidi: \u202eevil\u202c and isolate \u2066x\u2069, zero width \u200b here.
+func Render(s string) string {
+	t := "</code><script>alert('x')</script>" // {% endraw %} {#
+	u := "\u202e} ;return\u2066"
+	c := NewConfig()
+	c.Run()
+	return Helper(t + u + s)
+}
+
+// Helper escapes nothing: <b>bold</b> & 'quotes' "double".
+func Helper(s string) string {
+	return s + "&lt;&#x3C;"
+}
+
+// Config is configuration.
+type Config struct {
+	Name string
+}
+
+// NewConfig makes a Config.
+func NewConfig() *Config {
+	return &Config{Name: "<script>"}
+}
+
+// Run runs.
+func (c *Config) Run() error {
+	return nil
+}
+"""
+
+FILES = {"pkg/evil/evil.go": EVIL}
+
+_DECL = re.compile(
+    r"^(?:func (?:\((?:\w+ )?\*?(?P<recv>\w+)\) )?(?P<func>\w+)\(|type (?P<type>\w+) (?P<what>struct|interface)?)"
+)
+
+
+class SiteIndex:
+    """Funcs, methods and types found by their first line; uses are same-package names of symbols."""
+
+    def __init__(self, pin: Pin, files: Mapping[str, bytes]) -> None:
+        self.pin = pin
+        self.files = dict(files)
+        self.symbols: dict[str, Symbol] = {}
+        for path, data in self.files.items():
+            for sym in _symbols(pin.name, path, data):
+                self.symbols[sym.id] = sym
+
+    def lookup(self, symbol_id: str) -> Symbol:
+        if symbol_id not in self.symbols:
+            raise SymbolError(f"no symbol `{symbol_id}`", candidates=())
+        return self.symbols[symbol_id]
+
+    def get(self, symbol_id: str) -> Symbol | None:
+        return self.symbols.get(symbol_id)
+
+    def text(self, path: str) -> bytes:
+        return self.files[path]
+
+    def uses(self, path: str, start_byte: int, end_byte: int) -> list[Use]:
+        data = self.files[path]
+        pkgdir = path.rsplit("/", 1)[0]
+        by_name = {s.qualname: s.id for s in self.symbols.values() if s.pkgdir == pkgdir and not s.receiver}
+        methods = {s.name: s.id for s in self.symbols.values() if s.pkgdir == pkgdir and s.receiver}
+        out = []
+        for m in re.finditer(rb"(\.)?\b([A-Z]\w*)\b", data[start_byte:end_byte]):
+            name = m.group(2).decode()
+            target = methods.get(name) if m.group(1) else by_name.get(name)
+            s = start_byte + m.start(2)
+            line = data[:s].count(b"\n") + 1
+            if self._is_declaration(path, line, name):
+                continue
+            out.append(Use(path, line, s, start_byte + m.end(2), name, target))
+        return out
+
+    def _is_declaration(self, path: str, line: int, name: str) -> bool:
+        return any(s.path == path and s.start_line == line and s.name == name for s in self.symbols.values())
+
+    def referenced_by(self, symbol_id: str) -> list[Symbol]:
+        found = []
+        for sym in self.symbols.values():
+            uses = self.uses(sym.path, sym.start_byte, sym.end_byte)
+            if any(u.target == symbol_id for u in uses) and sym.id != symbol_id:
+                found.append(sym)
+        return found
+
+
+def _symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
+    lines = data.decode().split("\n")
+    pkgdir = path.rsplit("/", 1)[0]
+    package = next((ln.split()[1] for ln in lines if ln.startswith("package ")), "main")
+    offsets = [0]
+    for ln in lines:
+        offsets.append(offsets[-1] + len(ln.encode()) + 1)
+    out = []
+    for i, line in enumerate(lines):
+        m = _DECL.match(line)
+        if not m:
+            continue
+        end = i if "{" not in line or line.rstrip().endswith("}") else next(
+            j for j in range(i + 1, len(lines)) if lines[j].startswith("}")
+        )
+        doc = i
+        while doc > 0 and lines[doc - 1].startswith("//"):
+            doc -= 1
+        recv, name = m.group("recv"), m.group("func") or m.group("type")
+        qualname = f"{recv}.{name}" if recv else name
+        if m.group("func"):
+            kind = SymbolKind.METHOD if recv else SymbolKind.FUNC
+        else:
+            kind = SymbolKind.STRUCT if m.group("what") == "struct" else SymbolKind.TYPE
+        out.append(
+            Symbol(
+                id=f"{upstream}:{pkgdir}.{qualname}", upstream=upstream, path=path, pkgdir=pkgdir, package=package,
+                name=name, qualname=qualname, kind=kind, start_line=i + 1, end_line=end + 1, start_byte=offsets[i],
+                end_byte=offsets[end] + len(lines[end].encode()), doc_start_line=doc + 1, doc_start_byte=offsets[doc],
+                receiver=recv, doc="\n".join(ln[2:].strip() for ln in lines[doc:i]),
+            )
+        )
+    return out
+
+
+MODEL = '''\
+"""A model of the fake evil package (for site tests)."""
+
+from walkthrough.reimpl import mirrors
+
+
+@mirrors("fake:pkg/evil.Render")
+def render(s: str) -> str:
+    """Return s unchanged: the model escapes nothing either. <script>alert(1)</script>"""
+    return s
+
+
+if __name__ == "__main__":
+    print(render("hi"))
+'''
+
+CHAPTER_ONE = """\
+# The evil chapter
+
+Prose before the first excerpt, with a [link to the second chapter](second.md).
+
+/// excerpt | fake:pkg/evil.Render
+id: render
+focus:
+  - from: "func Render("
+    to: "u := "
+  - from: "return Helper"
+    to: "return Helper"
+highlight: ["t := "]
+notes:
+  - at: "return Helper"
+    text: Calls `Helper`, which the [second chapter](second.md) quotes.
+python: wtfake_model:render
+---
+A caption with **bold** words.
+///
+
+More prose.
+
+/// excerpt | fake:pkg/evil.Config
+///
+"""
+
+CHAPTER_TWO = """\
+# The second chapter
+
+/// excerpt | fake:pkg/evil.Helper
+id: helper
+///
+
+```flow
+Authentication | index.md | who are you?
+Authorization | second.md#helper | may you?
+Storage | - | etcd
+```
+"""
+
+INDEX = "# Home\n\nSee [the evil chapter](evil.md).\n"
+
+MKDOCS_YML = """\
+site_name: Fake walkthrough
+docs_dir: chapters
+site_dir: site
+theme:
+  name: material
+  features: [navigation.instant]
+plugins:
+  - search
+  - walkthrough
+markdown_extensions:
+  - pymdownx.superfences:
+      custom_fences:
+        - name: flow
+          class: wt-flow
+          format: !!python/name:walkthrough.render.flow_fence
+"""
+
+
+def write_site(root: Path, chapters: Mapping[str, str] | None = None) -> Path:
+    """A project at `root`: mkdocs.yml, chapters and a Python model module on `root/py` (returned)."""
+    (root / "chapters").mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    for name, text in (chapters or {"index.md": INDEX, "evil.md": CHAPTER_ONE, "second.md": CHAPTER_TWO}).items():
+        (root / "chapters" / name).write_text(text, encoding="utf-8")
+    py = root / "py"
+    py.mkdir(exist_ok=True)
+    (py / "wtfake_model.py").write_text(MODEL, encoding="utf-8")
+    return py
+
+
+def build(root: Path, *, strict: bool = True) -> Path:
+    """Run mkdocs build in-process for the project at `root`; return the site dir."""
+    from mkdocs.commands.build import build as mkdocs_build  # noqa: PLC0415
+    from mkdocs.config import load_config  # noqa: PLC0415
+
+    config = load_config(str(root / "mkdocs.yml"), strict=strict)
+    mkdocs_build(config)
+    return root / "site"
+
+
+def use_fake_index(monkeypatch: Any, index: SiteIndex) -> None:
+    """Make the plugin read `index` for its upstream instead of the persisted one."""
+    from walkthrough.plugin import WalkthroughPlugin  # noqa: PLC0415
+
+    def factory(project: Path) -> Any:
+        def index_for(name: str) -> SiteIndex:
+            if name != index.pin.name:
+                raise SymbolError(f"unknown upstream {name}")
+            return index
+
+        return index_for
+
+    monkeypatch.setattr(WalkthroughPlugin, "index_factory", staticmethod(factory))
+
+
+def add_path(monkeypatch: Any, path: Path) -> None:
+    monkeypatch.syspath_prepend(str(path))
+    sys.modules.pop("wtfake_model", None)

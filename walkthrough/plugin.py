@@ -1,0 +1,180 @@
+"""The mkdocs plugin: thin hooks around `walkthrough.sitepages.SiteModel`. No parsing, no fetching.
+
+Written against the MkDocs 1.x plugin API (`mkdocs>=1.6,<2`); ProperDocs, the maintained fork of 1.x,
+loads the same `mkdocs.plugins` entry point and runs it unchanged. All rendering lives in our own core
+(`render`, `sitepages`), so the generator and the theme stay replaceable.
+
+Hooks, in build order:
+
+- `on_config`: read our options, add our stylesheet.
+- `on_files`: expand every chapter's directives against the (loaded, never built) index, plan link
+  targets, add generated pages (symbol index and "About the sources" in the navigation; symbol pages and
+  Python model pages not) and our assets.
+- `on_page_markdown`: replace each directive block by a placeholder, so upstream text never meets Markdown.
+- `on_page_content`: swap placeholders for rendered cards, add "see also", resolve `wt-sym:`/`wt-page:` links.
+
+Content problems (unknown symbol, vanished anchor, missing Python pair, broken link) are warnings naming
+`chapter.md:line` and the symbol, so `mkdocs build --strict` fails; missing sources are a `PluginError`.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from walkthrough.errors import WalkthroughError
+from walkthrough.paths import project_root as find_project_root
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+    from walkthrough.sitepages import IndexFor, SiteModel
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("walkthrough.css",)
+ASSETS_DIR = "assets/walkthrough"
+
+
+class WalkthroughConfig(base.Config):
+    """Options of the `walkthrough` plugin in `mkdocs.yml`."""
+
+    project = c.Optional(c.Type(str))
+    """The checkout holding `snapshots/` (default: found from mkdocs.yml's folder, or $WALKTHROUGH_PROJECT)."""
+    symbol_pages = c.Type(bool, default=True)
+    """Generate a page for every link target no chapter quotes (else such links go upstream)."""
+
+
+def default_index_for(project: Path) -> IndexFor:
+    """Upstream name → its persisted index, loaded once per build (never parsed here)."""
+    from walkthrough.index import load_index  # noqa: PLC0415 - only the build needs the index
+
+    loaded: dict[str, Any] = {}
+
+    def index_for(name: str) -> Any:
+        if name not in loaded:
+            loaded[name] = load_index(name, project_root=project)
+        return loaded[name]
+
+    return index_for
+
+
+class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
+    """Expands excerpt directives into cards and generates the symbol and source pages."""
+
+    supports_multiple_instances = False
+    index_factory = staticmethod(default_index_for)
+    """How the plugin gets indexes; tests swap in a fake."""
+
+    def __init__(self) -> None:
+        self.site: SiteModel | None = None
+        self._blocks: dict[str, dict[str, Markup]] = {}
+        self._project = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.project:
+            self._project = Path(self.config.project)
+            if not self._project.is_absolute():
+                self._project = Path(config.config_file_path).parent / self._project
+        else:
+            self._project = find_project_root(Path(config.config_file_path).parent)
+        for name in ASSETS:
+            href = f"{ASSETS_DIR}/{name}"
+            if href not in config.extra_css:
+                config.extra_css.append(href)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        import markdown  # noqa: PLC0415
+
+        from walkthrough.sitepages import SiteModel  # noqa: PLC0415
+
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+        def render_md(text: str) -> str:
+            md.reset()
+            return md.convert(text)
+
+        site = SiteModel(self.index_factory(self._project), self._project, render_md)
+        try:
+            for file in files.documentation_pages():
+                if not file.generated_by:
+                    site.add_chapter(file.src_uri, file.content_string)
+            site.plan()
+        except WalkthroughError as exc:  # sources missing or an unreadable index: nothing sensible to build
+            raise PluginError(f"walkthrough: {exc}") from None
+        for src_uri, content, in_nav in site.generated_pages():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"walkthrough: {src_uri} is generated; remove it from the docs directory")
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+        for name in ASSETS:
+            data = resources.files("walkthrough").joinpath("assets", name).read_bytes()
+            files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=data))
+        self.site = site
+        self._report()
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        site = self._site()
+        src_uri = page.file.src_uri
+        if src_uri in site.chapters:
+            markdown, blocks = site.chapter_markdown(src_uri, markdown)
+        else:
+            try:
+                blocks = site.generated_html(src_uri, self._about())
+            except WalkthroughError as exc:
+                raise PluginError(f"walkthrough: {src_uri}: {exc}") from None
+        self._blocks[src_uri] = blocks
+        self._report()
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from walkthrough.sitepages import swap_placeholders  # noqa: PLC0415
+
+        site = self._site()
+        src_uri = page.file.src_uri
+        html, missing = swap_placeholders(html, self._blocks.pop(src_uri, {}))
+        for token in missing:
+            log.warning("%s: an excerpt block vanished from the page (%s); is it inside an HTML block?", src_uri, token)
+        if src_uri in site.chapters:
+            html += str(site.see_also(src_uri))
+
+        def url_of(from_page: str, to_page: str, fragment: str) -> str | None:
+            target = files.get_file_from_path(to_page)
+            if target is None:
+                return None
+            url = "" if to_page == from_page else get_relative_url(target.url, page.file.url)
+            return f"{url}#{fragment}" if fragment else (url or "#")
+
+        html, unresolved = site.resolve_refs(src_uri, html, url_of)
+        for target in unresolved:
+            log.warning("%s: link target %s does not exist on this site", src_uri, target)
+        return html
+
+    def _about(self) -> list[Any]:
+        from walkthrough.sitepages import upstream_facts  # noqa: PLC0415
+
+        return upstream_facts(self._project)
+
+    def _site(self) -> SiteModel:
+        if self.site is None:
+            raise PluginError("walkthrough: on_files did not run (is the plugin enabled in mkdocs.yml?)")
+        return self.site
+
+    def _report(self) -> None:
+        """Log each collected problem once, as a warning (so `--strict` fails), naming chapter:line and symbol."""
+        site = self._site()
+        for problem in site.problems:
+            log.warning("%s", problem)
+        site.problems.clear()

@@ -1,0 +1,511 @@
+"""The site as a whole: chapter excerpts, link targets, generated pages. Pure: no mkdocs, no writes.
+
+`SiteModel` collects every chapter's excerpts (through `walkthrough.chapters`), decides where each
+identifier links (the chapter excerpt covering the target, else a generated symbol page, else the upstream
+permalink), and produces the generated pages (symbol pages, the symbol index, "About the sources", and one
+page per paired Python module). The mkdocs plugin only feeds it files and asks for Markdown and HTML.
+
+Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
+`walkthrough.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from markupsafe import Markup
+
+from walkthrough.chapters import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
+from walkthrough.errors import WalkthroughError
+from walkthrough.excerpt import make_excerpt
+from walkthrough.models import Excerpt, Pin, Problem, Symbol
+from walkthrough.render import (
+    PAGE_SCHEME,
+    Card,
+    ModelNotFound,
+    Renderer,
+    SeeAlso,
+    SymbolRef,
+    UpstreamFacts,
+    fix_refs,
+    highlight_lines,
+    line_start_byte,
+    links_from_uses,
+    load_python_model,
+    python_lexer,
+)
+
+SYMBOLS_DIR = "symbols"
+SYMBOL_INDEX = "symbols.md"
+ABOUT = "about-sources.md"
+MODELS_DIR = "models"
+
+
+class SiteIndex(Protocol):
+    """What the site needs of `walkthrough.index.Index` (one upstream)."""
+
+    pin: Pin
+
+    def lookup(self, symbol_id: str) -> Symbol: ...
+
+    def get(self, symbol_id: str) -> Symbol | None: ...
+
+    def text(self, path: str) -> bytes: ...
+
+    def uses(self, path: str, start_byte: int, end_byte: int) -> list[Any]: ...
+
+    def referenced_by(self, symbol_id: str) -> list[Any]: ...
+
+
+IndexFor = Callable[[str], SiteIndex]
+
+
+def placeholder(page: str, n: int) -> str:
+    """A token that survives Markdown untouched and is unique per page and block (deterministic)."""
+    digest = hashlib.sha1(page.encode()).hexdigest()[:10]  # noqa: S324 - a name, not security
+    return f"wtblock{digest}x{n:04d}"
+
+
+def symbol_page_uri(symbol_id: str) -> str:
+    """`kubernetes:pkg/apiserver.APIInstaller.Install` → `symbols/kubernetes/pkg/apiserver/APIInstaller.Install.md`."""
+    upstream, _, rest = symbol_id.partition(":")
+    pkgdir, _, name = rest.rpartition("/")
+    head, _, tail = name.partition(".")
+    pkg = f"{pkgdir}/{head}" if pkgdir else head
+    safe = re.sub(r"[^A-Za-z0-9_.@/-]", "_", f"{upstream}/{pkg}/{tail}")
+    return f"{SYMBOLS_DIR}/{safe}.md"
+
+
+def model_page_uri(module: str) -> str:
+    return f"{MODELS_DIR}/{module}.md"
+
+
+def first_heading(text: str, fallback: str) -> str:
+    """The chapter's `# Title` (our Markdown), else the file name: used before mkdocs knows page titles."""
+    for line in text.splitlines():
+        match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            return re.sub(r"[`*_]", "", match.group(1))
+    return fallback
+
+
+@dataclass
+class ChapterPage:
+    """One chapter: its directives, resolved excerpts (None where a directive failed), and placeholders."""
+
+    src_uri: str
+    title: str
+    directives: list[Directive] = field(default_factory=list)
+    resolved: list[ChapterExcerpt | None] = field(default_factory=list)
+
+    @property
+    def excerpts(self) -> list[ChapterExcerpt]:
+        return [r for r in self.resolved if r is not None]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a symbol id links: a docs page and fragment."""
+
+    page: str
+    fragment: str = ""
+
+
+class SiteModel:
+    """All chapters of one build, and everything derived from them.
+
+    Args:
+        index_for: upstream name → its index (loaded, never built here).
+        project_root: the checkout (for Python model paths and the About page).
+        markdown: renders our own Markdown (captions, notes) to HTML.
+    """
+
+    def __init__(
+        self,
+        index_for: IndexFor,
+        project_root: Path,
+        markdown: Callable[[str], str],
+        renderer: Renderer | None = None,
+    ) -> None:
+        self.index_for = index_for
+        self.project_root = project_root
+        self.markdown = markdown
+        self.renderer = renderer or Renderer()
+        self.chapters: dict[str, ChapterPage] = {}
+        self.problems: list[Problem] = []
+        self.quoted: dict[str, Target] = {}
+        """symbol id → the first chapter excerpt quoting it."""
+        self.symbol_pages: dict[str, str] = {}
+        """symbol id → generated page src_uri."""
+        self.model_pages: dict[str, str] = {}
+        """Python module → generated page src_uri."""
+        self._links: dict[tuple[str, int], tuple[Any, ...]] = {}
+        self._cards: dict[str, Markup] = {}
+        self._spans: list[tuple[str, str, int, int, Target]] = []
+
+    # -- collection ---------------------------------------------------------------------------------------------
+
+    def add_chapter(self, src_uri: str, text: str) -> None:
+        """Scan and expand one chapter; problems are collected with `chapter.md:line` and the symbol."""
+        directives, problems = scan_chapter(text, src_uri)
+        self.problems.extend(problems)
+        page = ChapterPage(src_uri, first_heading(text, Path(src_uri).stem))
+        for d in directives:
+            try:
+                page.resolved.append(expand_directive(d, self.index_for))
+            except DirectiveError as exc:
+                self.problems.extend(exc.problems)
+                page.resolved.append(None)
+            except WalkthroughError as exc:
+                if exc.exit_code == 3:
+                    raise
+                self.problems.append(Problem(d.location, exc.message, symbol=d.symbol, hint=exc.hint))
+                page.resolved.append(None)
+            page.directives.append(d)
+        self.chapters[src_uri] = page
+
+    def plan(self) -> None:
+        """After every chapter is in: who quotes what, where each identifier goes, which pages to generate."""
+        for page in self.chapters.values():
+            for ce in page.excerpts:
+                sym = ce.excerpt.symbol
+                target = Target(page.src_uri, ce.anchor_id)
+                self.quoted.setdefault(sym.id, target)
+                self._spans.append((sym.upstream, sym.path, ce.excerpt.start_line, ce.excerpt.end_line, target))
+        for page in self.chapters.values():
+            for ce in page.excerpts:
+                for link in self._links_of(ce.excerpt):
+                    if self._covering(link.target) is None and link.target not in self.symbol_pages:
+                        self.symbol_pages[link.target] = symbol_page_uri(link.target)
+                if ce.excerpt.python:
+                    module = ce.excerpt.python.partition(":")[0]
+                    self.model_pages.setdefault(module, model_page_uri(module))
+        self._dedupe_case()
+
+    def _dedupe_case(self) -> None:
+        """Two ids whose page names differ only in case (Go's `New` and `new`) get distinct file names."""
+        seen: dict[str, str] = {}
+        for sid in sorted(self.symbol_pages):
+            uri = self.symbol_pages[sid]
+            key = uri.lower()
+            if key in seen:
+                uri = uri[:-3] + "-" + hashlib.sha1(sid.encode()).hexdigest()[:6] + ".md"  # noqa: S324
+                self.symbol_pages[sid] = uri
+            seen[uri.lower()] = sid
+
+    def _links_of(self, excerpt: Excerpt) -> tuple[Any, ...]:
+        sym = excerpt.symbol
+        key = (f"{sym.upstream}:{sym.path}", excerpt.start_line * 1_000_000 + excerpt.end_line)
+        if key not in self._links:
+            index = self.index_for(sym.upstream)
+            data = index.text(sym.path)
+            start = line_start_byte(data, excerpt.start_line)
+            end = start + len(excerpt.text.encode())
+            uses = index.uses(sym.path, start, end)
+            self._links[key] = tuple(links_from_uses(excerpt.text, start, uses))
+        return self._links[key]
+
+    def _covering(self, symbol_id: str) -> Target | None:
+        """The chapter excerpt quoting `symbol_id`, or one whose lines contain its declaration."""
+        if symbol_id in self.quoted:
+            return self.quoted[symbol_id]
+        upstream = symbol_id.partition(":")[0]
+        try:
+            sym = self.index_for(upstream).get(symbol_id)
+        except WalkthroughError:
+            return None
+        if sym is None:
+            return None
+        for up, path, first, last, target in self._spans:
+            if up == sym.upstream and path == sym.path and first <= sym.start_line and sym.end_line <= last:
+                return Target(target.page, f"{target.fragment}-L{sym.start_line}")
+        return None
+
+    # -- links ----------------------------------------------------------------------------------------------------
+
+    def target_of(self, symbol_id: str) -> Target | str | None:
+        """Where `symbol_id` links: a Target in the site, else its upstream permalink, else None."""
+        covering = self._covering(symbol_id)
+        if covering is not None:
+            return covering
+        if symbol_id in self.symbol_pages:
+            return Target(self.symbol_pages[symbol_id])
+        upstream = symbol_id.partition(":")[0]
+        try:
+            index = self.index_for(upstream)
+            sym = index.get(symbol_id)
+        except WalkthroughError:
+            return None
+        if sym is None:
+            return None
+        return index.pin.permalink(sym.path, sym.start_line, sym.end_line)
+
+    def resolve_refs(self, page: str, text: str, url_of: Callable[[str, str, str], str | None]) -> tuple[str, list[str]]:
+        """Rewrite `wt-sym:`/`wt-page:` links of a page; `url_of(from_page, to_page, fragment)` makes URLs."""
+
+        def mapper(scheme: str, target: str) -> str | None:
+            if scheme == PAGE_SCHEME:
+                to, _, frag = target.partition("#")
+                return url_of(page, to, frag)
+            where = self.target_of(target)
+            if isinstance(where, Target):
+                return url_of(page, where.page, where.fragment)
+            return where
+
+        return fix_refs(text, mapper)
+
+    # -- cards ----------------------------------------------------------------------------------------------------
+
+    def card_html(self, ce: ChapterExcerpt) -> Markup:
+        """The card of one chapter excerpt (cached by chapter location: prose edits elsewhere reuse it)."""
+        ex = ce.excerpt
+        model = None
+        if ex.python:
+            try:
+                model = load_python_model(ex.python, self.project_root)
+            except ModelNotFound as exc:
+                self.problems.append(Problem(ex.location or "?", str(exc), symbol=ex.symbol.id))
+        card = Card(
+            excerpt=ex,
+            anchor=ce.anchor_id,
+            links=self._links_of(ex),
+            caption_html=Markup(self.markdown(ex.caption)) if ex.caption.strip() else Markup(""),
+            note_html=tuple(Markup(_inline(self.markdown(n.text))) for n in ex.notes),
+            model=model,
+            model_url=f"{PAGE_SCHEME}{model_page_uri(model.module)}#L{model.start_line}" if model else None,
+            location=ex.location,
+        )
+        return self.renderer.card(card)
+
+    def chapter_markdown(self, src_uri: str, markdown: str) -> tuple[str, dict[str, Markup]]:
+        """Replace each directive block of the Markdown mkdocs hands us by a placeholder; return the blocks' HTML."""
+        page = self.chapters.get(src_uri)
+        if page is None:
+            return markdown, {}
+        directives, _ = scan_chapter(markdown, src_uri)
+        out: list[str] = []
+        blocks: dict[str, Markup] = {}
+        cursor = 0
+        by_key = {(d.symbol, d.anchor_id()): r for d, r in zip(page.directives, page.resolved, strict=True)}
+        for n, d in enumerate(directives):
+            token = placeholder(src_uri, n)
+            out.append(markdown[cursor : d.start])
+            out.append(f"\n{token}\n\n")
+            cursor = d.end
+            resolved = by_key.get((d.symbol, d.anchor_id()))
+            blocks[token] = self.card_html(resolved) if resolved is not None else _failed_card(d)
+        out.append(markdown[cursor:])
+        return "".join(out), blocks
+
+    def see_also(self, src_uri: str) -> Markup:
+        """Other chapters quoting a symbol this chapter quotes or links to."""
+        page = self.chapters.get(src_uri)
+        if page is None:
+            return Markup("")
+        mine = {ce.excerpt.symbol.id for ce in page.excerpts}
+        mentioned = set(mine)
+        for ce in page.excerpts:
+            mentioned.update(link.target for link in self._links_of(ce.excerpt))
+        entries = []
+        for other in self.chapters.values():
+            if other.src_uri == src_uri:
+                continue
+            theirs = {ce.excerpt.symbol.id for ce in other.excerpts}
+            shared = sorted((theirs & mentioned) | (mine & self._mentioned_by(other)))
+            if shared:
+                entries.append(SeeAlso(other.title, other.src_uri, shared[:8]))
+        return self.renderer.see_also(entries)
+
+    def _mentioned_by(self, page: ChapterPage) -> set[str]:
+        found = {ce.excerpt.symbol.id for ce in page.excerpts}
+        for ce in page.excerpts:
+            found.update(link.target for link in self._links_of(ce.excerpt))
+        return found
+
+    # -- generated pages --------------------------------------------------------------------------------------------
+
+    def generated_pages(self) -> list[tuple[str, str, bool]]:
+        """(src_uri, Markdown, in_nav) of every generated page; bodies come later through `generated_html`."""
+        pages: list[tuple[str, str, bool]] = [
+            (SYMBOL_INDEX, f"# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
+            (ABOUT, f"# About the sources\n\n{placeholder(ABOUT, 0)}\n", True),
+        ]
+        for sid in sorted(self.symbol_pages):
+            uri = self.symbol_pages[sid]
+            name = sid.rpartition("/")[2].partition(".")[2] or sid
+            pages.append((uri, f"# `{_md_code(name)}`\n\n{placeholder(uri, 0)}\n", False))
+        for module in sorted(self.model_pages):
+            uri = self.model_pages[module]
+            pages.append((uri, f"# `{_md_code(module)}`\n\n{placeholder(uri, 0)}\n", False))
+        return pages
+
+    def generated_html(self, src_uri: str, about: Sequence[UpstreamFacts]) -> dict[str, Markup]:
+        """The placeholder → HTML map of one generated page."""
+        token = placeholder(src_uri, 0)
+        if src_uri == SYMBOL_INDEX:
+            return {token: self.renderer.symbol_index(self._index_groups())}
+        if src_uri == ABOUT:
+            count = sum(len(p.excerpts) for p in self.chapters.values())
+            return {token: self.renderer.about(about, count)}
+        for sid, uri in self.symbol_pages.items():
+            if uri == src_uri:
+                return {token: self._symbol_body(sid)}
+        for module, uri in self.model_pages.items():
+            if uri == src_uri:
+                return {token: self._model_body(module)}
+        return {}
+
+    def _ref(self, sym: Symbol) -> SymbolRef:
+        summary = sym.doc.strip().split("\n", 1)[0] if sym.doc else ""
+        return SymbolRef(sym.id, sym.qualname, sym.kind.value, sym.path, sym.start_line, summary[:160])
+
+    def _index_groups(self) -> list[tuple[str, list[SymbolRef]]]:
+        groups: dict[str, list[SymbolRef]] = {}
+        for sid in sorted({*self.quoted, *self.symbol_pages}):
+            sym = self._get(sid)
+            if sym is not None:
+                groups.setdefault(f"{sym.upstream}:{sym.pkgdir}", []).append(self._ref(sym))
+        return sorted(groups.items())
+
+    def _get(self, sid: str) -> Symbol | None:
+        try:
+            return self.index_for(sid.partition(":")[0]).get(sid)
+        except WalkthroughError:
+            return None
+
+    def _symbol_body(self, sid: str) -> Markup:
+        index = self.index_for(sid.partition(":")[0])
+        sym = index.lookup(sid)
+        excerpt = make_excerpt(sym, index.text(sym.path), index.pin, anchor_id="code")
+        card = Card(excerpt=excerpt, anchor="code", links=self._links_of(excerpt))
+        callers: dict[str, SymbolRef] = {}
+        for item in index.referenced_by(sid):
+            ref = self._as_ref(item)
+            if ref is not None and ref.id != sid:
+                callers.setdefault(ref.id, ref)
+        uses = {}
+        for link in self._links_of(excerpt):
+            if link.target != sid and link.target not in uses:
+                other = self._get(link.target)
+                if other is not None:
+                    uses[link.target] = self._ref(other)
+        chapters = sorted(
+            {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
+             if ce.excerpt.symbol.pkgdir == sym.pkgdir and ce.excerpt.symbol.upstream == sym.upstream}
+        )
+        return self.renderer.symbol_page(
+            sym,
+            self.renderer.card(card),
+            referenced_by=[callers[k] for k in sorted(callers)][:200],
+            references=[uses[k] for k in sorted(uses)],
+            permalink=index.pin.permalink(sym.path, sym.start_line, sym.end_line),
+            chapters=chapters,
+        )
+
+    def _as_ref(self, item: Any) -> SymbolRef | None:
+        """A caller as the index reports it (a Symbol, an id, or a Use inside some symbol) → SymbolRef."""
+        if isinstance(item, Symbol):
+            return self._ref(item)
+        if isinstance(item, str):
+            sym = self._get(item)
+            return self._ref(sym) if sym else None
+        for attr in ("symbol", "source", "container", "within"):
+            value = getattr(item, attr, None)
+            if isinstance(value, Symbol):
+                return self._ref(value)
+            if isinstance(value, str):
+                sym = self._get(value)
+                return self._ref(sym) if sym else None
+        return None
+
+    def _model_body(self, module: str) -> Markup:
+        spec = importlib.util.find_spec(module)
+        path = Path(spec.origin) if spec and spec.origin else None
+        if path is None:
+            return Markup("<p>Module source not found.</p>")
+        source = path.read_text(encoding="utf-8")
+        try:
+            rel = path.resolve().relative_to(self.project_root.resolve()).as_posix()
+        except ValueError:
+            rel = module.replace(".", "/") + ".py"
+        lines = highlight_lines(source.rstrip("\n"), python_lexer())
+        body = "".join(
+            str(Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>\n').format(
+                n=n, code=code))
+            for n, code in enumerate(lines, start=1)
+        )
+        return Markup(
+            '<p class="wt-model-meta"><code>{rel}</code> · run it: <code>python -m {module}</code></p>'
+            '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'
+        ).format(rel=rel, module=module, body=Markup(body))
+
+
+def _inline(text: str) -> str:
+    """A one-paragraph Markdown rendering without its `<p>` wrapper (for note text beside a line)."""
+    text = text.strip()
+    if text.startswith("<p>") and text.endswith("</p>") and text.count("<p>") == 1:
+        return text[3:-4]
+    return text
+
+
+def _md_code(text: str) -> str:
+    return text.replace("`", "")
+
+
+def _failed_card(d: Directive) -> Markup:
+    return Markup(
+        '<div class="wt-card wt-card-error" data-source="{loc}"><p>Excerpt <code>{sym}</code> could not be '
+        "rendered (see the build log).</p></div>"
+    ).format(loc=d.location, sym=d.symbol)
+
+
+def upstream_facts(project_root: Path, names: Iterable[str] | None = None) -> list[UpstreamFacts]:
+    """Pins and lock digests of the pinned releases, for "About the sources"."""
+    from walkthrough.pins import load_pins  # noqa: PLC0415
+
+    upstreams = load_pins(project_root)
+    facts = []
+    for name in sorted(names if names is not None else upstreams):
+        release = upstreams.release(name)
+        lock = upstreams.load_lock(release)
+        facts.append(
+            UpstreamFacts(
+                pin=release.pin,
+                lock_file=f"snapshots/{upstreams.lock_path(release).name}",
+                digest=lock.digest,
+                files=len(lock),
+                export_subst=tuple(sorted(lock.export_subst)),
+            )
+        )
+    return facts
+
+
+def swap_placeholders(text: str, blocks: dict[str, Markup]) -> tuple[str, list[str]]:
+    """Put each block's HTML where its placeholder landed (`<p>TOKEN</p>` or bare); return missing tokens."""
+    missing = []
+    for token, fragment in blocks.items():
+        wrapped = f"<p>{token}</p>"
+        if wrapped in text:
+            text = text.replace(wrapped, str(fragment))
+        elif token in text:
+            text = text.replace(token, str(fragment))
+        else:
+            missing.append(token)
+    return text, missing
+
+
+__all__ = [
+    "ABOUT",
+    "SYMBOL_INDEX",
+    "SiteModel",
+    "placeholder",
+    "swap_placeholders",
+    "symbol_page_uri",
+    "upstream_facts",
+]
