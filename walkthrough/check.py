@@ -211,6 +211,8 @@ class CheckReport:
     checked: int
     chapters: list[str]
     skipped: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Fingerprints that hold but are stale (file version changed elsewhere): reported, not failed."""
 
     @property
     def status(self) -> Status:
@@ -228,6 +230,7 @@ class CheckReport:
             "checked": self.checked, "skipped": self.skipped,
             "problems": [problem_json(p) for p in self.problems],
             "unchecked": [problem_json(p) for p in self.unchecked],
+            "notices": [problem_json(p) for p in self.notices],
         }
 
 
@@ -253,6 +256,7 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
                                     hint="regenerate the file with `walkthrough snapshot update`"))
         by_key[f.key] = f
     seen: set[tuple[str, str]] = set()
+    notices: list[Problem] = []
     checked = 0
     for item in derived.excerpts:
         now = item.fingerprint
@@ -265,6 +269,9 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
         found = compare(old, item, provider)
         problems.extend(found)
         checked += not found
+        notice = stale(old, item) if not found else None
+        if notice is not None:
+            notices.append(notice)
     # Fingerprints whose directive is gone, unless its upstream could not be checked (then it is unchecked, not gone).
     # A directive that failed to resolve is already reported at its line; one whose sources are
     # missing is unchecked. Neither is "gone".
@@ -277,13 +284,31 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
             hint="the excerpt was removed or its id changed; run `walkthrough snapshot update` if that is deliberate",
         ))
     return CheckReport(problems=problems, unchecked=derived.unchecked, checked=checked, chapters=derived.chapters,
-                       skipped=len(derived.skipped))
+                       skipped=len(derived.skipped), notices=notices)
+
+
+def stale(old: Fingerprint, item: Derived) -> Problem | None:
+    """A notice when only the file version changed (blob, tag) and everything a reader sees is the same."""
+    now = item.fingerprint
+    fields = set(old.differences(now))
+    if fields and fields <= {"blob", "tag"}:
+        return Problem(
+            item.result.directive.location,
+            f"excerpt `{now.anchor_id}` holds, but its file changed elsewhere ({old.tag} blob {old.blob[:12]} -> "
+            f"{now.tag} blob {now.blob[:12]})",
+            symbol=now.symbol, hint="refresh the fingerprint with `walkthrough snapshot update`",
+        )
+    return None
 
 
 def compare(old: Fingerprint, item: Derived, provider: Provider) -> list[Problem]:
-    """Problems between a recorded fingerprint and the excerpt as derived now (empty when they agree)."""
+    """Problems between a recorded fingerprint and the excerpt as derived now (empty when they agree).
+
+    A different blob or tag alone is not a problem: the reader sees the same text, spans and notes
+    (`stale` reports it as a notice instead).
+    """
     now = item.fingerprint
-    fields = old.differences(now)
+    fields = [f for f in old.differences(now) if f not in ("blob", "tag")]
     if not fields:
         return []
     d = item.result.directive
@@ -298,13 +323,6 @@ def compare(old: Fingerprint, item: Derived, provider: Provider) -> list[Problem
             what.append(f"symbol ({old.symbol} -> {now.symbol})")
         problems.append(Problem(d.location, f"excerpt `{now.anchor_id}` changed: {', '.join(what)}", symbol=d.symbol,
                                 hint=SNAPSHOT_HINT, detail=excerpt_diff(old, item.excerpt, provider)))
-    elif "blob" in fields or "tag" in fields or "upstream" in fields:
-        problems.append(Problem(
-            d.location,
-            f"excerpt `{now.anchor_id}` comes from another file version ({old.upstream}@{old.tag} blob {old.blob[:12]} -> "
-            f"{now.upstream}@{now.tag} blob {now.blob[:12]}); its text is unchanged",
-            symbol=d.symbol, hint=SNAPSHOT_HINT,
-        ))
     if "notes" in fields:
         before = dict(old.notes)
         for anchor, line in now.notes:

@@ -72,6 +72,7 @@ def check(as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click f
         return report.exit_code
     _echo_problems("problems", report.problems)
     _echo_problems("not checked (sources missing or unverifiable)", report.unchecked)
+    _echo_problems("stale fingerprints (the excerpts hold)", report.notices)
     total = report.checked + len(report.problems)
     verdict = {0: "all hold", 1: "FAILED", 3: "INCOMPLETE"}[report.exit_code]
     click.echo(
