@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -262,9 +263,19 @@ class SiteModel:
 
     # -- cards ----------------------------------------------------------------------------------------------------
 
+    def _our_markdown(self, text: str, page: str) -> str:
+        """Our Markdown (captions, notes) → HTML, with links to `other.md` made site links like the page's own."""
+
+        def relink(match: re.Match[str]) -> str:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), match.group(1)))
+            return f'href="{PAGE_SCHEME}{target}{match.group(2) or ""}"'
+
+        return _MD_LINK.sub(relink, self.markdown(text))
+
     def card_html(self, ce: ChapterExcerpt) -> Markup:
-        """The card of one chapter excerpt (cached by chapter location: prose edits elsewhere reuse it)."""
+        """The card of one chapter excerpt."""
         ex = ce.excerpt
+        page = ce.directive.file
         model = None
         if ex.python:
             try:
@@ -275,8 +286,8 @@ class SiteModel:
             excerpt=ex,
             anchor=ce.anchor_id,
             links=self._links_of(ex),
-            caption_html=Markup(self.markdown(ex.caption)) if ex.caption.strip() else Markup(""),
-            note_html=tuple(Markup(_inline(self.markdown(n.text))) for n in ex.notes),
+            caption_html=Markup(self._our_markdown(ex.caption, page)) if ex.caption.strip() else Markup(""),
+            note_html=tuple(Markup(_inline(self._our_markdown(n.text, page))) for n in ex.notes),
             model=model,
             model_url=f"{PAGE_SCHEME}{model_page_uri(model.module)}#L{model.start_line}" if model else None,
             location=ex.location,
@@ -444,6 +455,10 @@ class SiteModel:
             '<p class="wt-model-meta"><code>{rel}</code> · run it: <code>python -m {module}</code></p>'
             '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'
         ).format(rel=rel, module=module, body=Markup(body))
+
+
+_MD_LINK = re.compile(r'href="((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"#?]*\.md)(#[^"]*)?"')
+"""A relative link to a docs file in rendered Markdown (no scheme, not absolute, not a bare fragment)."""
 
 
 def _inline(text: str) -> str:
