@@ -1,0 +1,160 @@
+"""Pins and locks: parsing, the lock format, the set digest, and the project's own snapshots."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from walkthrough.errors import SourcesMissing, UsageError
+from walkthrough.models import LockEntry, Pin
+from walkthrough.pins import Lock, git_blob_id, load_pins, parse_upstreams, set_digest
+
+PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "a" * 40)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_git_blob_id_matches_git(tmp_path: Path) -> None:
+    data = b"package a\n\x00binary\xff\n"
+    (tmp_path / "f").write_bytes(data)
+    expected = subprocess.run(["git", "hash-object", str(tmp_path / "f")], capture_output=True, check=True)
+    assert git_blob_id(data) == expected.stdout.decode().strip()
+    assert git_blob_id(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+
+
+def test_set_digest_is_the_go_h1_recipe_over_blob_ids() -> None:
+    entries = [LockEntry("b.go", "2" * 40, 3), LockEntry("a.go", "1" * 40, 2)]
+    lines = f"{'1' * 40}  a.go\n{'2' * 40}  b.go\n".encode()
+    assert set_digest(entries) == "h1:" + base64.b64encode(hashlib.sha256(lines).digest()).decode()
+    assert set_digest(reversed(entries)) == set_digest(entries)
+
+
+def test_lock_round_trip() -> None:
+    lock = Lock.build(
+        PIN,
+        [LockEntry("pkg/x y.go", "1" * 40, 10), LockEntry("a.go", "2" * 40, 5)],
+        export_subst=["a.go"],
+        comments=["hello"],
+    )
+    text = lock.dumps()
+    assert text.startswith("# hello\nupstream = fake\n")
+    again = Lock.loads(text)
+    assert again == lock
+    assert again.paths() == ["a.go", "pkg/x y.go"]
+    assert again.size == 15 and "a.go" in again and len(again) == 2
+
+
+def test_lock_refuses_edits_and_bad_lines() -> None:
+    text = Lock.build(PIN, [LockEntry("a.go", "1" * 40, 5)]).dumps()
+    with pytest.raises(UsageError, match="does not match its digest"):
+        Lock.loads(text.replace("1" * 40, "3" * 40))
+    with pytest.raises(UsageError, match=r"<lock>:\d+: malformed"):
+        Lock.loads(text + "nonsense line\n")
+    with pytest.raises(UsageError, match="bad or duplicate path"):
+        Lock.loads(text + f"{'1' * 40} 5 ../up.go\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [("../x.go", "'..'"), ("/abs.go", "absolute"), ("a\\b.go", "backslash"), ("a\nb.go", "control"), ("C:/x", "abs")],
+)
+def test_lock_build_refuses_unsafe_paths(path: str, why: str) -> None:
+    with pytest.raises(UsageError, match=why):
+        Lock.build(PIN, [LockEntry(path, "1" * 40, 1)])
+
+
+def test_lock_build_refuses_case_collisions() -> None:
+    with pytest.raises(UsageError, match="collide"):
+        Lock.build(PIN, [LockEntry("a/B.go", "1" * 40, 1), LockEntry("a/b.go", "2" * 40, 1)])
+
+
+UPSTREAMS = """
+[fake]
+repository = "https://github.com/example/fake"
+tag = "v0.1.0"
+commit = "%s"
+[fake.offline]
+repository = "https://github.com/example/vendoring"
+rev = "main"
+roots = ["vendor/fake", "."]
+[fake.check_blobs]
+"a.go" = "%s"
+[[fake.later]]
+tag = "v0.2.0"
+commit = "%s"
+""" % ("a" * 40, "1" * 40, "b" * 40)
+
+
+def test_parse_upstreams(tmp_path: Path) -> None:
+    ups = parse_upstreams(UPSTREAMS, tmp_path)
+    assert list(ups) == ["fake"]
+    assert ups.pin("fake") == PIN
+    later = ups.release("fake@v0.2.0")
+    assert later.pin.repository == PIN.repository and later.lock_name == "fake@v0.2.0" and not later.pinned
+    assert ups.release("fake", "v0.1.0").pinned
+    assert ups["fake"].pinned.offline.roots == ("vendor/fake", ".")  # type: ignore[union-attr]
+    assert ups.lock_path(later) == tmp_path / "snapshots" / "fake@v0.2.0.lock"
+    with pytest.raises(UsageError, match=r"no release 'v9'.*known: v0.1.0, v0.2.0"):
+        ups.release("fake@v9")
+    with pytest.raises(UsageError, match="unknown upstream 'nope'"):
+        ups.release("nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[fake]\ntag = 'v1'\n", "missing key 'repository'|missing key 'commit'"),
+        ("[fake]\nrepository='r'\ntag='v1'\ncommit='abc'\n", "40 lowercase hex"),
+        ("[fake\n", "upstreams.toml"),
+        ("[Fake]\nrepository='r'\ntag='v1'\ncommit='%s'\n" % ("a" * 40), "lowercase"),
+    ],
+)
+def test_bad_upstreams(tmp_path: Path, text: str, match: str) -> None:
+    with pytest.raises(UsageError, match=match):
+        parse_upstreams(text, tmp_path)
+
+
+def test_missing_lock_names_the_command(tmp_path: Path) -> None:
+    (tmp_path / "snapshots").mkdir()
+    (tmp_path / "snapshots" / "upstreams.toml").write_text(UPSTREAMS)
+    ups = load_pins(tmp_path)
+    with pytest.raises(SourcesMissing, match="no lock for fake@v0.1.0") as info:
+        ups.load_lock(ups.release("fake"))
+    assert "walkthrough sources lock fake" in str(info.value)
+
+
+def test_lock_for_another_commit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "snapshots").mkdir()
+    (tmp_path / "snapshots" / "upstreams.toml").write_text(UPSTREAMS)
+    ups = load_pins(tmp_path)
+    other = Pin("fake", PIN.repository, "v0.1.0", "c" * 40)
+    ups.write_lock(ups.release("fake"), Lock.build(other, [LockEntry("a.go", "1" * 40, 1)]))
+    with pytest.raises(UsageError, match="but upstreams.toml pins"):
+        ups.load_lock(ups.release("fake"))
+
+
+def test_project_snapshots_are_consistent() -> None:
+    """The committed pins and locks: the counts of the issue, check_blobs locked, no stray lock."""
+    ups = load_pins(REPO)
+    assert set(ups) == {"kubernetes", "docker"}
+    assert ups.pin("kubernetes").commit == "08e099554f3c31f6e6f07b448ab3ed78d0520507"
+    assert ups.pin("docker").commit == "6b644ecc1977c479212676757bff05664fcb655a"
+    locks = {r.spec: ups.load_lock(r) for r in ups.releases()}
+    assert set(locks) == {"kubernetes", "kubernetes@v1.6.0", "docker", "docker@v1.13.0"}
+    k8s, docker = locks["kubernetes"], locks["docker"]
+    assert len(k8s) == 1778
+    assert sum(p.startswith("vendor/github.com/emicklei/go-restful/") for p in k8s.paths()) == 37
+    assert not any(p.endswith("_test.go") for p in k8s.paths())
+    assert k8s.export_subst == {"pkg/version/base.go"}
+    assert sum(p.endswith(".go") for p in docker.paths()) == 2737
+    assert {p for p in docker.paths() if not p.endswith(".go")} == {
+        p for p in docker.paths() if p.startswith("image/spec/") and p.endswith(".md")
+    }
+    for name in ("kubernetes", "docker"):
+        for path, blob in ups[name].check_blobs.items():
+            assert locks[name].entries[path].blob == blob, path
+    stray = {p.name for p in (REPO / "snapshots").glob("*.lock")} - {f"{s}.lock" for s in locks}
+    assert not stray
