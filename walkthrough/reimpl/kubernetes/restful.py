@@ -125,6 +125,9 @@ class Response:
     status: int = 0
     headers: Headers = field(default_factory=Headers)
     body: bytes = b""
+    # Set by a live server for streamed answers (watch): sends what was written so far, False
+    # when the client has gone away.
+    flush: Callable[[], bool] | None = None
 
     def write_header(self, status: int) -> None:
         if not self.status:
