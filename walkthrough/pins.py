@@ -36,6 +36,8 @@ from walkthrough.models import LockEntry, Pin
 from walkthrough.paths import snapshots_dir
 
 UPSTREAMS_FILE = "upstreams.toml"
+_LOCK_CACHE: dict[tuple[str, int, int], Lock] = {}
+"""Parsed locks by (path, mtime, size): one process opening a tree many times parses its lock once."""
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -55,18 +57,21 @@ def set_digest(entries: Iterable[LockEntry]) -> str:
     return "h1:" + base64.b64encode(summary.digest()).decode()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_BAD_PART = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
+
+
 def check_path(path: str) -> str | None:
     """Why `path` is not acceptable as a locked (relative, forward-slash, clean) path, or None when it is."""
     if not path:
         return "empty name"
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+    if _CONTROL.search(path):
         return "control character in name"
     if "\\" in path:
         return "backslash in name"
-    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":" and path[0].isalpha()):
         return "absolute path"
-    parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    if _BAD_PART.search(path):
         return "'..', '.' or empty component in name"
     return None
 
@@ -314,7 +319,12 @@ class Upstreams(Mapping[str, Upstream]):
                 f"no lock for {release.pin.label}: {path} does not exist",
                 hint=f"generate it with `walkthrough sources lock {release.spec} --git DIR --rev REV --root ...`",
             )
-        lock = Lock.loads(path.read_text(encoding="utf-8"), source=str(path))
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        lock = _LOCK_CACHE.get(key)
+        if lock is None:
+            lock = Lock.loads(path.read_text(encoding="utf-8"), source=str(path))
+            _LOCK_CACHE[key] = lock
         if (lock.upstream, lock.tag, lock.commit) != (release.pin.name, release.pin.tag, release.pin.commit):
             raise UsageError(
                 f"{path} locks {lock.upstream}@{lock.tag} ({lock.commit[:12]}), but {UPSTREAMS_FILE} pins "

@@ -29,8 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
 from walkthrough.models import LockEntry, Pin
 from walkthrough.paths import cache_root
@@ -293,6 +291,8 @@ def verify_tree(tree: SourceTree) -> VerifyReport:
 @contextmanager
 def entry_lock(lock: Lock, root: Path | None = None, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the writer lock of `lock`'s entry (one writer per entry across processes)."""
+    from filelock import FileLock, Timeout  # noqa: PLC0415 - only writers pay for it
+
     locks = sources_dir(root) / ".locks"
     locks.mkdir(parents=True, exist_ok=True)
     try:
