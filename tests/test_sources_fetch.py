@@ -296,3 +296,22 @@ def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, proje
     assert code == 3
     assert "sources import" in err
     assert not find_entry(lock, cache).complete
+
+
+def test_cli_fetch_status_and_verify(server: Server, project, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    release, lock, cache = project
+    options = serve(server, release, Route(tar_gz(good_members())))
+    monkeypatch.setenv("WALKTHROUGH_PROJECT", str(lock_project(project)))
+    monkeypatch.setenv("WALKTHROUGH_CACHE", str(cache))
+    monkeypatch.setattr("walkthrough.paths._cache_override", None)
+    assert main(["sources", "verify"]) == 3
+    assert "fake@v0.1.0 sources are not in the cache" in capsys.readouterr().err
+    monkeypatch.setenv("WALKTHROUGH_ARCHIVE_URL", options.base_url)
+    assert main(["sources", "fetch"]) == 0
+    out = capsys.readouterr().out
+    assert "fake@v0.1.0: 3 files verified from" in out
+    assert main(["sources", "fetch", "fake"]) == 0
+    assert "already in the cache" in capsys.readouterr().out
+    assert main(["sources", "status"]) == 0
+    assert "fake" in capsys.readouterr().out
+    assert main(["sources", "verify", "fake"]) == 0
