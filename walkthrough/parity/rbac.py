@@ -1,0 +1,97 @@
+"""Parity runner for `g-rbac.json`: RBAC rule matching and the RBAC authorizer over a policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from walkthrough.parity import Outcome, compare
+from walkthrough.reimpl.kubernetes import rbac
+from walkthrough.reimpl.kubernetes.authn import UserInfo
+from walkthrough.reimpl.kubernetes.authz import AttributesRecord
+
+
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
+    """Files named like `g-rbac.json`, or whose meta names RuleAllows."""
+    return "rbac" in file_name.lower() or "RuleAllows" in str(meta.get("functions", ""))
+
+
+def attributes(raw: dict[str, Any]) -> AttributesRecord:
+    """An AttributesRecord from the vectors' JSON form (`user: null` = no user)."""
+    user = raw.get("user")
+    return AttributesRecord(
+        user=UserInfo(name=user["name"], groups=list(user.get("groups") or [])) if user else None,
+        verb=raw.get("verb", ""),
+        namespace=raw.get("namespace", ""),
+        api_group=raw.get("apiGroup", ""),
+        api_version=raw.get("apiVersion", ""),
+        resource=raw.get("resource", ""),
+        subresource=raw.get("subresource", ""),
+        name=raw.get("name", ""),
+        resource_request=bool(raw.get("resourceRequest", False)),
+        path=raw.get("path", ""),
+    )
+
+
+def policy_rule(raw: dict[str, Any]) -> rbac.PolicyRule:
+    return rbac.PolicyRule(
+        verbs=list(raw.get("verbs") or []),
+        api_groups=list(raw.get("apiGroups") or []),
+        resources=list(raw.get("resources") or []),
+        resource_names=list(raw.get("resourceNames") or []),
+        non_resource_urls=list(raw.get("nonResourceURLs") or []),
+    )
+
+
+def _subjects(raw: list[dict[str, Any]]) -> list[rbac.Subject]:
+    return [rbac.Subject(s["kind"], s["name"], s.get("namespace", "")) for s in raw or []]
+
+
+def _ref(raw: dict[str, Any]) -> rbac.RoleRef:
+    return rbac.RoleRef(raw.get("roleRefAPIGroup", ""), raw.get("roleRefKind", ""), raw.get("roleRefName", ""))
+
+
+def store(policy: dict[str, Any]) -> rbac.RBACStore:
+    """The in-memory store holding the file's roles and bindings, in file order."""
+    return rbac.RBACStore(
+        roles=[rbac.Role(r["name"], r.get("namespace", ""), [policy_rule(x) for x in r.get("rules") or []])
+               for r in policy.get("roles") or []],
+        role_bindings=[rbac.RoleBinding(b["name"], b.get("namespace", ""), _subjects(b.get("subjects")), _ref(b))
+                       for b in policy.get("role_bindings") or []],
+        cluster_roles=[rbac.ClusterRole(r["name"], [policy_rule(x) for x in r.get("rules") or []])
+                       for r in policy.get("cluster_roles") or []],
+        cluster_role_bindings=[rbac.ClusterRoleBinding(b["name"], _subjects(b.get("subjects")), _ref(b))
+                               for b in policy.get("cluster_role_bindings") or []],
+    )
+
+
+def _rule_outputs(attrs: AttributesRecord, rule: rbac.PolicyRule) -> dict[str, Any]:
+    resource = attrs.resource + ("/" + attrs.subresource if attrs.subresource else "")
+    return {
+        "rule_allows": rbac.rule_allows(attrs, rule),
+        "verb_matches": rbac.verb_matches(rule, attrs.verb),
+        "api_group_matches": rbac.api_group_matches(rule, attrs.api_group),
+        "resource_matches": rbac.resource_matches(rule, resource),
+        "resource_name_matches": rbac.resource_name_matches(rule, attrs.name),
+        "non_resource_url_matches": rbac.non_resource_url_matches(rule, attrs.path),
+    }
+
+
+def run(data: dict[str, Any]) -> list[Outcome]:
+    """Rule vectors, then authorizer vectors over `policy` (super user from `policy.super_user`)."""
+    outcomes = []
+    for index, vector in enumerate(data.get("rule_vectors", [])):
+        attrs = attributes(vector["inputs"]["attributes"])
+        rule = policy_rule(vector["inputs"]["rule"])
+        name = f"rule_vectors[{index}] {attrs.verb} {attrs.resource or attrs.path} vs rule {vector['inputs'].get('rule_index')}"
+        outcomes.append(compare(name, vector["outputs"], _rule_outputs(attrs, rule)))
+    policy = data.get("policy", {})
+    the_store = store(policy)
+    authorizer = rbac.new(the_store, the_store, the_store, the_store, policy.get("super_user", ""))
+    for index, vector in enumerate(data.get("authorizer_vectors", [])):
+        attrs = attributes(vector["inputs"]["attributes"])
+        allowed, reason, err = authorizer.authorize(attrs)
+        who = attrs.user.name if attrs.user else "<no user>"
+        name = f"authorizer_vectors[{index}] {who} {attrs.verb} {attrs.namespace}/{attrs.resource or attrs.path}"
+        actual = {"allowed": allowed, "reason": reason, "error": None if err is None else str(err)}
+        outcomes.append(compare(name, vector["outputs"], actual))
+    return outcomes

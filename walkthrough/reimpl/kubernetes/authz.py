@@ -1,0 +1,499 @@
+"""Authorization in kube-apiserver v1.5.2: attributes, RequestInfo, union, the mode factory, the filter.
+
+An authorizer answers `authorize(attrs) -> (allowed, reason, error | None)`, the Go triple.
+There is no explicit deny: a union asks each authorizer until one allows.
+
+Public API (for the capstone apiserver and the chapters):
+    AttributesRecord(user, verb, namespace, api_group, api_version, resource, subresource, name,
+                     resource_request, path)            # authorizer.AttributesRecord
+    RequestInfo, RequestInfoFactory(api_prefixes, groupless_api_prefixes).new_request_info(req)
+    default_request_info_factory()                        # prefixes "api" (groupless) and "apis"
+    request_attributes(req) -> AttributesRecord           # GetAttribs from req.user + req.request_info
+    union_new(*authorizers), AlwaysAllowAuthorizer(), AlwaysDenyAuthorizer(), AlwaysFailAuthorizer(),
+    PrivilegedGroupAuthorizer(groups), AuthorizerFunc(fn)
+    parse_authorization_modes("ABAC,RBAC"), AuthorizationConfig(...),
+    new_authorizer_from_authorization_config(modes, config) -> authorizer (raises AuthorizationConfigError)
+    with_request_info(handler, factory), with_authorization(handler, authorizer)
+    build_handler_chain(api_handler, authenticator, authorizer, supports_basic_auth) -> (secure, insecure)
+
+Requests, responses and handlers are those of `walkthrough.reimpl.kubernetes.authn`.
+ABAC and RBAC live in `abac.py` and `rbac.py`. Run `python -m walkthrough.reimpl.kubernetes.authz`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qs
+
+from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes.authn import (
+    SYSTEM_PRIVILEGED_GROUP,
+    Handler,
+    Request,
+    Response,
+    UserInfo,
+    new_aggregate,
+    unauthorized,
+    with_authentication,
+)
+
+if TYPE_CHECKING:
+    from walkthrough.reimpl.kubernetes.authn import AuthenticatorRequest
+
+
+@mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord")
+@dataclass
+class AttributesRecord:
+    """What an authorizer decides on."""
+
+    user: UserInfo | None = None
+    verb: str = ""
+    namespace: str = ""
+    api_group: str = ""
+    api_version: str = ""
+    resource: str = ""
+    subresource: str = ""
+    name: str = ""
+    resource_request: bool = False
+    path: str = ""
+
+    @mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord.IsReadOnly")
+    def is_read_only(self) -> bool:
+        """get, list and watch have no side effects."""
+        return self.verb in ("get", "list", "watch")
+
+
+AuthzResult = tuple[bool, str, Exception | None]
+
+
+class Authorizer(Protocol):
+    """`authorizer.Authorizer`."""
+
+    def authorize(self, a: AttributesRecord) -> AuthzResult: ...
+
+
+@dataclass
+class AuthorizerFunc:
+    """`authorizer.AuthorizerFunc`: a function used as an authorizer."""
+
+    func: Callable[[AttributesRecord], AuthzResult]
+
+    def authorize(self, a: AttributesRecord) -> AuthzResult:
+        return self.func(a)
+
+
+@mirrors("kubernetes:pkg/auth/authorizer/union.unionAuthzHandler")
+@dataclass
+class UnionAuthorizer:
+    """Asks each authorizer in order; the first allow wins."""
+
+    handlers: list[Authorizer]
+
+    @mirrors("kubernetes:pkg/auth/authorizer/union.unionAuthzHandler.Authorize")
+    def authorize(self, a: AttributesRecord) -> AuthzResult:
+        """Allowed: that authorizer's reason, no error (earlier errors dropped).
+        Otherwise: not allowed, the non-empty reasons joined by newlines, the aggregated errors."""
+        errlist: list[Exception] = []
+        reasonlist: list[str] = []
+        for handler in self.handlers:
+            authorized, reason, err = handler.authorize(a)
+            if err is not None:
+                errlist.append(err)
+            if len(reason) != 0:
+                reasonlist.append(reason)
+            if not authorized:
+                continue
+            return True, reason, None
+        return False, "\n".join(reasonlist), new_aggregate(errlist)
+
+
+@mirrors("kubernetes:pkg/auth/authorizer/union.New")
+def union_new(*handlers: Authorizer) -> UnionAuthorizer:
+    """A union (unlike the authenticator union, even of one)."""
+    return UnionAuthorizer(list(handlers))
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysAllowAuthorizer")
+class AlwaysAllowAuthorizer:
+    """Says yes to everything, with an empty reason."""
+
+    @mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysAllowAuthorizer.Authorize")
+    def authorize(self, a: AttributesRecord) -> AuthzResult:
+        return True, "", None
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysDenyAuthorizer")
+class AlwaysDenyAuthorizer:
+    """Says no to everything, without an error."""
+
+    @mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysDenyAuthorizer.Authorize")
+    def authorize(self, a: AttributesRecord) -> AuthzResult:
+        return False, "Everything is forbidden.", None
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysFailAuthorizer")
+class AlwaysFailAuthorizer:
+    """Says no with an error (tests use it to force a 500)."""
+
+    @mirrors("kubernetes:pkg/genericapiserver/authorizer.alwaysFailAuthorizer.Authorize")
+    def authorize(self, a: AttributesRecord) -> AuthzResult:
+        return False, "", RuntimeError("Authorization failure.")
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.privilegedGroupAuthorizer")
+@dataclass
+class PrivilegedGroupAuthorizer:
+    """Allows members of the given groups (the loopback client's system:masters)."""
+
+    groups: list[str]
+
+    @mirrors("kubernetes:pkg/genericapiserver/authorizer.privilegedGroupAuthorizer.Authorize")
+    def authorize(self, attr: AttributesRecord) -> AuthzResult:
+        if attr.user is None:
+            return False, "Error", RuntimeError("no user on request.")
+        for attr_group in attr.user.groups:
+            if attr_group in self.groups:
+                return True, "", None
+        return False, "", None
+
+
+# ---------------------------------------------------------------------------------------------
+# the mode factory
+# ---------------------------------------------------------------------------------------------
+MODE_ALWAYS_ALLOW = "AlwaysAllow"
+MODE_ALWAYS_DENY = "AlwaysDeny"
+MODE_ABAC = "ABAC"
+MODE_WEBHOOK = "Webhook"
+MODE_RBAC = "RBAC"
+AUTHORIZATION_MODE_CHOICES = [MODE_ALWAYS_ALLOW, MODE_ALWAYS_DENY, MODE_ABAC, MODE_WEBHOOK, MODE_RBAC]
+DEFAULT_AUTHORIZATION_MODE = "AlwaysAllow"
+
+
+class AuthorizationConfigError(ValueError):
+    """NewAuthorizerFromAuthorizationConfig's errors; str() is the upstream text."""
+
+
+def parse_authorization_modes(flag_value: str = DEFAULT_AUTHORIZATION_MODE) -> list[str]:
+    """`strings.Split(--authorization-mode, ",")` as Run does: order kept, nothing trimmed."""
+    return flag_value.split(",")
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.AuthorizationConfig")
+@dataclass
+class AuthorizationConfig:
+    """Inputs of the factory. `webhook` is a ready authorizer (the webhook client is not modelled);
+    `rbac_store` holds the roles and bindings for RBAC (see rbac.RBACStore)."""
+
+    policy_file: str = ""
+    webhook_config_file: str = ""
+    webhook: Authorizer | None = None
+    rbac_super_user: str = ""
+    rbac_store: object | None = None
+
+
+@mirrors("kubernetes:pkg/genericapiserver/authorizer.NewAuthorizerFromAuthorizationConfig")
+def new_authorizer_from_authorization_config(modes: list[str], config: AuthorizationConfig) -> UnionAuthorizer:
+    """One authorizer per mode, in order, as a union; raises AuthorizationConfigError like the Go."""
+    # imported here: abac and rbac import AttributesRecord from this module
+    from walkthrough.reimpl.kubernetes import abac, rbac  # noqa: PLC0415
+
+    if len(modes) == 0:
+        raise AuthorizationConfigError("At least one authorization mode should be passed")
+    authorizers: list[Authorizer] = []
+    seen: dict[str, bool] = {}
+    for mode in modes:
+        if seen.get(mode):
+            raise AuthorizationConfigError(f"Authorization mode {mode} specified more than once")
+        if mode == MODE_ALWAYS_ALLOW:
+            authorizers.append(AlwaysAllowAuthorizer())
+        elif mode == MODE_ALWAYS_DENY:
+            authorizers.append(AlwaysDenyAuthorizer())
+        elif mode == MODE_ABAC:
+            if config.policy_file == "":
+                raise AuthorizationConfigError("ABAC's authorization policy file not passed")
+            authorizers.append(abac.new_from_file(config.policy_file))
+        elif mode == MODE_WEBHOOK:
+            if config.webhook_config_file == "":
+                raise AuthorizationConfigError("Webhook's configuration file not passed")
+            if config.webhook is None:
+                raise AuthorizationConfigError("the webhook authorizer is not modelled: pass config.webhook")
+            authorizers.append(config.webhook)
+        elif mode == MODE_RBAC:
+            store = config.rbac_store if isinstance(config.rbac_store, rbac.RBACStore) else rbac.RBACStore()
+            authorizers.append(rbac.new(store, store, store, store, config.rbac_super_user))
+        else:
+            raise AuthorizationConfigError(f"Unknown authorization mode {mode} specified")
+        seen[mode] = True
+    if not seen.get(MODE_ABAC) and config.policy_file != "":
+        raise AuthorizationConfigError("Cannot specify --authorization-policy-file without mode ABAC")
+    if not seen.get(MODE_WEBHOOK) and config.webhook_config_file != "":
+        raise AuthorizationConfigError("Cannot specify --authorization-webhook-config-file without mode Webhook")
+    if not seen.get(MODE_RBAC) and config.rbac_super_user != "":
+        raise AuthorizationConfigError("Cannot specify --authorization-rbac-super-user without mode RBAC")
+    return union_new(*authorizers)
+
+
+@mirrors("kubernetes:cmd/kube-apiserver/app.Run")
+def with_loopback_authorizer(authorizer: Authorizer, authentication_enabled: bool) -> Authorizer:  # noqa: FBT001
+    """What Run does when authentication is on: system:masters are allowed before anything else."""
+    if not authentication_enabled:
+        return authorizer
+    return union_new(PrivilegedGroupAuthorizer([SYSTEM_PRIVILEGED_GROUP]), authorizer)
+
+
+# ---------------------------------------------------------------------------------------------
+# RequestInfo: verb, namespace, resource ... from the URL
+# ---------------------------------------------------------------------------------------------
+SPECIAL_VERBS = frozenset({"proxy", "redirect", "watch"})
+SPECIAL_VERBS_NO_SUBRESOURCES = frozenset({"proxy", "redirect"})
+NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})
+
+
+class RequestInfoError(ValueError):
+    """NewRequestInfo could not finish; the partial RequestInfo is attached as `.info`."""
+
+    def __init__(self, message: str, info: RequestInfo) -> None:
+        super().__init__(message)
+        self.info = info
+
+
+@mirrors("kubernetes:pkg/apiserver/request.RequestInfo")
+@dataclass
+class RequestInfo:
+    """What the URL and method say about a request."""
+
+    is_resource_request: bool = False
+    path: str = ""
+    verb: str = ""
+    api_prefix: str = ""
+    api_group: str = ""
+    api_version: str = ""
+    namespace: str = ""
+    resource: str = ""
+    subresource: str = ""
+    name: str = ""
+    parts: list[str] = field(default_factory=list)
+
+
+@mirrors("kubernetes:pkg/apiserver/request.splitPath")
+def split_path(path: str) -> list[str]:
+    path = path.strip("/")
+    return path.split("/") if path else []
+
+
+@mirrors("kubernetes:pkg/apiserver/request.RequestInfoFactory")
+@dataclass
+class RequestInfoFactory:
+    """Knows which path prefixes are API prefixes, and which of them carry no group (`api`)."""
+
+    api_prefixes: frozenset[str]
+    groupless_api_prefixes: frozenset[str]
+
+    @mirrors("kubernetes:pkg/apiserver/request.RequestInfoFactory.NewRequestInfo")
+    def new_request_info(self, req: Request) -> RequestInfo:
+        """Parse method and path. Raises RequestInfoError for `/api/v1/watch` with nothing after it."""
+        # start with a non-resource request until proven otherwise
+        info = RequestInfo(is_resource_request=False, path=req.path, verb=req.method.lower())
+        current = split_path(req.path)
+        if len(current) < 3:
+            return info
+        if current[0] not in self.api_prefixes:
+            return info
+        info.api_prefix = current[0]
+        current = current[1:]
+        if info.api_prefix not in self.groupless_api_prefixes:
+            # one part (APIPrefix) has already been consumed, so this is actually "do we have four parts?"
+            if len(current) < 3:
+                return info
+            info.api_group = current[0]
+            current = current[1:]
+        info.is_resource_request = True
+        info.api_version = current[0]
+        current = current[1:]
+
+        # handle input of form /{specialVerb}/*
+        if current[0] in SPECIAL_VERBS:
+            if len(current) < 2:
+                url = req.path + ("?" + req.query if req.query else "")
+                raise RequestInfoError(f"unable to determine kind and namespace from url, {url}", info)
+            info.verb = current[0]
+            current = current[1:]
+        else:
+            info.verb = {"POST": "create", "GET": "get", "HEAD": "get", "PUT": "update",
+                         "PATCH": "patch", "DELETE": "delete"}.get(req.method, "")
+
+        # URL forms: /namespaces/{namespace}/{kind}/*, where parts are adjusted to be relative to kind
+        if current[0] == "namespaces":
+            if len(current) > 1:
+                info.namespace = current[1]
+                # another step after the namespace name that is not a namespace subresource is a resource
+                if len(current) > 2 and current[2] not in NAMESPACE_SUBRESOURCES:
+                    current = current[2:]
+        else:
+            info.namespace = ""  # api.NamespaceNone
+
+        info.parts = current
+        # parts look like: resource/resourceName/subresource/other/stuff/we/don't/interpret
+        if len(info.parts) >= 3 and info.verb not in SPECIAL_VERBS_NO_SUBRESOURCES:
+            info.subresource = info.parts[2]
+        if len(info.parts) >= 2:
+            info.name = info.parts[1]
+        if len(info.parts) >= 1:
+            info.resource = info.parts[0]
+
+        # no name on a get: a list, or a watch when ?watch= says so (as Convert_Slice_string_To_bool)
+        if len(info.name) == 0 and info.verb == "get":
+            watch = parse_qs(req.query, keep_blank_values=True).get("watch", [""])[0]
+            info.verb = "list" if watch.lower() in ("false", "0", "") else "watch"
+        # no name on a delete: deletecollection
+        if len(info.name) == 0 and info.verb == "delete":
+            info.verb = "deletecollection"
+        return info
+
+
+@mirrors("kubernetes:pkg/genericapiserver.NewRequestInfoResolver")
+def default_request_info_factory(legacy_prefixes: tuple[str, ...] = ("/api",)) -> RequestInfoFactory:
+    """The apiserver's factory: `apis` plus the legacy (groupless) prefixes, default `api`."""
+    legacy = frozenset(p.strip("/") for p in legacy_prefixes)
+    return RequestInfoFactory(api_prefixes=frozenset({"apis"}) | legacy, groupless_api_prefixes=legacy)
+
+
+class AttributesError(RuntimeError):
+    """GetAttribs found no RequestInfo on the request (the Go: no context / no RequestInfo)."""
+
+
+@mirrors("kubernetes:pkg/apiserver/filters.requestAttributeGetter.GetAttribs")
+def request_attributes(req: Request) -> AttributesRecord:
+    """Attributes from the request "context": the user (if any) and the RequestInfo fields."""
+    info = req.request_info
+    if not isinstance(info, RequestInfo):
+        raise AttributesError("no RequestInfo found in the context")
+    return AttributesRecord(
+        user=req.user,
+        resource_request=info.is_resource_request,
+        path=info.path,
+        verb=info.verb,
+        api_group=info.api_group,
+        api_version=info.api_version,
+        resource=info.resource,
+        subresource=info.subresource,
+        namespace=info.namespace,
+        name=info.name,
+    )
+
+
+def _go_quote(s: str) -> str:
+    """`%#v` of a Go string: double-quoted with Go escapes (ASCII-only inputs here)."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _request_uri(req: Request) -> str:
+    return req.path + ("?" + req.query if req.query else "")
+
+
+@mirrors("kubernetes:pkg/apiserver/filters.internalError")
+def internal_error(req: Request, err: Exception) -> Response:
+    """500 naming the request URI (the error itself only goes to the log upstream)."""
+    del err
+    return Response(500, {}, "Internal Server Error: " + _go_quote(_request_uri(req)))
+
+
+@mirrors("kubernetes:pkg/apiserver/filters.forbidden")
+def forbidden(req: Request) -> Response:
+    """403 naming the request URI."""
+    return Response(403, {}, "Forbidden: " + _go_quote(_request_uri(req)))
+
+
+@mirrors("kubernetes:pkg/apiserver/filters.WithRequestInfo")
+def with_request_info(handler: Handler, factory: RequestInfoFactory) -> Handler:
+    """Attach the RequestInfo to the request (the Go stores it in the request context)."""
+
+    def attach(req: Request) -> Response:
+        try:
+            info = factory.new_request_info(req)
+        except RequestInfoError as exc:
+            return internal_error(req, exc)
+        req.request_info = info
+        return handler(req)
+
+    return attach
+
+
+@mirrors("kubernetes:pkg/apiserver/filters.WithAuthorization")
+def with_authorization(handler: Handler, authorizer: Authorizer | None) -> Handler:
+    """No authorizer: pass through. Allowed: next handler. Denied with error: 500. Denied: 403."""
+    if authorizer is None:
+        return handler  # "Authorization is disabled"
+
+    def authorize(req: Request) -> Response:
+        try:
+            attrs = request_attributes(req)
+        except AttributesError as exc:
+            return internal_error(req, exc)
+        authorized, _reason, err = authorizer.authorize(attrs)
+        if authorized:
+            return handler(req)
+        if err is not None:
+            return internal_error(req, err)
+        return forbidden(req)
+
+    return authorize
+
+
+@mirrors("kubernetes:pkg/genericapiserver.DefaultBuildHandlerChain")
+def build_handler_chain(
+    api_handler: Handler,
+    authenticator: AuthenticatorRequest | None,
+    authorizer: Authorizer | None,
+    supports_basic_auth: bool = False,  # noqa: FBT001, FBT002
+    request_info_factory: RequestInfoFactory | None = None,
+) -> tuple[Handler, Handler]:
+    """(secure, insecure): generic(authn(authz(api))) and generic(api).
+
+    Of the generic filters only RequestInfo is modelled (CORS, panic recovery, timeouts and the
+    in-flight limit are not), and audit and impersonation are left out of `protect`; the order of
+    what is modelled is upstream's: authentication runs first, then authorization.
+    """
+    factory = request_info_factory or default_request_info_factory()
+
+    def generic(handler: Handler) -> Handler:
+        return with_request_info(handler, factory)
+
+    def protect(handler: Handler) -> Handler:
+        handler = with_authorization(handler, authorizer)
+        return with_authentication(handler, authenticator, unauthorized(supports_basic_auth))
+
+    return generic(protect(api_handler)), generic(api_handler)
+
+
+def _demo() -> None:
+    factory = default_request_info_factory()
+    print("RequestInfo from method + path:")
+    for method, path, query in [
+        ("GET", "/api/v1/namespaces/default/pods", ""),
+        ("GET", "/api/v1/namespaces/default/pods", "watch=true"),
+        ("GET", "/api/v1/watch/namespaces/default/pods", ""),
+        ("DELETE", "/api/v1/namespaces/default/pods", ""),
+        ("GET", "/api/v1/namespaces/default/pods/web-1/log", ""),
+        ("POST", "/apis/extensions/v1beta1/namespaces/prod/deployments", ""),
+        ("GET", "/healthz", ""),
+    ]:
+        info = factory.new_request_info(Request(method=method, path=path, query=query))
+        print(f"  {method:6} {path + ('?' + query if query else ''):52} verb={info.verb:16} "
+              f"ns={info.namespace!r:10} resource={info.resource}/{info.subresource} name={info.name!r}")
+    print("\nunion(deny 'a', deny 'b') and union(deny, allow):")
+    deny_a = AuthorizerFunc(lambda a: (False, "a", None))
+    deny_b = AuthorizerFunc(lambda a: (False, "b", None))
+    print("  ", union_new(deny_a, deny_b).authorize(AttributesRecord()))
+    print("  ", union_new(deny_a, AlwaysAllowAuthorizer()).authorize(AttributesRecord()))
+    for modes in (["RBAC", "RBAC"], ["ABAC"], ["Magic"]):
+        try:
+            new_authorizer_from_authorization_config(modes, AuthorizationConfig())
+        except AuthorizationConfigError as exc:
+            print(f"  modes {modes}: {exc}")
+
+
+if __name__ == "__main__":
+    _demo()
