@@ -32,7 +32,7 @@ from walkthrough.sources.local import GitCopy, Root
 
 def serve(routes: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = routes[self.path]
             self.send_response(200)
             self.send_header("Content-Type", "application/x-gzip")
@@ -50,7 +50,9 @@ def serve(routes: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
 
 def tar_gz(top: str, files: dict[str, bytes], commit: str) -> bytes:
     raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT, pax_headers={"comment": commit}) as tar:
+    with tarfile.open(
+        fileobj=raw, mode="w", format=tarfile.PAX_FORMAT, pax_headers={"comment": commit}
+    ) as tar:
         for path, data in files.items():
             info = tarfile.TarInfo(f"{top}/{path}")
             info.size = len(data)
@@ -85,7 +87,8 @@ def bench_fetch(label: str, release: Release, lock: Lock, files: dict[str, bytes
     print(
         f"fetch {label}: {len(body) / 1e6:.1f} MB gz ({raw_mb:.1f} MB raw, {len(files)} members), "
         f"{result.files} locked files verified in {seconds:.2f} s = {len(body) / 1e6 / seconds:.1f} MB/s gz, "
-        f"{raw_mb / seconds:.1f} MB/s raw; anchor in-memory unpack {anchor:.2f} s (ratio {seconds / anchor:.2f})"
+        f"{raw_mb / seconds:.1f} MB/s raw; anchor in-memory unpack {anchor:.2f} s "
+        f"(ratio {seconds / anchor:.2f})"
     )
 
 
@@ -130,12 +133,18 @@ def bench_imports(cache: Path, minikube: Path | None, moby: Path | None) -> None
         seconds = time.perf_counter() - started
         started = time.perf_counter()
         blobs = [e.blob for e in lock.entries.values()]
-        proc = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch"], input="\n".join(blobs).encode(),
-                              capture_output=True, check=True)
+        proc = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            input="\n".join(blobs).encode(),
+            capture_output=True,
+            check=True,
+        )
         anchor = time.perf_counter() - started
         print(
-            f"import {release.pin.label}: {len(report.found)} files, {lock.size / 1e6:.1f} MB in {seconds:.2f} s; "
-            f"anchor git cat-file {anchor:.2f} s ({len(proc.stdout) / 1e6:.1f} MB, ratio {seconds / anchor:.1f})"
+            f"import {release.pin.label}: {len(report.found)} files, {lock.size / 1e6:.1f} MB "
+            f"in {seconds:.2f} s; "
+            f"anchor git cat-file {anchor:.2f} s ({len(proc.stdout) / 1e6:.1f} MB, "
+            f"ratio {seconds / anchor:.1f})"
         )
     if moby is not None:
         release = ups.release("docker")

@@ -14,7 +14,7 @@ from walkthrough.sources import SourceTree, open_tree
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fakeupstream import Files, make_fake_upstream  # noqa: E402 - needs the path above
+from fakeupstream import Files, make_fake_upstream
 
 
 @pytest.fixture
@@ -38,7 +38,9 @@ def _real_tree(name: str, label: str, pinned_root: str) -> SourceTree:
     try:
         return open_tree(name)
     except SourcesMissing:
-        pytest.skip(f"{label} sources not imported: run `walkthrough sources import {name} ...` ({pinned_root})")
+        pytest.skip(
+            f"{label} sources not imported: run `walkthrough sources import {name} ...` ({pinned_root})"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ Files = Mapping[str, str | bytes]
 
 def fake_commit(name: str, tag: str) -> str:
     """A stable made-up 40-hex commit for a fake release."""
-    return hashlib.sha1(f"{name}@{tag}".encode()).hexdigest()  # noqa: S324 - an id, not security
+    return hashlib.sha1(f"{name}@{tag}".encode()).hexdigest()
 
 
 def _toml_str(value: str) -> str:
@@ -46,7 +46,11 @@ def _write_upstreams(path: Path, data: dict[str, dict]) -> None:
     for name, table in data.items():
         lines += [f"[{name}]"] + [f"{k} = {_toml_str(table[k])}" for k in ("repository", "tag", "commit")]
         for later in table.get("later", []):
-            lines += [f"[[{name}.later]]", f"tag = {_toml_str(later['tag'])}", f"commit = {_toml_str(later['commit'])}"]
+            lines += [
+                f"[[{name}.later]]",
+                f"tag = {_toml_str(later['tag'])}",
+                f"commit = {_toml_str(later['commit'])}",
+            ]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -103,6 +107,8 @@ def make_fake_upstream(
     return open_tree(name, project_root=project, cache=cache)
 
 
-def fake_pin(name: str = "fake", tag: str = "v0.1.0", repository: str = "https://github.com/example/fake") -> Pin:
+def fake_pin(
+    name: str = "fake", tag: str = "v0.1.0", repository: str = "https://github.com/example/fake"
+) -> Pin:
     """The Pin `make_fake_upstream` gives a release (for expectations in tests)."""
     return Pin(name, repository, tag, fake_commit(name, tag))

@@ -59,7 +59,13 @@ def test_lock_refuses_edits_and_bad_lines() -> None:
 
 @pytest.mark.parametrize(
     ("path", "why"),
-    [("../x.go", "'..'"), ("/abs.go", "absolute"), ("a\\b.go", "backslash"), ("a\nb.go", "control"), ("C:/x", "abs")],
+    [
+        ("../x.go", "'..'"),
+        ("/abs.go", "absolute"),
+        ("a\\b.go", "backslash"),
+        ("a\nb.go", "control"),
+        ("C:/x", "abs"),
+    ],
 )
 def test_lock_build_refuses_unsafe_paths(path: str, why: str) -> None:
     with pytest.raises(UsageError, match=why):
@@ -71,21 +77,22 @@ def test_lock_build_refuses_case_collisions() -> None:
         Lock.build(PIN, [LockEntry("a/B.go", "1" * 40, 1), LockEntry("a/b.go", "2" * 40, 1)])
 
 
-UPSTREAMS = """
+A, B, ONE = "a" * 40, "b" * 40, "1" * 40
+UPSTREAMS = f"""
 [fake]
 repository = "https://github.com/example/fake"
 tag = "v0.1.0"
-commit = "%s"
+commit = "{A}"
 [fake.offline]
 repository = "https://github.com/example/vendoring"
 rev = "main"
 roots = ["vendor/fake", "."]
 [fake.check_blobs]
-"a.go" = "%s"
+"a.go" = "{ONE}"
 [[fake.later]]
 tag = "v0.2.0"
-commit = "%s"
-""" % ("a" * 40, "1" * 40, "b" * 40)
+commit = "{B}"
+"""
 
 
 def test_parse_upstreams(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from walkthrough.errors import VerificationError
 from walkthrough.pins import git_blob_id, load_pins
 from walkthrough.sources import open_tree
 
-GO = "package a\n\n// Hello says hello.\nfunc Hello() string { return \"hi\" }\n"
+GO = 'package a\n\n// Hello says hello.\nfunc Hello() string { return "hi" }\n'
 
 
 def test_fake_upstream_opens_like_a_real_one(fake_upstream, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`sources fetch`: crafted archives from a loopback HTTP server; each bad one fails clearly and writes nothing."""
+"""`sources fetch`: crafted archives from a loopback server; each bad one fails clearly and writes nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from fakeupstream import fake_commit, make_fake_upstream
+
 from walkthrough.cli import main
 from walkthrough.errors import NetworkError, VerificationError
 from walkthrough.pins import Lock, Release, load_pins
@@ -49,7 +49,7 @@ class Server:
         routes = self.routes
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 route = routes.get(self.path)
                 if route is None:
                     self.send_error(404)
@@ -150,7 +150,7 @@ def test_fetch_verifies_and_stores_the_locked_files(server: Server, project) -> 
 
 
 def lock_project(project) -> Path:
-    release, lock, cache = project
+    cache = project[2]
     return cache.parent / "side" / "project"
 
 
@@ -177,13 +177,19 @@ BAD_ARCHIVES = {
         + [special(f"{TOP}/pkg/a/a.go", tarfile.SYMTYPE, "/etc/passwd")],
         "symlink",
     ),
-    "hardlink": (good_members() + [special(f"{TOP}/pkg/x.go", tarfile.LNKTYPE, f"{TOP}/pkg/a/a.go")], "hardlink"),
+    "hardlink": (
+        good_members() + [special(f"{TOP}/pkg/x.go", tarfile.LNKTYPE, f"{TOP}/pkg/a/a.go")],
+        "hardlink",
+    ),
     "device": (good_members() + [special(f"{TOP}/dev0", tarfile.CHRTYPE)], "device"),
     "fifo": (good_members() + [special(f"{TOP}/fifo", tarfile.FIFOTYPE)], "fifo"),
     "duplicate": (good_members() + [reg(f"{TOP}/pkg/a/a.go", GO_A)], "appears twice"),
     "case": (good_members() + [reg(f"{TOP}/pkg/a/A.go", GO_A)], "collides"),
     "outside-top": (good_members() + [reg("other/pkg/a.go", b"x")], "outside the archive's top"),
-    "blob-mismatch": (good_members({**FILES, "pkg/b/b.go": GO_B.replace(b"2", b"3")}), "does not match the lock"),
+    "blob-mismatch": (
+        good_members({**FILES, "pkg/b/b.go": GO_B.replace(b"2", b"3")}),
+        "does not match the lock",
+    ),
     "size-mismatch": (good_members({**FILES, "pkg/b/b.go": GO_B + b"\n"}), "the lock says"),
 }
 
@@ -212,7 +218,9 @@ def test_gzip_bomb_is_capped(server: Server, project) -> None:
     release, lock, cache = project
     members = good_members() + [reg(f"{TOP}/zeros.bin", bytes(8 << 20))]
     options = serve(server, release, Route(tar_gz(members)))
-    options = FetchOptions(options.base_url, timeout=5, retries=0, limits=Limits(max_bytes=1 << 20, max_members=100))
+    options = FetchOptions(
+        options.base_url, timeout=5, retries=0, limits=Limits(max_bytes=1 << 20, max_members=100)
+    )
     with pytest.raises(UnsafeArchive, match="gzip bomb"):
         fetch_release(release, lock, options=options, cache=cache)
     assert_nothing_new(cache)
@@ -223,7 +231,9 @@ def test_too_many_members(server: Server, project) -> None:
     release, lock, cache = project
     members = good_members() + [reg(f"{TOP}/m{i}", b"") for i in range(50)]
     options = serve(server, release, Route(tar_gz(members)))
-    options = FetchOptions(options.base_url, timeout=5, retries=0, limits=Limits(max_bytes=1 << 20, max_members=20))
+    options = FetchOptions(
+        options.base_url, timeout=5, retries=0, limits=Limits(max_bytes=1 << 20, max_members=20)
+    )
     with pytest.raises(UnsafeArchive, match="members"):
         fetch_release(release, lock, options=options, cache=cache)
 
@@ -241,10 +251,10 @@ def test_truncated_stream_is_retried_then_fails(server: Server, project, cut: in
 
 def test_truncated_gzip_without_length_error(project) -> None:
     """A stream that ends cleanly at the HTTP level but inside the gzip data is still truncated."""
-    from walkthrough.sources.archive import GzipStream, unpack  # noqa: PLC0415
-    from walkthrough.sources.cache import EntryWriter, entry_lock  # noqa: PLC0415
+    from walkthrough.sources.archive import GzipStream, unpack
+    from walkthrough.sources.cache import EntryWriter, entry_lock
 
-    release, lock, cache = project
+    _release, lock, cache = project
     body = tar_gz(good_members())
     with entry_lock(lock, cache), EntryWriter(lock, cache) as writer, pytest.raises(TruncatedArchive):
         unpack(GzipStream(io.BytesIO(body[:-12]), Limits.for_lock(lock)), lock, writer)
@@ -277,19 +287,30 @@ def test_404_is_not_retried(server: Server, project) -> None:
 
 
 def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, project, capsys) -> None:
-    release, lock, cache = project
-    import socket  # noqa: PLC0415
+    _release, lock, cache = project
+    import socket
 
     with socket.socket() as sock:  # a loopback port with nobody listening
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     os.environ["WALKTHROUGH_PROJECT"] = str(lock_project(project))
     try:
-        code = main(["--cache", str(cache), "sources", "fetch", "fake", "--base-url", f"http://127.0.0.1:{port}",
-                     "--retries", "3"])
+        code = main(
+            [
+                "--cache",
+                str(cache),
+                "sources",
+                "fetch",
+                "fake",
+                "--base-url",
+                f"http://127.0.0.1:{port}",
+                "--retries",
+                "3",
+            ]
+        )
     finally:
         del os.environ["WALKTHROUGH_PROJECT"]
-        from walkthrough.paths import set_cache_root  # noqa: PLC0415
+        from walkthrough.paths import set_cache_root
 
         set_cache_root(None)
     err = capsys.readouterr().err
@@ -298,8 +319,10 @@ def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, proje
     assert not find_entry(lock, cache).complete
 
 
-def test_cli_fetch_status_and_verify(server: Server, project, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    release, lock, cache = project
+def test_cli_fetch_status_and_verify(
+    server: Server, project, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, _lock, cache = project
     options = serve(server, release, Route(tar_gz(good_members())))
     monkeypatch.setenv("WALKTHROUGH_PROJECT", str(lock_project(project)))
     monkeypatch.setenv("WALKTHROUGH_CACHE", str(cache))

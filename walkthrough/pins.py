@@ -44,7 +44,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 def git_blob_id(data: bytes) -> str:
     """The git blob id of `data`: sha1 of `b"blob <len>\\0"` + bytes, as `git hash-object` prints it."""
-    sha = hashlib.sha1(b"blob %d\0" % len(data))  # noqa: S324 - git's object id, not a security hash alone
+    sha = hashlib.sha1(b"blob %d\0" % len(data))
     sha.update(data)
     return sha.hexdigest()
 
@@ -101,7 +101,7 @@ class Lock:
         export_subst: Iterable[str] = (),
         comments: Iterable[str] = (),
     ) -> Lock:
-        """A lock for `pin` over `entries`; refuses unsafe or colliding paths so every lock is writable anywhere."""
+        """A lock for `pin` over `entries`; refuses unsafe or colliding paths (locks unpack anywhere)."""
         by_path: dict[str, LockEntry] = {}
         folded: dict[str, str] = {}
         for entry in entries:
@@ -203,7 +203,7 @@ class Lock:
 
 def _fold(path: str) -> str:
     """A path as case-insensitive, normalising file systems see it."""
-    import unicodedata  # noqa: PLC0415 - rarely needed
+    import unicodedata
 
     return unicodedata.normalize("NFC", path).casefold()
 
@@ -317,7 +317,8 @@ class Upstreams(Mapping[str, Upstream]):
         if not path.is_file():
             raise SourcesMissing(
                 f"no lock for {release.pin.label}: {path} does not exist",
-                hint=f"generate it with `walkthrough sources lock {release.spec} --git DIR --rev REV --root ...`",
+                hint=f"generate it with `walkthrough sources lock {release.spec} --git DIR --rev REV "
+                "--root ...`",
             )
         stat = path.stat()
         key = (str(path), stat.st_mtime_ns, stat.st_size)
@@ -403,7 +404,7 @@ def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE) -> U
 
 def load_pins(project_root: Path | None = None) -> Upstreams:
     """Read `snapshots/upstreams.toml` of the project (default: `walkthrough.paths.project_root()`)."""
-    from walkthrough.paths import project_root as default_root  # noqa: PLC0415 - avoid a name clash
+    from walkthrough.paths import project_root as default_root
 
     root = (project_root or default_root()).resolve()
     path = snapshots_dir(root) / UPSTREAMS_FILE

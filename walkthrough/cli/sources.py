@@ -22,27 +22,27 @@ if TYPE_CHECKING:
 
 
 def _console(err: bool = False) -> Console:
-    from rich.console import Console  # noqa: PLC0415 - keep `walkthrough --help` light
+    from rich.console import Console
 
     return Console(stderr=err, highlight=False, soft_wrap=True)
 
 
 def _upstreams() -> Upstreams:
-    from walkthrough.pins import load_pins  # noqa: PLC0415
+    from walkthrough.pins import load_pins
 
     return load_pins()
 
 
 def _selected(upstreams: Upstreams, spec: str | None, *, all_releases: bool = False) -> list[Release]:
-    """The releases a command acts on: `NAME[@REF]`, or every pinned release (every release with all_releases)."""
+    """The releases a command acts on: `NAME[@REF]`, else every pinned one (every one with all_releases)."""
     if spec:
         return [upstreams.release(spec)]
     releases = upstreams.releases()
     return releases if all_releases else [r for r in releases if r.pinned]
 
 
-def _copy(git: Path | None, rev: str | None, directory: Path | None):  # noqa: ANN202 - GitCopy | DirCopy
-    from walkthrough.sources.local import DirCopy, GitCopy  # noqa: PLC0415
+def _copy(git: Path | None, rev: str | None, directory: Path | None):
+    from walkthrough.sources.local import DirCopy, GitCopy
 
     if (git is None) == (directory is None):
         raise UsageError("give exactly one of --git DIR (with --rev) or --dir DIR")
@@ -62,7 +62,9 @@ def sources() -> None:
 @click.argument("spec", metavar="NAME[@REF]")
 @click.option("--git", type=click.Path(file_okay=False, path_type=Path), help="A local git repository.")
 @click.option("--rev", help="Revision of --git to read.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory.")
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory."
+)
 @click.option("--root", "roots", multiple=True, help="SRC or SRC=DEST: files under SRC are upstream DEST/...")
 @click.option("--include", multiple=True, help="Glob of upstream paths to lock (`*.go`, `image/spec/*.md`).")
 @click.option("--exclude", multiple=True, help="Glob of upstream paths to leave out (`*_test.go`).")
@@ -76,15 +78,17 @@ def lock_cmd(
     exclude: tuple[str, ...],
 ) -> int:
     """Write snapshots/NAME[@REF].lock from a local copy: path, blob id and size of every selected file."""
-    from walkthrough.sources.importer import make_lock  # noqa: PLC0415
-    from walkthrough.sources.local import Root  # noqa: PLC0415
+    from walkthrough.sources.importer import make_lock
+    from walkthrough.sources.local import Root
 
     upstreams = _upstreams()
     release = upstreams.release(spec)
     copy = _copy(git, rev, directory)
     root_list = [Root.parse(r) for r in roots or (".",)]
-    source = f"--git <clone of {release.offline.repository}> --rev {rev}" if git and release.offline else (
-        f"--git <clone> --rev {rev}" if git else "--dir <tree>"
+    source = (
+        f"--git <clone of {release.offline.repository}> --rev {rev}"
+        if git and release.offline
+        else (f"--git <clone> --rev {rev}" if git else "--dir <tree>")
     )
     command = " ".join(
         [f"walkthrough sources lock {spec} {source}"]
@@ -117,8 +121,10 @@ def lock_cmd(
 def _print_import(report: ImportReport, seconds: float) -> None:
     console = _console()
     if report.skipped:
-        console.print(f"{report.label}: already in the cache ({report.entry.path if report.entry else ''}); "
-                      "use --force to re-import")
+        console.print(
+            f"{report.label}: already in the cache ({report.entry.path if report.entry else ''}); "
+            "use --force to re-import"
+        )
         return
     total = len(report.found) + len(report.missing) + len(report.mismatching) + len(report.export_subst)
     console.print(
@@ -148,15 +154,19 @@ def _print_problems(report: ImportReport, limit: int = 20) -> None:
 @click.argument("spec", metavar="NAME[@REF]")
 @click.option("--git", type=click.Path(file_okay=False, path_type=Path), help="A local git repository.")
 @click.option("--rev", help="Revision of --git (default: the offline copy's rev in upstreams.toml).")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory.")
-@click.option("--root", "roots", multiple=True, help="SRC or SRC=DEST, searched in order (default: upstreams.toml).")
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory."
+)
+@click.option(
+    "--root", "roots", multiple=True, help="SRC or SRC=DEST, searched in order (default: upstreams.toml)."
+)
 @click.option("--force", is_flag=True, help="Re-import even if a complete entry exists.")
 def import_cmd(
     spec: str, git: Path | None, rev: str | None, directory: Path | None, roots: tuple[str, ...], force: bool
 ) -> int:
     """Import NAME[@REF] from a local git repository or directory into the cache, verifying every file."""
-    from walkthrough.sources.importer import ImportIncomplete, import_copy  # noqa: PLC0415
-    from walkthrough.sources.local import Root  # noqa: PLC0415
+    from walkthrough.sources.importer import ImportIncomplete, import_copy
+    from walkthrough.sources.local import Root
 
     upstreams = _upstreams()
     release = upstreams.release(spec)
@@ -187,14 +197,16 @@ def import_cmd(
     show_default=True,
     help="Where archives are served as BASE/OWNER/REPO/tar.gz/COMMIT (env WALKTHROUGH_ARCHIVE_URL).",
 )
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds without data before retrying.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds without data before retrying."
+)
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries after a failed attempt.")
 @click.option("--force", is_flag=True, help="Download again even if a complete entry exists.")
 def fetch_cmd(
     spec: str | None, all_releases: bool, base_url: str, timeout: float, retries: int, force: bool
 ) -> int:
     """Download the pinned commit's archive from GitHub, keep and verify the locked files, store them."""
-    from rich.progress import (  # noqa: PLC0415
+    from rich.progress import (
         BarColumn,
         DownloadColumn,
         Progress,
@@ -203,7 +215,7 @@ def fetch_cmd(
         TransferSpeedColumn,
     )
 
-    from walkthrough.sources.download import FetchOptions, fetch_release  # noqa: PLC0415
+    from walkthrough.sources.download import FetchOptions, fetch_release
 
     upstreams = _upstreams()
     console = _console(err=True)
@@ -243,7 +255,7 @@ def fetch_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_cmd(as_json: bool) -> int:
     """Show each upstream release: pin, lock, whether it is imported, and when it was last verified."""
-    from walkthrough.sources.cache import find_entry, sources_dir  # noqa: PLC0415
+    from walkthrough.sources.cache import find_entry, sources_dir
 
     upstreams = _upstreams()
     rows = []
@@ -278,7 +290,7 @@ def status_cmd(as_json: bool) -> int:
     if as_json:
         click.echo(json.dumps({"cache": str(sources_dir()), "releases": rows}, indent=1))
         return 0
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     table = Table(title=f"sources in {sources_dir()}", title_justify="left")
     for col in ("release", "pinned", "commit", "files", "digest", "imported", "verified"):
@@ -306,8 +318,8 @@ def status_cmd(as_json: bool) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
     """Re-hash every cached file against the lock and check_blobs; exit 3 naming any mismatching file."""
-    from walkthrough.errors import VerificationError  # noqa: PLC0415
-    from walkthrough.sources.cache import open_release, verify_tree  # noqa: PLC0415
+    from walkthrough.errors import VerificationError
+    from walkthrough.sources.cache import open_release, verify_tree
 
     upstreams = _upstreams()
     results = []
@@ -329,7 +341,10 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
             for path, blob in upstreams[release.pin.name].check_blobs.items():
                 locked = tree.lock.entries.get(path)
                 if locked is None or locked.blob != blob:
-                    found.append(f"{path}: check_blobs says {blob}, the lock says {locked.blob if locked else 'nothing'}")
+                    found.append(
+                        f"{path}: check_blobs says {blob}, "
+                        f"the lock says {locked.blob if locked else 'nothing'}"
+                    )
         problems += [f"{release.spec}: {p}" for p in found]
         results.append(
             {
@@ -355,10 +370,9 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
             console.print(f"  {line}", markup=False)
         raise VerificationError(
             f"{len(problems)} cached file(s) do not match the lock, e.g. {problems[0]}",
-            hint="re-import with `walkthrough sources import ... --force` or `walkthrough sources fetch --force`",
+            hint="re-import with `walkthrough sources import ... --force` "
+            "or `walkthrough sources fetch --force`",
         )
     if missing:
-        raise SourcesError(
-            "; ".join(m.message for m in missing), hint=missing[0].hint
-        )
+        raise SourcesError("; ".join(m.message for m in missing), hint=missing[0].hint)
     return 0

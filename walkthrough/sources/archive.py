@@ -1,4 +1,4 @@
-"""Unpack a GitHub tar.gz stream into a cache entry: only locked regular files, every byte counted and checked.
+"""Unpack a GitHub tar.gz stream into a cache entry: only locked regular files, every byte counted, checked.
 
 The archive is hostile until proven otherwise (RELIABILITY.md, "Unpacking archives"): we never call
 `extract`, never materialise links or devices, decompress ourselves so that the total is capped, and
@@ -27,8 +27,10 @@ from walkthrough.sources.cache import EntryWriter
 
 CHUNK = 1 << 16
 OUT_CHUNK = 1 << 20
-FETCH_HINT = "the download is not a clean archive of the pinned commit; nothing was written to the cache. " \
+FETCH_HINT = (
+    "the download is not a clean archive of the pinned commit; nothing was written to the cache. "
     "Retry later or from another network, or import an offline copy with `walkthrough sources import`"
+)
 
 
 class UnsafeArchive(VerificationError):
@@ -57,7 +59,7 @@ class Limits:
 
 
 class GzipStream:
-    """A file-like `read(n)` over a gzip byte stream: counts input and output, caps output, detects truncation."""
+    """A file-like `read(n)` over a gzip stream: counts input and output, caps output, detects truncation."""
 
     def __init__(self, raw: BinaryIO, limits: Limits, on_input: Callable[[int], None] | None = None) -> None:
         self.raw = raw
@@ -151,7 +153,7 @@ class Unpacked:
     members: int = 0
 
 
-def unpack(  # noqa: C901, PLR0912 - one pass over the members, every rule in one place
+def unpack(
     stream: GzipStream,
     lock: Lock,
     writer: EntryWriter,
@@ -195,7 +197,11 @@ def unpack(  # noqa: C901, PLR0912 - one pass over the members, every rule in on
             if key in seen:
                 other = seen[key]
                 if other == rest or rest in lock or other in lock:
-                    what = "appears twice" if other == rest else f"collides with {other!r} (case or Unicode form)"
+                    what = (
+                        "appears twice"
+                        if other == rest
+                        else f"collides with {other!r} (case or Unicode form)"
+                    )
                     raise UnsafeArchive(f"archive member {rest!r} {what}", path=rest, hint=FETCH_HINT)
             seen[key] = rest
             entry = lock.entries.get(rest)

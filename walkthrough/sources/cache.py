@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
 from walkthrough.models import LockEntry, Pin
@@ -191,7 +191,8 @@ class SourceTree:
         if actual != entry.blob or len(data) != entry.size:
             raise VerificationError(
                 f"{self.pin.label}: {path} in the cache was modified after import "
-                f"(blob {actual[:12]}, {len(data)} bytes; the lock says {entry.blob[:12]}, {entry.size} bytes)",
+                f"(blob {actual[:12]}, {len(data)} bytes; "
+                f"the lock says {entry.blob[:12]}, {entry.size} bytes)",
                 path=path,
                 hint=f"run `walkthrough sources verify {self.release.spec}`, then re-import: "
                 f"{reimport_hint(self.release)}",
@@ -291,7 +292,7 @@ def verify_tree(tree: SourceTree) -> VerifyReport:
 @contextmanager
 def entry_lock(lock: Lock, root: Path | None = None, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the writer lock of `lock`'s entry (one writer per entry across processes)."""
-    from filelock import FileLock, Timeout  # noqa: PLC0415 - only writers pay for it
+    from filelock import FileLock, Timeout
 
     locks = sources_dir(root) / ".locks"
     locks.mkdir(parents=True, exist_ok=True)
@@ -300,7 +301,8 @@ def entry_lock(lock: Lock, root: Path | None = None, *, timeout: float = LOCK_TI
             yield
     except Timeout:
         raise SourcesError(
-            f"another walkthrough process has held the cache entry {entry_name(lock)} for over {timeout:.0f} s",
+            f"another walkthrough process has held the cache entry {entry_name(lock)} "
+            f"for over {timeout:.0f} s",
             hint=f"wait for it to finish; if none is running, delete {locks / (entry_name(lock) + '.lock')}",
         ) from None
 
@@ -319,7 +321,7 @@ class EntryWriter:
         self.written: dict[str, int] = {}
         self.started = time.monotonic()
 
-    def __enter__(self) -> EntryWriter:
+    def __enter__(self) -> Self:
         # Temp dirs of crashed writers of this entry are safe to remove: we hold the entry lock.
         for stale in self.final.parent.glob(f".tmp-{self.final.name}-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -334,7 +336,9 @@ class EntryWriter:
         """Write one locked file after checking its blob id; a mismatch names the file and both ids."""
         entry = self.lock.entries.get(path)
         if entry is None:
-            raise VerificationError(f"{path} is not in the lock of {self.lock.upstream}@{self.lock.tag}", path=path)
+            raise VerificationError(
+                f"{path} is not in the lock of {self.lock.upstream}@{self.lock.tag}", path=path
+            )
         if path in self.written:
             raise VerificationError(f"{path} was supplied twice", path=path)
         actual = git_blob_id(data)

@@ -1,4 +1,4 @@
-"""Online: fetch a pinned commit's archive from GitHub, keep and verify the locked files, store them atomically.
+"""Online: fetch a pinned commit's archive from GitHub, keep and verify the locked files, store atomically.
 
 Standard library only (`urllib`): streamed, a timeout on every socket operation, retries with exponential
 backoff for transient failures (timeouts, 5xx, dropped or truncated streams). Failing to connect at all
@@ -78,17 +78,19 @@ class _NoRetry(NetworkError):
 
 
 def _open(url: str, timeout: float) -> http.client.HTTPResponse:
-    request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})  # noqa: S310
+    request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})
     host = urlsplit(url).netloc
     try:
-        return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - http(s) URL built above
+        return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response socket
-        retry = exc.code >= 500 or exc.code == 429  # noqa: PLR2004
+        retry = exc.code >= 500 or exc.code == 429
         error = NetworkError if retry else _NoRetry
         raise error(
             f"{url} answered HTTP {exc.code} {exc.reason}",
-            hint="GitHub may be having trouble: retry later" if retry else "check the pin's repository and commit, "
+            hint="GitHub may be having trouble: retry later"
+            if retry
+            else "check the pin's repository and commit, "
             "or --base-url; offline copies import with `walkthrough sources import`",
         ) from None
     except urllib.error.URLError as exc:
@@ -99,7 +101,8 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
         if unreachable:
             raise _NoRetry(
                 f"cannot reach {host} ({reason}): no network?",
-                hint="offline, import the sources from a local copy: `walkthrough sources import NAME --git DIR` "
+                hint="offline, import the sources from a local copy: "
+                "`walkthrough sources import NAME --git DIR` "
                 "(see README, Getting the sources)",
             ) from None
         raise NetworkError(f"cannot download {url}: {reason}") from None
@@ -110,7 +113,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
 def _check_response(response: http.client.HTTPResponse, url: str) -> int | None:
     """Refuse what is not a gzip archive (an HTML login or error page with status 200); return the length."""
     ctype = (response.headers.get("Content-Type") or "").lower()
-    if response.status != 200:  # noqa: PLR2004
+    if response.status != 200:
         raise _NoRetry(f"{url} answered HTTP {response.status}, not 200")
     if "html" in ctype or ctype.startswith("text/"):
         raise _NoRetry(
@@ -130,7 +133,8 @@ class _Peek:
         if self.head != b"\x1f\x8b":
             raise _NoRetry(
                 f"{url} did not send gzip data (it starts with {self.head!r})",
-                hint="a proxy or error page? fix --base-url, or import offline with `walkthrough sources import`",
+                hint="a proxy or error page? fix --base-url, "
+                "or import offline with `walkthrough sources import`",
             )
 
     def read(self, size: int) -> bytes:
@@ -165,7 +169,9 @@ def _attempt(
             stream = GzipStream(_Peek(response, url), limits, on_input)
             result = unpack(stream, lock, writer, on_file)
         except (http.client.IncompleteRead, ConnectionError, TimeoutError) as exc:
-            raise TruncatedArchive(f"the download of {url} broke off after {downloaded} bytes ({exc!r})") from None
+            raise TruncatedArchive(
+                f"the download of {url} broke off after {downloaded} bytes ({exc!r})"
+            ) from None
         if length is not None and stream.bytes_in + len(stream.pending) < length:
             raise TruncatedArchive(f"the download of {url} stopped at {downloaded} of {length} bytes")
     missing = [p for p in writer.missing() if p not in result.absent]
@@ -174,7 +180,8 @@ def _attempt(
             f"the archive of {lock.upstream}@{lock.tag} lacks {len(missing)} locked file(s), e.g. "
             f"{', '.join(missing[:5])}",
             path=missing[0],
-            hint="the archive is not of the pinned commit (check --base-url); nothing was written to the cache",
+            hint="the archive is not of the pinned commit (check --base-url); "
+            "nothing was written to the cache",
         )
     return stream.bytes_in, result.absent
 
@@ -188,7 +195,7 @@ def fetch_release(
     force: bool = False,
     cache: Path | None = None,
 ) -> FetchResult:
-    """Download `release`'s archive into the cache, atomically; keep an existing complete entry unless `force`.
+    """Download `release`'s archive into the cache atomically; keep a complete entry unless `force`.
 
     Raises:
         NetworkError: unreachable, HTTP errors, or truncated after all retries (exit 3).
@@ -208,7 +215,7 @@ def fetch_release(
         for attempt in range(options.retries + 1):
             result.attempts = attempt + 1
             if attempt:
-                time.sleep(options.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))  # noqa: S311
+                time.sleep(options.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
             try:
                 with EntryWriter(lock, cache) as writer:
                     downloaded, absent = _attempt(url, lock, options, writer, progress)
@@ -225,7 +232,7 @@ def fetch_release(
             result.absent = absent
             result.seconds = time.monotonic() - started
             return result
-    assert last is not None  # noqa: S101 - the loop ran at least once
+    assert last is not None
     raise NetworkError(
         f"{release.pin.label}: {last.message} (after {result.attempts} attempt(s))",
         hint=last.hint or "retry later, or import an offline copy with `walkthrough sources import`",

@@ -81,7 +81,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 def select_files(
     copy: Copy, roots: Sequence[Root], include: Sequence[str], exclude: Sequence[str]
 ) -> dict[str, str]:
-    """upstream path -> path in the copy, for every file under the roots the globs select (first root wins)."""
+    """upstream path -> path in the copy, for each file under the roots the globs select (first root wins)."""
     inc = [glob_regex(g) for g in include] or [re.compile(".*")]
     exc = [glob_regex(g) for g in exclude]
     chosen: dict[str, str] = {}
@@ -121,7 +121,7 @@ def make_lock(
     exclude: Sequence[str] = (),
     comments: Iterable[str] = (),
 ) -> Lock:
-    """A lock over the files of `copy` the roots and globs select; every file is read (blob ids and export-subst)."""
+    """A lock over the files of `copy` the roots and globs select; each is read (blob id, export-subst)."""
     chosen = select_files(copy, roots, include, exclude)
     if not chosen:
         raise UsageError(
@@ -139,7 +139,9 @@ def make_lock(
     return Lock.build(pin, entries, export_subst=subst, comments=comments)
 
 
-def match_copy(lock: Lock, copy: Copy, roots: Sequence[Root], label: str) -> tuple[ImportReport, dict[str, bytes]]:
+def match_copy(
+    lock: Lock, copy: Copy, roots: Sequence[Root], label: str
+) -> tuple[ImportReport, dict[str, bytes]]:
     """Find each locked path in the copy; return the report and the bytes of the files found.
 
     Git copies are matched on their tree's blob ids without reading mismatches; directories are hashed.

@@ -78,7 +78,9 @@ class GitCopy:
 
     def __init__(self, git_dir: Path, rev: str) -> None:
         if shutil.which("git") is None:
-            raise SourcesError("git is not installed", hint="install git, or import from a directory with --dir")
+            raise SourcesError(
+                "git is not installed", hint="install git, or import from a directory with --dir"
+            )
         self.git_dir = git_dir
         self.rev = rev
         self.commit = self._resolve()
@@ -99,15 +101,20 @@ class GitCopy:
         if proc.returncode != 0:
             msg = proc.stderr.decode(errors="replace").strip().splitlines()
             raise SourcesError(
-                f"git {args[0]} failed in {self.git_dir}: {msg[-1] if msg else 'exit ' + str(proc.returncode)}",
+                f"git {args[0]} failed in {self.git_dir}: "
+                f"{msg[-1] if msg else 'exit ' + str(proc.returncode)}",
                 hint="check --git (a clone of the upstream or of a repository vendoring it) and --rev",
             )
         return proc.stdout
 
     def _resolve(self) -> str:
         if not self.git_dir.is_dir():
-            raise SourcesError(f"{self.git_dir} is not a directory", hint="--git takes a local git repository")
-        return self._git("rev-parse", "--verify", "--end-of-options", f"{self.rev}^{{commit}}").decode().strip()
+            raise SourcesError(
+                f"{self.git_dir} is not a directory", hint="--git takes a local git repository"
+            )
+        return (
+            self._git("rev-parse", "--verify", "--end-of-options", f"{self.rev}^{{commit}}").decode().strip()
+        )
 
     def listing(self) -> dict[str, Found]:
         """Every regular file of the revision (symlinks and submodules are never upstream files here)."""
@@ -136,7 +143,7 @@ class GitCopy:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         )
-        assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - pipes requested above
+        assert proc.stdin is not None and proc.stdout is not None
 
         def feed() -> None:
             try:
@@ -152,7 +159,8 @@ class GitCopy:
                 header = proc.stdout.readline().split()
                 if len(header) != 3 or header[1] != b"blob":
                     raise SourcesError(
-                        f"blob {blob} is missing from {self.git_dir} (git says {b' '.join(header).decode()!r})",
+                        f"blob {blob} is missing from {self.git_dir} "
+                        f"(git says {b' '.join(header).decode()!r})",
                         hint="the clone is incomplete (a partial or shallow clone?): fetch the full history",
                     )
                 size = int(header[2])
