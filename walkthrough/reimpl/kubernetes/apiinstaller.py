@@ -674,6 +674,9 @@ def proxy_handler(req: Request, res: Response) -> None:
     rh.error_negotiated(rh.new_bad_request(f"proxying is not supported by this model: {req.path}"), res, req)
 
 
+proxy_handler.go_handler = "ProxyHandler"  # type: ignore[attr-defined]
+
+
 @mirrors("kubernetes:pkg/apiserver.ConnectResource")
 def connect_resource(storage: Any, scope: RequestScope, admit: rh.AdmissionInterface | None,
                      rest_path: str) -> Callable[[Request, Response], None]:
@@ -692,6 +695,7 @@ def connect_resource(storage: Any, scope: RequestScope, admit: rh.AdmissionInter
         except StatusError as err:
             scope.err(err, res, req)
 
+    handle.go_handler = "ConnectResource"  # type: ignore[attr-defined]
     return handle
 
 

@@ -659,6 +659,49 @@ class RESTStorageProvider:
     post_start_hook: tuple[str, Callable[[], None]] | None = None
 
 
+# The core group's storage map: key -> kind of storage.New(). Keys keep upstream's camel case;
+# getAPIGroupVersion lower-cases them.
+LEGACY_STORAGE_KINDS = {
+    "pods": "Pod", "pods/attach": "Pod", "pods/status": "Pod", "pods/log": "Pod", "pods/exec": "Pod",
+    "pods/portforward": "Pod", "pods/proxy": "Pod", "pods/binding": "Binding", "bindings": "Binding",
+    "podTemplates": "PodTemplate",
+    "replicationControllers": "ReplicationController", "replicationControllers/status": "ReplicationController",
+    "services": "Service", "services/proxy": "Service", "services/status": "Service",
+    "endpoints": "Endpoints",
+    "nodes": "Node", "nodes/status": "Node", "nodes/proxy": "Node",
+    "events": "Event",
+    "limitRanges": "LimitRange", "resourceQuotas": "ResourceQuota", "resourceQuotas/status": "ResourceQuota",
+    "namespaces": "Namespace", "namespaces/status": "Namespace", "namespaces/finalize": "Namespace",
+    "secrets": "Secret", "serviceAccounts": "ServiceAccount",
+    "persistentVolumes": "PersistentVolume", "persistentVolumes/status": "PersistentVolume",
+    "persistentVolumeClaims": "PersistentVolumeClaim", "persistentVolumeClaims/status": "PersistentVolumeClaim",
+    "configMaps": "ConfigMap", "componentStatuses": "ComponentStatus",
+}
+
+
+@mirrors("kubernetes:pkg/registry/core/rest.LegacyRESTStorageProvider.NewLegacyRESTStorage")
+def new_legacy_rest_storage(enabled_versions: set[str], make_storage: Callable[[str, str], Any | None]) -> APIGroupInfo:
+    """The core group's APIGroupInfo: every key of the table under version v1, plus the scale and
+    eviction subresources only when autoscaling/v1 and policy/v1beta1 are enabled, with their kinds
+    overridden. `make_storage(key, kind)` builds a storage, or None to leave the key out."""
+    info = APIGroupInfo("", [ai.GroupVersion("", "v1")], {}, options_external_version=ai.GroupVersion("", "v1"))
+    storage_map: dict[str, Any] = {}
+    keys = dict(LEGACY_STORAGE_KINDS)
+    if "autoscaling/v1" in enabled_versions:
+        info.subresource_group_version_kind["replicationcontrollers/scale"] = rh.GroupVersionKind(
+            "autoscaling", "v1", "Scale")
+        keys["replicationControllers/scale"] = "ReplicationController"
+    if "policy/v1beta1" in enabled_versions:
+        info.subresource_group_version_kind["pods/eviction"] = rh.GroupVersionKind("policy", "v1beta1", "Eviction")
+        keys["pods/eviction"] = "Pod"
+    for key, kind in keys.items():
+        storage = make_storage(key, kind)
+        if storage is not None:
+            storage_map[key] = storage
+    info.versioned_resources_storage_map["v1"] = storage_map
+    return info
+
+
 @mirrors("kubernetes:pkg/master.Master")
 @dataclass
 class Master:

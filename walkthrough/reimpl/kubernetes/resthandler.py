@@ -428,6 +428,16 @@ def decode(body: bytes, default_gvk: GroupVersionKind) -> tuple[Obj, GroupVersio
 # --- handlers --------------------------------------------------------------------------------------
 
 Handler = Callable[[Request, Response], None]
+
+
+def _labelled(handler: Handler, go_name: str, **facts: Any) -> Handler:
+    """Record which Go constructor built a route function (the installer's wiring is testable by it)."""
+    handler.go_handler = go_name  # type: ignore[attr-defined]
+    for key, value in facts.items():
+        setattr(handler, key, value)
+    return handler
+
+
 Getter = Callable[[dict[str, Any], str, Request], Obj | ResourceStream]
 
 
@@ -468,7 +478,7 @@ def GetResource(storage: Any, exporter: Any, scope: RequestScope) -> Handler:  #
                                                    "exact": query.get("exact", [""])[0].lower() == "true"})
         return storage.get(ctx, name)
 
-    return get_resource_handler(scope, getter)
+    return _labelled(get_resource_handler(scope, getter), "GetResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.GetResourceWithOptions")
@@ -482,7 +492,7 @@ def GetResourceWithOptions(storage: Any, scope: RequestScope) -> Handler:  # noq
             options[subpath_key] = req.path_parameter("path")
         return storage.get(ctx, name, options)
 
-    return get_resource_handler(scope, getter)
+    return _labelled(get_resource_handler(scope, getter), "GetResourceWithOptions")
 
 
 def _list_options(req: Request) -> Obj:
@@ -545,7 +555,7 @@ def ListResource(lister: Any, watcher: Any, scope: RequestScope, force_watch: bo
         set_list_self_link(result, req, scope.namer)
         write(200, result, res, req)
 
-    return handle
+    return _labelled(handle, "ListResource", force_watch=force_watch)
 
 
 def watch_timeout(timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = random.random) -> float:
@@ -625,12 +635,12 @@ def create_handler(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 
 @mirrors("kubernetes:pkg/apiserver.CreateResource")
 def CreateResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
-    return create_handler(storage, scope, admit, include_name=False)
+    return _labelled(create_handler(storage, scope, admit, include_name=False), "CreateResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.CreateNamedResource")
 def CreateNamedResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
-    return create_handler(storage, scope, admit, include_name=True)
+    return _labelled(create_handler(storage, scope, admit, include_name=True), "CreateNamedResource")
 
 
 @mirrors("kubernetes:pkg/api/rest.DefaultUpdatedObjectInfo")
@@ -687,7 +697,7 @@ def UpdateResource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
         set_self_link(result, req, scope.namer)
         write(201 if created[0] else 200, result, res, req)
 
-    return handle
+    return _labelled(handle, "UpdateResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.PatchResource")
@@ -719,7 +729,7 @@ def PatchResource(storage: Any, scope: RequestScope, admit: AdmissionInterface |
         set_self_link(result, req, scope.namer)
         write(200, result, res, req)
 
-    return handle
+    return _labelled(handle, "PatchResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.patchResource")
@@ -922,7 +932,7 @@ def DeleteResource(storage: Any, allows_options: bool, scope: RequestScope,  # n
             set_self_link(result, req, scope.namer)
         write(200, result, res, req)
 
-    return handle
+    return _labelled(handle, "DeleteResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.DeleteCollection")
@@ -949,7 +959,7 @@ def DeleteCollection(storage: Any, check_body: bool, scope: RequestScope,  # noq
             set_list_self_link(result, req, scope.namer)
         write_negotiated(res, req, 200, result)
 
-    return handle
+    return _labelled(handle, "DeleteCollection")
 
 
 # --- in-memory storage (generic registry Store) ----------------------------------------------------
@@ -1157,6 +1167,31 @@ class MemoryStorage:
                     self.watchers.remove(entry)
 
         return Watch(events, stop)
+
+
+class StatusSubresource:
+    """`<resource>/status`: get, update and patch of the parent's objects, changing only `.status`."""
+
+    capabilities = frozenset({"Getter", "Updater", "Patcher"})
+
+    def __init__(self, parent: MemoryStorage) -> None:
+        self.parent = parent
+        self.go_type = parent.go_type
+
+    def new(self) -> Obj:
+        return self.parent.new()
+
+    def get(self, ctx: dict[str, Any], name: str) -> Obj:
+        return self.parent.get(ctx, name)
+
+    def update(self, ctx: dict[str, Any], name: str, info: UpdatedObjectInfo) -> tuple[Obj, bool]:
+        def keep_all_but_status(ctx: dict[str, Any], new: Obj, old: Obj) -> Obj:
+            merged = copy.deepcopy(old)
+            merged["status"] = new.get("status", {})
+            merged.setdefault("metadata", {})["resourceVersion"] = new.get("metadata", {}).get("resourceVersion", "")
+            return merged
+
+        return self.parent.update(ctx, name, UpdatedObjectInfo(info.obj, [*info.transformers, keep_all_but_status]))
 
 
 def _demo() -> None:
