@@ -1,0 +1,857 @@
+"""What `docker load` of a saved image writes under /var/lib/docker with the AUFS driver (Docker 1.12.3).
+
+`docker save` writes a tar with `manifest.json`, the image config `<image hex>.json` and one directory
+per layer named by a v1 ID holding `layer.tar`. Loading it (image/tarexport/load.go) registers each
+layer with the layer store, bottom up, and then the config with the image store:
+
+    <root>/image/aufs/imagedb/content/sha256/<image hex>     the config bytes; their sha256 is the image ID
+    <root>/image/aufs/imagedb/metadata/sha256/<hex>/parent   only for images with a parent image
+    <root>/image/aufs/layerdb/sha256/<chain hex>/            one directory per chain ID:
+        diff  size  cache-id  parent  tar-split.json.gz      (parent absent for the base layer)
+    <root>/image/aufs/layerdb/tmp/                          transactions are written here, then renamed
+    <root>/image/aufs/layerdb/mounts/<container id>/         mount-id, init-id, parent (per container)
+    <root>/image/aufs/distribution/                          registry digest mappings (pull/push only)
+    <root>/image/aufs/repositories.json                      {"Repositories": {name: {ref: image ID}}}
+    <root>/aufs/diff/<cache-id>/                             the layer's files; <mount-id>-init for containers
+    <root>/aufs/layers/<cache-id>                            parent cache-ids, nearest first
+    <root>/aufs/mnt/<cache-id>/                              union mount points (empty until mounted)
+
+cache-ids and mount-ids are random: they are *not* content digests, which is why the AUFS
+directories cannot be matched to layers without reading layerdb/*/cache-id.
+
+This model writes all of that for real under a root you choose. What it does not do: mount anything
+(the init layer's files are written into its diff directory, which is where AUFS would put them), or
+materialise symbolic links, hard links or device nodes from an archive (they are counted and listed,
+never created, so that a hostile archive cannot write outside the root).
+
+Run `python -m walkthrough.reimpl.docker.layout [ARCHIVE.tar] [--root DIR] [--container ID]`; without
+an archive it builds a small two-layer sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import io
+import json
+import os
+import secrets
+import shutil
+import sys
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from walkthrough.errors import InputError, WalkthroughError
+from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.docker import _gojson, ids, reference
+
+MAX_LAYER_DEPTH = 125
+RandomBytes = Callable[[int], bytes]
+
+
+class LayoutError(WalkthroughError):
+    """An error of the load or of the stores (Go's message where Go has one)."""
+
+
+# -- ids -------------------------------------------------------------------------------------------
+
+
+@mirrors("docker:pkg/stringid.GenerateRandomID")
+def generate_random_id(random_bytes: RandomBytes = secrets.token_bytes) -> str:
+    """64 random hex characters, redrawn while the first 12 are all digits (they would parse as an
+    int, and such IDs once broke hostnames)."""
+    while True:
+        candidate = random_bytes(32).hex()
+        if not candidate[:12].isdigit():
+            return candidate
+
+
+# -- the daemon's paths ----------------------------------------------------------------------------
+
+
+@mirrors("docker:daemon.NewDaemon")
+@dataclass(frozen=True)
+class DaemonPaths:
+    """Where NewDaemon puts each store: image/<driver>/{layerdb,imagedb,distribution,repositories.json}
+    and the driver's own home <root>/<driver>."""
+
+    root: Path
+    driver: str = "aufs"
+
+    @property
+    def image_root(self) -> Path:
+        return self.root / "image" / self.driver
+
+    @property
+    def layerdb(self) -> Path:
+        return self.image_root / "layerdb"
+
+    @property
+    def imagedb(self) -> Path:
+        return self.image_root / "imagedb"
+
+    @property
+    def distribution(self) -> Path:
+        return self.image_root / "distribution"
+
+    @property
+    def repositories_json(self) -> Path:
+        return self.image_root / "repositories.json"
+
+    @property
+    def driver_home(self) -> Path:
+        return self.root / self.driver
+
+
+# -- the AUFS driver ------------------------------------------------------------------------------
+
+
+@dataclass
+class AppliedDiff:
+    """What applying one layer tar did: the size AUFS reports and what was not materialised."""
+
+    size: int
+    skipped: list[str] = field(default_factory=list)
+
+
+def _safe_member_path(name: str) -> PurePosixPath:
+    """A tar member name as a relative path that stays inside its directory, or LayoutError."""
+    if not name or "\\" in name or any(ord(c) < 0x20 for c in name):
+        raise LayoutError(f"refusing tar member {name!r}: empty, backslash or control character in its name")
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts:
+        raise LayoutError(f"refusing tar member {name!r}: absolute path or '..' would leave the layer directory")
+    return path
+
+
+@mirrors("docker:daemon/graphdriver/aufs.Driver")
+class AufsDriver:
+    """The parts of daemon/graphdriver/aufs that leave files behind: diff/, layers/ and mnt/."""
+
+    @mirrors("docker:daemon/graphdriver/aufs.Init")
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for p in ("mnt", "diff", "layers"):
+            (self.home / p).mkdir(mode=0o700, exist_ok=True)
+
+    @mirrors("docker:daemon/graphdriver/aufs.Driver.Create")
+    def create(self, layer_id: str, parent: str) -> None:
+        """mnt/<id> and diff/<id>, and layers/<id> listing the parent then the parent's own list."""
+        for p in ("mnt", "diff"):
+            (self.home / p / layer_id).mkdir(mode=0o755, parents=True, exist_ok=True)
+        lines = ""
+        if parent != "":
+            lines = parent + "\n" + "".join(line + "\n" for line in self.get_parent_ids(parent))
+        (self.home / "layers" / layer_id).write_text(lines)
+
+    @mirrors("docker:daemon/graphdriver/aufs.Driver.CreateReadWrite")
+    def create_read_write(self, layer_id: str, parent: str) -> None:
+        self.create(layer_id, parent)
+
+    @mirrors("docker:daemon/graphdriver/aufs.getParentIds")
+    def get_parent_ids(self, layer_id: str) -> list[str]:
+        text = (self.home / "layers" / layer_id).read_text()
+        return [line for line in text.split("\n") if line != ""]
+
+    @mirrors("docker:daemon/graphdriver/aufs.Driver.Remove")
+    def remove(self, layer_id: str) -> None:
+        for p in ("mnt", "diff"):
+            shutil.rmtree(self.home / p / layer_id, ignore_errors=True)
+        (self.home / "layers" / layer_id).unlink(missing_ok=True)
+
+    def diff_dir(self, layer_id: str) -> Path:
+        return self.home / "diff" / layer_id
+
+    @mirrors("docker:daemon/graphdriver/aufs.Driver.ApplyDiff")
+    def apply_diff(self, layer_id: str, tar_stream: bytes) -> AppliedDiff:
+        """Untar into diff/<id> (AUFS whiteouts `.wh.*` stay as files) and return DiffSize.
+
+        DiffSize is pkg/directory.Size over the directory: every non-directory of non-zero size,
+        each inode once. It is computed here from the tar headers (regular files by size, a symlink
+        by the length of its target, a hard link not again), so it does not depend on what is
+        materialised.
+        """
+        target = self.diff_dir(layer_id)
+        applied = AppliedDiff(size=0)
+        with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+            for member in tar:
+                rel = _safe_member_path(member.name)
+                if member.isdir():
+                    (target / rel).mkdir(mode=0o755, parents=True, exist_ok=True)
+                elif member.isreg():
+                    (target / rel).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+                    extracted = tar.extractfile(member)
+                    assert extracted is not None
+                    (target / rel).write_bytes(extracted.read())
+                    os.chmod(target / rel, 0o644)
+                    applied.size += member.size
+                elif member.issym():
+                    applied.size += len(member.linkname.encode())
+                    applied.skipped.append(f"{member.name} -> {member.linkname} (symlink)")
+                else:
+                    applied.skipped.append(f"{member.name} ({'hard link' if member.islnk() else 'special file'})")
+        return applied
+
+
+# -- layer metadata ------------------------------------------------------------------------------
+
+
+def _crc64_table() -> list[int]:
+    poly = 0xD800000000000000  # crc64.ISO, reversed
+    table = []
+    for i in range(256):
+        crc = i
+        for _ in range(8):
+            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC64_ISO = _crc64_table()
+
+
+def crc64_iso(data: bytes) -> bytes:
+    """hash/crc64 with the ISO table, Sum(nil): the checksum tar-split keeps for each file."""
+    crc = 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc = _CRC64_ISO[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return (crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")
+
+
+def _go_header_name(tar_stream: bytes, member: tarfile.TarInfo) -> str:
+    """The name Go's tar reader reports: the PAX path, else ustar prefix/name as stored (a directory
+    keeps its trailing slash, which Python's tarfile strips)."""
+    if "path" in member.pax_headers:
+        return member.pax_headers["path"]
+    header = tar_stream[member.offset_data - 512: member.offset_data]
+    if member.offset_data - member.offset > 512:  # a GNU long name block precedes the header
+        return member.name + ("/" if member.isdir() else "")
+    name = header[0:100].split(b"\0", 1)[0]
+    if header[257:263] in (b"ustar\x00", b"ustar "):
+        prefix = header[345:500].split(b"\0", 1)[0]
+        if prefix:
+            name = prefix + b"/" + name
+    return name.decode("utf-8", errors="surrogateescape")
+
+
+@mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/asm.NewInputTarStream")
+def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
+    """The tar-split metadata of a layer: every byte that is not file content (headers, padding, the
+    end-of-archive blocks and the trailing record padding) as base64 segments, and for each member its
+    name, size and crc64, so that the exact tar (and so its diff ID) can be rebuilt from diff/<cache-id>."""
+    entries: list[dict[str, object]] = []
+
+    def segment(payload: bytes) -> None:
+        entries.append({"type": 2, "payload": base64.b64encode(payload).decode()})
+
+    prev_end = 0
+    with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+        for member in tar:
+            if raw := tar_stream[prev_end:member.offset_data]:
+                segment(raw)
+            content = tar_stream[member.offset_data:member.offset_data + member.size]
+            entry: dict[str, object] = {"type": 1, "name": _go_header_name(tar_stream, member)}
+            if member.size:
+                entry["size"] = member.size
+            entry["payload"] = base64.b64encode(crc64_iso(content)).decode() if member.size > 0 else None
+            entries.append(entry)
+            prev_end = member.offset_data + member.size
+    # Go's reader consumes the last padding and the two zero blocks; the rest is read as a remainder.
+    padded = -(-prev_end // 512) * 512
+    end_of_archive = min(padded + 1024, len(tar_stream))
+    if raw := tar_stream[prev_end:end_of_archive]:
+        segment(raw)
+    segment(tar_stream[end_of_archive:])
+    for position, entry in enumerate(entries):
+        entry["position"] = position
+    return entries
+
+
+def tar_split_json(entries: list[dict[str, object]]) -> bytes:
+    """The JSON packer's stream: one JSON object per line, Go field order (type, name, size, payload,
+    position)."""
+    lines = []
+    for e in entries:
+        parts = [f'"type":{e["type"]}']
+        if e.get("name"):
+            parts.append('"name":' + _gojson.encode_string(str(e["name"])))
+        if e.get("size"):
+            parts.append(f'"size":{e["size"]}')
+        parts.append('"payload":' + ("null" if e["payload"] is None else f'"{e["payload"]}"'))
+        parts.append(f'"position":{e["position"]}')
+        lines.append("{" + ",".join(parts) + "}\n")
+    return "".join(lines).encode()
+
+
+@mirrors("docker:layer.fileMetadataTransaction")
+class MetadataTransaction:
+    """A layer's metadata being written in layerdb/tmp/layer-*, renamed into place on commit."""
+
+    def __init__(self, store: FileMetadataStore, root: Path) -> None:
+        self.store = store
+        self.root = root
+
+    @mirrors("docker:layer.fileMetadataTransaction.SetSize")
+    def set_size(self, size: int) -> None:
+        (self.root / "size").write_text(str(size))
+
+    @mirrors("docker:layer.fileMetadataTransaction.SetParent")
+    def set_parent(self, parent: ids.ChainID) -> None:
+        (self.root / "parent").write_text(parent)
+
+    @mirrors("docker:layer.fileMetadataTransaction.SetDiffID")
+    def set_diff_id(self, diff: ids.DiffID) -> None:
+        (self.root / "diff").write_text(diff)
+
+    @mirrors("docker:layer.fileMetadataTransaction.SetCacheID")
+    def set_cache_id(self, cache_id: str) -> None:
+        (self.root / "cache-id").write_text(cache_id)
+
+    @mirrors("docker:layer.fileMetadataTransaction.TarSplitWriter")
+    def write_tar_split(self, tar_stream: bytes) -> None:
+        with gzip.GzipFile(self.root / "tar-split.json.gz", "wb", mtime=0) as f:
+            f.write(tar_split_json(tar_split_entries(tar_stream)))
+
+    @mirrors("docker:layer.fileMetadataTransaction.Commit")
+    def commit(self, layer: ids.ChainID) -> None:
+        final_dir = self.store.get_layer_directory(layer)
+        final_dir.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        os.rename(self.root, final_dir)
+
+    @mirrors("docker:layer.fileMetadataTransaction.Cancel")
+    def cancel(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@mirrors("docker:layer.fileMetadataStore")
+class FileMetadataStore:
+    """layer/filestore.go: layerdb/sha256/<chain hex>/ and layerdb/mounts/<name>/."""
+
+    @mirrors("docker:layer.NewFSMetadataStore")
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    @mirrors("docker:layer.fileMetadataStore.getLayerDirectory")
+    def get_layer_directory(self, layer: ids.ChainID) -> Path:
+        algorithm, hex_part = layer.split(":", 1)
+        return self.root / algorithm / hex_part
+
+    def get_mount_directory(self, mount: str) -> Path:
+        return self.root / "mounts" / mount
+
+    @mirrors("docker:layer.fileMetadataStore.StartTransaction")
+    def start_transaction(self) -> MetadataTransaction:
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
+        return MetadataTransaction(self, Path(tempfile.mkdtemp(dir=tmp_dir, prefix="layer-")))
+
+    @mirrors("docker:layer.fileMetadataStore.SetMountID")
+    def set_mount_id(self, mount: str, mount_id: str) -> None:
+        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        (self.get_mount_directory(mount) / "mount-id").write_text(mount_id)
+
+    @mirrors("docker:layer.fileMetadataStore.SetInitID")
+    def set_init_id(self, mount: str, init: str) -> None:
+        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        (self.get_mount_directory(mount) / "init-id").write_text(init)
+
+    @mirrors("docker:layer.fileMetadataStore.SetMountParent")
+    def set_mount_parent(self, mount: str, parent: ids.ChainID) -> None:
+        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        (self.get_mount_directory(mount) / "parent").write_text(parent)
+
+
+@mirrors("docker:layer.roLayer")
+@dataclass(eq=False)
+class RoLayer:
+    """A read-only layer: its chain ID, diff ID, random cache-id, size and parent."""
+
+    chain_id: ids.ChainID
+    diff_id: ids.DiffID
+    cache_id: str
+    size: int
+    parent: RoLayer | None
+    skipped: list[str] = field(default_factory=list)
+
+    @mirrors("docker:layer.roLayer.depth")
+    def depth(self) -> int:
+        return 1 if self.parent is None else self.parent.depth() + 1
+
+
+@mirrors("docker:layer.mountedLayer")
+@dataclass(eq=False)
+class MountedLayer:
+    """A container's read-write layer."""
+
+    name: str
+    mount_id: str
+    init_id: str
+    parent: RoLayer | None
+
+
+@mirrors("docker:daemon.setupInitLayer@daemon_unix.go")
+def setup_init_layer(init_layer: Path) -> None:
+    """The mount points and files every container's init layer holds (bind-mount targets)."""
+    for pth, typ in {"/dev/pts": "dir", "/dev/shm": "dir", "/proc": "dir", "/sys": "dir", "/.dockerenv": "file",
+                     "/etc/resolv.conf": "file", "/etc/hosts": "file", "/etc/hostname": "file",
+                     "/dev/console": "file", "/etc/mtab": "/proc/mounts"}.items():
+        target = init_layer / pth.lstrip("/")
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if typ == "dir":
+            target.mkdir(mode=0o755, parents=True, exist_ok=True)
+        elif typ == "file":
+            target.touch(mode=0o755)
+        else:
+            os.symlink(typ, target)  # our own fixed link inside our own tree; nothing is written through it
+
+
+@mirrors("docker:layer.layerStore")
+class LayerStore:
+    """layer/layer_store.go: registers layer tars with the driver and the metadata store."""
+
+    def __init__(self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = secrets.token_bytes):
+        self.store = store
+        self.driver = driver
+        self.random_bytes = random_bytes
+        self.layer_map: dict[ids.ChainID, RoLayer] = {}
+        self.mounts: dict[str, MountedLayer] = {}
+
+    @mirrors("docker:layer.layerStore.Get")
+    def get(self, chain_id: ids.ChainID) -> RoLayer | None:
+        return self.layer_map.get(chain_id)
+
+    @mirrors("docker:layer.layerStore.applyTar")
+    def apply_tar(self, tx: MetadataTransaction, ts: bytes, parent: str, layer: RoLayer) -> None:
+        """Hash the stream (the diff ID), keep its tar-split, and let the driver unpack it."""
+        tx.write_tar_split(ts)
+        applied = self.driver.apply_diff(layer.cache_id, ts)
+        layer.size = applied.size
+        layer.skipped = applied.skipped
+        layer.diff_id = ids.diff_id_of(ts)
+
+    @mirrors("docker:layer.layerStore.registerWithDescriptor")
+    def register(self, ts: bytes, parent: ids.ChainID) -> RoLayer:
+        """A fresh random cache-id, the driver directory, metadata in a transaction; if the chain ID
+        already exists the new copy is thrown away and the existing layer returned."""
+        p: RoLayer | None = None
+        pid = ""
+        if parent != "":
+            p = self.get(parent)
+            if p is None:
+                raise LayoutError("layer does not exist")
+            pid = p.cache_id
+            if p.depth() >= MAX_LAYER_DEPTH:
+                raise LayoutError("max depth exceeded")
+        layer = RoLayer(chain_id="", diff_id="", cache_id=generate_random_id(self.random_bytes), size=0, parent=p)
+        self.driver.create(layer.cache_id, pid)
+        tx = self.store.start_transaction()
+        try:
+            self.apply_tar(tx, ts, pid, layer)
+            if layer.parent is None:
+                layer.chain_id = layer.diff_id
+            else:
+                layer.chain_id = ids.create_chain_id_from_parent(layer.parent.chain_id, layer.diff_id)
+            store_layer(tx, layer)
+        except BaseException:
+            self.driver.remove(layer.cache_id)
+            tx.cancel()
+            raise
+        existing = self.layer_map.get(layer.chain_id)
+        if existing is not None:
+            self.driver.remove(layer.cache_id)
+            tx.cancel()
+            return existing
+        tx.commit(layer.chain_id)
+        self.layer_map[layer.chain_id] = layer
+        return layer
+
+    @mirrors("docker:layer.layerStore.CreateRWLayer")
+    def create_rw_layer(self, name: str, parent: ids.ChainID, init: bool = True) -> MountedLayer:
+        """A container's layer: a random mount-id, `<mount-id>-init` below it, recorded under mounts/."""
+        if name in self.mounts:
+            raise LayoutError("mount already exists with name")
+        p: RoLayer | None = None
+        pid = ""
+        if parent != "":
+            p = self.get(parent)
+            if p is None:
+                raise LayoutError("layer does not exist")
+            pid = p.cache_id
+        m = MountedLayer(name=name, mount_id=generate_random_id(self.random_bytes), init_id="", parent=p)
+        if init:
+            pid = self.init_mount(m.mount_id, pid)
+            m.init_id = pid
+        self.driver.create_read_write(m.mount_id, pid)
+        self.save_mount(m)
+        return m
+
+    @mirrors("docker:layer.layerStore.initMount")
+    def init_mount(self, graph_id: str, parent: str) -> str:
+        """The init layer is named `<graph-id>-init` (graph drivers expect that name)."""
+        init_id = f"{graph_id}-init"
+        self.driver.create(init_id, parent)
+        setup_init_layer(self.driver.diff_dir(init_id))  # Go: into the mounted path; AUFS writes to diff/
+        return init_id
+
+    @mirrors("docker:layer.layerStore.saveMount")
+    def save_mount(self, mount: MountedLayer) -> None:
+        self.store.set_mount_id(mount.name, mount.mount_id)
+        if mount.init_id != "":
+            self.store.set_init_id(mount.name, mount.init_id)
+        if mount.parent is not None:
+            self.store.set_mount_parent(mount.name, mount.parent.chain_id)
+        self.mounts[mount.name] = mount
+
+
+@mirrors("docker:layer.storeLayer")
+def store_layer(tx: MetadataTransaction, layer: RoLayer) -> None:
+    """diff, size, cache-id, and parent unless this is a base layer (no descriptor: not pulled)."""
+    tx.set_diff_id(layer.diff_id)
+    tx.set_size(layer.size)
+    tx.set_cache_id(layer.cache_id)
+    if layer.parent is not None:
+        tx.set_parent(layer.parent.chain_id)
+
+
+# -- repositories.json ---------------------------------------------------------------------------
+
+
+@mirrors("docker:reference.store")
+class ReferenceStore:
+    """reference/store.go: name -> {reference string -> image ID}, saved after every change."""
+
+    @mirrors("docker:reference.NewReferenceStore")
+    def __init__(self, json_path: Path) -> None:
+        self.json_path = Path(json_path).absolute()
+        self.repositories: dict[str, dict[str, str]] = {}
+        if self.json_path.exists():
+            self.repositories = json.loads(self.json_path.read_text())["Repositories"]
+        else:
+            self.save()
+
+    @mirrors("docker:reference.store.AddTag")
+    def add_tag(self, ref: reference.NamedRef, image_id: str, force: bool) -> None:
+        if isinstance(ref, reference.CanonicalRef):
+            raise LayoutError("refusing to create a tag with a digest reference")
+        self.add_reference(reference.with_default_tag(ref), image_id, force)
+
+    @mirrors("docker:reference.store.AddDigest")
+    def add_digest(self, ref: reference.CanonicalRef, image_id: str, force: bool) -> None:
+        self.add_reference(ref, image_id, force)
+
+    @mirrors("docker:reference.store.addReference")
+    def add_reference(self, ref: reference.NamedRef, image_id: str, force: bool) -> None:
+        """Digests can never be re-pointed; tags only with force."""
+        if ref.name() == "sha256":
+            raise LayoutError("refusing to create an ambiguous tag using digest algorithm as name")
+        repository = self.repositories.setdefault(ref.name(), {})
+        ref_str = ref.string()
+        old_id = repository.get(ref_str)
+        if old_id is not None:
+            if isinstance(ref, reference.CanonicalRef):
+                raise LayoutError(f"Cannot overwrite digest {ref.digest()}")
+            if not force:
+                raise LayoutError(f"Conflict: Tag {ref_str} is already set to image {old_id}, if you want to "
+                                  "replace it, please use -f option")
+        repository[ref_str] = image_id
+        self.save()
+
+    @mirrors("docker:reference.store.Get")
+    def get(self, ref: reference.NamedRef) -> str | None:
+        ref = reference.with_default_tag(ref)
+        return self.repositories.get(ref.name(), {}).get(ref.string())
+
+    @mirrors("docker:reference.store.save")
+    def save(self) -> None:
+        """json.Marshal(store): only the exported Repositories map, keys sorted, written atomically."""
+        repos = {name: {k: v for k, v in sorted(refs.items())} for name, refs in sorted(self.repositories.items())}
+        data = json.dumps({"Repositories": repos}, separators=(",", ":"), ensure_ascii=False)
+        ids._atomic_write(self.json_path, data.encode(), 0o600)
+
+
+# -- docker save archives ------------------------------------------------------------------------
+
+
+@dataclass
+class SaveArchive:
+    """The files of a `docker save` tar that a load reads (regular files only, by name)."""
+
+    files: dict[str, bytes]
+
+    @property
+    def manifest(self) -> list[dict[str, object]]:
+        try:
+            data = json.loads(self.files["manifest.json"])
+        except KeyError:
+            raise LayoutError("no manifest.json in the archive", hint="this model loads only docker >= 1.10 "
+                              "save archives (the legacy format without a manifest is not modelled)") from None
+        except ValueError as exc:
+            raise LayoutError(f"manifest.json is not JSON: {exc}") from None
+        if not isinstance(data, list):
+            raise LayoutError("manifest.json must be a list of images")
+        return data
+
+    def read(self, name: str) -> bytes:
+        key = str(_safe_member_path(name))
+        if key not in self.files:
+            raise LayoutError(f"the archive has no file {name!r} (named by manifest.json)")
+        return self.files[key]
+
+
+def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 100_000) -> SaveArchive:
+    """Read a (possibly compressed) `docker save` tar in memory, refusing unsafe names and bombs."""
+    files: dict[str, bytes] = {}
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+            for count, member in enumerate(tar):
+                if count >= max_members:
+                    raise LayoutError(f"more than {max_members} members in the archive")
+                rel = _safe_member_path(member.name)
+                if member.isreg():
+                    total += member.size
+                    if total > max_bytes:
+                        raise LayoutError(f"the archive unpacks to more than {max_bytes} bytes")
+                    extracted = tar.extractfile(member)
+                    assert extracted is not None
+                    files[str(rel)] = extracted.read()
+    except tarfile.TarError as exc:
+        raise LayoutError(f"not a readable tar archive: {exc}") from None
+    return SaveArchive(files)
+
+
+def _tar_bytes(entries: list[tuple[str, bytes | None]]) -> bytes:
+    """A deterministic tar: (name, content) pairs, None content for a directory."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, content in entries:
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            info.uname = info.gname = ""
+            if content is None:
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tar.addfile(info)
+            else:
+                info.size = len(content)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+@mirrors("docker:image/tarexport.manifestItem")
+def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: list[str],
+                       config_extra: dict[str, object] | None = None) -> bytes:
+    """A `docker save`-style archive for synthetic layers, as saveSession.save lays it out:
+    manifest.json, repositories, <image hex>.json, and <v1 id>/{VERSION,json,layer.tar}."""
+    layer_tars = [_tar_bytes(entries) for entries in layers]
+    diff_ids = [ids.diff_id_of(t) for t in layer_tars]
+    config_obj: dict[str, object] = {"architecture": "amd64", "os": "linux", "created": "2016-10-27T00:00:00Z",
+                                     **(config_extra or {})}
+    config_obj["rootfs"] = {"type": "layers", "diff_ids": diff_ids}
+    config = json.dumps(config_obj, separators=(",", ":")).encode()
+    img = ids.new_from_json(config)
+    image_hex = ids.digest_from_bytes(config).split(":", 1)[1]
+    v1_layers = ids.save_v1_layers(img)
+    files: list[tuple[str, bytes | None]] = []
+    for (v1_id, v1_json), layer_tar in zip(v1_layers, layer_tars, strict=True):
+        files += [(v1_id, None), (f"{v1_id}/VERSION", b"1.0"), (f"{v1_id}/json", v1_json),
+                  (f"{v1_id}/layer.tar", layer_tar)]
+    files.append((f"{image_hex}.json", config))
+    manifest = [{"Config": f"{image_hex}.json", "RepoTags": repo_tags or None,
+                 "Layers": [f"{v1_id}/layer.tar" for v1_id, _ in v1_layers]}]
+    files.append(("manifest.json", (json.dumps(manifest, separators=(",", ":")) + "\n").encode()))
+    if repo_tags:
+        legacy: dict[str, dict[str, str]] = {}
+        for tag in repo_tags:
+            ref = reference.parse_named(tag)
+            if isinstance(ref, reference.TaggedRef):
+                legacy.setdefault(ref.name(), {})[ref.tag()] = v1_layers[-1][0]
+        files.append(("repositories", (json.dumps(legacy, separators=(",", ":"), sort_keys=True) + "\n").encode()))
+    return _tar_bytes(files)
+
+
+def sample_archive() -> bytes:
+    """A two-layer image `walkthrough/sample:1.0` with a few small files."""
+    base = [("etc", None), ("etc/os-release", b'NAME="Sample"\n'), ("bin", None), ("bin/hello", b"#!/bin/sh\necho hi\n")]
+    app = [("app", None), ("app/main.txt", b"hello from layer 2\n"), ("etc", None), ("etc/.wh.motd", b"")]
+    return build_save_archive([base, app], ["walkthrough/sample:1.0"],
+                              {"config": {"Cmd": ["/bin/hello"], "Env": ["PATH=/bin"]}})
+
+
+# -- docker load ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """What a load did: the image IDs, the layers (bottom up), tags, containers, and the messages."""
+
+    image_ids: list[str] = field(default_factory=list)
+    layers: list[RoLayer] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    mounts: list[MountedLayer] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Daemon:
+    """The stores NewDaemon builds for one root, enough to load images and create containers."""
+
+    paths: DaemonPaths
+    layers: LayerStore
+    images: ids.ImageStore
+    references: ReferenceStore
+
+    @classmethod
+    def open(cls, root: Path, random_bytes: RandomBytes = secrets.token_bytes) -> Daemon:
+        paths = DaemonPaths(Path(root))
+        driver = AufsDriver(paths.driver_home)
+        layer_store = LayerStore(FileMetadataStore(paths.layerdb), driver, random_bytes)
+        images = ids.ImageStore(ids.FSStoreBackend(paths.imagedb), lambda c: layer_store.get(c) is not None)
+        paths.distribution.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return cls(paths, layer_store, images, ReferenceStore(paths.repositories_json))
+
+    @mirrors("docker:image/tarexport.tarexporter.Load")
+    def load(self, archive: SaveArchive) -> LoadResult:
+        """Register each manifest item's layers bottom up (reusing known chain IDs), check each diff ID
+        against the config, store the config, then tag it."""
+        result = LoadResult()
+        for m in archive.manifest:
+            config = archive.read(str(m.get("Config", "")))
+            img = ids.new_from_json(config)
+            m_layers = list(m.get("Layers") or [])
+            if len(m_layers) != len(img.diff_ids):
+                raise LayoutError(f"invalid manifest, layers length mismatch: expected {len(m_layers)}, "
+                                  f"got {len(img.diff_ids)}")
+            chain: list[ids.DiffID] = []
+            for i, diff_id in enumerate(img.diff_ids):
+                new_layer = self.layers.get(ids.create_chain_id([*chain, diff_id]))
+                if new_layer is None:
+                    parent = ids.create_chain_id(chain)
+                    new_layer = self.layers.register(_decompress(archive.read(m_layers[i])), parent)
+                if new_layer.diff_id != diff_id:
+                    raise LayoutError(f"invalid diffID for layer {i}: expected {diff_id!r}, got {new_layer.diff_id!r}")
+                chain.append(diff_id)
+                result.layers.append(new_layer)
+            image_id = self.images.create(config)
+            result.image_ids.append(image_id)
+            for repo_tag in m.get("RepoTags") or []:
+                named = reference.parse_named(str(repo_tag))
+                if not isinstance(named, reference.TaggedRef):
+                    raise LayoutError(f"invalid tag {repo_tag!r}")
+                previous = self.references.get(named)
+                if previous is not None and previous != image_id:
+                    result.messages.append(f"The image {named.string()} already exists, renaming the old one "
+                                           f"with ID {previous} to empty string")
+                self.references.add_tag(named, image_id, True)
+                result.tags[named.string()] = image_id
+                result.messages.append(f"Loaded image: {named.string()}")
+            if not m.get("RepoTags"):
+                result.messages.append(f"Loaded image ID: {image_id}")
+        return result
+
+
+def _decompress(data: bytes) -> bytes:
+    """archive.DecompressStream: layer.tar may be gzip-compressed (other compressions are not modelled)."""
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+# -- the tree, explained -------------------------------------------------------------------------
+
+
+def explain_tree(daemon: Daemon, result: LoadResult) -> str:
+    """The files under the root, each annotated with the ID it holds or is named by."""
+    root = daemon.paths.root
+    notes: dict[Path, str] = {}
+    for image_id in result.image_ids:
+        notes[daemon.images.fs.content_file(image_id)] = f"image config; sha256 of these bytes = image ID {image_id[:19]}…"
+    for i, layer in enumerate(dict.fromkeys(result.layers)):
+        d = daemon.layers.store.get_layer_directory(layer.chain_id)
+        how = "= its diff ID (base layer)" if layer.parent is None else "= sha256(parent chain ID + ' ' + diff ID)"
+        notes[d] = f"layer {i + 1}: chain ID {how}"
+        notes[d / "diff"] = "diff ID: sha256 of the uncompressed layer tar"
+        notes[d / "cache-id"] = f"random; names aufs/diff/{layer.cache_id[:12]}…"
+        notes[d / "size"] = f"{layer.size} bytes (pkg/directory.Size of the diff directory)"
+        if layer.parent is not None:
+            notes[d / "parent"] = "parent layer's chain ID"
+        notes[d / "tar-split.json.gz"] = "tar headers and padding, to rebuild the exact tar"
+        notes[daemon.layers.driver.home / "diff" / layer.cache_id] = f"files of layer {i + 1}"
+        notes[daemon.layers.driver.home / "layers" / layer.cache_id] = f"parent cache-ids of layer {i + 1}, nearest first"
+    for m in result.mounts:
+        md = daemon.layers.store.get_mount_directory(m.name)
+        notes[md] = "container RW layer record"
+        notes[md / "mount-id"] = "random; names aufs/diff/<mount-id>"
+        notes[md / "init-id"] = "<mount-id>-init"
+        notes[md / "parent"] = "top chain ID of the image"
+        notes[daemon.layers.driver.home / "diff" / m.init_id] = "init layer: mount points, /etc/hosts, ..."
+    notes[daemon.paths.repositories_json] = "tags -> image IDs"
+    lines = [f"{root}/"]
+
+    def walk(directory: Path, depth: int) -> None:
+        for child in sorted(directory.iterdir(), key=lambda p: p.name):
+            shown = child.name + ("/" if child.is_dir() and not child.is_symlink() else "")
+            if len(child.name) == 64 or (len(child.name) > 64 and child.name.endswith("-init")):
+                shown = child.name[:12] + "…" + child.name[64:] + shown[len(child.name):]
+            note = notes.get(child)
+            lines.append("    " * depth + shown + (f"    # {note}" if note else ""))
+            if child.is_dir() and not child.is_symlink() and depth < 6:
+                walk(child, depth + 1)
+
+    walk(root, 1)
+    return "\n".join(lines)
+
+
+def summary(daemon: Daemon, result: LoadResult) -> str:
+    """The IDs in full, recomputed from the config with the identity model, and repositories.json."""
+    lines = []
+    for image_id in result.image_ids:
+        img = daemon.images.get(image_id)
+        lines.append(f"image ID   {image_id}  (sha256 of imagedb/content/sha256/{image_id[7:19]}…)")
+        chains = ids.prefix_chain_ids(img.diff_ids)
+        for i, (diff_id, chain_id) in enumerate(zip(img.diff_ids, chains, strict=True)):
+            layer = daemon.layers.get(chain_id)
+            cache = layer.cache_id if layer else "(missing!)"
+            lines.append(f"layer {i + 1}    diff ID  {diff_id}")
+            lines.append(f"           chain ID {chain_id}  (layerdb/sha256/{chain_id[7:19]}…)")
+            lines.append(f"           cache-id {cache}  (aufs/diff/{cache[:12]}…)")
+        lines.append(f"top chain ID = RootFS.ChainID() = {img.rootfs_chain_id()}")
+    lines.append("repositories.json: " + daemon.paths.repositories_json.read_text())
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Load a docker save archive (or a built sample) into a root and print the tree with its IDs."""
+    parser = argparse.ArgumentParser(prog="python -m walkthrough.reimpl.docker.layout", description=main.__doc__)
+    parser.add_argument("archive", nargs="?", help="a `docker save` tar (default: a built two-layer sample)")
+    parser.add_argument("--root", help="where to write the tree (default: a temporary directory, removed after)")
+    parser.add_argument("--container", default="c0ffee" * 10 + "c0de", help="also create this container's RW layer")
+    args = parser.parse_args(argv)
+    try:
+        data = Path(args.archive).read_bytes() if args.archive else sample_archive()
+    except OSError as exc:
+        raise InputError(f"cannot read the archive: {exc.strerror}", location=args.archive) from None
+    with tempfile.TemporaryDirectory(prefix="walkthrough-docker-") as tmp:
+        root = Path(args.root) if args.root else Path(tmp) / "var-lib-docker"
+        daemon = Daemon.open(root)
+        result = daemon.load(read_save_archive(data))
+        if args.container and result.layers:
+            result.mounts.append(daemon.layers.create_rw_layer(args.container, result.layers[-1].chain_id))
+        print("\n".join(result.messages))
+        print(explain_tree(daemon, result))
+        print(summary(daemon, result))
+        for layer in dict.fromkeys(result.layers):
+            for skipped in layer.skipped:
+                print(f"not materialised: {skipped}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
