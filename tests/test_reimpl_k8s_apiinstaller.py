@@ -45,8 +45,8 @@ def test_api_install_sorted_paths_and_errors_continue() -> None:
                 "a/b/c": FakeStorage("api.Pod", capabilities={"Getter"}),
                 "configmaps": FakeStorage("api.ConfigMap", capabilities={"Getter"})}
     container, errors = _install(storages)
-    assert errors == ["error in registering resource: a/b/c, api_installer allows only one or two segment paths "
-                      "(resource or resource/subresource)"]
+    assert errors == [("error in registering resource: a/b/c, api_installer allows only one or two segment paths "
+                       "(resource or resource/subresource)")]
     paths = [p for _, p, _ in _routes(container)]
     assert paths.index("/api/v1/namespaces/{namespace}/configmaps/{name}") < paths.index(
         "/api/v1/namespaces/{namespace}/zebras/{name}")

@@ -77,7 +77,7 @@ class FakeStorage:
     def produces_object(self, verb: str) -> str | None:
         return self.produced_object
 
-    def Kind(self) -> str:  # noqa: N802 - rest.KindProvider's method name
+    def Kind(self) -> str:
         return self.kind_name
 
 

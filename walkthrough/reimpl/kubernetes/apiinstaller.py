@@ -24,7 +24,14 @@ from urllib.parse import quote_plus
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import resthandler as rh
-from walkthrough.reimpl.kubernetes.restful import Container, Parameter, Request, Response, RouteBuilder, WebService
+from walkthrough.reimpl.kubernetes.restful import (
+    Container,
+    Parameter,
+    Request,
+    Response,
+    RouteBuilder,
+    WebService,
+)
 from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind, RequestScope, StatusError
 
 # The media types api.Codecs offers with the json, yaml and protobuf serializers installed;
@@ -534,8 +541,8 @@ class APIInstaller:
             admit = self.group.admit
 
             if act.verb == "GET":
-                handler = (rh.GetResourceWithOptions(storage, req_scope) if is_getter_with_options
-                           else rh.GetResource(storage, storage if is_exporter else None, req_scope))
+                handler = (rh.get_resource_with_options(storage, req_scope) if is_getter_with_options
+                           else rh.get_resource(storage, storage if is_exporter else None, req_scope))
                 doc = f"read {subresource} of the specified {kind}" if has_subresource else f"read the specified {kind}"
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("read" + namespaced + kind + title + operation_suffix) \
@@ -551,7 +558,7 @@ class APIInstaller:
                            else f"list or watch objects of kind {kind}")
                 elif is_watcher:
                     doc = f"watch {subresource}of objects of kind {kind}" if has_subresource else f"watch objects of kind {kind}"
-                handler = rh.ListResource(storage, storage if is_watcher else None, req_scope, False,
+                handler = rh.list_resource(storage, storage if is_watcher else None, req_scope, False,
                                           self.min_request_timeout)
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("list" + namespaced + kind + title + operation_suffix) \
@@ -559,26 +566,26 @@ class APIInstaller:
                 add_object_params(route, "ListOptions")
             elif act.verb == "PUT":
                 doc = f"replace {subresource} of the specified {kind}" if has_subresource else f"replace the specified {kind}"
-                route = ws.PUT(act.path).To(rh.UpdateResource(storage, req_scope, admit)).Doc(doc).Param(pretty) \
+                route = ws.PUT(act.path).To(rh.update_resource(storage, req_scope, admit)).Doc(doc).Param(pretty) \
                     .Operation("replace" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Reads(versioned_object).Writes(versioned_object)
             elif act.verb == "PATCH":
                 doc = (f"partially update {subresource} of the specified {kind}" if has_subresource
                        else f"partially update the specified {kind}")
-                route = ws.PATCH(act.path).To(rh.PatchResource(storage, req_scope, admit)).Doc(doc).Param(pretty) \
+                route = ws.PATCH(act.path).To(rh.patch_resource(storage, req_scope, admit)).Doc(doc).Param(pretty) \
                     .Consumes(rh.JSON_PATCH, rh.MERGE_PATCH, rh.STRATEGIC_MERGE_PATCH) \
                     .Operation("patch" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Reads("unversioned.Patch").Writes(versioned_object)
             elif act.verb == "POST":
-                handler = (rh.CreateNamedResource(storage, req_scope, admit) if is_named_creater
-                           else rh.CreateResource(storage, req_scope, admit))
+                handler = (rh.create_named_resource(storage, req_scope, admit) if is_named_creater
+                           else rh.create_resource(storage, req_scope, admit))
                 doc = f"create {subresource} of{article}{kind}" if has_subresource else f"create{article}{kind}"
                 route = ws.POST(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("create" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Reads(versioned_object).Writes(versioned_object)
             elif act.verb == "DELETE":
                 doc = f"delete {subresource} of{article}{kind}" if has_subresource else f"delete{article}{kind}"
-                handler = rh.DeleteResource(storage, is_graceful_deleter, req_scope, admit)
+                handler = rh.delete_resource(storage, is_graceful_deleter, req_scope, admit)
                 route = ws.DELETE(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("delete" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Writes(f"{options_version.version}.Status")
@@ -588,7 +595,7 @@ class APIInstaller:
             elif act.verb == "DELETECOLLECTION":
                 doc = (f"delete collection of {subresource} of a {kind}" if has_subresource
                        else f"delete collection of {kind}")
-                handler = rh.DeleteCollection(storage, is_collection_deleter, req_scope, admit)
+                handler = rh.delete_collection(storage, is_collection_deleter, req_scope, admit)
                 route = ws.DELETE(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("deletecollection" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Writes(f"{options_version.version}.Status")
@@ -602,7 +609,7 @@ class APIInstaller:
                     doc = (f"watch individual changes to a list of {subresource} of {kind}" if has_subresource
                            else f"watch individual changes to a list of {kind}")
                     operation = "watch" + namespaced + kind + title + "List" + operation_suffix
-                handler = rh.ListResource(storage, storage, req_scope, True, self.min_request_timeout)
+                handler = rh.list_resource(storage, storage, req_scope, True, self.min_request_timeout)
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty).Operation(operation) \
                     .Produces(*all_media).Writes(f"{gv.version}.WatchEvent")
                 add_object_params(route, "ListOptions")

@@ -30,8 +30,15 @@ from walkthrough.errors import UsageError
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import apiinstaller as ai
 from walkthrough.reimpl.kubernetes import resthandler as rh
-from walkthrough.reimpl.kubernetes.restful import Container, CurlyRouter, Request, Response, ServeMux, ServiceError
-from walkthrough.reimpl.kubernetes.restful import WebService
+from walkthrough.reimpl.kubernetes.restful import (
+    Container,
+    CurlyRouter,
+    Request,
+    Response,
+    ServeMux,
+    ServiceError,
+    WebService,
+)
 
 DEFAULT_LEGACY_API_PREFIX = "/api"  # mirrors genericapiserver.DefaultLegacyAPIPrefix
 API_GROUP_PREFIX = "/apis"  # mirrors genericapiserver.APIGroupPrefix
@@ -231,8 +238,8 @@ def new_generic_server_response(code: int, server_message: str) -> rh.StatusErro
                422: ("Invalid", "the server rejected our request due to an error in our request"),
                504: ("ServerTimeout", "the server cannot complete the requested operation at this time, try again later"),
                429: ("Timeout", "the server has received too many requests and has asked us to try again later")}
-    reason, message = reasons.get(code, ("", f"the server responded with the status code {code} but did not return "
-                                              "more information"))
+    unknown = f"the server responded with the status code {code} but did not return more information"
+    reason, message = reasons.get(code, ("", unknown))
     if code not in reasons and code >= 500:
         reason = "InternalError"
         message = f"an error on the server ({json.dumps(server_message)}) has prevented the request from succeeding"
@@ -536,9 +543,9 @@ class HTTPHandlerBridge(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(result.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle  # noqa: N815
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the apiserver logs its own stages."""
 
 

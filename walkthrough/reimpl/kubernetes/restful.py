@@ -178,7 +178,7 @@ class Parameter:
     required: bool = False
     description: str = ""
 
-    def DataType(self, type_name: str) -> Parameter:  # noqa: N802 - Go's fluent name, read side by side
+    def DataType(self, type_name: str) -> Parameter:
         self.data_type = type_name
         return self
 
@@ -288,45 +288,45 @@ class RouteBuilder:
         self.write_sample: Any = None
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.RouteBuilder.To")
-    def To(self, function: RouteFunction) -> RouteBuilder:  # noqa: N802
+    def To(self, function: RouteFunction) -> RouteBuilder:
         self.function = function
         return self
 
-    def Method(self, method: str) -> RouteBuilder:  # noqa: N802
+    def Method(self, method: str) -> RouteBuilder:
         self.http_method = method
         return self
 
-    def Path(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def Path(self, sub_path: str) -> RouteBuilder:
         self.current_path = sub_path
         return self
 
-    def Produces(self, *mime_types: str) -> RouteBuilder:  # noqa: N802
+    def Produces(self, *mime_types: str) -> RouteBuilder:
         self.produces = list(mime_types)
         return self
 
-    def Consumes(self, *mime_types: str) -> RouteBuilder:  # noqa: N802
+    def Consumes(self, *mime_types: str) -> RouteBuilder:
         self.consumes = list(mime_types)
         return self
 
-    def Doc(self, documentation: str) -> RouteBuilder:  # noqa: N802
+    def Doc(self, documentation: str) -> RouteBuilder:
         self.doc = documentation
         return self
 
-    def Operation(self, name: str) -> RouteBuilder:  # noqa: N802
+    def Operation(self, name: str) -> RouteBuilder:
         self.operation = name
         return self
 
-    def Param(self, parameter: Parameter) -> RouteBuilder:  # noqa: N802
+    def Param(self, parameter: Parameter) -> RouteBuilder:
         self.parameters.append(parameter)
         return self
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.RouteBuilder.Reads")
-    def Reads(self, type_name: str) -> RouteBuilder:  # noqa: N802
+    def Reads(self, type_name: str) -> RouteBuilder:
         """Adds the required `body` parameter typed with the sample's Go type name (e.g. `v1.Pod`)."""
         self.read_sample = type_name
         return self.Param(Parameter("body", BODY, type_name, required=True))
 
-    def Writes(self, sample: Any) -> RouteBuilder:  # noqa: N802
+    def Writes(self, sample: Any) -> RouteBuilder:
         self.write_sample = sample
         return self
 
@@ -339,7 +339,7 @@ class RouteBuilder:
             self.consumes = list(root_consumes)
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.RouteBuilder.Build")
-    def Build(self) -> Route:  # noqa: N802
+    def Build(self) -> Route:
         if self.function is None:
             raise RestfulFatal(f"[restful] No function specified for route:{self.current_path}",
                                hint="give the route a handler with .To(function) before adding it")
@@ -383,66 +383,66 @@ class WebService:
         self.api_version = ""
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.WebService.Path")
-    def Path(self, root: str) -> WebService:  # noqa: N802
+    def Path(self, root: str) -> WebService:
         self.root_path = root or "/"
         self.path_expr = PathExpression(self.root_path, tuple(tokenize_path(self.root_path)))
         return self
 
-    def Produces(self, *content_types: str) -> WebService:  # noqa: N802
+    def Produces(self, *content_types: str) -> WebService:
         self.produces = list(content_types)
         return self
 
-    def Consumes(self, *accepts: str) -> WebService:  # noqa: N802
+    def Consumes(self, *accepts: str) -> WebService:
         self.consumes = list(accepts)
         return self
 
-    def Doc(self, text: str) -> WebService:  # noqa: N802
+    def Doc(self, text: str) -> WebService:
         self.documentation = text
         return self
 
-    def ApiVersion(self, version: str) -> WebService:  # noqa: N802
+    def ApiVersion(self, version: str) -> WebService:
         self.api_version = version
         return self
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.WebService.Route")
-    def Route(self, builder: RouteBuilder) -> WebService:  # noqa: N802
+    def Route(self, builder: RouteBuilder) -> WebService:
         builder.copy_defaults(self.produces, self.consumes)
         self.routes.append(builder.Build())
         return self
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.WebService.Method")
-    def Method(self, http_method: str) -> RouteBuilder:  # noqa: N802
+    def Method(self, http_method: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, http_method)
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.WebService.GET")
-    def GET(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def GET(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "GET", sub_path)
 
-    def POST(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def POST(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "POST", sub_path)
 
-    def PUT(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def PUT(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "PUT", sub_path)
 
-    def PATCH(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def PATCH(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "PATCH", sub_path)
 
-    def DELETE(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def DELETE(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "DELETE", sub_path)
 
-    def HEAD(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def HEAD(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "HEAD", sub_path)
 
-    def OPTIONS(self, sub_path: str) -> RouteBuilder:  # noqa: N802
+    def OPTIONS(self, sub_path: str) -> RouteBuilder:
         return RouteBuilder(self.root_path, "OPTIONS", sub_path)
 
     @staticmethod
-    def PathParameter(name: str, description: str) -> Parameter:  # noqa: N802
+    def PathParameter(name: str, description: str) -> Parameter:
         """Path parameters are required and typed string by default."""
         return Parameter(name, PATH, "string", required=True, description=description)
 
     @staticmethod
-    def QueryParameter(name: str, description: str) -> Parameter:  # noqa: N802
+    def QueryParameter(name: str, description: str) -> Parameter:
         return Parameter(name, QUERY, "string", required=False, description=description)
 
 
@@ -496,10 +496,9 @@ class CurlyRouter:
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.CurlyRouter.matchesRouteByPathTokens")
     def matches_route_by_path_tokens(self, route_tokens: list[str], request_tokens: list[str]) -> tuple[bool, int, int]:
-        if len(route_tokens) < len(request_tokens):
-            # only a trailing wildcard may swallow the extra request tokens
-            if not route_tokens or not route_tokens[-1].endswith("*}"):
-                return False, 0, 0
+        # a longer request path only matches when the last route token is a wildcard
+        if len(route_tokens) < len(request_tokens) and (not route_tokens or not route_tokens[-1].endswith("*}")):
+            return False, 0, 0
         param_count = static_count = 0
         for i, route_token in enumerate(route_tokens):
             if i == len(request_tokens):
@@ -740,7 +739,8 @@ class Container:
         try:
             _, route = self.router.select_route(self.web_services, request)
         except RoutingError as failure:
-            self._chain(request, response, lambda q, s: self.service_error_handler(failure.error, q, s))
+            error = failure.error
+            self._chain(request, response, lambda q, s: self.service_error_handler(error, q, s))
             return
         request.path_parameters = route.extract_parameters(request.path)
         request.selected_route_path = route.path

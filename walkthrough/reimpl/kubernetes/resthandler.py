@@ -464,7 +464,7 @@ def get_resource_handler(scope: RequestScope, getter: Getter) -> Handler:
 
 
 @mirrors("kubernetes:pkg/apiserver.GetResource")
-def GetResource(storage: Any, exporter: Any, scope: RequestScope) -> Handler:  # noqa: N802 - Go name
+def get_resource(storage: Any, exporter: Any, scope: RequestScope) -> Handler:
     """Plain get; with `?export=true` the storage's Export instead (400 when it cannot export)."""
 
     def getter(ctx: dict[str, Any], name: str, req: Request) -> Obj:
@@ -482,7 +482,7 @@ def GetResource(storage: Any, exporter: Any, scope: RequestScope) -> Handler:  #
 
 
 @mirrors("kubernetes:pkg/apiserver.GetResourceWithOptions")
-def GetResourceWithOptions(storage: Any, scope: RequestScope) -> Handler:  # noqa: N802
+def get_resource_with_options(storage: Any, scope: RequestScope) -> Handler:
     """Get with options decoded from the query (and the subpath, e.g. pod logs' container)."""
 
     def getter(ctx: dict[str, Any], name: str, req: Request) -> Obj | ResourceStream:
@@ -510,7 +510,7 @@ def _list_options(req: Request) -> Obj:
 
 
 @mirrors("kubernetes:pkg/apiserver.ListResource")
-def ListResource(lister: Any, watcher: Any, scope: RequestScope, force_watch: bool,  # noqa: N802
+def list_resource(lister: Any, watcher: Any, scope: RequestScope, force_watch: bool,
                  min_request_timeout: float) -> Handler:
     """List, or watch when asked (`watch=true` or a watch route) and the storage can watch."""
 
@@ -634,12 +634,12 @@ def create_handler(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 
 
 @mirrors("kubernetes:pkg/apiserver.CreateResource")
-def CreateResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
+def create_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:
     return _labelled(create_handler(storage, scope, admit, include_name=False), "CreateResource")
 
 
 @mirrors("kubernetes:pkg/apiserver.CreateNamedResource")
-def CreateNamedResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
+def create_named_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:
     return _labelled(create_handler(storage, scope, admit, include_name=True), "CreateNamedResource")
 
 
@@ -659,7 +659,7 @@ class UpdatedObjectInfo:
 
 
 @mirrors("kubernetes:pkg/apiserver.UpdateResource")
-def UpdateResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
+def update_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:
     def handle(req: Request, res: Response) -> None:
         timeout = parse_timeout(req.query_parameter("timeout"))
         try:
@@ -701,7 +701,7 @@ def UpdateResource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 
 
 @mirrors("kubernetes:pkg/apiserver.PatchResource")
-def PatchResource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:  # noqa: N802
+def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:
     def handle(req: Request, res: Response) -> None:
         timeout = parse_timeout(req.query_parameter("timeout"))
         try:
@@ -721,7 +721,7 @@ def PatchResource(storage: Any, scope: RequestScope, admit: AdmissionInterface |
                                              scope.subresource, UPDATE, ctx.get("user")))
 
         try:
-            result = patch_resource(ctx, update_admit, timeout, storage, name, content_type, req.body,
+            result = patch_resource_with_retries(ctx, update_admit, timeout, storage, name, content_type, req.body,
                                     scope.namer, scope.resource, scope.group)
         except StatusError as err:
             scope.err(err, res, req)
@@ -733,7 +733,7 @@ def PatchResource(storage: Any, scope: RequestScope, admit: AdmissionInterface |
 
 
 @mirrors("kubernetes:pkg/apiserver.patchResource")
-def patch_resource(ctx: dict[str, Any], admit: Callable[[Obj, Obj], None], timeout: float, patcher: Any,
+def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj], None], timeout: float, patcher: Any,
                    name: str, patch_type: str, patch_js: bytes, namer: ScopeNamer, resource: str,
                    group: str = "") -> Obj:
     """Apply the patch to the current object; on conflicts retry up to MaxPatchConflicts more times.
@@ -893,7 +893,7 @@ def apply_json_patch(doc: Obj, operations: Any) -> Obj:
 
 
 @mirrors("kubernetes:pkg/apiserver.DeleteResource")
-def DeleteResource(storage: Any, allows_options: bool, scope: RequestScope,  # noqa: N802
+def delete_resource(storage: Any, allows_options: bool, scope: RequestScope,
                    admit: AdmissionInterface | None) -> Handler:
     def handle(req: Request, res: Response) -> None:
         timeout = parse_timeout(req.query_parameter("timeout"))
@@ -936,7 +936,7 @@ def DeleteResource(storage: Any, allows_options: bool, scope: RequestScope,  # n
 
 
 @mirrors("kubernetes:pkg/apiserver.DeleteCollection")
-def DeleteCollection(storage: Any, check_body: bool, scope: RequestScope,  # noqa: N802
+def delete_collection(storage: Any, check_body: bool, scope: RequestScope,
                      admit: AdmissionInterface | None) -> Handler:
     def handle(req: Request, res: Response) -> None:
         timeout = parse_timeout(req.query_parameter("timeout"))
@@ -1212,19 +1212,19 @@ def _demo() -> None:
     ns = {"namespace": "default"}
     named = {"namespace": "default", "name": "web"}
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "labels": {"app": "web"}}}
-    call(CreateResource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
-    call(CreateResource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
-    call(GetResource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
-    call(PatchResource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
+    call(create_resource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
+    call(create_resource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
+    call(get_resource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
+    call(patch_resource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
          {"metadata": {"labels": {"tier": "front"}}}, MERGE_PATCH)
-    call(ListResource(store, store, scope, False, 1800), "GET", "/api/v1/namespaces/default/pods", ns)
-    call(DeleteResource(store, True, scope, None), "DELETE", "/api/v1/namespaces/default/pods/web", named)
-    call(GetResource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
+    call(list_resource(store, store, scope, False, 1800), "GET", "/api/v1/namespaces/default/pods", ns)
+    call(delete_resource(store, True, scope, None), "DELETE", "/api/v1/namespaces/default/pods/web", named)
+    call(get_resource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
 
 
 if __name__ == "__main__":
     # Run the demo from the imported module, not from __main__: the namers of apiinstaller raise
     # this module's StatusError, which must be the same class the handlers catch.
-    from walkthrough.reimpl.kubernetes import resthandler
+    import importlib
 
-    resthandler._demo()
+    importlib.import_module("walkthrough.reimpl.kubernetes.resthandler")._demo()
