@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import os
 import tarfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from fakeupstream import fake_commit, make_fake_upstream
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from walkthrough.cli import main
 from walkthrough.errors import NetworkError, VerificationError
@@ -38,6 +42,8 @@ class Route:
     """Send only this many bytes of the body (while announcing the full length)."""
     fail_first: int = 0
     """Answer 503 to this many requests first."""
+    delay: float = 0.0
+    """Seconds to stall after the headers (to provoke a read timeout)."""
     hits: int = 0
 
 
@@ -62,6 +68,8 @@ class Server:
                 self.send_header("Content-Type", route.ctype)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
+                if route.delay:
+                    time.sleep(route.delay)
                 self.wfile.write(route.body[: route.cut] if route.cut is not None else route.body)
                 if route.cut is not None:
                     self.close_connection = True
@@ -113,6 +121,10 @@ def good_members(files: dict[str, bytes] = FILES) -> list[tuple[tarfile.TarInfo,
     top = tarfile.TarInfo(TOP + "/")
     top.type = tarfile.DIRTYPE
     return [(top, None)] + [reg(f"{TOP}/{p}", d) for p, d in files.items()] + [reg(f"{TOP}/README", b"x\n")]
+
+
+GOOD = tar_gz(good_members())
+EXAMPLES = itertools.count()
 
 
 @pytest.fixture
@@ -338,3 +350,43 @@ def test_cli_fetch_status_and_verify(
     assert main(["sources", "status"]) == 0
     assert "fake" in capsys.readouterr().out
     assert main(["sources", "verify", "fake"]) == 0
+
+
+def test_stalled_download_times_out_and_is_retried(server: Server, project) -> None:
+    release, lock, cache = project
+    route = Route(tar_gz(good_members()), delay=1.0)
+    options = serve(server, release, route)
+    options = FetchOptions(options.base_url, timeout=0.2, retries=1, backoff=0.01)
+    with pytest.raises(NetworkError, match="after 2 attempt"):
+        fetch_release(release, lock, options=options, cache=cache)
+    assert route.hits == 2
+    assert_nothing_new(cache)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_corrupted_archives_fail_cleanly(project, data: st.DataObject) -> None:
+    """Any byte damage to a good archive ends in one of our errors, never a traceback or a partial entry."""
+    from walkthrough.errors import SourcesError
+    from walkthrough.sources.archive import GzipStream, unpack
+    from walkthrough.sources.cache import EntryWriter, entry_lock
+
+    _release, lock, cache = project
+    cache = cache / f"example{next(EXAMPLES)}"  # examples must not see each other's entries
+    in_tar = data.draw(st.booleans())  # damage the tar inside (headers, names) or the gzip bytes
+    body = bytearray(gzip.decompress(GOOD) if in_tar else GOOD)
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(body) - 1))
+        body[pos] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(body)))
+    if in_tar:
+        body = bytearray(gzip.compress(bytes(body[:cut]), mtime=0))
+        cut = len(body)
+    try:
+        with entry_lock(lock, cache), EntryWriter(lock, cache) as writer:
+            unpack(GzipStream(io.BytesIO(bytes(body[:cut])), Limits(1 << 20, 100)), lock, writer)
+            if writer.missing():
+                return
+            writer.commit(method="test", source="fuzz")
+    except SourcesError:
+        assert not find_entry(lock, cache).complete
