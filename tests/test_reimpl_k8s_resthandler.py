@@ -1,0 +1,403 @@
+"""REST handler model: the behaviours of chapter k8s-resthandler, over the in-memory storage."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
+from walkthrough.reimpl.kubernetes.restful import Request, Response
+
+POD_KIND = rh.GroupVersionKind("", "v1", "Pod")
+
+
+def _scope(all_namespaces: bool = False) -> rh.RequestScope:
+    return rh.RequestScope(ScopeNaming("/api/v1/namespaces/", "/pods/", "", all_namespaces), POD_KIND, "pods")
+
+
+def _call(handler: rh.Handler, method: str, params: dict[str, str], body: Any = None, query: str = "",
+          headers: dict[str, str] | None = None) -> tuple[int, Any, Response]:
+    raw = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else b"")
+    path = ("/api/v1/namespaces/" + params["namespace"] if "namespace" in params else "/api/v1") + "/pods" + (
+        "/" + params["name"] if "name" in params else "")
+    request = Request.new(method, path + ("?" + query if query else ""), headers or {}, raw)
+    request.path_parameters = dict(params)
+    response = Response()
+    handler(request, response)
+    try:
+        decoded = json.loads(response.body)
+    except ValueError:
+        decoded = response.body
+    return response.status, decoded, response
+
+
+def _pod(name: str = "web", **labels: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": dict(labels)}, "spec": {}}
+
+
+@pytest.fixture
+def store() -> rh.MemoryStorage:
+    storage = rh.MemoryStorage("Pod", "pods")
+    storage.create({"namespace": "default"}, _pod("web", app="web"))
+    return storage
+
+
+class RecordingAdmission:
+    """An admission plugin that records what it saw and can refuse."""
+
+    def __init__(self, refuse: str = "") -> None:
+        self.seen: list[rh.AttributesRecord] = []
+        self.refuse = refuse
+
+    def handles(self, operation: str) -> bool:
+        return True
+
+    def admit(self, attributes: rh.AttributesRecord) -> None:
+        self.seen.append(attributes)
+        if self.refuse:
+            raise rh.new_forbidden(attributes.resource, attributes.name, self.refuse)
+
+
+NS = {"namespace": "default"}
+WEB = {"namespace": "default", "name": "web"}
+
+
+# --- get -------------------------------------------------------------------------------------------
+
+
+def test_rh_get_sets_self_link(store: rh.MemoryStorage) -> None:
+    status, body, _ = _call(rh.get_resource(store, None, _scope()), "GET", WEB)
+    assert status == 200
+    assert body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/web"
+
+
+def test_rh_get_namer_error_is_api_error(store: rh.MemoryStorage) -> None:
+    status, body, _ = _call(rh.get_resource(store, None, _scope()), "GET", NS)
+    assert (status, body["message"], body["kind"]) == (400, "name must be provided", "Status")
+
+
+def test_rh_get_export_without_exporter_is_400(store: rh.MemoryStorage) -> None:
+    status, body, _ = _call(rh.get_resource(store, None, _scope()), "GET", WEB, query="export=true")
+    assert (status, body["message"]) == (400, 'export of "pods" is not supported')
+
+
+def test_rh_get_missing_is_404(store: rh.MemoryStorage) -> None:
+    status, body, _ = _call(rh.get_resource(store, None, _scope()), "GET", {**NS, "name": "nope"})
+    assert (status, body["reason"], body["message"]) == (404, "NotFound", 'pods "nope" not found')
+
+
+# --- list and watch --------------------------------------------------------------------------------
+
+
+def test_rh_list_name_selector(store: rh.MemoryStorage) -> None:
+    store.create({"namespace": "default"}, _pod("db"))
+    handler = rh.list_resource(store, store, _scope(), False, 1800)
+    status, body, _ = _call(handler, "GET", WEB)
+    assert status == 200 and [i["metadata"]["name"] for i in body["items"]] == ["web"]
+    status, body, _ = _call(handler, "GET", WEB, query="fieldSelector=metadata.name%3Ddb")
+    assert (status, body["message"]) == (400, "both a name and a field selector provided; please provide one or "
+                                              "the other.")
+
+
+def test_rh_list_all_namespaces(store: rh.MemoryStorage) -> None:
+    store.create({"namespace": "other"}, _pod("x"))
+    status, body, _ = _call(rh.list_resource(store, store, _scope(all_namespaces=True), False, 1800), "GET", {})
+    assert status == 200 and len(body["items"]) == 2
+    assert body["metadata"]["selfLink"] == "/api/v1/pods"
+
+
+class OneShotWatch:
+    """A watcher whose channel yields the given events, then closes."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        self.options: dict[str, Any] | None = None
+        self.stopped = False
+
+    def watch(self, ctx: dict[str, Any], opts: dict[str, Any]) -> rh.Watch:
+        import queue
+
+        self.options = opts
+        channel: queue.Queue = queue.Queue()
+        for event in [*self.events, None]:
+            channel.put(event)
+        return rh.Watch(channel, lambda: setattr(self, "stopped", True))
+
+
+def test_rh_watch_switch_by_query_or_route(store: rh.MemoryStorage) -> None:
+    watcher = OneShotWatch([])
+    _, _, response = _call(rh.list_resource(store, watcher, _scope(), False, 1800), "GET", NS, query="watch=true")
+    assert response.headers.get("Transfer-Encoding") == "chunked" and watcher.options is not None
+    watcher = OneShotWatch([])
+    _call(rh.list_resource(store, watcher, _scope(), True, 1800), "GET", NS)
+    assert watcher.options is not None
+    status, body, _ = _call(rh.list_resource(store, None, _scope(), False, 1800), "GET", NS, query="watch=true")
+    assert status == 200 and body["kind"] == "PodList"  # no watcher: a plain list
+
+
+def test_rh_watch_switch_timeout() -> None:
+    assert rh.watch_timeout(7, 1800) == 7
+    assert rh.watch_timeout(None, 1800, rand=lambda: 0.0) == 1800
+    assert 1800 <= rh.watch_timeout(None, 1800) < 3600
+    assert rh.watch_timeout(None, 0) == 0
+
+
+def test_rh_watch_stream_events_with_self_links(store: rh.MemoryStorage) -> None:
+    events = [{"type": "ADDED", "object": _pod("a") | {"metadata": {"name": "a", "namespace": "default"}}},
+              {"type": "DELETED", "object": {"kind": "Pod", "metadata": {"name": "b", "namespace": "default"}}}]
+    watcher = OneShotWatch(events)
+    status, _, response = _call(rh.list_resource(store, watcher, _scope(), True, 1800), "GET", NS)
+    lines = [json.loads(line) for line in response.body.decode().splitlines()]
+    assert status == 200 and [e["type"] for e in lines] == ["ADDED", "DELETED"]
+    assert lines[0]["object"]["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/a"
+    assert watcher.stopped
+
+
+def test_rh_watch_stream_from_memory_storage_ends_at_timeout(store: rh.MemoryStorage) -> None:
+    started = time.monotonic()
+    _, _, response = _call(rh.list_resource(store, store, _scope(), False, 1800), "GET", NS,
+                           query="watch=1&timeoutSeconds=1")
+    assert 0.9 <= time.monotonic() - started < 5
+    assert [json.loads(line)["type"] for line in response.body.decode().splitlines()] == ["ADDED"]
+    assert store.watchers == []
+
+
+# --- create ----------------------------------------------------------------------------------------
+
+
+def test_rh_create_201_with_admission_and_self_link() -> None:
+    store = rh.MemoryStorage("Pod", "pods")
+    admission = RecordingAdmission()
+    status, body, _ = _call(rh.create_resource(store, _scope(), admission), "POST", NS, _pod("new"))
+    assert status == 201 and body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/new"
+    seen = admission.seen[0]
+    assert (seen.operation, seen.namespace, seen.name, seen.resource, seen.kind) == ("CREATE", "default", "", "pods",
+                                                                                     POD_KIND)
+
+
+def test_rh_create_version_mismatch_is_400() -> None:
+    pod = _pod("new") | {"apiVersion": "extensions/v1beta1"}
+    status, body, _ = _call(rh.create_resource(rh.MemoryStorage("Pod", "pods"), _scope(), None), "POST", NS, pod)
+    assert (status, body["message"]) == (400, "the API version in the data (extensions/v1beta1) does not match the "
+                                              "expected API version (v1)")
+
+
+def test_rh_create_admission_refusal_stops_before_storage() -> None:
+    store = rh.MemoryStorage("Pod", "pods")
+    status, body, _ = _call(rh.create_resource(store, _scope(), RecordingAdmission("no")), "POST", NS, _pod("new"))
+    assert (status, body["message"]) == (403, 'pods "" is forbidden: no')
+    assert store.objects == {}
+
+
+def test_rh_create_status_from_storage_gets_201() -> None:
+    class StatusCreater:
+        def create(self, ctx: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
+            return {"kind": "Status", "apiVersion": "v1", "status": "Success"}
+
+    status, body, _ = _call(rh.create_resource(StatusCreater(), _scope(), None), "POST", NS, _pod())
+    assert (status, body["code"], body["kind"]) == (201, 201, "Status")
+
+
+def test_rh_create_timeout_parsing() -> None:
+    assert rh.parse_timeout("") == 30
+    assert rh.parse_timeout("1m30s") == 90
+    assert rh.parse_timeout("250ms") == 0.25
+    assert rh.parse_timeout("soon") == 30
+
+
+def test_rh_create_undecodable_body() -> None:
+    status, body, _ = _call(rh.create_resource(rh.MemoryStorage("Pod", "pods"), _scope(), None), "POST", NS, b"")
+    assert status == 400
+    assert body["message"].startswith("the object provided is unrecognized (must be of type Pod): ")
+    assert body["message"].endswith("(<empty>)")
+
+
+# --- update ----------------------------------------------------------------------------------------
+
+
+def test_rh_update_name_must_match(store: rh.MemoryStorage) -> None:
+    status, body, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, _pod("other"))
+    assert (status, body["message"]) == (400, "the name of the object (other) does not match the name on the URL "
+                                              "(web)")
+    pod = _pod("web")
+    pod["metadata"]["namespace"] = "elsewhere"
+    status, body, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, pod)
+    assert (status, body["message"]) == (400, "the namespace of the object (elsewhere) does not match the namespace "
+                                              "on the request (default)")
+
+
+def test_rh_update_admission_sees_new_and_old(store: rh.MemoryStorage) -> None:
+    admission = RecordingAdmission()
+    status, body, _ = _call(rh.update_resource(store, _scope(), admission), "PUT", WEB, _pod("web", app="v2"))
+    assert status == 200 and body["metadata"]["labels"] == {"app": "v2"}
+    seen = admission.seen[0]
+    assert seen.operation == "UPDATE" and seen.old_object["metadata"]["labels"] == {"app": "web"}
+
+
+def test_rh_update_created_is_201() -> None:
+    store = rh.MemoryStorage("Pod", "pods", allow_create_on_update=True)
+    status, _, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, _pod("web"))
+    assert status == 201
+
+
+def test_rh_update_stale_resource_version_conflicts(store: rh.MemoryStorage) -> None:
+    pod = _pod("web")
+    pod["metadata"]["resourceVersion"] = "999"
+    status, body, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, pod)
+    assert (status, body["reason"]) == (409, "Conflict")
+    assert body["message"] == f'Operation cannot be fulfilled on pods "web": {rh.OPTIMISTIC_LOCK_ERROR_MSG}'
+
+
+# --- patch -----------------------------------------------------------------------------------------
+
+
+MERGE = {"Content-Type": "application/merge-patch+json; charset=utf-8"}
+
+
+def test_rh_patch_merge_and_json_patch(store: rh.MemoryStorage) -> None:
+    handler = rh.patch_resource(store, _scope(), None)
+    status, body, _ = _call(handler, "PATCH", WEB, {"metadata": {"labels": {"tier": "front"}}}, headers=MERGE)
+    assert status == 200 and body["metadata"]["labels"] == {"app": "web", "tier": "front"}
+    ops = [{"op": "remove", "path": "/metadata/labels/app"}]
+    status, body, _ = _call(handler, "PATCH", WEB, ops, headers={"Content-Type": "application/json-patch+json"})
+    assert status == 200 and body["metadata"]["labels"] == {"tier": "front"}
+
+
+def test_rh_patch_missing_object_is_404() -> None:
+    store = rh.MemoryStorage("Pod", "pods", allow_create_on_update=True)
+    status, body, _ = _call(rh.patch_resource(store, _scope(), None), "PATCH", WEB, {"metadata": {}}, headers=MERGE)
+    assert (status, body["message"]) == (404, 'pods "web" not found')
+
+
+class RacingStore:
+    """Another writer changes the object during the first update, which then fails with a conflict."""
+
+    def __init__(self, store: rh.MemoryStorage, their_labels: dict[str, str] | None, always_conflict: bool = False):
+        self.store = store
+        self.their_labels = their_labels
+        self.always_conflict = always_conflict
+        self.calls = 0
+
+    def update(self, ctx: dict[str, Any], name: str, info: rh.UpdatedObjectInfo) -> tuple[dict[str, Any], bool]:
+        self.calls += 1
+        if self.calls == 1 or self.always_conflict:
+            info.updated_object(ctx, self.store.get(ctx, name))
+            if self.calls == 1 and self.their_labels is not None:
+                theirs = self.store.get(ctx, name)
+                theirs["metadata"]["labels"].update(self.their_labels)
+                self.store.update(ctx, name, rh.UpdatedObjectInfo(theirs))
+            raise rh.new_conflict("pods", name, rh.OPTIMISTIC_LOCK_ERROR_MSG)
+        return self.store.update(ctx, name, info)
+
+
+def test_rh_patch_retry_reapplies_non_conflicting_change(store: rh.MemoryStorage) -> None:
+    racing = RacingStore(store, {"other": "x"})
+    status, body, _ = _call(rh.patch_resource(racing, _scope(), None), "PATCH", WEB,
+                            {"metadata": {"labels": {"tier": "front"}}}, headers=MERGE)
+    assert status == 200 and racing.calls == 2
+    assert body["metadata"]["labels"] == {"app": "web", "other": "x", "tier": "front"}
+
+
+def test_rh_patch_retry_stops_on_meaningful_conflict(store: rh.MemoryStorage) -> None:
+    racing = RacingStore(store, {"tier": "back"})
+    status, body, _ = _call(rh.patch_resource(racing, _scope(), None), "PATCH", WEB,
+                            {"metadata": {"labels": {"tier": "front"}}}, headers=MERGE)
+    assert (status, body["reason"]) == (409, "Conflict")
+    assert store.get({"namespace": "default"}, "web")["metadata"]["labels"]["tier"] == "back"
+
+
+def test_rh_patch_gives_up_after_max_patch_conflicts(store: rh.MemoryStorage) -> None:
+    racing = RacingStore(store, None, always_conflict=True)
+    status, _, _ = _call(rh.patch_resource(racing, _scope(), None), "PATCH", WEB, {"metadata": {}}, headers=MERGE)
+    assert status == 409 and racing.calls == 1 + rh.MAX_PATCH_CONFLICTS
+
+
+def test_rh_patch_has_conflicts_compares_first_key_only() -> None:
+    assert rh.has_conflicts({"a": 1}, {"a": 2})
+    assert not rh.has_conflicts({"a": 1, "b": 1}, {"b": 2})  # first key 'a' absent on the right: no conflict
+    assert rh.has_conflicts([1], [1, 2])
+
+
+# --- delete ----------------------------------------------------------------------------------------
+
+
+def test_rh_delete_status_success_through_error_path(store: rh.MemoryStorage) -> None:
+    admission = RecordingAdmission()
+    status, body, _ = _call(rh.delete_resource(store, True, _scope(), admission), "DELETE", WEB)
+    assert (status, body["kind"], body["status"]) == (200, "Status", "Success")
+    assert admission.seen[0].operation == "DELETE" and admission.seen[0].object is None
+
+
+def test_rh_delete_nothing_returned_gives_success_status() -> None:
+    class Quiet:
+        def delete(self, ctx: dict[str, Any], name: str, options: dict[str, Any]) -> None:
+            return None
+
+    status, body, _ = _call(rh.delete_resource(Quiet(), True, _scope(), None), "DELETE", WEB)
+    assert (status, body["code"], body["details"]) == (200, 200, {"name": "web", "kind": "Pod"})
+
+
+def test_rh_delete_options_from_body_or_query() -> None:
+    class Recording:
+        options: dict[str, Any] = {}
+
+        def delete(self, ctx: dict[str, Any], name: str, options: dict[str, Any]) -> dict[str, Any]:
+            Recording.options = options
+            return _pod("web") | {"metadata": {"name": "web", "namespace": "default"}}
+
+    body_options = {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 5}
+    status, body, _ = _call(rh.delete_resource(Recording(), True, _scope(), None), "DELETE", WEB, body_options)
+    assert status == 200 and Recording.options["gracePeriodSeconds"] == 5
+    assert body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/web"
+    _call(rh.delete_resource(Recording(), True, _scope(), None), "DELETE", WEB, query="gracePeriodSeconds=0")
+    assert Recording.options == {"gracePeriodSeconds": 0}
+    status, body, _ = _call(rh.delete_resource(Recording(), True, _scope(), None), "DELETE", WEB, _pod())
+    assert (status, body["message"]) == (500, "decoded object cannot be converted to DeleteOptions")
+
+
+# --- finishRequest and write ---------------------------------------------------------------------
+
+
+def test_rh_finish_status_becomes_error() -> None:
+    with pytest.raises(rh.StatusError) as caught:
+        rh.finish_request(1, lambda: {"kind": "Status", "status": "Failure", "code": 410, "message": "gone"})
+    assert caught.value.code == 410
+
+
+def test_rh_finish_panic_is_reraised() -> None:
+    def boom() -> None:
+        raise ZeroDivisionError("boom")
+
+    with pytest.raises(ZeroDivisionError):
+        rh.finish_request(1, boom)
+
+
+def test_rh_finish_timeout() -> None:
+    with pytest.raises(rh.StatusError) as caught:
+        rh.finish_request(0.05, lambda: time.sleep(0.5))
+    assert (caught.value.code, caught.value.status["message"]) == (
+        504, "Timeout: request did not complete within allowed duration")
+
+
+def test_rh_write_streams_and_objects() -> None:
+    response = Response()
+    rh.write(200, rh.ResourceStream(b"log line\n"), response, Request.new("GET", "/x"))
+    assert (response.status, response.headers.get("Content-Type"), response.body) == (
+        200, "application/octet-stream", b"log line\n")
+    response = Response()
+    rh.write(200, rh.ResourceStream(None), response, Request.new("GET", "/x"))
+    assert response.status == 204
+    response = Response()
+    rh.write(201, {"kind": "Pod"}, response, Request.new("GET", "/x"))
+    assert (response.status, response.headers.get("Content-Type"), json.loads(response.body)) == (
+        201, "application/json", {"kind": "Pod"})
+
+
+def test_rh_write_unacceptable_media_type() -> None:
+    response = Response()
+    rh.write(200, {"kind": "Pod"}, response, Request.new("GET", "/x", {"Accept": "text/html"}))
+    assert response.status == 406 and json.loads(response.body)["reason"] == "NotAcceptable"
