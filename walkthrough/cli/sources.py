@@ -292,21 +292,20 @@ def status_cmd(as_json: bool) -> int:
         return 0
     from rich.table import Table
 
-    table = Table(title=f"sources in {sources_dir()}", title_justify="left")
-    for col in ("release", "pinned", "commit", "files", "digest", "imported", "verified"):
-        table.add_column(col)
+    table = Table(title=f"sources in {sources_dir()}", title_justify="left", box=None, pad_edge=False)
+    for col in ("release", "commit", "files", "digest", "imported", "verified"):
+        table.add_column(col, no_wrap=True)
     for row in rows:
         imported = "[green]yes[/]" if row["imported"] else "[red]no[/]"
         if row["imported"] and row.get("absent"):
             imported += f" ({len(row['absent'])} left out)"  # type: ignore[arg-type]
         table.add_row(
             str(row["release"]),
-            "pin" if row["pinned"] else "later",
-            str(row["commit"])[:12],
+            str(row["commit"])[:10],
             str(row.get("files", "-")),
-            str(row.get("digest") or row.get("problem")),
+            str(row.get("digest") or "")[:11] or str(row.get("problem")),
             imported,
-            str(row.get("verified_at") or "-"),
+            str(row.get("verified_at") or "-").replace("T", " ")[:16],
         )
     _console().print(table)
     return 0
@@ -374,5 +373,7 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
             "or `walkthrough sources fetch --force`",
         )
     if missing:
-        raise SourcesError("; ".join(m.message for m in missing), hint=missing[0].hint)
+        raise SourcesError(
+            "; ".join(m.message for m in missing), hint="; ".join(m.hint or "" for m in missing)
+        )
     return 0
