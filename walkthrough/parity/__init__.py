@@ -6,6 +6,11 @@ Each vector family has a runner module in this package (`quantity.py`, `abac.py`
     def run(data: dict) -> list[Outcome]              # one Outcome per vector
 
 Runners are discovered by iterating this package, so adding a family means adding one module.
+A file is given to the first runner (in module-name order) whose `accepts` says yes.
+
+`run_files(paths)` runs many files and never stops at a broken one: a file that cannot be read,
+that no runner accepts, or whose runner crashes becomes a FileReport with `error` set, which
+counts as one failure (parity never passes silently over something it could not check).
 """
 
 from __future__ import annotations
@@ -39,10 +44,20 @@ class FileReport:
     path: Path
     runner: str
     outcomes: list[Outcome] = field(default_factory=list)
+    error: str = ""
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.passed]
+
+    @property
+    def passed_count(self) -> int:
+        return sum(1 for o in self.outcomes if o.passed)
+
+    @property
+    def failed_count(self) -> int:
+        """Failed vectors, or 1 when the file could not be checked at all."""
+        return len(self.failed) + (1 if self.error else 0)
 
 
 def _restrict(expected: Any, actual: Any) -> Any:
@@ -88,9 +103,31 @@ def run_file(path: Path) -> FileReport:
     meta = data.get("meta", {}) if isinstance(data, dict) else {}
     for runner in runners():
         if runner.accepts(path.name, meta):
-            return FileReport(path, runner.__name__.rsplit(".", 1)[-1], list(runner.run(data)))
+            name = runner.__name__.rsplit(".", 1)[-1]
+            try:
+                return FileReport(path, name, list(runner.run(data)))
+            except Exception as exc:  # noqa: BLE001 - reported as this file's failure, with the runner named
+                return FileReport(path, name, error=f"runner crashed: {type(exc).__name__}: {exc}")
     raise InputError(
         "no parity runner accepts this file",
         location=str(path),
         hint="name it like the files in tests/golden/ (a-quantity.json, ...) or give it their `meta`",
     )
+
+
+def vector_files(directory: Path) -> list[Path]:
+    """The `*.json` files of a directory, sorted by name."""
+    return sorted(p for p in directory.glob("*.json") if p.is_file())
+
+
+def run_files(paths: list[Path]) -> list[FileReport]:
+    """Run each file; problems with one file are recorded in its report, not raised."""
+    reports = []
+    for path in paths:
+        try:
+            reports.append(run_file(path))
+        except InputError as exc:
+            reports.append(FileReport(path, "", error=exc.message))
+        except Exception as exc:  # noqa: BLE001 - a crashing model is a parity failure to report, not a traceback
+            reports.append(FileReport(path, "", error=f"runner crashed: {type(exc).__name__}: {exc}"))
+    return reports

@@ -1,0 +1,87 @@
+"""`walkthrough parity [FILE ...] [--json]`: golden vectors from the real Go through the Python models.
+
+Default: every `*.json` file in the project's `tests/golden/`. Per file: the runner used, its
+count, and the first mismatches with expected and actual values; last line `N passed, M failed`.
+Exit 0 when nothing failed, 1 otherwise (a file that could not be checked counts as a failure).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from walkthrough.errors import UsageError
+from walkthrough.paths import project_root
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _display(path: Path) -> str:
+    """The path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _visible(text: str) -> str:
+    from walkthrough.cli.check import visible  # noqa: PLC0415 - shared terminal-safety helper
+
+    return visible(text)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report for machines.")
+@click.option("--show", "show", default=5, show_default=True, type=click.IntRange(min=0),
+              help="How many mismatches to print per file.")
+def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:  # noqa: FBT001 - click flag
+    """Run golden vector FILES (default: all of tests/golden/) through the Python models."""
+    from walkthrough.parity import run_files, vector_files  # noqa: PLC0415 - keep CLI startup light
+
+    if files:
+        paths = list(files)
+    else:
+        golden = project_root() / "tests" / "golden"
+        if not golden.is_dir():
+            raise UsageError(f"no vector files given and {golden} does not exist",
+                             hint="pass vector files, or run inside the walkthrough checkout")
+        paths = vector_files(golden)
+        if not paths:
+            raise UsageError(f"no *.json vector files in {golden}")
+    reports = run_files(paths)
+    passed = sum(r.passed_count for r in reports)
+    failed = sum(r.failed_count for r in reports)
+
+    if as_json:
+        click.echo(json.dumps({
+            "files": [{
+                "path": str(r.path), "runner": r.runner, "error": r.error or None,
+                "passed": r.passed_count, "failed": r.failed_count,
+                "mismatches": [{"name": o.name, "detail": o.detail, "expected": o.expected, "actual": o.actual}
+                               for o in r.failed],
+            } for r in reports],
+            "passed": passed, "failed": failed,
+        }, indent=2, ensure_ascii=False, default=str))
+        return 1 if failed else 0
+
+    for r in reports:
+        where = f" [{r.runner}]" if r.runner else ""
+        if r.error:
+            click.echo(f"{_visible(_display(r.path))}{where}: ERROR {_visible(r.error)}")
+            continue
+        click.echo(f"{_visible(_display(r.path))}{where}: {r.passed_count} passed, {r.failed_count} failed")
+        for o in r.failed[:show]:
+            click.echo(f"  FAIL {_visible(o.name)}" + (f" ({o.detail})" if o.detail else ""))
+            click.echo(f"    expected: {_visible(_short(o.expected))}")
+            click.echo(f"    actual:   {_visible(_short(o.actual))}")
+        if len(r.failed) > show:
+            click.echo(f"  ... and {len(r.failed) - show} more")
+    click.echo(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
