@@ -24,6 +24,28 @@ class GoJSONError(ValueError):
     """An error json.Unmarshal returns (syntax, type, or an UnmarshalJSON method's error)."""
 
 
+class GoTypeError(GoJSONError):
+    """json.UnmarshalTypeError: a JSON value of the wrong kind for its Go type.
+
+    `struct` and `field` say where (the innermost struct's type name and the JSON key path), when
+    known; json.Unmarshal adds them on the way out, even to an error an UnmarshalJSON method returned.
+    """
+
+    def __init__(self, value: str, type_name: str, struct: str = "", field_path: str = "") -> None:
+        if struct or field_path:
+            where = f"Go struct field {struct}.{field_path}"
+        else:
+            where = "Go value"
+        super().__init__(f"json: cannot unmarshal {value} into {where} of type {type_name}")
+        self.value, self.type_name = value, type_name
+
+    def with_context(self, struct: str, field_stack: list[str]) -> GoTypeError:
+        """decodeState.addErrorContext."""
+        if not struct and not field_stack:
+            return self
+        return GoTypeError(self.value, self.type_name, struct, ".".join(field_stack))
+
+
 # -- types -----------------------------------------------------------------------------------------
 
 
@@ -100,7 +122,7 @@ ZERO_TIME = GoTime()
 _RFC3339_QUOTED = '"2006-01-02T15:04:05Z07:00"'
 
 
-class _TimeParseError(Exception):
+class _TimeParseError(GoJSONError):
     def __init__(self, value: str, layout_elem: str, value_elem: str, message: str = "") -> None:
         q = _gostd.time_quote
         if message:
@@ -385,28 +407,20 @@ class _Decoder:
     """decodeState: decodes into a GoType, saving the first type error and going on."""
 
     def __init__(self) -> None:
-        self.saved: GoJSONError | None = None
+        self.saved: GoTypeError | None = None
         self.struct = ""
         self.field_stack: list[str] = []
 
     def type_error(self, value: str, t: GoType) -> None:
-        if self.saved is not None:
-            return
-        if self.struct or self.field_stack:
-            where = f"Go struct field {self.struct}.{'.'.join(self.field_stack)}"
-        else:
-            where = "Go value"
-        self.saved = GoJSONError(f"json: cannot unmarshal {value} into {where} of type {t.name}")
+        if self.saved is None:
+            self.saved = GoTypeError(value, t.name).with_context(self.struct, self.field_stack)
 
     def decode(self, v: Any, t: GoType, current: Any) -> Any:
         if t.kind == "time":
             if v is None:
                 return current
             text = json.dumps(v, separators=(",", ":"), ensure_ascii=False) if not isinstance(v, _Number) else v
-            try:
-                return parse_rfc3339_json(text)
-            except _TimeParseError as exc:
-                raise GoJSONError(str(exc)) from None
+            return parse_rfc3339_json(text)  # its ParseError ends the decoding as it is
         if t.kind == "strslice":
             return self.strslice(v)
         if v is None:
@@ -480,7 +494,8 @@ class _Decoder:
         inner = _Decoder()
         as_string = inner.decode(v, STRING, "")
         if inner.saved is not None:
-            raise inner.saved
+            # The method's error ends the decoding; Unmarshal then adds the outer field context to it.
+            raise inner.saved.with_context(self.struct, self.field_stack)
         return [as_string]
 
 
