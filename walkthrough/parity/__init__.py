@@ -127,7 +127,7 @@ def run_files(paths: list[Path]) -> list[FileReport]:
         try:
             reports.append(run_file(path))
         except InputError as exc:
-            reports.append(FileReport(path, "", error=exc.message))
+            reports.append(FileReport(path, "", error=exc.message.removeprefix(f"{path}: ")))
         except Exception as exc:  # noqa: BLE001 - a crashing model is a parity failure to report, not a traceback
             reports.append(FileReport(path, "", error=f"runner crashed: {type(exc).__name__}: {exc}"))
     return reports
