@@ -10,6 +10,7 @@ import difflib
 import importlib
 import pkgutil
 import runpy
+import sys
 
 import click
 
@@ -53,5 +54,6 @@ def run(demo: str | None) -> int:
             click.echo(f"  {name}")
         return 0
     module = "walkthrough.reimpl." + resolve(demo)
+    sys.argv = [module]  # the demo sees no arguments of ours (it would read `run NAME` as its own)
     runpy.run_module(module, run_name="__main__", alter_sys=True)
     return 0
