@@ -217,7 +217,7 @@ def test_load_rejects_wrong_diff_id_and_unsafe_archives(tmp_path: Path) -> None:
         layout.Daemon.open(tmp_path / "b", _seeded()).layers.register(evil_layer, "")
     assert not (tmp_path / "outside").exists()
     with pytest.raises(layout.LayoutError, match="no manifest.json"):
-        layout.read_save_archive(_tar([("x", b"")])).manifest
+        _ = layout.read_save_archive(_tar([("x", b"")])).manifest
 
 
 def test_symlinks_in_layers_are_counted_not_created(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_unknown_letter_in_group_fails_after_setting_earlier_letters() -> None:
 
 
 def test_deprecated_name_warns_with_its_replacement() -> None:
-    fs, v = _run_set()
+    fs, _ = _run_set()
     assert fs.parse(["-rm", "x"]) is None
     assert fs.output_text() == "Warning: '-rm' is deprecated, it will be replaced by '--rm' soon. See usage.\n"
     assert fs.is_set("rm") and not fs.is_set("-rm")

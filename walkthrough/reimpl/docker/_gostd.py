@@ -229,7 +229,7 @@ def parse_float(s: str) -> tuple[float, NumError | None]:
 def _shortest_digits(f: float) -> tuple[str, int]:
     """Shortest decimal digits that round-trip (as Go's shortest formatting), and the point position."""
     d = decimal.Decimal(repr(abs(f))).normalize()
-    sign, digits, exp = d.as_tuple()
+    _, digits, exp = d.as_tuple()
     text = "".join(map(str, digits))
     if text == "0":
         return "0", 1
@@ -361,10 +361,9 @@ def parse_duration(text: str) -> int:
     d = 0
     neg = False
     invalid = DurationError("time: invalid duration " + time_quote(orig))
-    if s:
-        if s[:1] in (b"-", b"+"):
-            neg = s[:1] == b"-"
-            s = s[1:]
+    if s[:1] in (b"-", b"+"):  # [-+]?
+        neg = s[:1] == b"-"
+        s = s[1:]
     if s == b"0":
         return 0
     if s == b"":

@@ -37,7 +37,7 @@ class ImageError(WalkthroughError):
     """An error the image or layer code returns; the message is Go's."""
 
 
-class GoPanic(WalkthroughError):  # noqa: N818 - names what Go does
+class GoPanic(WalkthroughError):
     """Where the Go code would panic (e.g. store.Create on a config without `rootfs`)."""
 
 

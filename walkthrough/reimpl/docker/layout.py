@@ -38,7 +38,6 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import tarfile
 import tempfile
 from collections.abc import Callable

@@ -30,7 +30,7 @@ class FlagError(WalkthroughError):
     """An error mflag returns (Go's `error` values): the message is Go's `err.Error()`."""
 
 
-class GoExit(SystemExit):  # noqa: N818 - mirrors Go's os.Exit
+class GoExit(SystemExit):
     """`os.Exit(code)` inside the model (ExitOnError), raised so that a caller can observe the code."""
 
 
@@ -336,7 +336,7 @@ class Flag:
 
 def _sort_key(name: str) -> tuple[str, str]:
     """flagSlice.Less: one leading dash ignored, case-insensitive first, then case-sensitive."""
-    p = name[1:] if name.startswith("-") else name
+    p = name.removeprefix("-")
     return (p.lower(), p)
 
 
