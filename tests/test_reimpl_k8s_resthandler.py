@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -99,8 +99,8 @@ def test_rh_list_name_selector(store: rh.MemoryStorage) -> None:
     status, body, _ = _call(handler, "GET", WEB)
     assert status == 200 and [i["metadata"]["name"] for i in body["items"]] == ["web"]
     status, body, _ = _call(handler, "GET", WEB, query="fieldSelector=metadata.name%3Ddb")
-    assert (status, body["message"]) == (400, "both a name and a field selector provided; please provide one or "
-                                              "the other.")
+    assert (status, body["message"]) == (400, ("both a name and a field selector provided; please provide one or "
+                                              "the other."))
 
 
 def test_rh_list_all_namespaces(store: rh.MemoryStorage) -> None:
@@ -182,8 +182,8 @@ def test_rh_create_201_with_admission_and_self_link() -> None:
 def test_rh_create_version_mismatch_is_400() -> None:
     pod = _pod("new") | {"apiVersion": "extensions/v1beta1"}
     status, body, _ = _call(rh.create_resource(rh.MemoryStorage("Pod", "pods"), _scope(), None), "POST", NS, pod)
-    assert (status, body["message"]) == (400, "the API version in the data (extensions/v1beta1) does not match the "
-                                              "expected API version (v1)")
+    assert (status, body["message"]) == (400, ("the API version in the data (extensions/v1beta1) does not match the "
+                                              "expected API version (v1)"))
 
 
 def test_rh_create_admission_refusal_stops_before_storage() -> None:
@@ -221,13 +221,13 @@ def test_rh_create_undecodable_body() -> None:
 
 def test_rh_update_name_must_match(store: rh.MemoryStorage) -> None:
     status, body, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, _pod("other"))
-    assert (status, body["message"]) == (400, "the name of the object (other) does not match the name on the URL "
-                                              "(web)")
+    assert (status, body["message"]) == (400, ("the name of the object (other) does not match the name on the URL "
+                                              "(web)"))
     pod = _pod("web")
     pod["metadata"]["namespace"] = "elsewhere"
     status, body, _ = _call(rh.update_resource(store, _scope(), None), "PUT", WEB, pod)
-    assert (status, body["message"]) == (400, "the namespace of the object (elsewhere) does not match the namespace "
-                                              "on the request (default)")
+    assert (status, body["message"]) == (400, ("the namespace of the object (elsewhere) does not match the namespace "
+                                              "on the request (default)"))
 
 
 def test_rh_update_admission_sees_new_and_old(store: rh.MemoryStorage) -> None:
@@ -343,7 +343,7 @@ def test_rh_delete_nothing_returned_gives_success_status() -> None:
 
 def test_rh_delete_options_from_body_or_query() -> None:
     class Recording:
-        options: dict[str, Any] = {}
+        options: ClassVar[dict[str, Any]] = {}
 
         def delete(self, ctx: dict[str, Any], name: str, options: dict[str, Any]) -> dict[str, Any]:
             Recording.options = options

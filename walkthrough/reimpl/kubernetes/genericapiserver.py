@@ -472,6 +472,7 @@ def run_server(address: str, serve: Serve, stop: threading.Event, listen: Listen
                 err: object = "server stopped"
             except OSError as exc:
                 err = exc
+            state["listener"].close()  # Go's Serve closes its listener when it returns
             if stop.is_set():
                 return
             log(f"Error serving {address} ({err}); will try again.")

@@ -22,6 +22,7 @@ Run `python -m walkthrough.reimpl.kubernetes.resthandler` for a create/get/patch
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import queue
 import random
@@ -1030,7 +1031,6 @@ class MemoryStorage:
         self.objects: dict[tuple[str, str], Obj] = {}
         self.lock = threading.RLock()
         self.watchers: list[tuple[queue.Queue[Obj | None], str, Obj]] = []
-        self.resource_version = 0
         self.go_type = f"api.{kind}"
         self.list_go_type = f"api.{kind}List"
 
@@ -1047,9 +1047,15 @@ class MemoryStorage:
             raise new_bad_request("Namespace parameter required.")
         return namespace, name
 
+    # One counter for every storage, as etcd's index is one for the whole cluster.
+    _versions = itertools.count(1)
+    _versions_lock = threading.Lock()
+    resource_version = 0
+
     def _bump(self) -> str:
-        self.resource_version += 1
-        return str(self.resource_version)
+        with MemoryStorage._versions_lock:
+            MemoryStorage.resource_version = next(MemoryStorage._versions)
+            return str(MemoryStorage.resource_version)
 
     def _notify(self, event_type: str, obj: Obj) -> None:
         for events, namespace, opts in list(self.watchers):
