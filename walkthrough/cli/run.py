@@ -10,6 +10,7 @@ import difflib
 import importlib
 import pkgutil
 import runpy
+import warnings
 import sys
 
 import click
