@@ -10,8 +10,8 @@ import difflib
 import importlib
 import pkgutil
 import runpy
-import warnings
 import sys
+import warnings
 
 import click
 
@@ -45,16 +45,28 @@ def resolve(name: str) -> str:
     raise UsageError(f"no demo named {name!r}", hint=hint)
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.argument("demo", required=False)
-def run(demo: str | None) -> int:
-    """Run the demo of a model (e.g. `kubernetes.authn`); without DEMO, list them."""
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def run(demo: str | None, args: tuple[str, ...]) -> int:
+    """Run the demo of a model (e.g. `kubernetes.authn`); without DEMO, list them.
+
+    ARGS after the demo's name are passed to it, as `python -m` would.
+    """
     if demo is None:
         click.echo("Demos (walkthrough run NAME):")
         for name in demos():
             click.echo(f"  {name}")
         return 0
     module = "walkthrough.reimpl." + resolve(demo)
-    sys.argv = [module]  # the demo sees no arguments of ours (it would read `run NAME` as its own)
-    runpy.run_module(module, run_name="__main__", alter_sys=True)
+    saved_argv = sys.argv
+    sys.argv = [module, *args]  # the demo sees only its own arguments, not `run NAME`
+    try:
+        with warnings.catch_warnings():
+            # runpy warns when the module was imported before (in-process callers, tests); running
+            # it again as __main__ in a fresh namespace is exactly what `python -m` would do
+            warnings.filterwarnings("ignore", message=".*found in sys.modules", category=RuntimeWarning)
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+    finally:
+        sys.argv = saved_argv
     return 0
