@@ -84,6 +84,8 @@ class FakeStorage:
 def _options(text: str) -> tuple[str, bool, list[str]]:
     """`api.PodProxyOptions, subpath=true, methods=[GET POST]` -> (type, subpath, methods)."""
     go_type = text.split(",")[0].strip()
+    if go_type in ("nil", "<nil>"):
+        go_type = ""  # NewConnectOptions returned no options object
     subpath = "subpath=true" in text
     methods = re.search(r"methods=\[([^\]]*)\]", text)
     return go_type, subpath, methods.group(1).split() if methods else []
@@ -107,7 +109,8 @@ def parse_storage(spec: dict[str, Any]) -> tuple[FakeStorage, GroupVersionKind |
         name, _, args = capability.partition("(")
         args = args.rstrip(")")
         if name == "Patcher":
-            storage.capabilities.update({"Patcher", "Getter", "Updater"} if "Getter+Updater" in args else {"Patcher"})
+            # rest.Patcher embeds Getter and Updater: every patcher is both
+            storage.capabilities.update({"Patcher", "Getter", "Updater"})
         elif name == "Deleter":
             storage.capabilities.add("Deleter")
         elif name == "GetterWithOptions":

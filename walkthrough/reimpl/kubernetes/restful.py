@@ -57,6 +57,11 @@ def go_json(value: Any) -> str:
 # --- requests and responses -------------------------------------------------------------------------
 
 
+def go_escape_path(path: str) -> str:
+    """Go's `url.PathEscape`-style escaping of a URL path (`escape(path, encodePath)`)."""
+    return quote(path, safe="$&+,/:;=@")
+
+
 class Headers(dict[str, str]):
     """HTTP headers with Go's canonical, case-insensitive keys (`content-type` -> `Content-Type`)."""
 
@@ -100,7 +105,7 @@ class Request:
         target = target.split("#", 1)[0]
         path, _, query = target.partition("?")
         decoded = unquote(path, errors="strict")
-        raw = path if quote(decoded, safe="/:@!$&'()*+,;=-._~") != path else ""
+        raw = path if go_escape_path(decoded) != path else ""
         return cls(method, decoded, query, Headers(headers), body, raw_path=raw)
 
     def query(self) -> dict[str, list[str]]:
@@ -115,7 +120,8 @@ class Request:
         return self.path_parameters.get(name, "")
 
     def escaped_path(self) -> str:
-        return self.raw_path or quote(self.path, safe="/:@!$&'()*+,;=-._~")
+        """`URL.EscapedPath()`: the raw form when the client sent one, else Go's escaping of the path."""
+        return self.raw_path or go_escape_path(self.path)
 
 
 @dataclass
@@ -643,9 +649,11 @@ class ServeMux:
     def serve_http(self, request: Request, response: Response) -> None:
         path = clean_path(request.path)
         if path not in self.handlers and path + "/" in self.handlers and not path.endswith("/"):
-            return redirect(request, response, path + "/")
+            query = f"?{request.raw_query}" if request.raw_query else ""
+            return redirect(request, response, go_escape_path(path + "/") + query)
         if path != request.path:
-            return redirect(request, response, path + (f"?{request.raw_query}" if request.raw_query else ""))
+            query = f"?{request.raw_query}" if request.raw_query else ""
+            return redirect(request, response, go_escape_path(path) + query)
         handler = self.match(request.path)
         if handler is None:
             response.headers["Content-Type"] = "text/plain; charset=utf-8"
@@ -663,7 +671,8 @@ def redirect(request: Request, response: Response, url: str) -> None:
         response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.write_header(301)
     if request.method == "GET":
-        escaped = url.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+        escaped = (url.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+                   .replace("'", "&#39;"))
         response.write(f'<a href="{escaped}">Moved Permanently</a>.\n\n')
 
 
