@@ -23,7 +23,7 @@ from walkthrough.reimpl.kubernetes.authn import (
 )
 
 
-def fixed(user: UserInfo | None = None, ok: bool = False, err: Exception | None = None) -> RequestFunc:  # noqa: FBT001, FBT002
+def fixed(user: UserInfo | None = None, ok: bool = False, err: Exception | None = None) -> RequestFunc:
     return RequestFunc(lambda req: (user, ok, err))
 
 

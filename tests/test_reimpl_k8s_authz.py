@@ -9,7 +9,11 @@ import pytest
 from walkthrough.parity import run_file
 from walkthrough.reimpl.kubernetes import abac, authz, rbac
 from walkthrough.reimpl.kubernetes.authn import Request, Response, UserInfo
-from walkthrough.reimpl.kubernetes.authz import AttributesRecord, AuthorizationConfig, AuthorizationConfigError
+from walkthrough.reimpl.kubernetes.authz import (
+    AttributesRecord,
+    AuthorizationConfig,
+    AuthorizationConfigError,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 

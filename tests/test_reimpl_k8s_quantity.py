@@ -79,7 +79,7 @@ def test_canonical_form_parses_back_to_the_same_value(number: int, suffix: str) 
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    from walkthrough.reimpl.kubernetes import quantity  # noqa: PLC0415
+    from walkthrough.reimpl.kubernetes import quantity
 
     quantity._demo()
     assert "inf.Dec" in capsys.readouterr().out

@@ -72,7 +72,7 @@ def test_q_pod_usage() -> None:
 
 
 @pytest.mark.parametrize(("deadline", "terminating"), [(None, False), (0, True), (30, True), (-1, False)])
-def test_q_pod_scopes(deadline: int | None, terminating: bool) -> None:  # noqa: FBT001
+def test_q_pod_scopes(deadline: int | None, terminating: bool) -> None:
     p = pod(active_deadline_seconds=deadline)
     assert quota.pod_matches_scope_func(quota.SCOPE_TERMINATING, p) is terminating
     assert quota.pod_matches_scope_func(quota.SCOPE_NOT_TERMINATING, p) is not terminating

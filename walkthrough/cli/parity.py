@@ -31,7 +31,7 @@ def _display(path: Path) -> str:
 
 
 def _visible(text: str) -> str:
-    from walkthrough.cli.check import visible  # noqa: PLC0415 - shared terminal-safety helper
+    from walkthrough.cli.check import visible
 
     return visible(text)
 
@@ -41,9 +41,9 @@ def _visible(text: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report for machines.")
 @click.option("--show", "show", default=5, show_default=True, type=click.IntRange(min=0),
               help="How many mismatches to print per file.")
-def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:  # noqa: FBT001 - click flag
+def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:
     """Run golden vector FILES (default: all of tests/golden/) through the Python models."""
-    from walkthrough.parity import run_files, vector_files  # noqa: PLC0415 - keep CLI startup light
+    from walkthrough.parity import run_files, vector_files
 
     if files:
         paths = list(files)

@@ -44,19 +44,19 @@ MAX_SCAN_TOKEN_SIZE = 64 * 1024  # bufio.MaxScanTokenSize
 class PolicySpec:
     """Who (User/Group), what (Readonly, APIGroup, Resource, Namespace, NonResourcePath)."""
 
-    User: str = ""  # noqa: N815 - Go field names, as the golden vectors print them
-    Group: str = ""  # noqa: N815
-    Readonly: bool = False  # noqa: N815
-    APIGroup: str = ""  # noqa: N815
-    Resource: str = ""  # noqa: N815
-    Namespace: str = ""  # noqa: N815
-    NonResourcePath: str = ""  # noqa: N815
+    User: str = ""
+    Group: str = ""
+    Readonly: bool = False
+    APIGroup: str = ""
+    Resource: str = ""
+    Namespace: str = ""
+    NonResourcePath: str = ""
 
 
 @mirrors("kubernetes:pkg/apis/abac.Policy")
 @dataclass
 class Policy:
-    Spec: PolicySpec = field(default_factory=PolicySpec)  # noqa: N815
+    Spec: PolicySpec = field(default_factory=PolicySpec)
 
     def to_json(self) -> dict[str, Any]:
         """encoding/json of the internal Policy (empty TypeMeta fields are omitted)."""
@@ -582,12 +582,12 @@ def matches(p: Policy, a: AttributesRecord) -> bool:
 
 
 def _demo() -> None:
-    from walkthrough.reimpl.kubernetes.authn import UserInfo  # noqa: PLC0415 - demo only
+    from walkthrough.reimpl.kubernetes.authn import UserInfo
 
     lines = [
         b"# one policy per line",
-        b'{"apiVersion": "abac.authorization.kubernetes.io/v1beta1", "kind": "Policy",'
-        b' "spec": {"user": "alice", "namespace": "*", "resource": "pods", "readonly": true}}',
+        (b'{"apiVersion": "abac.authorization.kubernetes.io/v1beta1", "kind": "Policy",'
+         b' "spec": {"user": "alice", "namespace": "*", "resource": "pods", "readonly": true}}'),
         b'{"user": "admin"}',
     ]
     policies = load_policies(lines, "policy.jsonl")

@@ -139,7 +139,7 @@ class AuthenticatorPassword(Protocol):
     def authenticate_password(self, username: str, password: str) -> AuthResult: ...
 
 
-class Aggregate(Exception):  # noqa: N818 - the Go type's name
+class Aggregate(Exception):
     """`utilerrors.Aggregate`: one error is printed as itself, several as "[e1, e2]"."""
 
     def __init__(self, errors: list[Exception]) -> None:
@@ -547,7 +547,7 @@ def with_loopback_token(
 # the HTTP filter
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:pkg/auth/handlers.Unauthorized")
-def unauthorized(supports_basic_auth: bool) -> Handler:  # noqa: FBT001 - mirrors the Go signature
+def unauthorized(supports_basic_auth: bool) -> Handler:
     """401 "Unauthorized"; with basic auth configured, also a Basic realm challenge."""
 
     def handler(req: Request) -> Response:

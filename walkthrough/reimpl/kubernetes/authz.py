@@ -197,7 +197,7 @@ class AuthorizationConfig:
 def new_authorizer_from_authorization_config(modes: list[str], config: AuthorizationConfig) -> UnionAuthorizer:
     """One authorizer per mode, in order, as a union; raises AuthorizationConfigError like the Go."""
     # imported here: abac and rbac import AttributesRecord from this module
-    from walkthrough.reimpl.kubernetes import abac, rbac  # noqa: PLC0415
+    from walkthrough.reimpl.kubernetes import abac, rbac
 
     if len(modes) == 0:
         raise AuthorizationConfigError("At least one authorization mode should be passed")
@@ -236,7 +236,7 @@ def new_authorizer_from_authorization_config(modes: list[str], config: Authoriza
 
 
 @mirrors("kubernetes:cmd/kube-apiserver/app.Run")
-def with_loopback_authorizer(authorizer: Authorizer, authentication_enabled: bool) -> Authorizer:  # noqa: FBT001
+def with_loopback_authorizer(authorizer: Authorizer, authentication_enabled: bool) -> Authorizer:
     """What Run does when authentication is on: system:masters are allowed before anything else."""
     if not authentication_enabled:
         return authorizer
@@ -447,7 +447,7 @@ def build_handler_chain(
     api_handler: Handler,
     authenticator: AuthenticatorRequest | None,
     authorizer: Authorizer | None,
-    supports_basic_auth: bool = False,  # noqa: FBT001, FBT002
+    supports_basic_auth: bool = False,
     request_info_factory: RequestInfoFactory | None = None,
 ) -> tuple[Handler, Handler]:
     """(secure, insecure): generic(authn(authz(api))) and generic(api).

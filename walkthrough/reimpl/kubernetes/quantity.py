@@ -556,7 +556,7 @@ class Quantity:
         i: Int64Amount | None = None,
         d: _Dec | None = None,
         s: str = "",
-        format: Format = Format.DECIMAL_SI,  # noqa: A002 - the Go field's name
+        format: Format = Format.DECIMAL_SI,
     ) -> None:
         self.i = i if i is not None else Int64Amount()
         self.d = d

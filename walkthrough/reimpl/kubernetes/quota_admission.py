@@ -32,7 +32,14 @@ from typing import Any, Protocol
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import quota
-from walkthrough.reimpl.kubernetes.quota import CREATE, UPDATE, GenericEvaluator, KubeObject, ResourceList, ResourceQuota
+from walkthrough.reimpl.kubernetes.quota import (
+    CREATE,
+    UPDATE,
+    GenericEvaluator,
+    KubeObject,
+    ResourceList,
+    ResourceQuota,
+)
 
 EVALUATE_TIMEOUT_SECONDS = 10.0
 
@@ -220,7 +227,7 @@ class WorkQueue:
 # the evaluator
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.defaultDeny")
-class DefaultDeny(Exception):  # noqa: N818 - the Go type's name
+class DefaultDeny(Exception):
     """The placeholder result of a waiter that nobody has decided yet."""
 
     def __str__(self) -> str:
@@ -547,7 +554,7 @@ def new_resource_quota(accessor: QuotaAccessor, registry: Registry | None = None
     return QuotaAdmission(evaluator)
 
 
-class PluginRegisteredTwice(RuntimeError):  # noqa: N818 - upstream calls glog.Fatalf here
+class PluginRegisteredTwice(RuntimeError):
     """Registering an admission plugin name twice (fatal upstream)."""
 
 
