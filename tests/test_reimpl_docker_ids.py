@@ -220,3 +220,19 @@ def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert reference.main(["ubuntu"]) == 0
     out = capsys.readouterr().out
     assert "chain IDs" in out and "docker.io/library/ubuntu" in out
+
+
+def test_repeated_keys_decode_again_into_the_same_value() -> None:
+    img = ids.new_from_json(b'{"rootfs":{"type":"a","diff_ids":["sha256:x"]},"rootfs":{"type":"b"},'
+                            b'"history":[{"created_by":"a","comment":"c"}],"history":[{"created_by":"b"}]}')
+    out = img.marshal_json()
+    assert '"rootfs":{"type":"b","diff_ids":["sha256:x"]}' in out
+    assert '"history":[{"created":"0001-01-01T00:00:00Z","created_by":"b","comment":"c"}]' in out
+
+
+def test_time_gets_the_raw_literal_and_surrogates_become_replacement_chars() -> None:
+    with pytest.raises(ids.ImageError) as info:
+        ids.new_from_json(b'{"created":"2016-01-01T00:00:00\\u005a","rootfs":{}}')
+    assert info.value.message.endswith('cannot parse "\\\\u005a\\"" as "Z07:00"')
+    img = ids.new_from_json(b'{"os":"\\ud800x\\ud83d\\ude00","rootfs":{}}')
+    assert '"os":"\ufffdx\U0001f600"' in img.marshal_json()

@@ -13,7 +13,6 @@ map), list, str, bool, int, `GoTime`, or None for nil.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,10 +210,37 @@ def parse_rfc3339_json(value: str) -> GoTime:
                   offset)
 
 
-# -- syntax: a port of encoding/json's scanner, for its error messages -----------------------------
+# -- syntax: encoding/json's scanner, as a parser that keeps each value's raw text -------------------
+# Go checks the whole input first (checkValid) and then decodes, re-reading raw bytes where a type has
+# its own UnmarshalJSON (time.Time gets the literal text, escapes and all). The parser below does both
+# jobs: it fails with the scanner's messages, and it returns values that remember their raw text and,
+# for objects, every key in order (a repeated key is decoded again, into the same Go value).
+
+
+class _Number(str):
+    """A JSON number kept as its literal text (Go reports it as `number 1.5`)."""
+
+
+class _String(str):
+    """A decoded JSON string and its raw text (with quotes and escapes)."""
+
+    raw: str
+
+
+class _Array(list):  # type: ignore[type-arg]
+    """A JSON array and its raw text."""
+
+    raw: str
+
+
+class _Object(list):  # type: ignore[type-arg]
+    """A JSON object as (key, value) pairs in input order, and its raw text."""
+
+    raw: str
 
 
 def _quote_char(c: int) -> str:
+    """The scanner's quoteChar: a byte shown as a Go character literal."""
     if c == 0x27:
         return "'\\''"
     if c == 0x22:
@@ -223,160 +249,172 @@ def _quote_char(c: int) -> str:
     return "'" + s[1:-1] + "'"
 
 
-def check_valid(data: bytes) -> None:
-    """json.checkValid: raise GoJSONError with Go's SyntaxError text, or return for valid JSON."""
-    n = len(data)
+class _Parser:
+    """A recursive-descent reading of one JSON text with the syntax errors of Go's scanner."""
 
-    def fail(c: int, context: str) -> GoJSONError:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.n = len(data)
+
+    def fail(self, c: int, context: str) -> GoJSONError:
         return GoJSONError(f"invalid character {_quote_char(c)} {context}")
 
-    def eof() -> GoJSONError:
+    def eof(self) -> GoJSONError:
         return GoJSONError("unexpected end of JSON input")
 
-    def skip_space(j: int) -> int:
-        while j < n and data[j] in b" \t\r\n":
+    def skip_space(self, j: int) -> int:
+        while j < self.n and self.data[j] in b" \t\r\n":
             j += 1
         return j
 
-    def scan_literal(j: int, word: bytes) -> int:
+    def peek(self, j: int) -> int:
+        if j >= self.n:
+            raise self.eof()
+        return self.data[j]
+
+    def raw(self, start: int, end: int) -> str:
+        return self.data[start:end].decode("utf-8", errors="replace")
+
+    def literal(self, j: int, word: bytes) -> int:
         for k in range(1, len(word)):
-            if j + k >= n:
-                raise eof()
-            if data[j + k] != word[k]:
-                raise fail(data[j + k], f"in literal {word.decode()} (expecting {_quote_char(word[k])})")
+            if self.peek(j + k) != word[k]:
+                raise self.fail(self.data[j + k], f"in literal {word.decode()} (expecting {_quote_char(word[k])})")
         return j + len(word)
 
-    def scan_string(j: int) -> int:
+    def string(self, j: int) -> tuple[_String, int]:
+        start = j
         j += 1
+        out: list[str] = []
+        chunk = j
         while True:
-            if j >= n:
-                raise eof()
-            c = data[j]
+            c = self.peek(j)
             if c == 0x22:
-                return j + 1
+                out.append(self.raw(chunk, j))
+                value = _String("".join(out))
+                value.raw = self.raw(start, j + 1)
+                return value, j + 1
             if c == 0x5C:
-                j += 1
-                if j >= n:
-                    raise eof()
-                c = data[j]
+                out.append(self.raw(chunk, j))
+                c = self.peek(j + 1)
                 if c in b'bfnrt\\/"':
-                    j += 1
+                    out.append({ord("b"): "\b", ord("f"): "\f", ord("n"): "\n", ord("r"): "\r", ord("t"): "\t",
+                                ord("\\"): "\\", ord("/"): "/", ord('"'): '"'}[c])
+                    j += 2
                 elif c == ord("u"):
-                    for _ in range(4):
-                        j += 1
-                        if j >= n:
-                            raise eof()
-                        if data[j] not in b"0123456789abcdefABCDEF":
-                            raise fail(data[j], "in \\u hexadecimal character escape")
-                    j += 1
+                    for k in range(2, 6):
+                        if self.peek(j + k) not in b"0123456789abcdefABCDEF":
+                            raise self.fail(self.data[j + k], "in \\u hexadecimal character escape")
+                    out.append(chr(int(self.data[j + 2:j + 6], 16)))
+                    j += 6
                 else:
-                    raise fail(c, "in string escape code")
+                    raise self.fail(c, "in string escape code")
+                chunk = j
                 continue
             if c < 0x20:
-                raise fail(c, "in string literal")
+                raise self.fail(c, "in string literal")
             j += 1
 
-    def digits(j: int) -> int:
-        while j < n and 0x30 <= data[j] <= 0x39:
+    def digits(self, j: int) -> int:
+        while j < self.n and 0x30 <= self.data[j] <= 0x39:
             j += 1
         return j
 
-    def scan_number(j: int) -> int:
-        if data[j] == ord("-"):
+    def number(self, j: int) -> tuple[_Number, int]:
+        start = j
+        if self.data[j] == ord("-"):
             j += 1
-            if j >= n:
-                raise eof()
-            if not 0x30 <= data[j] <= 0x39:
-                raise fail(data[j], "in numeric literal")
-        j = j + 1 if data[j] == ord("0") else digits(j)
-        if j < n and data[j] == ord("."):
+            if not 0x30 <= self.peek(j) <= 0x39:
+                raise self.fail(self.data[j], "in numeric literal")
+        j = j + 1 if self.data[j] == ord("0") else self.digits(j)
+        if j < self.n and self.data[j] == ord("."):
             j += 1
-            if j >= n:
-                raise eof()
-            if not 0x30 <= data[j] <= 0x39:
-                raise fail(data[j], "after decimal point in numeric literal")
-            j = digits(j)
-        if j < n and data[j] in b"eE":
+            if not 0x30 <= self.peek(j) <= 0x39:
+                raise self.fail(self.data[j], "after decimal point in numeric literal")
+            j = self.digits(j)
+        if j < self.n and self.data[j] in b"eE":
             j += 1
-            if j < n and data[j] in b"+-":
+            if j < self.n and self.data[j] in b"+-":
                 j += 1
-            if j >= n:
-                raise eof()
-            if not 0x30 <= data[j] <= 0x39:
-                raise fail(data[j], "in exponent of numeric literal")
-            j = digits(j)
-        return j
+            if not 0x30 <= self.peek(j) <= 0x39:
+                raise self.fail(self.data[j], "in exponent of numeric literal")
+            j = self.digits(j)
+        return _Number(self.raw(start, j)), j
 
-    def value(j: int) -> int:
-        """stateBeginValue, then the value; returns the index after it."""
-        j = skip_space(j)
-        if j >= n:
-            raise eof()
-        c = data[j]
+    def value(self, j: int) -> tuple[Any, int]:
+        """stateBeginValue and the value after it; returns (value, index after it)."""
+        j = self.skip_space(j)
+        c = self.peek(j)
+        start = j
         if c == ord("{"):
-            j = skip_space(j + 1)
-            if j >= n:
-                raise eof()
-            if data[j] == ord("}"):
-                return j + 1
-            while True:
-                if j >= n:
-                    raise eof()
-                if data[j] != 0x22:
-                    raise fail(data[j], "looking for beginning of object key string")
-                j = skip_space(scan_string(j))
-                if j >= n:
-                    raise eof()
-                if data[j] != ord(":"):
-                    raise fail(data[j], "after object key")
-                j = skip_space(value(j + 1))
-                if j >= n:
-                    raise eof()
-                if data[j] == ord("}"):
-                    return j + 1
-                if data[j] != ord(","):
-                    raise fail(data[j], "after object key:value pair")
-                j = skip_space(j + 1)
+            obj = _Object()
+            j = self.skip_space(j + 1)
+            if self.peek(j) != ord("}"):
+                while True:
+                    if self.peek(j) != 0x22:
+                        raise self.fail(self.data[j], "looking for beginning of object key string")
+                    key, j = self.string(j)
+                    j = self.skip_space(j)
+                    if self.peek(j) != ord(":"):
+                        raise self.fail(self.data[j], "after object key")
+                    item, j = self.value(j + 1)
+                    obj.append((str(key), item))
+                    j = self.skip_space(j)
+                    if self.peek(j) == ord("}"):
+                        break
+                    if self.data[j] != ord(","):
+                        raise self.fail(self.data[j], "after object key:value pair")
+                    j = self.skip_space(j + 1)
+            obj.raw = self.raw(start, j + 1)
+            return obj, j + 1
         if c == ord("["):
-            j = skip_space(j + 1)
-            if j >= n:
-                raise eof()
-            if data[j] == ord("]"):
-                return j + 1
-            while True:
-                j = skip_space(value(j))
-                if j >= n:
-                    raise eof()
-                if data[j] == ord("]"):
-                    return j + 1
-                if data[j] != ord(","):
-                    raise fail(data[j], "after array element")
-                j += 1
+            arr = _Array()
+            j = self.skip_space(j + 1)
+            if self.peek(j) != ord("]"):
+                while True:
+                    item, j = self.value(j)
+                    arr.append(item)
+                    j = self.skip_space(j)
+                    if self.peek(j) == ord("]"):
+                        break
+                    if self.data[j] != ord(","):
+                        raise self.fail(self.data[j], "after array element")
+                    j += 1
+            arr.raw = self.raw(start, j + 1)
+            return arr, j + 1
         if c == 0x22:
-            return scan_string(j)
+            return self.string(j)
         if c == ord("-") or 0x30 <= c <= 0x39:
-            return scan_number(j)
-        for word in (b"true", b"false", b"null"):
+            return self.number(j)
+        for word, result in ((b"true", True), (b"false", False), (b"null", None)):
             if c == word[0]:
-                return scan_literal(j, word)
-        raise fail(c, "looking for beginning of value")
+                return result, self.literal(j, word)
+        raise self.fail(c, "looking for beginning of value")
 
-    end = skip_space(value(0))
-    if end < n:
-        raise fail(data[end], "after top-level value")
+    def document(self) -> Any:
+        value, end = self.value(0)
+        end = self.skip_space(end)
+        if end < self.n:
+            raise self.fail(self.data[end], "after top-level value")
+        return value
+
+
+def parse(data: bytes) -> Any:
+    """Read one JSON text the way json.Unmarshal sees it, or raise GoJSONError (Go's SyntaxError text)."""
+    return _Parser(data).document()
+
+
+def check_valid(data: bytes) -> None:
+    """json.checkValid: raise GoJSONError for invalid JSON."""
+    parse(data)
 
 
 # -- decoding --------------------------------------------------------------------------------------
 
 
-class _Number(str):
-    """A JSON number kept as its literal text (Go reports it as `number 1.5`)."""
-
-
 def _kind_of(v: Any) -> str:
-    if isinstance(v, dict):
+    if isinstance(v, _Object):
         return "object"
-    if isinstance(v, list):
+    if isinstance(v, _Array):
         return "array"
     if isinstance(v, bool):
         return "bool"
@@ -385,22 +423,24 @@ def _kind_of(v: Any) -> str:
     return "string"
 
 
+def _raw_of(v: Any) -> str:
+    if isinstance(v, (_Object, _Array, _String)):
+        return v.raw
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "null" if v is None else str(v)
+
+
 def _fold(key: str) -> str:
     """The case folding Go's field matching uses (ASCII, plus the Kelvin sign and long s)."""
     return "".join(c.lower() if c.isascii() else {"\u212a": "k", "\u017f": "s"}.get(c, c) for c in key)
 
 
-def _clean(v: Any) -> Any:
-    """Go decodes lone surrogate escapes to U+FFFD."""
-    if isinstance(v, _Number):
-        return v
-    if isinstance(v, str):
-        return "".join("\ufffd" if 0xD800 <= ord(c) < 0xE000 else c for c in v)
-    if isinstance(v, list):
-        return [_clean(x) for x in v]
-    if isinstance(v, dict):
-        return {_clean(k): _clean(x) for k, x in v.items()}
-    return v
+def _replace_surrogates(s: str) -> str:
+    """Go decodes a lone surrogate escape to U+FFFD (a valid pair to its character)."""
+    if not any(0xD800 <= ord(c) < 0xE000 for c in s):
+        return s
+    return s.encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")
 
 
 class _Decoder:
@@ -419,8 +459,7 @@ class _Decoder:
         if t.kind == "time":
             if v is None:
                 return current
-            text = json.dumps(v, separators=(",", ":"), ensure_ascii=False) if not isinstance(v, _Number) else v
-            return parse_rfc3339_json(text)  # its ParseError ends the decoding as it is
+            return parse_rfc3339_json(_raw_of(v))  # its ParseError ends the decoding as it is
         if t.kind == "strslice":
             return self.strslice(v)
         if v is None:
@@ -433,7 +472,7 @@ class _Decoder:
             if kind != "string":
                 self.type_error(kind, t)
                 return current
-            return v
+            return _replace_surrogates(str(v))
         if t.kind == "bool":
             if kind != "bool":
                 self.type_error(kind, t)
@@ -458,22 +497,24 @@ class _Decoder:
                 self.type_error(kind, t)
                 return current
             assert t.elem is not None
-            return [self.decode(x, t.elem, zero(t.elem)) for x in v]
+            # Existing elements are decoded into (so a repeated key merges), then the slice is cut.
+            old = list(current or [])
+            return [self.decode(x, t.elem, old[i] if i < len(old) else zero(t.elem)) for i, x in enumerate(v)]
         if t.kind == "map":
             if kind != "object":
                 self.type_error(kind, t)
                 return current
             assert t.elem is not None
             out = dict(current) if current is not None else {}
-            for key, x in v.items():
-                out[key] = self.decode(x, t.elem, zero(t.elem))
+            for key, x in v:
+                out[_replace_surrogates(key)] = self.decode(x, t.elem, zero(t.elem))
             return out
         raise AssertionError(t.kind)
 
-    def struct_value(self, v: dict[str, Any], t: GoType, current: dict[str, Any]) -> dict[str, Any]:
+    def struct_value(self, v: _Object, t: GoType, current: dict[str, Any]) -> dict[str, Any]:
         out = dict(current)
         by_key = {f.key: f for f in t.fields}
-        for key, x in v.items():
+        for key, x in v:
             f = by_key.get(key) or next((g for g in t.fields if _fold(g.key) == _fold(key)), None)
             if f is None:
                 continue  # unknown keys are ignored
@@ -504,21 +545,17 @@ def unmarshal(data: bytes, t: GoType) -> Any:
 
     Like Go, a type error does not stop the decoding; the first one is raised at the end.
     """
-    check_valid(data)
-    raw = json.loads(data.decode("utf-8", errors="replace"), parse_int=_Number, parse_float=_Number)
-    decoder = _Decoder()
-    value = decoder.decode(_clean(raw), t, zero(t))
-    if decoder.saved is not None:
-        raise decoder.saved
+    value, err = unmarshal_partial(data, t)
+    if err is not None:
+        raise err
     return value
 
 
 def unmarshal_partial(data: bytes, t: GoType) -> tuple[Any, GoJSONError | None]:
-    """Like unmarshal, but also return the value decoded before a type error (Go fills it in)."""
-    check_valid(data)
-    raw = json.loads(data.decode("utf-8", errors="replace"), parse_int=_Number, parse_float=_Number)
+    """Like unmarshal, but also return the value decoded around a type error (Go fills it in)."""
+    raw = parse(data)
     decoder = _Decoder()
-    value = decoder.decode(_clean(raw), t, zero(t))
+    value = decoder.decode(raw, t, zero(t))
     return value, decoder.saved
 
 
