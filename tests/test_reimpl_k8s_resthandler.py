@@ -103,6 +103,20 @@ def test_rh_list_name_selector(store: rh.MemoryStorage) -> None:
                                               "the other."))
 
 
+def test_rh_list_name_selector_field_labels_converted_first(store: rh.MemoryStorage) -> None:
+    handler = rh.list_resource(store, store, _scope(), False, 1800)
+    status, body, _ = _call(handler, "GET", NS, query="fieldSelector=spec.host%3Dnode-1")
+    assert status == 200 and body["items"] == []  # spec.host is read as spec.nodeName
+    status, body, _ = _call(handler, "GET", NS, query="fieldSelector=spec.bogus%3Dx")
+    assert (status, body["message"]) == (400, "field label not supported: spec.bogus")
+    status, body, _ = _call(handler, "GET", NS, query="fieldSelector=metadata.name%21%3Dweb")
+    assert status == 200 and body["items"] == []
+    config_maps = rh.RequestScope(_scope().namer, rh.GroupVersionKind("", "v1", "ConfigMap"), "configmaps")
+    status, body, _ = _call(rh.list_resource(store, None, config_maps, False, 0), "GET", NS,
+                            query="fieldSelector=data.x%3D1")
+    assert (status, body["message"]) == (400, 'field label "data.x" not supported for "ConfigMap"')
+
+
 def test_rh_list_all_namespaces(store: rh.MemoryStorage) -> None:
     store.create({"namespace": "other"}, _pod("x"))
     status, body, _ = _call(rh.list_resource(store, store, _scope(all_namespaces=True), False, 1800), "GET", {})

@@ -496,6 +496,54 @@ def get_resource_with_options(storage: Any, scope: RequestScope) -> Handler:
     return _labelled(get_resource_handler(scope, getter), "GetResourceWithOptions")
 
 
+# Field labels each v1 kind can be selected by (pkg/api/v1/conversion.go); other kinds have none.
+_OBJECT_META_ONLY = ("metadata.namespace", "metadata.name")
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    **{kind: _OBJECT_META_ONLY for kind in ("Endpoints", "ResourceQuota", "PersistentVolumeClaim", "Service",
+                                            "ServiceAccount", "ConfigMap")},
+    "Pod": ("metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "spec.nodeName",
+            "spec.restartPolicy", "spec.serviceAccountName", "status.phase", "status.podIP"),
+    "Node": ("metadata.name", "spec.unschedulable"),
+    "ReplicationController": ("metadata.name", "metadata.namespace", "status.replicas"),
+    "PersistentVolume": ("metadata.name",),
+    "Event": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+              "source", "type", "metadata.namespace", "metadata.name"),
+    "Namespace": ("status.phase", "metadata.name"),
+    "Secret": ("type", "metadata.namespace", "metadata.name"),
+}
+
+
+@mirrors("kubernetes:pkg/runtime.Scheme.ConvertFieldLabel")
+def convert_field_label(version: str, kind: str, label: str, value: str) -> tuple[str, str]:
+    """The v1 label conversions: supported labels pass, `spec.host` becomes `spec.nodeName` for pods."""
+    if version != "v1":
+        raise ValueError(f"No field label conversion function found for version: {version}")
+    if kind not in FIELD_LABELS:
+        raise ValueError(f"No field label conversion function found for version {version} and kind {kind}")
+    if kind == "Pod" and label == "spec.host":
+        return "spec.nodeName", value
+    if label not in FIELD_LABELS[kind]:
+        if FIELD_LABELS[kind] is _OBJECT_META_ONLY:
+            raise ValueError(f"field label {go_quote(label)} not supported for {go_quote(kind)}")
+        raise ValueError(f"field label not supported: {label}")
+    return label, value
+
+
+def transform_field_selector(selector: str, scope: RequestScope) -> str:
+    """`FieldSelector.Transform` with ConvertFieldLabel; a failure is a 400."""
+    terms = []
+    for term in filter(None, (t.strip() for t in selector.split(","))):
+        operator = "!=" if "!=" in term else ("==" if "==" in term else "=")
+        label, _, value = term.partition(operator)
+        try:
+            label, value = convert_field_label(scope.kind.group_version(), scope.kind.kind, label.strip(), value)
+        except ValueError as exc:
+            raise new_bad_request(str(exc)) from None
+        terms.append(f"{label}{operator}{value}")
+    return ",".join(terms)
+
+
 def _list_options(req: Request) -> Obj:
     """Decode ListOptions from the query (labelSelector, fieldSelector, watch, resourceVersion, timeoutSeconds)."""
     query = {k: v[0] for k, v in req.query().items()}
@@ -506,7 +554,10 @@ def _list_options(req: Request) -> Obj:
         try:
             options["timeoutSeconds"] = int(query["timeoutSeconds"])
         except ValueError:
-            raise new_bad_request(f"timeoutSeconds: invalid value {go_quote(query['timeoutSeconds'])}") from None
+            # a conversion error, not an API error: errToAPIStatus makes it a 500 without reason
+            raise StatusError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                               "message": f'strconv.ParseInt: parsing {go_quote(query["timeoutSeconds"])}: '
+                                          "invalid syntax", "code": 500}) from None
     return options
 
 
@@ -533,6 +584,12 @@ def list_resource(lister: Any, watcher: Any, scope: RequestScope, force_watch: b
         except StatusError as err:
             scope.err(err, res, req)
             return
+        if opts["fieldSelector"]:
+            try:
+                opts["fieldSelector"] = transform_field_selector(opts["fieldSelector"], scope)
+            except StatusError as err:
+                scope.err(err, res, req)
+                return
         if has_name:
             # a name in the path becomes the field selector metadata.name=<name>
             if opts["fieldSelector"]:
@@ -949,6 +1006,8 @@ def delete_collection(storage: Any, check_body: bool, scope: RequestScope,
                 admit.admit(AttributesRecord(None, None, scope.kind, namespace, "", scope.resource,
                                              scope.subresource, DELETE, ctx.get("user")))
             list_options = _list_options(req)
+            if list_options["fieldSelector"]:
+                list_options["fieldSelector"] = transform_field_selector(list_options["fieldSelector"], scope)
             result = finish_request(timeout, lambda: storage.delete_collection(ctx, {}, list_options))
         except StatusError as err:
             scope.err(err, res, req)
@@ -1000,11 +1059,21 @@ def _match_labels(selector: str, labels: dict[str, str]) -> bool:
 
 
 def _match_fields(selector: str, obj: Obj) -> bool:
-    meta = obj.get("metadata", {})
-    fields = {"metadata.name": meta.get("name", ""), "metadata.namespace": meta.get("namespace", "")}
+    """Field selectors over the fields a v1 object exposes (`metadata.name`, `status.phase`, ...)."""
+    def field_value(path: str) -> str:
+        value: Any = obj
+        for part in path.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return value if isinstance(value, str) else json.dumps(value) if value != "" else ""
+
     for term in filter(None, (t.strip() for t in selector.split(","))):
+        if "!=" in term:
+            key, _, value = term.partition("!=")
+            if field_value(key.strip()) == value.strip():
+                return False
+            continue
         key, _, value = term.replace("==", "=").partition("=")
-        if fields.get(key.strip()) != value.strip():
+        if field_value(key.strip()) != value.strip():
             return False
     return True
 
