@@ -608,7 +608,7 @@ class FlagSet:
             if err is None:
                 break
             if err is ERR_RETRY:
-                if len(name) > 1:
+                if len(name.encode()) > 1:  # Go's len counts bytes; the letters are runes
                     err = None
                     for letter in name:
                         self.args = ["-" + letter, *self.args]

@@ -20,7 +20,6 @@ from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.docker import _gostd
 
-DISTRIBUTION = "docker:vendor/src/github.com/docker/distribution"
 
 
 class ReferenceError(WalkthroughError):
@@ -118,7 +117,7 @@ ERR_NAME_TOO_LONG = f"repository name must not be more than {NAME_TOTAL_LENGTH_M
 # -- distribution/reference: the types -------------------------------------------------------------
 
 
-@mirrors(f"{DISTRIBUTION}/reference.repository")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.repository")
 @dataclass(frozen=True)
 class Repository:
     """A name only: `ubuntu`, `localhost:5000/foo`."""
@@ -129,7 +128,7 @@ class Repository:
         return self.name
 
 
-@mirrors(f"{DISTRIBUTION}/reference.taggedReference")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.taggedReference")
 @dataclass(frozen=True)
 class TaggedReference:
     """`name:tag`."""
@@ -141,7 +140,7 @@ class TaggedReference:
         return self.name + ":" + self.tag
 
 
-@mirrors(f"{DISTRIBUTION}/reference.canonicalReference")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.canonicalReference")
 @dataclass(frozen=True)
 class CanonicalReference:
     """`name@digest`."""
@@ -153,7 +152,7 @@ class CanonicalReference:
         return self.name + "@" + self.digest
 
 
-@mirrors(f"{DISTRIBUTION}/reference.digestReference")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.digestReference")
 @dataclass(frozen=True)
 class DigestReference:
     """A digest without a name (has no Name: ParseNamed rejects it)."""
@@ -164,7 +163,7 @@ class DigestReference:
         return self.digest
 
 
-@mirrors(f"{DISTRIBUTION}/reference.reference")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.reference")
 @dataclass(frozen=True)
 class FullReference:
     """`name:tag@digest`: both tag and digest."""
@@ -180,7 +179,7 @@ class FullReference:
 DistReference = Repository | TaggedReference | CanonicalReference | DigestReference | FullReference
 
 
-@mirrors(f"{DISTRIBUTION}/reference.getBestReferenceType")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.getBestReferenceType")
 def get_best_reference_type(name: str, tag: str, digest: str) -> DistReference | None:
     """The narrowest type that holds what was parsed."""
     if name == "":
@@ -192,7 +191,7 @@ def get_best_reference_type(name: str, tag: str, digest: str) -> DistReference |
     return FullReference(name, tag, digest)
 
 
-@mirrors(f"{DISTRIBUTION}/reference.Parse")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.Parse")
 def dist_parse(s: str) -> DistReference:
     """Match the whole reference grammar; the name may hold at most 255 characters."""
     matches = REFERENCE_RE.match(s)
@@ -211,7 +210,7 @@ def dist_parse(s: str) -> DistReference:
     return ref
 
 
-@mirrors(f"{DISTRIBUTION}/reference.ParseNamed")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.ParseNamed")
 def dist_parse_named(s: str) -> Repository | TaggedReference | CanonicalReference | FullReference:
     """Parse, then insist on a name."""
     ref = dist_parse(s)
@@ -220,7 +219,7 @@ def dist_parse_named(s: str) -> Repository | TaggedReference | CanonicalReferenc
     return ref
 
 
-@mirrors(f"{DISTRIBUTION}/reference.WithName")
+@mirrors("docker:vendor/src/github.com/docker/distribution/reference.WithName")
 def dist_with_name(name: str) -> Repository:
     if len(name) > NAME_TOTAL_LENGTH_MAX:
         raise ReferenceError(ERR_NAME_TOO_LONG)
