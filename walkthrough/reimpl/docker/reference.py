@@ -21,7 +21,6 @@ from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.docker import _gostd
 
 
-
 class ReferenceError(WalkthroughError):
     """An error either reference package returns; the message is Go's."""
 
