@@ -90,6 +90,7 @@ class InstallError(Exception):
 # --- scheme and RESTMapper -------------------------------------------------------------------------
 
 
+@mirrors("kubernetes:pkg/api/unversioned.GroupVersion")
 @dataclass(frozen=True)
 class GroupVersion:
     group: str
@@ -103,6 +104,7 @@ class GroupVersion:
         return GroupVersionKind(self.group, self.version, kind)
 
 
+@mirrors("kubernetes:pkg/api/unversioned.GroupVersionKind.String")
 def gvk_string(gvk: GroupVersionKind) -> str:
     """`GroupVersionKind.String()`, as Go prints it in error messages."""
     return f"{gvk.group}/{gvk.version}, Kind={gvk.kind}"
@@ -321,6 +323,7 @@ def media_types_for_serializer(serializers: tuple[tuple[str, bool], ...]) -> tup
     return media, stream
 
 
+@mirrors("kubernetes:pkg/apiserver.indirectArbitraryPointer")
 def versioned_type(gvk: GroupVersionKind) -> str:
     """The Go type name of the external object (`v1.Pod`, `v1beta1.Deployment`): the package is the version."""
     return f"{gvk.version}.{gvk.kind}"

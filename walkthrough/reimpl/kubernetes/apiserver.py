@@ -338,6 +338,7 @@ def quota_from_json(obj: dict[str, Any]) -> quota.ResourceQuota:
                                scopes=list((obj.get("spec") or {}).get("scopes") or []))
 
 
+@mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaAccessor")
 class StoreQuotaAccessor:
     """`quotaAccessor` over the ResourceQuota storage: a stale status write is a 409, as UpdateStatus answers."""
 
@@ -375,6 +376,7 @@ def sync_resource_quota(quotas: rh.MemoryStorage, registry: dict[tuple[str, str]
         rh.MemoryStorage.update(quotas, ctx, item["metadata"]["name"], rh.UpdatedObjectInfo(item))
 
 
+@mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaAdmission")
 class QuotaAdmissionAdapter:
     """Admission as the handlers call it (raise a StatusError), backed by quota_admission's plugin."""
 
@@ -420,6 +422,7 @@ class QuotaAdmissionAdapter:
 # --- command line ----------------------------------------------------------------------------------
 
 
+@mirrors("kubernetes:cmd/kube-apiserver/app.NewAPIServerCommand")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m walkthrough.reimpl.kubernetes.apiserver",
                                      description="A miniature kube-apiserver v1.5.2 on 127.0.0.1, built from the "

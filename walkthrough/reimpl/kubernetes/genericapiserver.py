@@ -214,6 +214,7 @@ def new_config() -> Config:
     return config.apply_options(defaults)
 
 
+@mirrors("kubernetes:pkg/genericapiserver.DefaultBuildHandlerChain")
 def default_build_handler_chain(api_handler: Callable[[Request], Response], config: Config) -> tuple[Any, Any]:
     """Without authentication or authorization both chains are the container itself.
 

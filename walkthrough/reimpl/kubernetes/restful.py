@@ -81,6 +81,7 @@ class Headers(dict[str, str]):
         return super().get(self.canonical(key), default)
 
 
+@mirrors("kubernetes:vendor/github.com/emicklei/go-restful.Request")
 @dataclass
 class Request:
     """The parts of Go's `*http.Request` the router and handlers read.
@@ -124,6 +125,7 @@ class Request:
         return self.raw_path or go_escape_path(self.path)
 
 
+@mirrors("kubernetes:vendor/github.com/emicklei/go-restful.Response")
 @dataclass
 class Response:
     """A recorded answer, like Go's `httptest.ResponseRecorder`."""
@@ -151,6 +153,7 @@ class Response:
         self.write(reason)
 
 
+@mirrors("kubernetes:vendor/github.com/emicklei/go-restful.ServiceError")
 @dataclass
 class ServiceError(Exception):
     """A routing failure: an HTTP status code and the message go-restful writes as the body."""

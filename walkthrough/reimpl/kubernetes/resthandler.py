@@ -83,6 +83,7 @@ def _status(code: int, reason: str, message: str, details: Obj | None = None) ->
     return StatusError(status)
 
 
+@mirrors("kubernetes:pkg/api/unversioned.GroupResource.String")
 def qualified(resource: str, group: str = "") -> str:
     """`GroupResource.String()`: `pods`, or `deployments.extensions` for a named group."""
     return f"{resource}.{group}" if group else resource
@@ -175,6 +176,7 @@ class AttributesRecord:
         return self.kind.group
 
 
+@mirrors("kubernetes:pkg/admission.Interface")
 class AdmissionInterface(Protocol):
     """`admission.Interface`: a plugin says which operations it handles and may reject them."""
 
@@ -186,6 +188,7 @@ class AdmissionInterface(Protocol):
 # --- request scope, context, writing ---------------------------------------------------------------
 
 
+@mirrors("kubernetes:pkg/api/unversioned.GroupVersionKind")
 @dataclass(frozen=True)
 class GroupVersionKind:
     """`unversioned.GroupVersionKind`."""
@@ -198,6 +201,7 @@ class GroupVersionKind:
         return f"{self.group}/{self.version}" if self.group else self.version
 
 
+@mirrors("kubernetes:pkg/apiserver.ScopeNamer")
 class ScopeNamer(Protocol):
     """`ScopeNamer`: where namespace and name come from, and how self links are built."""
 
@@ -229,6 +233,7 @@ class RequestScope:
         error_negotiated(err, res, req)
 
 
+@mirrors("kubernetes:pkg/apiserver.isPrettyPrint")
 def is_pretty_print(req: Request) -> bool:
     """`?pretty=true`, or a curl / wget / browser user agent, gets indented JSON."""
     pretty = req.query_parameter("pretty")
@@ -403,6 +408,7 @@ def transform_decode_error(base_err: str, expected_kind: str, gvk: GroupVersionK
                            f"({summarize_data(body, 30)})")
 
 
+@mirrors("kubernetes:pkg/apiserver.negotiateInputSerializer")
 def negotiate_input(req: Request) -> None:
     """`negotiateInputSerializer`: empty means JSON; anything but JSON is 415 here."""
     content_type = req.headers.get("Content-Type").split(";")[0].strip() or "application/json"
@@ -530,6 +536,7 @@ def convert_field_label(version: str, kind: str, label: str, value: str) -> tupl
     return label, value
 
 
+@mirrors("kubernetes:pkg/fields.Selector.Transform")
 def transform_field_selector(selector: str, scope: RequestScope) -> str:
     """`FieldSelector.Transform` with ConvertFieldLabel; a failure is a 400."""
     terms = []
@@ -616,6 +623,7 @@ def list_resource(lister: Any, watcher: Any, scope: RequestScope, force_watch: b
     return _labelled(handle, "ListResource", force_watch=force_watch)
 
 
+@mirrors("kubernetes:pkg/apiserver.ListResource")
 def watch_timeout(timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = random.random) -> float:
     """timeoutSeconds when given; else a random value in [minRequestTimeout, 2*minRequestTimeout)."""
     timeout = float(timeout_seconds or 0)
@@ -873,6 +881,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+@mirrors("kubernetes:pkg/util/strategicpatch.CreateStrategicMergePatch")
 def create_merge_patch(original: Any, modified: Any) -> Any:
     """The merge patch that turns `original` into `modified` (CreateStrategicMergePatch for maps)."""
     if not (isinstance(original, dict) and isinstance(modified, dict)):
@@ -1025,6 +1034,7 @@ def delete_collection(storage: Any, check_body: bool, scope: RequestScope,
 # --- in-memory storage (generic registry Store) ----------------------------------------------------
 
 
+@mirrors("kubernetes:pkg/watch.Interface")
 @dataclass
 class Watch:
     """A watch channel: events after the starting resource version, matching the list options."""
@@ -1244,6 +1254,7 @@ class MemoryStorage:
         return Watch(events, stop)
 
 
+@mirrors("kubernetes:pkg/registry/core/pod/etcd.StatusREST")
 class StatusSubresource:
     """`<resource>/status`: get, update and patch of the parent's objects, changing only `.status`."""
 
