@@ -108,6 +108,13 @@ def test_cli_initializer_runs_for_docker_cli_and_cobra_but_not_proxy_or_help() -
     assert run("help").docker_cli_inits == 0
 
 
+def test_cli_initializer_checks_the_log_level_only_when_initialising() -> None:
+    bad = run("-l", "loud", "ps")
+    assert (bad.exit_code, bad.stderr, bad.trace) == (1, "Unable to parse logging level: loud\n", [])
+    assert run("-l", "loud", "help").exit_code == 0  # help needs no client, so no post-parse
+    assert run("--log-level=DEBUG", "ps").exit_code == 0
+
+
 def test_cli_initializer_error_aborts_before_the_command() -> None:
     out = run("-H", "a", "-H", "b", "inspect", "x")
     assert out.trace == [] and out.exit_code == 1 and out.stderr == "Please specify only one -H\n"
@@ -136,6 +143,7 @@ def test_cli_api_client_host_defaults_and_overrides() -> None:
 
 def test_cli_api_client_headers_and_user_agent() -> None:
     flags = cli.init_client_flags(cli.init_common_flags(ENV), ENV)
+    flags.post_parse(cli.Streams())
     client = cli.new_api_client_from_flags(flags, {"X-Meta": "1", "User-Agent": "mine"}, ENV)
     assert client.headers == {"X-Meta": "1", "User-Agent": "Docker-Client/1.12.3 (linux)"}
 
@@ -199,3 +207,16 @@ def test_cli_help_runs_the_command_with_help_flag() -> None:
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["-D", "inspect", "web"]) == 0
     assert "handler DockerCli ran 'inspect'" in capsys.readouterr().out
+
+
+def test_cli_api_client_tls_options_after_post_parse() -> None:
+    common = cli.init_common_flags(ENV)
+    common.exists = lambda path: path.endswith("cert.pem")
+    assert common.flag_set.parse(["--tlsverify"]) is None
+    common.post_parse(cli.Streams())
+    assert common.tls.value is True and common.tls_options is not None
+    assert common.tls_options["cert"] == "/root/.docker/cert.pem" and common.tls_options["key"] == ""
+    assert common.tls_options["insecure_skip_verify"] == ""
+    plain = cli.init_common_flags(ENV)
+    plain.post_parse(cli.Streams())
+    assert plain.tls_options is None

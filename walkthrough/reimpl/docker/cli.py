@@ -106,14 +106,33 @@ class CommonFlags:
     hosts: mflag.ListOpts
     tls_options: dict[str, str] | None
     trust_key: str = ""
+    exists: Callable[[str], bool] = os.path.exists
 
     @mirrors("docker:cli/flags.postParseCommon")
-    def post_parse(self) -> None:
-        """--tlsverify implies --tls; without TLS there are no TLS options at all."""
+    def post_parse(self, streams: Streams) -> None:
+        """Check the log level; --tlsverify implies --tls; without TLS there are no TLS options at all."""
+        set_daemon_log_level(self.log_level.value, streams)
         if self.flag_set.is_set("-tlsverify") or self.tls_verify.value:
             self.tls.value = True
         if not self.tls.value:
             self.tls_options = None
+        elif self.tls_options is not None:
+            self.tls_options["insecure_skip_verify"] = "" if self.tls_verify.value else "true"
+            # A default client certificate or key that does not exist is dropped (not an error).
+            for flag, key in (("-tlscert", "cert"), ("-tlskey", "key")):
+                if not self.flag_set.is_set(flag) and not self.exists(self.tls_options[key]):
+                    self.tls_options[key] = ""
+
+
+LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug")
+
+
+@mirrors("docker:cli/flags.SetDaemonLogLevel")
+def set_daemon_log_level(log_level: str, streams: Streams) -> None:
+    """logrus.ParseLevel (case-insensitive); an unknown level ends the process with status 1."""
+    if log_level != "" and log_level.lower() not in LOG_LEVELS:
+        streams.err(f"Unable to parse logging level: {log_level}\n")
+        raise mflag.GoExit(1)
 
 
 @mirrors("docker:cli/flags.InitCommonFlags")
@@ -150,9 +169,9 @@ class ClientFlags:
     config: mflag.StringValue
     environ: Mapping[str, str]
 
-    def post_parse(self) -> None:
+    def post_parse(self, streams: Streams) -> None:
         """initClientFlags' PostParse: common post-parse, then the trust key under the config dir."""
-        self.common.post_parse()
+        self.common.post_parse(streams)
         if self.common.trust_key == "":
             self.common.trust_key = os.path.join(self.config.value or config_dir(self.environ), "key.json")
 
@@ -295,7 +314,7 @@ class DockerCli:
     """The client object; its API client is built lazily, by the init closure Initialize runs."""
 
     @mirrors("docker:api/client.NewDockerCli")
-    def __init__(self, client_flags: ClientFlags, trace: list[Invocation], *,
+    def __init__(self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
                  config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None):
         self.client_flags = client_flags
         self.trace = trace
@@ -303,8 +322,10 @@ class DockerCli:
         self.client: APIClient | None = None
         self.init_calls = 0
 
+        self.streams = streams or Streams()
+
         def init() -> None:
-            client_flags.post_parse()
+            client_flags.post_parse(self.streams)
             self.client = new_api_client_from_flags(client_flags, config_headers, client_flags.environ)
 
         self._init: Callable[[], None] | None = init
@@ -602,8 +623,9 @@ def docker_main(argv: list[str], *, environ: Mapping[str, str] | None = None,
     fl_version = command_line.bool(["v", "-version"], False, "Print version information and quit")
     merge(command_line, client_flags.flag_set, common.flag_set)
 
-    docker_cli = DockerCli(client_flags, trace, config_headers=config_headers, results=results)
-    cobra = CobraAdaptor(DockerCli(client_flags, trace, config_headers=config_headers, results=results), trace)
+    docker_cli = DockerCli(client_flags, trace, streams=streams, config_headers=config_headers, results=results)
+    cobra = CobraAdaptor(DockerCli(client_flags, trace, streams=streams, config_headers=config_headers,
+                                   results=results), trace)
 
     def usage() -> None:
         streams.out("Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n\n")
