@@ -91,3 +91,13 @@ def test_run_lists_and_runs_demos(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_unknown_demo_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "run", "kubernetes.authnn")
     assert code == 2 and "no demo named 'kubernetes.authnn'" in err and "kubernetes.authn" in err
+
+
+def test_a_vector_the_model_cannot_run_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads((GOLDEN / "a-quantity.json").read_text(encoding="utf-8"))
+    data["vectors"] = [*data["vectors"][:3], {"inputs": {"op": "cmp_add_sub", "a": "1"}, "outputs": {"cmp": 0}}]
+    odd = tmp_path / "quantity-odd.json"
+    odd.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "parity", str(odd))
+    assert code == 1 and "the model raised KeyError" in out
+    assert out.strip().splitlines()[-1] == "3 passed, 1 failed"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -83,6 +84,16 @@ def compare(name: str, expected: Any, actual: Any, *, subset: bool = True) -> Ou
         expected = {k: expected.get(k, "<absent>") for k in keys}
         shown = {k: shown.get(k, "<absent>") for k in keys}
     return Outcome(name, passed=False, expected=expected, actual=shown, detail=detail)
+
+
+def guarded(name: str, expected: Any, compute: Callable[[], Any], *, subset: bool = True) -> Outcome:
+    """compare() on what `compute` returns; a model that raises fails this vector only."""
+    try:
+        actual = compute()
+    except Exception as exc:  # noqa: BLE001 - one broken vector must not hide the others
+        return Outcome(name, passed=False, expected=expected, actual=None,
+                       detail=f"the model raised {type(exc).__name__}: {exc}")
+    return compare(name, expected, actual, subset=subset)
 
 
 def runners() -> list[ModuleType]:

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from walkthrough.parity import Outcome, compare
-from walkthrough.parity.rbac import attributes
+from walkthrough.parity import Outcome, compare, guarded
+from walkthrough.parity.rbac import _who, attributes
 from walkthrough.reimpl.kubernetes import abac
 
 
@@ -42,8 +42,8 @@ def run(data: dict[str, Any]) -> list[Outcome]:
         for index, vector in enumerate(data.get("load_vectors", [])):
             inputs = vector["inputs"]
             name = f"load_vectors[{index}] {inputs['file_name']}"
-            actual = _load_outputs(directory, inputs["file_name"], inputs["file_lines"])
-            outcomes.append(compare(name, vector["outputs"], actual))
+            outcomes.append(guarded(name, vector["outputs"], lambda inputs=inputs: _load_outputs(
+                directory, inputs["file_name"], inputs["file_lines"])))
 
         lines: list[str] = data.get("policy_lines", [])
         if not lines:
@@ -66,16 +66,19 @@ def run(data: dict[str, Any]) -> list[Outcome]:
             outcomes.append(compare(f"parsed_policies[{index}] line {expected['line']}", expected, actual))
 
         for index, vector in enumerate(data.get("vectors", [])):
-            attrs = attributes(vector["inputs"]["attributes"])
-            allowed, reason, err = policies.authorize(attrs)
-            actual = {
-                "allowed": allowed,
-                "reason": reason,
-                "matching_policy_lines": [n for n, single in singles if single.authorize(attrs)[0]],
-            }
-            if err is not None:
-                actual["error"] = str(err)
-            who = attrs.user.name if attrs.user else "<no user>"
-            name = f"vectors[{index}] {who} {attrs.verb} {attrs.namespace}/{attrs.resource or attrs.path}"
-            outcomes.append(compare(name, vector["outputs"], actual))
+            inputs = vector["inputs"]
+
+            def decide(inputs: dict[str, Any] = inputs) -> dict[str, Any]:
+                attrs = attributes(inputs["attributes"])
+                allowed, reason, err = policies.authorize(attrs)
+                actual = {
+                    "allowed": allowed,
+                    "reason": reason,
+                    "matching_policy_lines": [n for n, single in singles if single.authorize(attrs)[0]],
+                }
+                if err is not None:
+                    actual["error"] = str(err)
+                return actual
+
+            outcomes.append(guarded(f"vectors[{index}] {_who(inputs)}", vector["outputs"], decide))
     return outcomes

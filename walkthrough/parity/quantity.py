@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from walkthrough.parity import Outcome, compare
+from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes.quantity import Quantity, QuantityError, go_json_quote, parse_quantity
 
 
@@ -53,7 +53,10 @@ def _parse(text: str) -> dict[str, Any]:
 
 
 def _cmp_add_sub(a_text: str, b_text: str) -> dict[str, Any]:
-    a, b = parse_quantity(a_text), parse_quantity(b_text)
+    try:
+        a, b = parse_quantity(a_text), parse_quantity(b_text)
+    except QuantityError as exc:
+        return {"error": str(exc)}
     total, difference = a.copy(), a.copy()
     total.add(b.copy())
     difference.sub(b.copy())
@@ -64,15 +67,11 @@ def run(data: dict[str, Any]) -> list[Outcome]:
     """One Outcome per vector of `data["vectors"]`."""
     outcomes = []
     for index, vector in enumerate(data.get("vectors", [])):
-        inputs, expected = vector["inputs"], vector["outputs"]
-        if inputs["op"] == "parse":
-            name = f"vectors[{index}] ParseQuantity({inputs['s']!r})"
-            actual = _parse(inputs["s"])
+        inputs, expected = vector.get("inputs", {}), vector.get("outputs", {})
+        if inputs.get("op") == "parse":
+            name = f"vectors[{index}] ParseQuantity({inputs.get('s')!r})"
+            outcomes.append(guarded(name, expected, lambda inputs=inputs: _parse(inputs["s"])))
         else:
-            name = f"vectors[{index}] {inputs['a']!r} cmp/add/sub {inputs['b']!r}"
-            try:
-                actual = _cmp_add_sub(inputs["a"], inputs["b"])
-            except QuantityError as exc:
-                actual = {"error": str(exc)}
-        outcomes.append(compare(name, expected, actual))
+            name = f"vectors[{index}] {inputs.get('a')!r} cmp/add/sub {inputs.get('b')!r}"
+            outcomes.append(guarded(name, expected, lambda inputs=inputs: _cmp_add_sub(inputs["a"], inputs["b"])))
     return outcomes

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from walkthrough.parity import Outcome, compare
+from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes import quota
-from walkthrough.reimpl.kubernetes.quantity import QuantityError
 
 SCOPES = (quota.SCOPE_TERMINATING, quota.SCOPE_NOT_TERMINATING, quota.SCOPE_BEST_EFFORT, quota.SCOPE_NOT_BEST_EFFORT)
 
@@ -76,18 +75,11 @@ def run(data: dict[str, Any]) -> list[Outcome]:
     """Pod vectors, then resource-list vectors."""
     outcomes = []
     for index, vector in enumerate(data.get("pod_vectors", [])):
-        name = f"pod_vectors[{index}]"
-        try:
-            actual = _pod_outputs(pod_from_json(vector["inputs"]["pod"]), vector["outputs"])
-        except (QuantityError, ValueError) as exc:
-            actual = {"error": str(exc)}
-        outcomes.append(compare(name, vector["outputs"], actual))
+        outcomes.append(guarded(f"pod_vectors[{index}]", vector["outputs"], lambda vector=vector: _pod_outputs(
+            pod_from_json(vector["inputs"]["pod"]), vector["outputs"])))
     for index, vector in enumerate(data.get("resource_list_vectors", [])):
         inputs = vector["inputs"]
         name = f"resource_list_vectors[{index}] {inputs['a']} vs {inputs['b']}"
-        try:
-            actual = _list_outputs(quota.rl(inputs["a"]), quota.rl(inputs["b"]))
-        except ValueError as exc:
-            actual = {"error": str(exc)}
-        outcomes.append(compare(name, vector["outputs"], actual))
+        outcomes.append(guarded(name, vector["outputs"], lambda inputs=inputs: _list_outputs(
+            quota.rl(inputs["a"]), quota.rl(inputs["b"]))))
     return outcomes

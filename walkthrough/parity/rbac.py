@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from walkthrough.parity import Outcome, compare
+from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes import rbac
 from walkthrough.reimpl.kubernetes.authn import UserInfo
 from walkthrough.reimpl.kubernetes.authz import AttributesRecord
@@ -80,18 +80,26 @@ def run(data: dict[str, Any]) -> list[Outcome]:
     """Rule vectors, then authorizer vectors over `policy` (super user from `policy.super_user`)."""
     outcomes = []
     for index, vector in enumerate(data.get("rule_vectors", [])):
-        attrs = attributes(vector["inputs"]["attributes"])
-        rule = policy_rule(vector["inputs"]["rule"])
-        name = f"rule_vectors[{index}] {attrs.verb} {attrs.resource or attrs.path} vs rule {vector['inputs'].get('rule_index')}"
-        outcomes.append(compare(name, vector["outputs"], _rule_outputs(attrs, rule)))
+        inputs = vector["inputs"]
+        name = f"rule_vectors[{index}] {_who(inputs)} vs rule {inputs.get('rule_index')}"
+        outcomes.append(guarded(name, vector["outputs"], lambda inputs=inputs: _rule_outputs(
+            attributes(inputs["attributes"]), policy_rule(inputs["rule"]))))
     policy = data.get("policy", {})
     the_store = store(policy)
     authorizer = rbac.new(the_store, the_store, the_store, the_store, policy.get("super_user", ""))
     for index, vector in enumerate(data.get("authorizer_vectors", [])):
-        attrs = attributes(vector["inputs"]["attributes"])
-        allowed, reason, err = authorizer.authorize(attrs)
-        who = attrs.user.name if attrs.user else "<no user>"
-        name = f"authorizer_vectors[{index}] {who} {attrs.verb} {attrs.namespace}/{attrs.resource or attrs.path}"
-        actual = {"allowed": allowed, "reason": reason, "error": None if err is None else str(err)}
-        outcomes.append(compare(name, vector["outputs"], actual))
+        inputs = vector["inputs"]
+
+        def decide(inputs: dict[str, Any] = inputs) -> dict[str, Any]:
+            allowed, reason, err = authorizer.authorize(attributes(inputs["attributes"]))
+            return {"allowed": allowed, "reason": reason, "error": None if err is None else str(err)}
+
+        outcomes.append(guarded(f"authorizer_vectors[{index}] {_who(inputs)}", vector["outputs"], decide))
     return outcomes
+
+
+def _who(inputs: dict[str, Any]) -> str:
+    """`user verb namespace/resource-or-path` of a vector, for its name."""
+    raw = inputs.get("attributes", {})
+    user = (raw.get("user") or {}).get("name", "<no user>")
+    return f"{user} {raw.get('verb', '')} {raw.get('namespace', '')}/{raw.get('resource') or raw.get('path', '')}"

@@ -292,6 +292,8 @@ def _yaml_to_json(line: bytes) -> bytes:
                 pass
         return s
 
+    if text == "-" or text.startswith("- "):
+        return json.dumps([scalar(text[1:])]).encode()  # a one-item block sequence
     key, sep, rest = text.partition(": ")
     if sep and ": " not in rest and not key.startswith(("-", "[", "{", "'", '"')):
         return json.dumps({key: scalar(rest)}).encode()
