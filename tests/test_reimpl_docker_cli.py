@@ -17,12 +17,14 @@ def run(*args: str, **kwargs: object) -> cli.Outcome:
 
 
 def test_cli_global_flags_version() -> None:
+    """Behaviour cli-global-flags."""
     out = run("-v", "ps")
     assert (out.exit_code, out.stdout, out.trace) == (0, "Docker version 1.12.3, build 6b644ec\n", [])
     assert cli.show_version(experimental=True) == "Docker version 1.12.3, build 6b644ec, experimental\n"
 
 
 def test_cli_global_flags_help_merges_and_sorts_commands() -> None:
+    """Behaviour cli-global-flags."""
     out = run("--help")
     assert out.exit_code == 0 and out.trace == []
     assert out.stdout.startswith("Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n")
@@ -35,6 +37,7 @@ def test_cli_global_flags_help_merges_and_sorts_commands() -> None:
 
 
 def test_cli_global_flags_stop_at_first_argument_and_errors_exit_125() -> None:
+    """Behaviour cli-global-flags."""
     out = run("-D", "ps", "-D")
     assert out.flags_set == ["D"] and out.global_args == ["ps", "-D"]
     bad = run("--nope", "ps")
@@ -49,11 +52,13 @@ def test_cli_global_flags_stop_at_first_argument_and_errors_exit_125() -> None:
     ("ps", "CobraAdaptor"), ("run", "CobraAdaptor"), ("daemon", "DaemonProxy"),
 ])
 def test_cli_handler_order(command: str, handler: str) -> None:
+    """Behaviour cli-handler-order."""
     out = run(command, "x", daemon_exists=lambda _p: True)
     assert [inv.handler for inv in out.trace] == [handler]
 
 
 def test_cli_handler_order_legacy_shadows_cobra_and_nil_handlers_are_skipped() -> None:
+    """Behaviour cli-handler-order."""
     trace: list[cli.Invocation] = []
     flags = cli.init_client_flags(cli.init_common_flags(ENV), ENV)
     legacy = cli.DockerCli(flags, trace)
@@ -67,6 +72,7 @@ def test_cli_handler_order_legacy_shadows_cobra_and_nil_handlers_are_skipped() -
 
 
 def test_cli_run_lookup_two_words_then_one() -> None:
+    """Behaviour cli-run-lookup."""
     probes: list[str] = []
 
     class Recorder:
@@ -80,6 +86,7 @@ def test_cli_run_lookup_two_words_then_one() -> None:
 
 
 def test_cli_run_lookup_two_word_handler_gets_the_rest() -> None:
+    """Behaviour cli-run-lookup."""
     got: list[tuple[str, ...]] = []
 
     class TwoWords:
@@ -91,6 +98,7 @@ def test_cli_run_lookup_two_word_handler_gets_the_rest() -> None:
 
 
 def test_cli_run_lookup_unknown_command_and_no_arguments() -> None:
+    """Behaviour cli-run-lookup."""
     out = run("frobnicate", "now")
     assert out.exit_code == 1
     assert out.stderr == "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'.\n"
@@ -102,6 +110,7 @@ def test_cli_run_lookup_unknown_command_and_no_arguments() -> None:
 
 
 def test_cli_initializer_runs_for_docker_cli_and_cobra_but_not_proxy_or_help() -> None:
+    """Behaviour cli-initializer."""
     assert run("inspect", "x").docker_cli_inits == 1
     assert run("ps").docker_cli_inits == 1
     assert run("daemon", daemon_exists=lambda _p: True).docker_cli_inits == 0
@@ -109,6 +118,7 @@ def test_cli_initializer_runs_for_docker_cli_and_cobra_but_not_proxy_or_help() -
 
 
 def test_cli_initializer_checks_the_log_level_only_when_initialising() -> None:
+    """Behaviour cli-initializer."""
     bad = run("-l", "loud", "ps")
     assert (bad.exit_code, bad.stderr, bad.trace) == (1, "Unable to parse logging level: loud\n", [])
     assert run("-l", "loud", "help").exit_code == 0  # help needs no client, so no post-parse
@@ -116,6 +126,7 @@ def test_cli_initializer_checks_the_log_level_only_when_initialising() -> None:
 
 
 def test_cli_initializer_error_aborts_before_the_command() -> None:
+    """Behaviour cli-initializer."""
     out = run("-H", "a", "-H", "b", "inspect", "x")
     assert out.trace == [] and out.exit_code == 1 and out.stderr == "Please specify only one -H\n"
 
@@ -130,6 +141,7 @@ def _client(*args: str, environ: dict[str, str] | None = None, headers: dict[str
 
 
 def test_cli_api_client_host_defaults_and_overrides() -> None:
+    """Behaviour cli-api-client."""
     assert _client()["api"] == "unix:///var/run/docker.sock"
     assert _client("--tls")["api"] == "tcp://localhost:2376"
     assert _client("--tlsverify")["api"] == "tcp://localhost:2376"
@@ -142,6 +154,7 @@ def test_cli_api_client_host_defaults_and_overrides() -> None:
 
 
 def test_cli_api_client_headers_and_user_agent() -> None:
+    """Behaviour cli-api-client."""
     flags = cli.init_client_flags(cli.init_common_flags(ENV), ENV)
     flags.post_parse(cli.Streams())
     client = cli.new_api_client_from_flags(flags, {"X-Meta": "1", "User-Agent": "mine"}, ENV)
@@ -149,6 +162,7 @@ def test_cli_api_client_headers_and_user_agent() -> None:
 
 
 def test_cli_api_client_bad_host_is_a_flag_error() -> None:
+    """Behaviour cli-api-client."""
     out = run("-H", "udp://x", "ps")
     assert out.exit_code == 125
     assert out.stderr.startswith('invalid value "udp://x" for flag -H: Invalid bind address format: udp://x\n')
@@ -158,6 +172,7 @@ def test_cli_api_client_bad_host_is_a_flag_error() -> None:
 
 
 def test_cli_daemon_proxy_strips_first_daemon_and_prefers_sibling_binary() -> None:
+    """Behaviour cli-daemon-proxy."""
     out = cli.docker_main(["/opt/bin/docker", "-D", "daemon", "--debug", "daemon"], environ=ENV,
                           daemon_exists=lambda p: p == "/opt/bin/dockerd")
     (inv,) = out.trace
@@ -165,6 +180,7 @@ def test_cli_daemon_proxy_strips_first_daemon_and_prefers_sibling_binary() -> No
 
 
 def test_cli_daemon_proxy_help_and_path_lookup() -> None:
+    """Behaviour cli-daemon-proxy."""
     out = run("daemon", "--help", look_path=lambda name: f"/usr/local/bin/{name}")
     assert out.trace[0].detail == {"exec": "/usr/local/bin/dockerd", "argv": ["dockerd", "--help"]}
     missing = run("daemon")
@@ -175,6 +191,7 @@ def test_cli_daemon_proxy_help_and_path_lookup() -> None:
 
 
 def test_cli_cobra_dispatch_prepends_the_name() -> None:
+    """Behaviour cli-cobra-dispatch."""
     out = run("volume", "ls", "-q")
     (inv,) = out.trace
     assert inv.handler == "CobraAdaptor" and inv.detail["cobra_args"] == ["volume", "ls", "-q"]
@@ -190,6 +207,7 @@ def test_cli_cobra_dispatch_prepends_the_name() -> None:
     (cli.CliError("Error response from daemon: boom"), 1, "Error response from daemon: boom\n"),
 ])
 def test_cli_exit_codes(error: cli.CliError, code: int, stderr: str) -> None:
+    """Behaviour cli-exit-codes."""
     out = run("run", "busybox", results={"run": error})
     assert (out.exit_code, out.stderr) == (code, stderr)
 
@@ -198,6 +216,7 @@ def test_cli_exit_codes(error: cli.CliError, code: int, stderr: str) -> None:
 
 
 def test_cli_help_runs_the_command_with_help_flag() -> None:
+    """Behaviour cli-help."""
     out = run("help", "ps")
     assert [(i.handler, i.command, i.args) for i in out.trace] == [("CobraAdaptor", "ps", ["--help"])]
     unknown = run("help", "nope")
@@ -210,6 +229,7 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_api_client_tls_options_after_post_parse() -> None:
+    """Behaviour cli-api-client."""
     common = cli.init_common_flags(ENV)
     common.exists = lambda path: path.endswith("cert.pem")
     assert common.flag_set.parse(["--tlsverify"]) is None

@@ -37,6 +37,7 @@ def test_b_docker_ids_vectors_all_pass() -> None:
 
 
 def test_img_chainid_recursive_hash_of_full_digest_strings() -> None:
+    """Behaviour img-chainid."""
     chains = ids.prefix_chain_ids(EXAMPLE_DIFF_IDS)
     assert chains == [
         EXAMPLE_DIFF_IDS[0],
@@ -49,6 +50,7 @@ def test_img_chainid_recursive_hash_of_full_digest_strings() -> None:
 
 
 def test_img_chainid_image_top_chain_id_is_chain_of_rootfs() -> None:
+    """Behaviour img-chainid."""
     config = json.dumps({"rootfs": {"type": "layers", "diff_ids": EXAMPLE_DIFF_IDS}}).encode()
     assert ids.new_from_json(config).rootfs_chain_id() == ids.create_chain_id(EXAMPLE_DIFF_IDS)
 
@@ -57,6 +59,7 @@ def test_img_chainid_image_top_chain_id_is_chain_of_rootfs() -> None:
 
 
 def test_img_id_is_sha256_of_exact_bytes_and_stored_under_it(tmp_path: Path) -> None:
+    """Behaviour img-id."""
     store = ids.ImageStore(ids.FSStoreBackend(tmp_path / "imagedb"))
     config = b'{"rootfs":{"type":"layers"}}'
     image_id = store.create(config)
@@ -68,6 +71,7 @@ def test_img_id_is_sha256_of_exact_bytes_and_stored_under_it(tmp_path: Path) -> 
 
 
 def test_img_id_read_rejects_tampered_content_and_empty_data(tmp_path: Path) -> None:
+    """Behaviour img-id."""
     backend = ids.FSStoreBackend(tmp_path)
     image_id = backend.set(b'{"rootfs":{"type":"layers"}}')
     backend.content_file(image_id).write_bytes(b'{"rootfs":{"type":"layers"}} ')
@@ -78,6 +82,7 @@ def test_img_id_read_rejects_tampered_content_and_empty_data(tmp_path: Path) -> 
 
 
 def test_img_id_store_create_checks_history_and_layers(tmp_path: Path) -> None:
+    """Behaviour img-id."""
     config = json.dumps({"rootfs": {"type": "layers", "diff_ids": EXAMPLE_DIFF_IDS[:1]},
                          "history": [{"created_by": "a"}, {"created_by": "b"}]}).encode()
     with pytest.raises(ids.ImageError, match="too many non-empty layers in History section"):
@@ -93,6 +98,7 @@ def test_img_id_store_create_checks_history_and_layers(tmp_path: Path) -> None:
 
 
 def test_img_metadata_parent_file_only_for_existing_image(tmp_path: Path) -> None:
+    """Behaviour img-metadata."""
     store = ids.ImageStore(ids.FSStoreBackend(tmp_path))
     child = store.create(b'{"rootfs":{"type":"layers"},"os":"a"}')
     parent = store.create(b'{"rootfs":{"type":"layers"},"os":"b"}')
@@ -157,12 +163,14 @@ def test_time_keeps_offset_and_trims_fraction() -> None:
 
 
 def test_img_save_v1_id_verified_vector() -> None:
+    """Behaviour img-save-v1-id."""
     layer_id = "sha256:ea9f151abb7e06353e73172dad421235611d4f6d0560ec95db26e0dc240642c1"
     assert ids.create_v1_id(ids.empty_v1_image(), layer_id, "") == (
         "sha256:2b8a5cc36c07cfb2a5bd6e40f9d5dd52fb300ab1a7afb6e22b3d977e3cfcb885")
 
 
 def test_img_save_v1_id_hashes_sorted_compact_json_with_layer_id_and_parent() -> None:
+    """Behaviour img-save-v1-id."""
     layer_id = "sha256:" + "1" * 64
     parent = "sha256:" + "2" * 64
     expected_json = (
@@ -174,6 +182,7 @@ def test_img_save_v1_id_hashes_sorted_compact_json_with_layer_id_and_parent() ->
 
 
 def test_img_save_v1_id_only_top_layer_carries_the_image_config() -> None:
+    """Behaviour img-save-v1-id."""
     config = json.dumps({"os": "linux", "id": "ignored", "rootfs": {"type": "layers", "diff_ids": EXAMPLE_DIFF_IDS}})
     img = ids.new_from_json(config.encode())
     layers = ids.save_v1_layers(img)

@@ -74,6 +74,7 @@ def loaded(tmp_path: Path) -> tuple[layout.Daemon, layout.LoadResult, bytes]:
 
 
 def test_img_paths_stores_live_under_image_driver(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-paths."""
     daemon, _, _ = loaded
     root = daemon.paths.root
     for rel in ("image/aufs/layerdb/sha256", "image/aufs/imagedb/content/sha256", "image/aufs/imagedb/metadata/sha256",
@@ -96,6 +97,7 @@ def test_layout_ids_agree_with_identity_model(loaded: tuple[layout.Daemon, layou
 
 
 def test_img_layerdb_files(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-layerdb-files."""
     daemon, result, _ = loaded
     root = daemon.paths.root
     base, top = result.layers
@@ -110,6 +112,7 @@ def test_img_layerdb_files(loaded: tuple[layout.Daemon, layout.LoadResult, bytes
 
 
 def test_img_diffid_tar_split_reassembles_the_exact_tar(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-diffid."""
     daemon, result, _ = loaded
     for layer_tar, layer in zip([LAYER_1, LAYER_2], result.layers, strict=True):
         split = daemon.paths.layerdb / "sha256" / layer.chain_id[7:] / "tar-split.json.gz"
@@ -129,6 +132,7 @@ def test_img_diffid_tar_split_reassembles_the_exact_tar(loaded: tuple[layout.Dae
 
 
 def test_img_cacheid_random_and_aufs_dirs(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-cacheid."""
     daemon, result, _ = loaded
     home = daemon.layers.driver.home
     base, top = result.layers
@@ -144,6 +148,7 @@ def test_img_cacheid_random_and_aufs_dirs(loaded: tuple[layout.Daemon, layout.Lo
 
 
 def test_img_cacheid_existing_chain_is_reused(tmp_path: Path) -> None:
+    """Behaviour img-cacheid."""
     archive1, _ = _save_archive([LAYER_1, LAYER_2], ["a/one:1"])
     archive2, _ = _save_archive([LAYER_1, LAYER_3], ["a/two:1"], gzip_layer=1)
     daemon = layout.Daemon.open(tmp_path, _seeded())
@@ -157,11 +162,13 @@ def test_img_cacheid_existing_chain_is_reused(tmp_path: Path) -> None:
 
 
 def test_img_cacheid_random_id_redraws_all_digit_prefixes() -> None:
+    """Behaviour img-cacheid."""
     draws = iter([b"\x11" * 32, b"\xab" * 32])
     assert layout.generate_random_id(lambda n: next(draws)) == "ab" * 32
 
 
 def test_img_cacheid_max_depth(tmp_path: Path) -> None:
+    """Behaviour img-cacheid."""
     daemon = layout.Daemon.open(tmp_path, _seeded())
     parent = ""
     for i in range(layout.MAX_LAYER_DEPTH):
@@ -171,6 +178,7 @@ def test_img_cacheid_max_depth(tmp_path: Path) -> None:
 
 
 def test_img_mounts_container_rw_and_init_layers(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-mounts."""
     daemon, result, _ = loaded
     top = result.layers[-1]
     m = daemon.layers.create_rw_layer("c" * 64, top.chain_id)
@@ -188,6 +196,7 @@ def test_img_mounts_container_rw_and_init_layers(loaded: tuple[layout.Daemon, la
 
 
 def test_img_repositories_json(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
+    """Behaviour img-repositories-json."""
     daemon, result, _ = loaded
     image_id = result.image_ids[0]
     data = json.loads(daemon.paths.repositories_json.read_text())
