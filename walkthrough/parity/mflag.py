@@ -1,7 +1,7 @@
 """Parity runner for `c-mflag.json`: Docker's pkg/mflag FlagSet.Parse over a declared set of flags.
 
 The file's `meta.flag_defs` declares the flags (kind, names, default, validator); each vector is an
-argv. The model builds the same FlagSet (named `run`, ContinueOnError, os.Args[0] and the environment
+argv. The model builds the same FlagSet (named as in `meta.functions`, ContinueOnError, os.Args[0] and the environment
 from `meta.environment`, usage text `usage of <last name>`), parses, and reports what the Go harness
 recorded: Args(), NFlag(), IsSet for every declared name (without `#`) in declaration order, each
 flag's value keyed by its last name, everything written to the output, and the error.
@@ -9,6 +9,7 @@ flag's value keyed by its last name, everything written to the output, and the e
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from walkthrough.errors import InputError
@@ -62,7 +63,9 @@ def build(meta: dict[str, Any]) -> tuple[mflag.FlagSet, list[tuple[list[str], An
     env_meta = dict(meta.get("environment", {}))
     argv0 = env_meta.pop("os.Args[0]", "docker")
     env_meta.pop("note", None)
-    fs = mflag.new_flag_set("run", mflag.CONTINUE_ON_ERROR, argv0=argv0, home=env_meta.get("HOME", ""))
+    named = re.search(r'NewFlagSet\("([^"]*)"', str(meta.get("functions", "")))
+    fs = mflag.new_flag_set(named.group(1) if named else "run", mflag.CONTINUE_ON_ERROR, argv0=argv0,
+                            home=env_meta.get("HOME", ""))
     declared = []
     for spec in meta["flag_defs"]:
         value = _value(spec["kind"], spec["default"], spec.get("validator"), env_meta)
