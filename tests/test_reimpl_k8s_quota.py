@@ -9,6 +9,7 @@ import pytest
 
 from walkthrough.parity import run_file
 from walkthrough.reimpl.kubernetes import quota, quota_admission
+from walkthrough.reimpl.kubernetes.quantity import QuantityError
 from walkthrough.reimpl.kubernetes.quota import CREATE, UPDATE, Container, Pod, ResourceQuota, rl, show
 from walkthrough.reimpl.kubernetes.quota_admission import (
     AdmissionWaiter,
@@ -283,3 +284,16 @@ def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
     quota._demo()
     quota_admission._demo()
     assert "exceeded quota" in capsys.readouterr().out
+
+
+def test_pod_from_api_json() -> None:
+    p = quota.pod_from_api({
+        "metadata": {"generateName": "web-", "namespace": "dev"},
+        "spec": {"containers": [{"name": "c", "resources": {"requests": {"cpu": "250m"}, "limits": {"memory": 1024}}}],
+                 "activeDeadlineSeconds": 5},
+        "status": {"phase": "Pending"},
+    })
+    assert (p.generate_name, p.namespace, p.phase, p.active_deadline_seconds) == ("web-", "dev", "Pending", 5)
+    assert show(quota.pod_usage_func(p)) == {"pods": "1", "cpu": "250m", "requests.cpu": "250m", "limits.memory": "1Ki"}
+    with pytest.raises(QuantityError, match="must match the regular expression"):
+        quota.pod_from_api({"spec": {"containers": [{"resources": {"requests": {"cpu": "lots"}}}]}})

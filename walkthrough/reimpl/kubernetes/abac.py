@@ -298,7 +298,7 @@ def _yaml_to_json(line: bytes) -> bytes:
     if sep and ": " not in rest and not key.startswith(("-", "[", "{", "'", '"')):
         return json.dumps({key: scalar(rest)}).encode()
     if ": " in text:
-        raise GoJSONError("yaml: mapping values are not allowed in this context")
+        raise GoJSONError("yaml: line 1: mapping values are not allowed in this context")
     return json.dumps(scalar(text)).encode()
 
 

@@ -10,6 +10,7 @@ Public API:
     is_zero, is_negative, to_set                                       # pkg/quota/resources.go
     Container(requests, limits), Pod(name, namespace, containers, init_containers, phase,
         active_deadline_seconds, resource_version), Service, PersistentVolumeClaim, KubeObject
+    pod_from_api(json_dict) -> Pod                                     # from the v1 Pod JSON
     ResourceQuota(name, namespace, hard, used, scopes)                 # hard/used = Status.Hard/Used
     pod_usage_func, pod_usage_helper, quota_pod, pod_matches_scope_func, get_pod_qos,
     pod_constraints_func, validate_resource_requirements
@@ -27,6 +28,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes.quantity import Quantity, must_parse
@@ -245,6 +247,33 @@ class ResourceQuota(KubeObject):
             hard={k: v.copy() for k, v in self.hard.items()}, used={k: v.copy() for k, v in self.used.items()},
             scopes=list(self.scopes),
         )
+
+
+def pod_from_api(obj: Mapping[str, Any]) -> Pod:
+    """A Pod from its API JSON form (`metadata`, `spec.containers[].resources`, `status.phase`).
+
+    Quantities are parsed like the API server's decoder (UnmarshalJSON); a bad one raises
+    QuantityError with the upstream message.
+    """
+    def resources(raw: Mapping[str, Any] | None) -> ResourceList:
+        out: ResourceList = {}
+        for name, value in (raw or {}).items():
+            q = Quantity()
+            q.unmarshal_json(json.dumps(str(value)))
+            out[name] = q
+        return out
+
+    def containers(items: list[Mapping[str, Any]] | None) -> list[Container]:
+        return [Container(resources((c.get("resources") or {}).get("requests")),
+                          resources((c.get("resources") or {}).get("limits"))) for c in items or []]
+
+    metadata, spec = obj.get("metadata") or {}, obj.get("spec") or {}
+    return Pod(
+        name=metadata.get("name", ""), namespace=metadata.get("namespace", ""),
+        generate_name=metadata.get("generateName", ""), resource_version=metadata.get("resourceVersion", ""),
+        containers=containers(spec.get("containers")), init_containers=containers(spec.get("initContainers")),
+        phase=(obj.get("status") or {}).get("phase", ""), active_deadline_seconds=spec.get("activeDeadlineSeconds"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
