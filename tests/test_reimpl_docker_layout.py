@@ -254,3 +254,26 @@ def test_model_builder_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[st
     archive_path = tmp_path / "sample.tar"
     archive_path.write_bytes(archive)
     assert layout.main([str(archive_path), "--root", str(tmp_path / "demo2"), "--container", ""]) == 0
+
+
+def test_save_archive_layer_symlinks_are_followed_inside_the_archive(tmp_path: Path) -> None:
+    """docker save links a repeated layer (same diff ID) to its first copy."""
+    empty = _tar([])
+    archive, config = _save_archive([LAYER_1, empty, empty], ["a/b:1"])
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(archive)) as src, tarfile.open(fileobj=buf, mode="w") as dst:
+        for member in src:
+            if member.name == "v1-2/layer.tar":
+                link = tarfile.TarInfo(member.name)
+                link.type, link.linkname = tarfile.SYMTYPE, "../v1-1/layer.tar"
+                dst.addfile(link)
+            else:
+                dst.addfile(member, src.extractfile(member) if member.isreg() else None)
+    daemon = layout.Daemon.open(tmp_path, _seeded())
+    result = daemon.load(layout.read_save_archive(buf.getvalue()))
+    assert [layer.diff_id for layer in result.layers] == [ids.diff_id_of(t) for t in (LAYER_1, empty, empty)]
+    assert result.layers[1] is not result.layers[2]  # same diff ID, different chain IDs
+    assert result.image_ids == [ids.digest_from_bytes(config)]
+    bad = layout.SaveArchive({}, {"x/layer.tar": "../../../etc/passwd"})
+    with pytest.raises(layout.LayoutError, match="absolute path or '..'"):
+        bad.read("x/layer.tar")

@@ -36,6 +36,7 @@ import gzip
 import io
 import json
 import os
+import posixpath
 import secrets
 import shutil
 import tarfile
@@ -581,9 +582,14 @@ class ReferenceStore:
 
 @dataclass
 class SaveArchive:
-    """The files of a `docker save` tar that a load reads (regular files only, by name)."""
+    """The files of a `docker save` tar that a load reads, by name.
+
+    docker save writes a layer it has already written (same diff ID) as a relative symlink to the
+    first copy; such links are resolved here, in memory and only within the archive.
+    """
 
     files: dict[str, bytes]
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def manifest(self) -> list[dict[str, object]]:
@@ -600,6 +606,11 @@ class SaveArchive:
 
     def read(self, name: str) -> bytes:
         key = str(_safe_member_path(name))
+        for _ in range(8):  # a few hops at most; a loop is an error below
+            if key not in self.links:
+                break
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(key), self.links[key]))
+            key = str(_safe_member_path(target))
         if key not in self.files:
             raise LayoutError(f"the archive has no file {name!r} (named by manifest.json)")
         return self.files[key]
@@ -608,6 +619,7 @@ class SaveArchive:
 def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 100_000) -> SaveArchive:
     """Read a (possibly compressed) `docker save` tar in memory, refusing unsafe names and bombs."""
     files: dict[str, bytes] = {}
+    links: dict[str, str] = {}
     total = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
@@ -622,9 +634,11 @@ def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 
                     extracted = tar.extractfile(member)
                     assert extracted is not None
                     files[str(rel)] = extracted.read()
+                elif member.issym():
+                    links[str(rel)] = member.linkname
     except tarfile.TarError as exc:
         raise LayoutError(f"not a readable tar archive: {exc}") from None
-    return SaveArchive(files)
+    return SaveArchive(files, links)
 
 
 def _tar_bytes(entries: list[tuple[str, bytes | None]]) -> bytes:
