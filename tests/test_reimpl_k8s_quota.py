@@ -294,6 +294,6 @@ def test_pod_from_api_json() -> None:
         "status": {"phase": "Pending"},
     })
     assert (p.generate_name, p.namespace, p.phase, p.active_deadline_seconds) == ("web-", "dev", "Pending", 5)
-    assert show(quota.pod_usage_func(p)) == {"pods": "1", "cpu": "250m", "requests.cpu": "250m", "limits.memory": "1Ki"}
+    assert show(quota.pod_usage_func(p)) == {"pods": "1", "cpu": "250m", "requests.cpu": "250m", "limits.memory": "1024"}
     with pytest.raises(QuantityError, match="must match the regular expression"):
         quota.pod_from_api({"spec": {"containers": [{"resources": {"requests": {"cpu": "lots"}}}]}})
