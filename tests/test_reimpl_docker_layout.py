@@ -170,11 +170,15 @@ def test_img_cacheid_random_id_redraws_all_digit_prefixes() -> None:
 def test_img_cacheid_max_depth(tmp_path: Path) -> None:
     """Behaviour img-cacheid."""
     daemon = layout.Daemon.open(tmp_path, _seeded())
-    parent = ""
-    for i in range(layout.MAX_LAYER_DEPTH):
-        parent = daemon.layers.register(_tar([(f"f{i}", b"")]), parent).chain_id
+    parent = daemon.layers.register(_tar([("f0", b"")]), "")
+    # Layers 2..125 as the store knows them (registering each for real adds nothing but time).
+    for i in range(1, layout.MAX_LAYER_DEPTH):
+        parent = layout.RoLayer(f"sha256:{i:064x}", f"sha256:{i:064x}", parent.cache_id, 0, parent)
+        daemon.layers.layer_map[parent.chain_id] = parent
+    assert parent.depth() == layout.MAX_LAYER_DEPTH
     with pytest.raises(layout.LayoutError, match="max depth exceeded"):
-        daemon.layers.register(_tar([("last", b"")]), parent)
+        daemon.layers.register(_tar([("last", b"")]), parent.chain_id)
+    assert daemon.layers.register(_tar([("ok", b"")]), parent.parent.chain_id).depth() == layout.MAX_LAYER_DEPTH
 
 
 def test_img_mounts_container_rw_and_init_layers(loaded: tuple[layout.Daemon, layout.LoadResult, bytes]) -> None:
