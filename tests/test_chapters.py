@@ -188,3 +188,12 @@ def test_default_anchor_id() -> None:
     assert default_anchor_id("kubernetes:pkg/auth/group.GroupAdder.AuthenticateRequest") == (
         "pkg-auth-group-GroupAdder-AuthenticateRequest")
     assert default_anchor_id("docker:image.RootFS.ChainID@rootfs_unix.go") == "image-RootFS-ChainID-rootfs_unix-go"
+
+
+def test_note_text_with_colon_or_hash_is_taken_literally() -> None:
+    text = ("/// excerpt | fake:pkg/auth.Chain\nnotes:\n  - at: for _, item := range items\n"
+            "    text: Careful: this is #1, not a comment\n///\n")
+    (d,) = parse_chapter(text, file="c.md")
+    assert d.options["notes"] == [{"at": "for _, item := range items", "text": "Careful: this is #1, not a comment"}]
+    quoted = "/// excerpt | fake:pkg/auth.Chain\nnotes:\n  - at: 'x'\n    text: \"a: b\"\n///\n"
+    assert parse_chapter(quoted, file="c.md")[0].options["notes"] == [{"at": "x", "text": "a: b"}]

@@ -11,6 +11,7 @@ from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, write_project
 from walkthrough import fingerprints
 from walkthrough.check import run_check, update_snapshot
 from walkthrough.cli import main
+from walkthrough.errors import UsageError
 from walkthrough.excerpt import git_blob_id
 
 PATH = "pkg/auth/auth.go"
@@ -125,7 +126,8 @@ def test_no_fingerprint_file_is_a_failure(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"auth.md": CHAPTER})
     report = run_check(root, provider_for(GO_AUTH))
     assert report.exit_code == 1
-    assert report.problems[0].message == "no excerpt fingerprints recorded yet"
+    assert report.problems[0].message == "no excerpt fingerprints recorded yet (2 excerpts)"
+    assert len(report.problems) == 1
 
 
 def test_sources_missing_is_exit_3_not_a_pass(project: Path) -> None:
@@ -222,3 +224,20 @@ def test_file_changed_outside_the_excerpt_is_a_notice_not_a_failure(project: Pat
     assert report.exit_code == 0
     assert len(report.notices) == 2
     assert "holds, but its file changed elsewhere" in report.notices[0].message
+
+
+def test_snapshot_update_of_one_chapter_keeps_the_others(project: Path) -> None:
+    other = "/// excerpt | fake:pkg/auth.helper\n///\n"
+    (project / "chapters" / "other.md").write_text(other)
+    broken = CHAPTER.replace("fake:pkg/auth.Chain", "fake:pkg/auth.Chian")
+    (project / "chapters" / "auth.md").write_text(broken)
+    assert update_snapshot(project, provider_for(GO_AUTH)).exit_code == 1
+    result = update_snapshot(project, provider_for(GO_AUTH), ["other.md"])
+    assert result.exit_code == 0
+    assert result.count == 1
+    recorded = fingerprints.load(project / "snapshots")
+    assert recorded is not None
+    assert sorted(f.key for f in recorded) == [("auth.md", "chain"), ("auth.md", "pkg-auth-Adder-Add"),
+                                                ("other.md", "pkg-auth-helper")]
+    with pytest.raises(UsageError, match="no chapter nope.md"):
+        update_snapshot(project, provider_for(GO_AUTH), ["nope.md"])

@@ -29,6 +29,8 @@ Rules, precisely:
 - The block closes at the first line that is exactly `///` (surrounding spaces ignored). An opening line
   without a closing one is an error. Directive-like text inside fenced code (``` or ~~~) is ignored, so a
   chapter can show the syntax.
+- A plain (unquoted) `at:` or `text:` value is taken literally to the end of its line, so a `: ` or ` #`
+  inside a note needs no quoting (plain YAML would reject the first and silently cut the second).
 - Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
   `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
 - Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -228,7 +231,7 @@ def _parse_block(
     split = next((k for k, raw in enumerate(body) if raw.strip() in ("", "---")), len(body))
     header_lines = body[:split]
     caption = "\n".join(body[split + 1 :]).strip("\n") if split < len(body) else ""
-    header = _dedent(header_lines)
+    header = _literal_values(_dedent(header_lines))
     options: dict[str, Any] = {}
     option_lines: dict[str, int] = {}
     if header.strip():
@@ -254,6 +257,21 @@ def _parse_block(
     )
     problems.extend(_validate_options(directive))
     return (directive if not problems else None), problems
+
+
+_LITERAL_RE = re.compile(r"^(?P<head>\s*(?:-\s+)?(?:at|text):[ \t]+)(?P<value>[^\s\"'>|\[{&*!%@`].*?)[ \t]*$")
+
+
+def _literal_values(header: str) -> str:
+    """Quote plain `at:`/`text:` values holding `: ` or ` #`, which YAML would reject or truncate."""
+    out = []
+    for text in header.split("\n"):
+        match = _LITERAL_RE.match(text)
+        value = match.group("value") if match else ""
+        if match and (": " in value or " #" in value or value.endswith(":")):
+            text = match.group("head") + json.dumps(value, ensure_ascii=False)
+        out.append(text)
+    return "\n".join(out)
 
 
 def _dedent(lines: list[str]) -> str:

@@ -141,11 +141,21 @@ def chapter_files(root: Path) -> list[tuple[str, Path]]:
     return [(p.relative_to(base).as_posix(), p) for p in sorted(base.rglob("*.md"))]
 
 
-def derive(root: Path, provider: Provider) -> Derivation:
-    """Parse and expand every directive of every chapter; check the lock for every excerpted file."""
+def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Derivation:
+    """Parse and expand every directive of every chapter (or of `only`); check the lock for every excerpted file."""
     out = Derivation()
     failed_upstreams: dict[str, SourcesError] = {}
-    for name, path in chapter_files(root):
+    files = chapter_files(root)
+    if only is not None:
+        known = {name for name, _ in files}
+        unknown = [c for c in only if c not in known]
+        if unknown:
+            from walkthrough.errors import UsageError  # noqa: PLC0415
+
+            raise UsageError(f"no chapter {', '.join(unknown)} in {chapters_dir(root)}",
+                             hint=f"chapters are: {', '.join(sorted(known)) or 'none'}")
+        files = [(name, path) for name, path in files if name in only]
+    for name, path in files:
         out.chapters.append(name)
         directives, problems = scan_chapter(path.read_text(encoding="utf-8"), file=name)
         out.problems.extend(problems)
@@ -246,9 +256,10 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
     where = f"snapshots/{fp_file.FILE_NAME}"
     recorded = fp_file.load(snapshots)
     if recorded is None:
-        problems.append(Problem(where, "no excerpt fingerprints recorded yet",
+        problems.append(Problem(where, f"no excerpt fingerprints recorded yet ({len(derived.excerpts)} excerpts)",
                                 hint="run `walkthrough snapshot update` and commit snapshots/excerpts.json"))
-        recorded = []
+        return CheckReport(problems=problems, unchecked=derived.unchecked, checked=0, chapters=derived.chapters,
+                           skipped=len(derived.skipped))
     by_key: dict[tuple[str, str], Fingerprint] = {}
     for f in recorded:
         if f.key in by_key:
@@ -390,17 +401,22 @@ class SnapshotResult:
         return 3 if self.unchecked else (1 if self.problems else 0)
 
 
-def update_snapshot(root: Path, provider: Provider) -> SnapshotResult:
+def update_snapshot(root: Path, provider: Provider, chapters: list[str] | None = None) -> SnapshotResult:
     """Rewrite `snapshots/excerpts.json` from the chapters; refuse while any directive is broken or unchecked.
 
     A snapshot of a partly broken or partly unchecked state would bless the breakage, so nothing is
-    written unless every excerpt derives cleanly.
+    written unless every excerpt derives cleanly. With `chapters`, only their fingerprints are
+    rewritten and the others kept as recorded (so one author's draft does not block another's update).
     """
-    derived = derive(root, provider)
+    derived = derive(root, provider, only=chapters)
     if derived.problems or derived.unchecked:
         return SnapshotResult(None, 0, derived.problems, derived.unchecked)
-    path = fp_file.save(snapshots_dir(root), [item.fingerprint for item in derived.excerpts])
-    return SnapshotResult(path, len(derived.excerpts), [], [])
+    fresh = [item.fingerprint for item in derived.excerpts]
+    kept: list[Fingerprint] = []
+    if chapters is not None:
+        kept = [f for f in fp_file.load(snapshots_dir(root)) or [] if f.chapter not in chapters]
+    path = fp_file.save(snapshots_dir(root), kept + fresh)
+    return SnapshotResult(path, len(fresh), [], [])
 
 
 # ---------------------------------------------------------------------------------------------- drift

@@ -89,14 +89,16 @@ def snapshot() -> None:
 
 
 @snapshot.command("update")
+@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md",
+              help="Only re-fingerprint this chapter (repeatable); the others' fingerprints are kept.")
 @json_option
 @project_option
-def snapshot_update(as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001
     """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
     from walkthrough.check import update_snapshot  # noqa: PLC0415
 
     root = _root(project)
-    result = update_snapshot(root, _provider(root))
+    result = update_snapshot(root, _provider(root), list(chapters) or None)
     if as_json:
         from walkthrough.check import problem_json  # noqa: PLC0415
 
