@@ -7,6 +7,9 @@ Each vector family has a runner module in this package (`quantity.py`, `abac.py`
 
 Runners are discovered by iterating this package, so adding a family means adding one module.
 A file is given to the first runner (in module-name order) whose `accepts` says yes.
+Runners build Outcomes with `compare(name, expected, actual)` (only the recorded fields are
+compared) or `guarded(name, expected, compute)` (the same, and a model that raises fails that
+vector alone).
 
 `run_files(paths)` runs many files and never stops at a broken one: a file that cannot be read,
 that no runner accepts, or whose runner crashes becomes a FileReport with `error` set, which
