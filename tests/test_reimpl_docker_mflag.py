@@ -169,3 +169,27 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert mflag.main(["-dit", "--name", "web", "nginx"]) == 0
     out = capsys.readouterr().out
     assert "arguments left for the command: ['nginx']" in out
+
+
+def test_check_args_and_report_error() -> None:
+    fs = mflag.new_flag_set("rm", home="")
+    fs.require("min", 1)
+    assert fs.parse([]) is None
+    message = fs.check_args()
+    assert message == '"rm" requires a minimum of 1 argument'
+    fs.report_error(message, with_help=True)
+    assert fs.output_text() == "docker: \"rm\" requires a minimum of 1 argument.\nSee 'docker rm --help'.\n"
+    fs.require("max", 2)
+    assert fs.parse(["a", "b", "c"]) is None and fs.check_args() == '"rm" requires a maximum of 2 arguments'
+
+
+def test_merge_sets_the_flag_in_its_own_set() -> None:
+    common = mflag.new_flag_set("", home="")
+    verify = common.bool(["-tlsverify"], False, "verify")
+    top = mflag.new_flag_set("docker", home="")
+    assert mflag.merge(top, common) is None
+    assert top.parse(["--tlsverify", "ps"]) is None
+    assert verify.value is True and common.is_set("-tlsverify") and top.is_set("-tlsverify")
+    assert [f.names for f in top.visit_all()] == [["-tlsverify"]]
+    err = mflag.merge(top, common)
+    assert err is not None and err.message == "flag redefined: -tlsverify"

@@ -621,7 +621,7 @@ def docker_main(argv: list[str], *, environ: Mapping[str, str] | None = None,
                                  home=env.get("HOME", ""))
     fl_help = command_line.bool(["h", "-help"], False, "Print usage")
     fl_version = command_line.bool(["v", "-version"], False, "Print version information and quit")
-    merge(command_line, client_flags.flag_set, common.flag_set)
+    mflag.merge(command_line, client_flags.flag_set, common.flag_set)
 
     docker_cli = DockerCli(client_flags, trace, streams=streams, config_headers=config_headers, results=results)
     cobra = CobraAdaptor(DockerCli(client_flags, trace, streams=streams, config_headers=config_headers,
@@ -672,33 +672,6 @@ def docker_main(argv: list[str], *, environ: Mapping[str, str] | None = None,
         streams.err(err.message + "\n")
         return outcome(1)
     return outcome(0)
-
-
-@mirrors("docker:pkg/mflag.Merge")
-def merge(dest: mflag.FlagSet, *flag_sets: mflag.FlagSet) -> None:
-    """Make dest parse other sets' flags; a value set through dest is recorded in its own set too
-    (so `commonFlags.FlagSet.IsSet("-tlsverify")` works after the global parse)."""
-    for fset in flag_sets:
-        for k, f in fset.formal.items():
-            if k in dest.formal:
-                raise mflag.FlagError(f"flag redefined: {k}")
-            dest.formal[k] = mflag.Flag(f.names, f.usage, _MergeVal(f.value, k, fset), f.def_value)
-
-
-class _MergeVal:
-    """mflag.mergeVal: setting it sets the flag in its own set."""
-
-    def __init__(self, value: mflag.Value, key: str, fset: mflag.FlagSet) -> None:
-        self.value, self.key, self.fset = value, key, fset
-
-    def set(self, s: str) -> mflag.FlagError | None:
-        return self.fset.set(self.key, s)
-
-    def string(self) -> str:
-        return self.value.string()
-
-    def is_bool_flag(self) -> bool:
-        return getattr(self.value, "is_bool_flag", lambda: False)()
 
 
 def describe(outcome: Outcome) -> str:

@@ -386,6 +386,7 @@ class FlagSet:
     actual: dict[str, Flag] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     parsed: bool = False
+    n_arg_requirements: list[tuple[str, int]] = field(default_factory=list)
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -484,6 +485,40 @@ class FlagSet:
             return err
         self.actual[name] = flag
         return None
+
+    @mirrors("docker:pkg/mflag.FlagSet.VisitAll")
+    def visit_all(self) -> list[Flag]:
+        """Every defined flag once, in usage order."""
+        return sort_flags(self.formal)
+
+    @mirrors("docker:pkg/mflag.FlagSet.Require")
+    def require(self, kind: str, n: int) -> None:
+        """Record an argument-count rule: kind is "exact", "max" or "min"; CheckArgs applies it."""
+        self.n_arg_requirements.append((kind, n))
+
+    @mirrors("docker:pkg/mflag.FlagSet.CheckArgs")
+    def check_args(self) -> str:
+        """The first broken argument-count rule as a message (`"rm" requires a minimum of 1 argument`)."""
+        for kind, n in self.n_arg_requirements:
+            arguments = "1 argument" if n == 1 else f"{n} arguments"
+            nargs = len(self.args)
+            if kind == "exact" and nargs != n:
+                return f"{_gostd.quote(self.name)} requires {arguments}"
+            if kind == "max" and nargs > n:
+                return f"{_gostd.quote(self.name)} requires a maximum of {arguments}"
+            if kind == "min" and nargs < n:
+                return f"{_gostd.quote(self.name)} requires a minimum of {arguments}"
+        return ""
+
+    @mirrors("docker:pkg/mflag.FlagSet.ReportError")
+    def report_error(self, message: str, with_help: bool) -> None:
+        """`docker: <message>.` with a `See 'docker <cmd> --help'` hint when the command has --help."""
+        if with_help:
+            if self.argv0 == self.name:
+                message += f".\nSee '{self.argv0} --help'"
+            else:
+                message += f".\nSee '{self.argv0} {self.name} --help'"
+        self.out(f"{self.argv0}: {message}.\n")
 
     # -- usage ----------------------------------------------------------------------------------
 
@@ -628,6 +663,41 @@ class FlagSet:
                 raise GoExit(125)
             raise err
         return None
+
+
+@mirrors("docker:pkg/mflag.Merge")
+def merge(dest: FlagSet, *flag_sets: FlagSet) -> FlagError | None:
+    """Make dest parse the other sets' flags too. Setting a merged flag sets it in its own set, so
+    `commonFlags.FlagSet.IsSet("-tlsverify")` still works after docker's global parse."""
+    for fset in flag_sets:
+        for k, f in fset.formal.items():
+            if k in dest.formal:
+                err = FlagError(f"{fset.name} flag redefined: {k}" if fset.name else f"flag redefined: {k}")
+                fset.out(err.message + "\n")
+                if dest.error_handling == CONTINUE_ON_ERROR:
+                    return err
+                if dest.error_handling == EXIT_ON_ERROR:
+                    raise GoExit(2)
+                raise err
+            dest.formal[k] = Flag(f.names, f.usage, MergeVal(f.value, k, fset), f.def_value)
+    return None
+
+
+@mirrors("docker:pkg/mflag.mergeVal")
+class MergeVal:
+    """A merged flag's value: Set goes through the flag's own set."""
+
+    def __init__(self, value: Any, key: str, fset: FlagSet) -> None:
+        self.value, self.key, self.fset = value, key, fset
+
+    def set(self, s: str) -> FlagError | None:
+        return self.fset.set(self.key, s)
+
+    def string(self) -> str:
+        return self.value.string()
+
+    def is_bool_flag(self) -> bool:
+        return getattr(self.value, "is_bool_flag", lambda: False)()
 
 
 @mirrors("docker:pkg/mflag.NewFlagSet")
