@@ -107,7 +107,9 @@ def test_moved_note_line_is_reported(project: Path) -> None:
 def test_vanished_anchor_fails_with_near_matches(project: Path) -> None:
     renamed = GO_AUTH.replace("strings.HasPrefix", "strings.HasSuffix")
     report = run_check(project, provider_for(renamed))
-    (p,) = report.problems
+    p, text = report.problems
+    assert text.message == "excerpt `chain` changed: text"
+    assert "   14  \t\tif strings.HasSuffix(req.Header, item) {" in text.detail
     assert p.location == "auth.md:6"
     assert "`strings.HasPrefix` matches no line" in p.message
     assert "strings.HasSuffix" in (p.hint or "")
@@ -241,3 +243,57 @@ def test_snapshot_update_of_one_chapter_keeps_the_others(project: Path) -> None:
                                                 ("other.md", "pkg-auth-helper")]
     with pytest.raises(UsageError, match="no chapter nope.md"):
         update_snapshot(project, provider_for(GO_AUTH), ["nope.md"])
+
+
+# --- end to end: a fake upstream locked and imported into a temp cache, the real index and provider
+
+GO_REAL = """\
+package auth
+
+// Check says yes to alice.
+func Check(name string) bool {
+	if name == "alice" {
+		return true
+	}
+	return false
+}
+"""
+
+E2E_CHAPTER = """\
+# Fake
+
+/// excerpt | fake:pkg/auth.Check
+notes:
+  - at: 'if name == "alice" {'
+    text: The only user.
+///
+"""
+
+
+def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream, tmp_path: Path,  # noqa: ANN001
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("walkthrough.index")
+    fake_upstream({"pkg/auth/auth.go": GO_REAL})
+    project = tmp_path / "project"
+    (project / "chapters" / "fake.md").write_text(E2E_CHAPTER)
+    assert main(["snapshot", "update"]) == 0
+    assert main(["check"]) == 0
+    capsys.readouterr()
+
+    # Re-lock and re-import a doctored copy: one byte inside the excerpt differs.
+    fake_upstream({"pkg/auth/auth.go": GO_REAL.replace('"alice"', '"alicf"')})
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "fake.md:3: excerpt `pkg-auth-Check` changed: text [fake:pkg/auth.Check]" in out
+    assert '-\tif name == "alice" {' in out  # the old text, from the old cache entry
+    assert '+\tif name == "alicf" {' in out
+    assert "note anchor `if name == \"alice\" {` matches no line" in out
+
+
+def test_end_to_end_sources_missing_exits_3(fake_upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    pytest.importorskip("walkthrough.index")
+    fake_upstream({"pkg/auth/auth.go": GO_REAL})
+    (tmp_path / "project" / "chapters" / "fake.md").write_text(E2E_CHAPTER)
+    assert main(["snapshot", "update"]) == 0
+    monkeypatch.setenv("WALKTHROUGH_CACHE", str(tmp_path / "empty-cache"))
+    assert main(["--cache", str(tmp_path / "empty-cache"), "check"]) == 3

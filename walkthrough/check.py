@@ -30,7 +30,7 @@ from walkthrough.chapters import (
     scan_chapter,
 )
 from walkthrough.errors import InputError, SourcesError, SymbolError
-from walkthrough.excerpt import Focus, git_blob_id, resolve_focus, resolve_single, span_text
+from walkthrough.excerpt import Focus, git_blob_id, make_excerpt, resolve_focus, resolve_single, span_text
 from walkthrough.fingerprints import Fingerprint
 from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir, snapshots_dir
@@ -284,6 +284,13 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
         if notice is not None:
             notices.append(notice)
     # Fingerprints whose directive is gone, unless its upstream could not be checked (then it is unchecked, not gone).
+    # A directive whose anchors failed still gets its text compared, so the report shows *why* they failed.
+    for d in derived.failed:
+        old = by_key.get((d.file, d.anchor_id()))
+        bare = bare_excerpt(d, provider)
+        if old is not None and bare is not None and fp_file.text_sha256(bare.text) != old.sha256:
+            problems.append(Problem(d.location, f"excerpt `{old.anchor_id}` changed: text", symbol=d.symbol,
+                                    hint=SNAPSHOT_HINT, detail=excerpt_diff(old, bare, provider)))
     # A directive that failed to resolve is already reported at its line; one whose sources are
     # missing is unchecked. Neither is "gone".
     accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)}
@@ -351,6 +358,16 @@ def compare(old: Fingerprint, item: Derived, provider: Provider) -> list[Problem
             problems.append(Problem(d.location, f"{label} changed: {getattr(old, name)!r} -> {getattr(now, name)!r}",
                                     symbol=d.symbol, hint=SNAPSHOT_HINT))
     return problems
+
+
+def bare_excerpt(d: Directive, provider: Provider) -> Excerpt | None:
+    """The directive's excerpt without focus, notes or highlights (None when even that does not resolve)."""
+    try:
+        index = provider.index(d.upstream)
+        symbol = index.lookup(d.symbol)
+        return make_excerpt(symbol, index.text(symbol.path), index.pin, doc=d.options.get("doc", True))
+    except (SourcesError, InputError):
+        return None
 
 
 def excerpt_diff(old: Fingerprint, excerpt: Excerpt, provider: Provider) -> str:
