@@ -10,7 +10,7 @@ ENV = {"HOME": "/root"}
 
 
 def run(*args: str, **kwargs: object) -> cli.Outcome:
-    return cli.docker_main(["docker", *args], environ=kwargs.pop("environ", ENV), **kwargs)  # type: ignore[arg-type]
+    return cli.main(["docker", *args], environ=kwargs.pop("environ", ENV), **kwargs)  # type: ignore[arg-type]
 
 
 # -- cli-global-flags ------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_cli_api_client_bad_host_is_a_flag_error() -> None:
 
 def test_cli_daemon_proxy_strips_first_daemon_and_prefers_sibling_binary() -> None:
     """Behaviour cli-daemon-proxy."""
-    out = cli.docker_main(["/opt/bin/docker", "-D", "daemon", "--debug", "daemon"], environ=ENV,
+    out = cli.main(["/opt/bin/docker", "-D", "daemon", "--debug", "daemon"], environ=ENV,
                           daemon_exists=lambda p: p == "/opt/bin/dockerd")
     (inv,) = out.trace
     assert inv.detail == {"exec": "/opt/bin/dockerd", "argv": ["dockerd", "-D", "--debug", "daemon"]}
@@ -224,7 +224,7 @@ def test_cli_help_runs_the_command_with_help_flag() -> None:
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["-D", "inspect", "web"]) == 0
+    assert cli.demo(["-D", "inspect", "web"]) == 0
     assert "handler DockerCli ran 'inspect'" in capsys.readouterr().out
 
 

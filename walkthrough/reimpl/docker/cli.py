@@ -507,8 +507,12 @@ class Cli:
         self.usage = usage
 
     @mirrors("docker:cli.Cli.command")
-    def _command(self, *args: str) -> tuple[CommandFunc | None, CliError | None]:
-        """The first handler that returns a function wins; an Initializer is initialised first."""
+    def find_command(self, *args: str) -> tuple[CommandFunc | None, CliError | None]:
+        """The first handler that returns a function wins; an Initializer is initialised first.
+
+        Go's unexported `Cli.command`; the name `command` is taken here by the Handler method (Go's
+        exported `Cli.Command`), which every handler needs under the same name.
+        """
         for c in self.handlers:
             if c is None:
                 continue
@@ -526,14 +530,14 @@ class Cli:
     def run(self, *args: str) -> CliError | None:
         """Two words as one name, then one word; nothing at all means help."""
         if len(args) > 1:
-            command, err = self._command(*args[:2])
+            command, err = self.find_command(*args[:2])
             if err is None:
                 assert command is not None
                 return command(*args[2:])
             if err is not _COMMAND_NOT_FOUND:
                 return err
         if len(args) > 0:
-            command, err = self._command(args[0])
+            command, err = self.find_command(args[0])
             if err is not None:
                 if err is _COMMAND_NOT_FOUND:
                     self.no_such_command(args[0])
@@ -556,7 +560,7 @@ class Cli:
     def cmd_help(self, *args: str) -> CliError | None:
         """`docker help X` runs X with `--help`, resolved like Run resolves it."""
         if len(args) > 1:
-            command, err = self._command(*args[:2])
+            command, err = self.find_command(*args[:2])
             if err is None:
                 assert command is not None
                 command("--help")
@@ -564,7 +568,7 @@ class Cli:
             if err is not _COMMAND_NOT_FOUND:
                 return err
         if len(args) > 0:
-            command, err = self._command(args[0])
+            command, err = self.find_command(args[0])
             if err is not None:
                 if err is _COMMAND_NOT_FOUND:
                     self.no_such_command(args[0])
@@ -604,7 +608,7 @@ def show_version(experimental: bool = False) -> str:
 
 
 @mirrors("docker:cmd/docker.main")
-def docker_main(argv: list[str], *, environ: Mapping[str, str] | None = None,
+def main(argv: list[str], *, environ: Mapping[str, str] | None = None,
                 results: Mapping[str, CliError] | None = None, config_headers: Mapping[str, str] | None = None,
                 daemon_exists: Callable[[str], bool] = lambda _p: False,
                 look_path: Callable[[str], str | None] | None = None) -> Outcome:
@@ -692,18 +696,18 @@ def describe(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def demo(argv: list[str] | None = None) -> int:
     """Show which handler takes a docker command line and what it parsed."""
     args = sys.argv[1:] if argv is None else argv
     examples = [args] if args else [["-D", "inspect", "web"], ["network", "ls"], ["daemon", "--debug"],
                                     ["-H", "tcp://10.0.0.1", "ps", "-a"], ["frobnicate"], ["-H", "a", "-H", "b", "ps"]]
     for example in examples:
         print(f"$ docker {' '.join(example)}")
-        result = docker_main(["docker", *example], environ={"HOME": "/root"},
+        result = main(["docker", *example], environ={"HOME": "/root"},
                              daemon_exists=lambda p: p == "/usr/bin/dockerd", look_path=lambda _n: "/usr/bin/dockerd")
         print("  " + describe(result).replace("\n", "\n  "))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(demo())
