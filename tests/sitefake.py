@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ EVIL = """\
 // --8<-- "secrets.txt"
 package evil
 
-// Render is [click](javascript:alert(1)) <img src=x onerror=alert(1)> &amp; {{ .Name }}
+// Render is [click](javascript:alert(1)) <img src=x onerror=alert(1)> &amp; {{7*7}} {{ .Name }} {% raw %}
 // Bidi: \u202eevil\u202c and isolate \u2066x\u2069, zero width \u200b here.
 func Render(s string) string {
 	t := "</code><script>alert('x')</script>" // {% endraw %} {#
@@ -33,6 +34,7 @@ func Render(s string) string {
 }
 
 // Helper escapes nothing: <b>bold</b> & 'quotes' "double".
+// --8<-- "secrets.txt"
 func Helper(s string) string {
 	return s + "&lt;&#x3C;"
 }
@@ -171,7 +173,7 @@ id: render
 focus:
   - from: "func Render("
     to: "u := "
-  - from: "return Helper"
+  - from: "c.Run()"
     to: "return Helper"
 highlight: ["t := "]
 notes:
@@ -235,14 +237,15 @@ def write_site(root: Path, chapters: Mapping[str, str] | None = None) -> Path:
     return py
 
 
-def build(root: Path, *, strict: bool = True) -> Path:
+def build(root: Path, *, strict: bool = True, site_dir: Path | None = None) -> Path:
     """Run mkdocs build in-process for the project at `root`; return the site dir."""
     from mkdocs.commands.build import build as mkdocs_build  # noqa: PLC0415
     from mkdocs.config import load_config  # noqa: PLC0415
 
-    config = load_config(str(root / "mkdocs.yml"), strict=strict)
+    site = site_dir or root / "site"
+    config = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site))
     mkdocs_build(config)
-    return root / "site"
+    return site
 
 
 def use_fake_index(monkeypatch: Any, index: SiteIndex) -> None:
@@ -263,3 +266,76 @@ def use_fake_index(monkeypatch: Any, index: SiteIndex) -> None:
 def add_path(monkeypatch: Any, path: Path) -> None:
     monkeypatch.syspath_prepend(str(path))
     sys.modules.pop("wtfake_model", None)
+
+
+class _CodeText(HTMLParser):
+    """Text of each code line on a page: inside `.wt-src`, `.wt-ctrl` markers mapped back to their character."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict[str, Any]] = []
+        self._stack: list[str] = []
+        self._pre_lang: str | None = None
+        self._line: int | None = None
+        self._src_depth: int | None = None
+        self._ctrl = False
+        self._buf: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        self._stack.append(tag)
+        if "wt-card" in classes and tag == "section":
+            self.cards.append({"symbol": a.get("data-symbol"), "path": a.get("data-path"),
+                               "start": int(a.get("data-start") or 0), "end": int(a.get("data-end") or 0),
+                               "lines": {}, "id": a.get("id")})
+        elif tag == "pre" and "wt-code" in classes:
+            self._pre_lang = a.get("data-lang")
+        elif "wt-line" in classes and self._pre_lang == "go":
+            self._line = int(a["data-line"] or 0)
+        elif "wt-src" in classes and self._line is not None:
+            self._src_depth = len(self._stack)
+            self._buf = []
+        elif "wt-ctrl" in classes and self._src_depth is not None:
+            self._buf.append(chr(int(a["data-cp"] or "0", 16)))
+            self._ctrl = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._src_depth is not None and len(self._stack) == self._src_depth:
+            self.cards[-1]["lines"][self._line] = "".join(self._buf)
+            self._src_depth = None
+            self._line = None
+        elif tag == "pre":
+            self._pre_lang = None
+        if self._ctrl and tag == "span":
+            self._ctrl = False
+        if self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._src_depth is not None and not self._ctrl:
+            self._buf.append(data)
+
+
+def card_texts(page_html: str) -> list[dict[str, Any]]:
+    """Each Go excerpt card of a page: symbol, path, span and `{line: text}` of the lines it shows."""
+    parser = _CodeText()
+    parser.feed(page_html)
+    parser.close()
+    return [c for c in parser.cards if c["symbol"]]
+
+
+def check_round_trip(page_html: str, file_bytes: Callable[[str, str], bytes]) -> int:
+    """Assert every shown line of every card equals the upstream line; return how many lines were checked."""
+    checked = 0
+    for card in card_texts(page_html):
+        upstream = card["symbol"].partition(":")[0]
+        lines = file_bytes(upstream, card["path"]).decode("utf-8").split("\n")
+        assert card["lines"], f"card {card['id']} shows no lines"
+        for number, text in card["lines"].items():
+            assert text == lines[number - 1], f"{card['id']} line {number}: {text!r} != {lines[number - 1]!r}"
+            checked += 1
+        if set(card["lines"]) == set(range(card["start"], card["end"] + 1)):
+            whole = "\n".join(card["lines"][n] for n in range(card["start"], card["end"] + 1))
+            assert whole == "\n".join(lines[card["start"] - 1 : card["end"]])
+    return checked

@@ -63,7 +63,7 @@ def default_index_for(project: Path) -> IndexFor:
 
     def index_for(name: str) -> Any:
         if name not in loaded:
-            loaded[name] = load_index(name, project_root=project)
+            loaded[name] = load_index(name)
         return loaded[name]
 
     return index_for
