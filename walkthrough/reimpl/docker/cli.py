@@ -309,11 +309,10 @@ def new_api_client_from_flags(client_flags: ClientFlags, config_headers: Mapping
 # -- the handlers ----------------------------------------------------------------------------------
 
 
-@mirrors("docker:api/client.DockerCli")
+@mirrors("docker:api/client.DockerCli", "docker:api/client.NewDockerCli")
 class DockerCli:
     """The client object; its API client is built lazily, by the init closure Initialize runs."""
 
-    @mirrors("docker:api/client.NewDockerCli")
     def __init__(self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
                  config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None):
         self.client_flags = client_flags
@@ -459,11 +458,10 @@ LEGACY_COMMANDS: dict[str, str] = {
 """cli.DockerCommandUsage: the four commands still served by DockerCli."""
 
 
-@mirrors("docker:cli/cobraadaptor.CobraAdaptor")
+@mirrors("docker:cli/cobraadaptor.CobraAdaptor", "docker:cli/cobraadaptor.NewCobraAdaptor")
 class CobraAdaptor:
     """The root cobra command with every ported command, and its own DockerCli."""
 
-    @mirrors("docker:cli/cobraadaptor.NewCobraAdaptor")
     def __init__(self, docker_cli: DockerCli, trace: list[Invocation],
                  commands: Mapping[str, str] = COBRA_COMMANDS) -> None:
         self.docker_cli = docker_cli
@@ -496,11 +494,10 @@ class CobraAdaptor:
 _COMMAND_NOT_FOUND = CliError("command not found")
 
 
-@mirrors("docker:cli.Cli")
+@mirrors("docker:cli.Cli", "docker:cli.New")
 class Cli:
     """The ordered handler list, the Cli itself first (for `help`)."""
 
-    @mirrors("docker:cli.New")
     def __init__(self, *handlers: Handler | None, streams: Streams, usage: Callable[[], None]) -> None:
         self.handlers: list[Handler | None] = [self, *handlers]
         self.streams = streams

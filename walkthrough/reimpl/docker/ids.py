@@ -217,11 +217,10 @@ def new_from_json(src: bytes) -> Image:
 # -- the image store -------------------------------------------------------------------------------
 
 
-@mirrors("docker:image.fs")
+@mirrors("docker:image.fs", "docker:image.NewFSStoreBackend")
 class FSStoreBackend:
     """image/fs.go: content under `<root>/content/sha256/<hex>`, metadata under `<root>/metadata/sha256/<hex>/`."""
 
-    @mirrors("docker:image.NewFSStoreBackend")
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         (self.root / "content" / "sha256").mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -128,11 +128,10 @@ def _safe_member_path(name: str) -> PurePosixPath:
     return path
 
 
-@mirrors("docker:daemon/graphdriver/aufs.Driver")
+@mirrors("docker:daemon/graphdriver/aufs.Driver", "docker:daemon/graphdriver/aufs.Init")
 class AufsDriver:
     """The parts of daemon/graphdriver/aufs that leave files behind: diff/, layers/ and mnt/."""
 
-    @mirrors("docker:daemon/graphdriver/aufs.Init")
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -328,11 +327,10 @@ class MetadataTransaction:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-@mirrors("docker:layer.fileMetadataStore")
+@mirrors("docker:layer.fileMetadataStore", "docker:layer.NewFSMetadataStore")
 class FileMetadataStore:
     """layer/filestore.go: layerdb/sha256/<chain hex>/ and layerdb/mounts/<name>/."""
 
-    @mirrors("docker:layer.NewFSMetadataStore")
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -524,11 +522,10 @@ def store_layer(tx: MetadataTransaction, layer: RoLayer) -> None:
 # -- repositories.json ---------------------------------------------------------------------------
 
 
-@mirrors("docker:reference.store")
+@mirrors("docker:reference.store", "docker:reference.NewReferenceStore")
 class ReferenceStore:
     """reference/store.go: name -> {reference string -> image ID}, saved after every change."""
 
-    @mirrors("docker:reference.NewReferenceStore")
     def __init__(self, json_path: Path) -> None:
         self.json_path = Path(json_path).absolute()
         self.repositories: dict[str, dict[str, str]] = {}
