@@ -281,3 +281,20 @@ def test_save_archive_layer_symlinks_are_followed_inside_the_archive(tmp_path: P
     bad = layout.SaveArchive({}, {"x/layer.tar": "../../../etc/passwd"})
     with pytest.raises(layout.LayoutError, match="absolute path or '..'"):
         bad.read("x/layer.tar")
+
+
+def test_distribution_metadata_both_directions(tmp_path: Path) -> None:
+    """What a pull records under image/aufs/distribution (a load writes nothing there)."""
+    daemon = layout.Daemon.open(tmp_path, _seeded())
+    assert list(daemon.paths.distribution.iterdir()) == []
+    diff_id, blob = "sha256:" + "d" * 64, "sha256:" + "b" * 64
+    daemon.distribution.add(diff_id, blob, "docker.io/library/busybox")
+    daemon.distribution.add(diff_id, "sha256:" + "c" * 64, "docker.io/library/alpine")
+    daemon.distribution.add(diff_id, blob, "docker.io/library/busybox")  # seen again: moves to the end
+    listed = (daemon.paths.distribution / "v2metadata-by-diffid" / "sha256" / ("d" * 64)).read_text()
+    assert json.loads(listed) == [{"Digest": "sha256:" + "c" * 64, "SourceRepository": "docker.io/library/alpine"},
+                                  {"Digest": blob, "SourceRepository": "docker.io/library/busybox"}]
+    assert daemon.distribution.get_diff_id(blob) == diff_id
+    for i in range(60):
+        daemon.distribution.add(diff_id, f"sha256:{i:064x}", "r")
+    assert len(daemon.distribution.get_metadata(diff_id)) == layout.MAX_METADATA

@@ -574,6 +574,53 @@ class ReferenceStore:
         ids._atomic_write(self.json_path, data.encode(), 0o600)
 
 
+# -- distribution/: what a pull or push records ---------------------------------------------------
+
+MAX_METADATA = 50
+
+
+@mirrors("docker:distribution/metadata.V2MetadataService", "docker:distribution/metadata.FSMetadataStore")
+class V2MetadataService:
+    """Registry digests of layers, both ways: `v2metadata-by-diffid/sha256/<diff hex>` holds a JSON list
+    of {Digest, SourceRepository} (the compressed blob's digest and where it was seen), and
+    `diffid-by-digest/sha256/<blob hex>` holds the diff ID. Only pull and push write here (a load
+    leaves distribution/ empty): it is how a push knows a layer already exists in a registry."""
+
+    def __init__(self, base_path: Path) -> None:
+        self.base_path = Path(base_path)
+        self.base_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _path(self, namespace: str, key: str) -> Path:
+        return self.base_path / namespace / key
+
+    @staticmethod
+    def _key(dgst: str) -> str:
+        algorithm, hex_part = dgst.split(":", 1)
+        return f"{algorithm}/{hex_part}"
+
+    @mirrors("docker:distribution/metadata.V2MetadataService.GetMetadata")
+    def get_metadata(self, diff_id: ids.DiffID) -> list[dict[str, str]]:
+        path = self._path("v2metadata-by-diffid", self._key(diff_id))
+        return json.loads(path.read_text()) if path.exists() else []
+
+    @mirrors("docker:distribution/metadata.V2MetadataService.GetDiffID")
+    def get_diff_id(self, dgst: str) -> ids.DiffID:
+        return self._path("diffid-by-digest", self._key(dgst)).read_text()
+
+    @mirrors("docker:distribution/metadata.V2MetadataService.Add")
+    def add(self, diff_id: ids.DiffID, dgst: str, source_repository: str) -> None:
+        """Move (or append) this mapping to the end of the list, keep the last 50, write both files."""
+        metadata = {"Digest": dgst, "SourceRepository": source_repository}
+        new = [old for old in self.get_metadata(diff_id) if old != metadata] + [metadata]
+        new = new[-MAX_METADATA:]
+        for namespace, key, value in (
+                ("v2metadata-by-diffid", self._key(diff_id), json.dumps(new, separators=(",", ":"))),
+                ("diffid-by-digest", self._key(dgst), diff_id)):
+            path = self._path(namespace, key)
+            path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+            ids._atomic_write(path, value.encode(), 0o644)
+
+
 # -- docker save archives ------------------------------------------------------------------------
 
 
@@ -719,6 +766,7 @@ class Daemon:
     layers: LayerStore
     images: ids.ImageStore
     references: ReferenceStore
+    distribution: V2MetadataService
 
     @classmethod
     def open(cls, root: Path, random_bytes: RandomBytes = secrets.token_bytes) -> Daemon:
@@ -726,8 +774,8 @@ class Daemon:
         driver = AufsDriver(paths.driver_home)
         layer_store = LayerStore(FileMetadataStore(paths.layerdb), driver, random_bytes)
         images = ids.ImageStore(ids.FSStoreBackend(paths.imagedb), lambda c: layer_store.get(c) is not None)
-        paths.distribution.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return cls(paths, layer_store, images, ReferenceStore(paths.repositories_json))
+        distribution = V2MetadataService(paths.distribution)
+        return cls(paths, layer_store, images, ReferenceStore(paths.repositories_json), distribution)
 
     @mirrors("docker:image/tarexport.tarexporter.Load")
     def load(self, archive: SaveArchive) -> LoadResult:
