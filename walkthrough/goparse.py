@@ -40,7 +40,7 @@ from walkthrough.models import SymbolKind
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-FORMAT_VERSION = "goparse-3/tree-sitter-go-0.25.0"
+FORMAT_VERSION = "goparse-4/tree-sitter-go-0.25.0"
 """Changes whenever the facts a parse produces change: it keys the persisted per-blob results."""
 
 MAX_DEPTH = 180
@@ -84,8 +84,12 @@ class Decl:
     embeds: tuple[Ref | None, ...] = ()
 
 
-RawUse = tuple[int, int, int, str, "Ref | None"]
-"""A use: (start_byte, end_byte, line, name, ref). A plain tuple: files hold thousands of them."""
+RawUse = tuple[int, int, int, str, int]
+"""A use: (start_byte, end_byte, line, name, ref) where ref indexes `FileFacts.refs` (-1: none).
+
+Plain tuples, and each distinct expression stored once per file: files hold thousands of uses
+but few distinct expressions, and the index resolves each expression once per file.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,7 @@ class FileFacts:
     imports: tuple[Import, ...] = ()
     decls: tuple[Decl, ...] = ()
     uses: tuple[RawUse, ...] = ()
+    refs: tuple[Ref, ...] = ()
     has_error: bool = False
     error_lines: tuple[int, ...] = field(default=())
 
@@ -111,6 +116,7 @@ class FileFacts:
                 for d in self.decls
             ],
             [list(u) for u in self.uses],
+            list(self.refs),
             self.has_error,
             list(self.error_lines),
         ]
@@ -118,7 +124,7 @@ class FileFacts:
     @classmethod
     def from_json(cls, data: list[Any]) -> FileFacts:
         """Inverse of `to_json`; raises ValueError/TypeError/KeyError on malformed data."""
-        package, imports, decls, uses, has_error, error_lines = data
+        package, imports, decls, uses, refs, has_error, error_lines = data
         return cls(
             package=str(package),
             imports=tuple(Import(n, str(p), int(ln)) for n, p, ln in imports),
@@ -127,7 +133,8 @@ class FileFacts:
                      tuple(_tup(x) for x in res), tuple(_tup(x) for x in emb))
                 for n, q, k, sl, el, sb, eb, dl, db, r, doc, he, t, res, emb in decls
             ),
-            uses=tuple((int(s), int(e), int(ln), str(n), _tup(r)) for s, e, ln, n, r in uses),
+            uses=tuple((s, e, ln, n, r) for s, e, ln, n, r in uses),
+            refs=tuple(_tup(r) for r in refs),
             has_error=bool(has_error),
             error_lines=tuple(int(x) for x in error_lines),
         )
@@ -179,6 +186,7 @@ def parse_go(data: bytes) -> FileFacts:
         imports=tuple(imports),
         decls=tuple(ex.decls),
         uses=tuple(ex.uses),
+        refs=tuple(ex.refs),
         has_error=root.has_error,
         error_lines=error_lines,
     )
@@ -277,6 +285,8 @@ class _Extractor:
         self.data = data
         self.decls: list[Decl] = []
         self.uses: list[RawUse] = []
+        self.refs: list[Ref] = []
+        self.ref_ids: dict[Ref, int] = {}
         self.scopes: list[dict[str, Ref | None]] = []
         self.depth = 0
         self.walkers = {
@@ -562,8 +572,19 @@ class _Extractor:
                 return True, scope[name]
         return False, None
 
+    def _ref_id(self, ref: Ref | None) -> int:
+        if ref is None:
+            return -1
+        rid = self.ref_ids.get(ref)
+        if rid is None:
+            rid = self.ref_ids[ref] = len(self.refs)
+            self.refs.append(ref)
+        return rid
+
     def _use(self, node: Node, ref: Ref | None) -> None:
-        self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, _text(self.data, node), ref))
+        self.uses.append(
+            (node.start_byte, node.end_byte, node.start_point.row + 1, _text(self.data, node), self._ref_id(ref))
+        )
 
     def _w_identifier(self, node: Node) -> None:
         name = _text(self.data, node)
@@ -571,7 +592,7 @@ class _Extractor:
             return
         local, _ = self._lookup(name)
         if not local:
-            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, ("id", name)))
+            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, self._ref_id(("id", name))))
 
     def _w_selector(self, node: Node) -> None:
         operand = node.child_by_field_name("operand")

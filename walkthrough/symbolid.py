@@ -1,0 +1,142 @@
+"""The symbol id grammar of DESIGN.md, short forms for people, and near-miss suggestions.
+
+Full id:   UPSTREAM[@TAG]:PKGDIR.Qualname[@file.go]
+           kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers
+           docker:image.RootFS.ChainID@rootfs_unix.go
+           kubernetes@v1.6.0:pkg/api.Pod
+
+PKGDIR is the package directory relative to the upstream root (it may contain dots:
+`vendor/src/gopkg.in/yaml.v2`), Qualname is `Name` or `Type.Member`. Because directories may hold
+dots, splitting PKGDIR from Qualname needs the index: `splits` lists the possible readings.
+
+Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`,
+`pkg/apiserver.APIInstaller`) are read by `parse_query`; the index matches them. Pure: no IO.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from walkthrough.errors import SymbolError
+
+_IDENT = r"[^\W\d]\w*"
+_IDENT_RE = re.compile(rf"{_IDENT}\Z")
+_UPSTREAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+_TAG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*\Z")
+_FILE_RE = re.compile(r"[A-Za-z0-9_.+-]+\.go\Z")
+_PKGDIR_RE = re.compile(r"[A-Za-z0-9_.~+-]+(?:/[A-Za-z0-9_.~+-]+)*\Z")
+_METHOD_EXPR_RE = re.compile(rf"\(\s*\*?\s*({_IDENT})\s*\)\.({_IDENT})\Z")
+MAX_ID_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed id or short form. `upstream` and `tag` are None when not given.
+
+    `body` is what follows `UPSTREAM:` (or the whole short form), with `(*T).M` normalised to
+    `T.M` and the `@file.go` suffix moved to `file`.
+    """
+
+    text: str
+    upstream: str | None
+    tag: str | None
+    body: str
+    file: str | None
+
+    @property
+    def is_full(self) -> bool:
+        """Written as `UPSTREAM:...`: matched against ids, never guessed."""
+        return self.upstream is not None
+
+
+def format_id(upstream: str, pkgdir: str, qualname: str, *, file: str | None = None, tag: str | None = None) -> str:
+    """The full id: `kubernetes:pkg/apiserver.APIInstaller` (+ `@file.go`; `UPSTREAM@TAG:` for a later release)."""
+    head = f"{upstream}@{tag}" if tag else upstream
+    body = f"{pkgdir}.{qualname}" if pkgdir else qualname
+    return f"{head}:{body}@{file}" if file else f"{head}:{body}"
+
+
+def _malformed(text: str, why: str) -> SymbolError:
+    return SymbolError(
+        f"malformed symbol id {text!r}: {why}",
+        hint="write UPSTREAM:PKGDIR.Name (kubernetes:pkg/apiserver.APIInstaller) or a short form "
+        "(APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install)",
+    )
+
+
+def parse_query(text: str) -> Query:
+    """Read a full id or a short form; malformed input is a SymbolError saying why."""
+    raw = text
+    if not isinstance(text, str) or not text.strip():
+        raise _malformed(str(raw), "it is empty")
+    text = text.strip()
+    if len(text) > MAX_ID_LENGTH:
+        raise _malformed(text[:40] + "...", f"longer than {MAX_ID_LENGTH} characters")
+    if any(ord(c) < 0x20 or c.isspace() or c in "\x7f\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+           for c in text):
+        raise _malformed(text, "it contains spaces or control characters")
+    upstream = tag = None
+    if ":" in text:
+        head, _, text = text.partition(":")
+        upstream, _, tag_part = head.partition("@")
+        tag = tag_part or None
+        if not _UPSTREAM_RE.match(upstream):
+            raise _malformed(raw, f"bad upstream name {upstream!r}")
+        if tag is not None and not _TAG_RE.match(tag):
+            raise _malformed(raw, f"bad tag {tag!r}")
+        if ":" in text:
+            raise _malformed(raw, "more than one ':'")
+    file = None
+    if "@" in text:
+        text, _, file = text.rpartition("@")
+        if not _FILE_RE.match(file):
+            raise _malformed(raw, f"@{file} is not a Go file name (like @rootfs_unix.go)")
+    method_expr = _METHOD_EXPR_RE.search(text)
+    if method_expr:
+        prefix = text[: method_expr.start()]
+        if prefix and not prefix.endswith("."):
+            raise _malformed(raw, "a method expression must follow a package: pkg.(*T).M")
+        text = f"{prefix}{method_expr.group(1)}.{method_expr.group(2)}"
+    if not text or not splits(text) and not _IDENT_RE.match(text):
+        raise _malformed(raw, "expected PKGDIR.Name or Name")
+    return Query(raw.strip(), upstream, tag, text, file)
+
+
+def splits(body: str) -> list[tuple[str, str]]:
+    """Every (pkgdir, qualname) reading of `body`, qualname being one or two identifiers.
+
+    `vendor/src/gopkg.in/yaml.v2.Marshal` → [("vendor/src/gopkg.in/yaml.v2", "Marshal"),
+    ("vendor/src/gopkg.in/yaml", "v2.Marshal")]; `Name` → [("", "Name")].
+    """
+    head, slash, last = body.rpartition("/")
+    parts = last.split(".")
+    out = []
+    for n in (1, 2):
+        if len(parts) < n:
+            continue
+        qual = parts[-n:]
+        if not all(_IDENT_RE.match(p) for p in qual):
+            continue
+        pkg_last = ".".join(parts[:-n])
+        if not pkg_last and slash:
+            continue
+        pkgdir = f"{head}{slash}{pkg_last}" if pkg_last else ""
+        if pkgdir and not _PKGDIR_RE.match(pkgdir):
+            continue
+        out.append((pkgdir, ".".join(qual)))
+    return out
+
+
+def suggest(word: str, names: Iterable[str], n: int = 5) -> list[str]:
+    """Near misses of `word` among `names`: case-insensitive equals first, then difflib's best."""
+    pool = list(dict.fromkeys(names))
+    lowered = word.lower()
+    exact = [x for x in pool if x.lower() == lowered and x != word]
+    close = difflib.get_close_matches(word, pool, n=n, cutoff=0.8)
+    if len(close) < n:
+        by_lower = {x.lower(): x for x in pool}
+        close += [by_lower[x] for x in difflib.get_close_matches(lowered, list(by_lower), n=n, cutoff=0.8)]
+    return list(dict.fromkeys(exact + close))[:n]
