@@ -298,3 +298,12 @@ def test_distribution_metadata_both_directions(tmp_path: Path) -> None:
     for i in range(60):
         daemon.distribution.add(diff_id, f"sha256:{i:064x}", "r")
     assert len(daemon.distribution.get_metadata(diff_id)) == layout.MAX_METADATA
+
+
+def test_conflicting_layer_members_are_a_layout_error(tmp_path: Path) -> None:
+    daemon = layout.Daemon.open(tmp_path, _seeded())
+    with pytest.raises(layout.LayoutError, match="cannot apply tar member 'etc/x'"):
+        daemon.layers.register(_tar([("etc", b"a file"), ("etc/x", b"under a file")]), "")
+    with pytest.raises(layout.LayoutError, match="not a readable tar stream"):
+        daemon.layers.register(b"\x00garbage" * 100, "")
+    assert list((tmp_path / "image" / "aufs" / "layerdb" / "sha256").glob("*")) == []

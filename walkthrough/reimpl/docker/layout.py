@@ -177,24 +177,34 @@ class AufsDriver:
         """
         target = self.diff_dir(layer_id)
         applied = AppliedDiff(size=0)
-        with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
-            for member in tar:
-                rel = _safe_member_path(member.name)
-                if member.isdir():
-                    (target / rel).mkdir(mode=0o755, parents=True, exist_ok=True)
-                elif member.isreg():
-                    (target / rel).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
-                    extracted = tar.extractfile(member)
-                    assert extracted is not None
-                    (target / rel).write_bytes(extracted.read())
-                    os.chmod(target / rel, 0o644)
-                    applied.size += member.size
-                elif member.issym():
-                    applied.size += len(member.linkname.encode())
-                    applied.skipped.append(f"{member.name} -> {member.linkname} (symlink)")
-                else:
-                    applied.skipped.append(f"{member.name} ({'hard link' if member.islnk() else 'special file'})")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+                for member in tar:
+                    self._apply_member(tar, member, target, applied)
+        except tarfile.TarError as exc:
+            raise LayoutError(f"layer {layer_id[:12]}: not a readable tar stream: {exc}") from None
         return applied
+
+    def _apply_member(self, tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, applied: AppliedDiff) -> None:
+        """One member: directories and regular files are written (modes forced), the rest only counted."""
+        rel = _safe_member_path(member.name)
+        try:
+            if member.isdir():
+                (target / rel).mkdir(mode=0o755, parents=True, exist_ok=True)
+            elif member.isreg():
+                (target / rel).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+                extracted = tar.extractfile(member)
+                assert extracted is not None
+                (target / rel).write_bytes(extracted.read())
+                os.chmod(target / rel, 0o644)
+                applied.size += member.size
+            elif member.issym():
+                applied.size += len(member.linkname.encode())
+                applied.skipped.append(f"{member.name} -> {member.linkname} (symlink)")
+            else:
+                applied.skipped.append(f"{member.name} ({'hard link' if member.islnk() else 'special file'})")
+        except OSError as exc:
+            raise LayoutError(f"cannot apply tar member {member.name!r}: {exc.strerror}") from None
 
 
 # -- layer metadata ------------------------------------------------------------------------------
@@ -249,17 +259,20 @@ def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
         entries.append({"type": 2, "payload": base64.b64encode(payload).decode()})
 
     prev_end = 0
-    with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
-        for member in tar:
-            if raw := tar_stream[prev_end:member.offset_data]:
-                segment(raw)
-            content = tar_stream[member.offset_data:member.offset_data + member.size]
-            entry: dict[str, object] = {"type": 1, "name": _go_header_name(tar_stream, member)}
-            if member.size:
-                entry["size"] = member.size
-            entry["payload"] = base64.b64encode(crc64_iso(content)).decode() if member.size > 0 else None
-            entries.append(entry)
-            prev_end = member.offset_data + member.size
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+            for member in tar:
+                if raw := tar_stream[prev_end:member.offset_data]:
+                    segment(raw)
+                content = tar_stream[member.offset_data:member.offset_data + member.size]
+                entry: dict[str, object] = {"type": 1, "name": _go_header_name(tar_stream, member)}
+                if member.size:
+                    entry["size"] = member.size
+                entry["payload"] = base64.b64encode(crc64_iso(content)).decode() if member.size > 0 else None
+                entries.append(entry)
+                prev_end = member.offset_data + member.size
+    except tarfile.TarError as exc:
+        raise LayoutError(f"not a readable tar stream: {exc}") from None
     # Go's reader consumes the last padding and the two zero blocks; the rest is read as a remainder.
     padded = -(-prev_end // 512) * 512
     end_of_archive = min(padded + 1024, len(tar_stream))
