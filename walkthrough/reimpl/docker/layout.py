@@ -39,6 +39,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import sys
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -925,4 +926,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except WalkthroughError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(error.exit_code) from None
