@@ -286,6 +286,7 @@ def client_user_agent(goos: str = "linux") -> str:
     return f"Docker-Client/{VERSION} ({goos})"
 
 
+@mirrors("docker:vendor/src/github.com/docker/engine-api/client.NewClient")
 @dataclass
 class APIClient:
     """What engine-api's client.NewClient is given: the daemon address, API version and headers."""

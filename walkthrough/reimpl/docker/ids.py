@@ -347,6 +347,7 @@ def create_v1_id(v1_image: dict[str, Any], layer_id: ChainID, parent: str) -> st
     return digest_from_bytes(_gojson.marshal_raw_map(config).encode())
 
 
+@mirrors("docker:image.V1Image")
 def empty_v1_image() -> dict[str, Any]:
     """image.V1Image{}: what the layers below the top one are described with."""
     return _gojson.zero(V1_IMAGE)

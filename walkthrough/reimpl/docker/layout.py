@@ -285,6 +285,7 @@ def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
     return entries
 
 
+@mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/storage.NewJSONPacker")
 def tar_split_json(entries: list[dict[str, object]]) -> bytes:
     """The JSON packer's stream: one JSON object per line, Go field order (type, name, size, payload,
     position)."""
@@ -662,6 +663,7 @@ class SaveArchive:
             raise LayoutError("manifest.json must be a list of images")
         return data
 
+    @mirrors("docker:image/tarexport.safePath")
     def read(self, name: str) -> bytes:
         key = str(_safe_member_path(name))
         for _ in range(8):  # a few hops at most; a loop is an error below
@@ -772,6 +774,7 @@ class LoadResult:
     messages: list[str] = field(default_factory=list)
 
 
+@mirrors("docker:daemon.Daemon")
 @dataclass
 class Daemon:
     """The stores NewDaemon builds for one root, enough to load images and create containers."""

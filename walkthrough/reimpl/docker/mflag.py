@@ -40,6 +40,7 @@ ERR_RETRY = FlagError("flag: retry")
 """mflag.ErrRetry: an unknown single-dash name that may be a group of one-letter flags."""
 
 
+@mirrors("docker:pkg/mflag.Value")
 class Value(Protocol):
     """mflag.Value: a flag's dynamic value. `string()` is also how the default is shown in the usage."""
 
@@ -411,46 +412,55 @@ class FlagSet:
                 raise FlagError(msg)
             self.formal[name] = flag
 
+    @mirrors("docker:pkg/mflag.FlagSet.Bool")
     def bool(self, names: list[str], value: bool, usage: str) -> BoolValue:
         v = BoolValue(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Int")
     def int(self, names: list[str], value: int, usage: str) -> IntValue:
         v = IntValue(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Int64")
     def int64(self, names: list[str], value: int, usage: str) -> Int64Value:
         v = Int64Value(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Uint")
     def uint(self, names: list[str], value: int, usage: str) -> UintValue:
         v = UintValue(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Uint64")
     def uint64(self, names: list[str], value: int, usage: str) -> Uint64Value:
         v = Uint64Value(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Uint16")
     def uint16(self, names: list[str], value: int, usage: str) -> Uint16Value:
         v = Uint16Value(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.String")
     def string(self, names: list[str], value: str, usage: str) -> StringValue:
         v = StringValue(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Float64")
     def float64(self, names: list[str], value: float, usage: str) -> Float64Value:
         v = Float64Value(value)
         self.var(v, names, usage)
         return v
 
+    @mirrors("docker:pkg/mflag.FlagSet.Duration")
     def duration(self, names: list[str], value: int, usage: str) -> DurationValue:
         v = DurationValue(value)
         self.var(v, names, usage)
