@@ -355,6 +355,7 @@ class FileMetadataStore:
         algorithm, hex_part = layer.split(":", 1)
         return self.root / algorithm / hex_part
 
+    @mirrors("docker:layer.fileMetadataStore.getMountDirectory")
     def get_mount_directory(self, mount: str) -> Path:
         return self.root / "mounts" / mount
 
@@ -676,6 +677,7 @@ class SaveArchive:
         return self.files[key]
 
 
+@mirrors("docker:pkg/chrootarchive.Untar")
 def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 100_000) -> SaveArchive:
     """Read a (possibly compressed) `docker save` tar in memory, refusing unsafe names and bombs."""
     files: dict[str, bytes] = {}
@@ -786,6 +788,7 @@ class Daemon:
     distribution: V2MetadataService
 
     @classmethod
+    @mirrors("docker:daemon.NewDaemon")
     def open(cls, root: Path, random_bytes: RandomBytes = secrets.token_bytes) -> Daemon:
         paths = DaemonPaths(Path(root))
         driver = AufsDriver(paths.driver_home)
