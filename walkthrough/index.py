@@ -265,7 +265,7 @@ class Index:
             raise SymbolError(
                 f"{text!r} is ambiguous: {len(ids)} symbols match",
                 candidates=ids,
-                hint="use one of the full ids listed (an @file.go suffix picks among build-tagged files)",
+                hint="use one of the full ids: " + ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else ""),
             )
         near = tuple(self.suggestions(text))
         hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"
