@@ -447,7 +447,7 @@ class DriftStatus(str, Enum):
     CHANGED = "changed"
     """Same id and file, different text (a diff is attached)."""
     MOVED = "moved"
-    """The same name lives in another file or package now (the candidates are listed)."""
+    """The same name lives in another file or package now (candidates listed; a diff when the text changed)."""
     GONE = "gone"
     """No symbol of that name anywhere in the release."""
 
@@ -467,6 +467,10 @@ class DriftEntry:
     moved_to: tuple[str, ...] = ()
     diff: str = ""
     broken_anchors: tuple[str, ...] = ()
+
+    def to_fields(self) -> dict[str, Any]:
+        """The constructor arguments, to derive a modified entry."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -518,9 +522,10 @@ def parse_target(spec: str) -> tuple[str, str]:
     return name, ref
 
 
-def run_drift(root: Path, provider: Provider, targets: list[tuple[str, str]]) -> DriftReport:
-    """Compare every excerpt whose upstream has a target release with that release."""
-    derived = derive(root, provider)
+def run_drift(root: Path, provider: Provider, targets: list[tuple[str, str]],
+              chapters: list[str] | None = None) -> DriftReport:
+    """Compare every excerpt (of `chapters`, default all) whose upstream has a target release with that release."""
+    derived = derive(root, provider, only=chapters)
     entries: list[DriftEntry] = []
     unchecked = list(derived.unchecked)
     wanted = dict(targets)
@@ -540,7 +545,13 @@ def run_drift(root: Path, provider: Provider, targets: list[tuple[str, str]]) ->
 
 
 def drift_one(item: Derived, other: IndexLike, target: str) -> DriftEntry:
-    """Where one excerpt's symbol is in `other`, and how its text and anchors fare there."""
+    """Where one excerpt's symbol is in `other`, and how its text and anchors fare there.
+
+    Same id in the same file: unchanged or changed. Same id in another file, or the same qualname
+    in a package of the same name elsewhere: moved, with the text compared when there is exactly
+    one such place. Otherwise the other places with that qualname are listed when they are few;
+    with none (or too many to be a plausible move), gone.
+    """
     ex = item.excerpt
     sym = ex.symbol
     d = item.result.directive
@@ -548,24 +559,54 @@ def drift_one(item: Derived, other: IndexLike, target: str) -> DriftEntry:
         "chapter": item.chapter, "location": d.location, "anchor_id": item.result.anchor_id, "symbol": sym.id,
         "target": target, "old_span": f"{sym.path}:{ex.start_line}-{ex.end_line}",
     }
-    try:
-        new = other.lookup(sym.id)
-    except SymbolError:
-        new = None
-    if new is None or new.path != sym.path:
-        moved = (new.id,) if new is not None else tuple(s.id for s in same_name(other, sym))
-        if moved:
-            return DriftEntry(status=DriftStatus.MOVED, moved_to=moved,
-                              new_span=f"{new.path}:{new.start_line}-{new.end_line}" if new is not None else "", **base)
-        return DriftEntry(status=DriftStatus.GONE, **base)
-    first = new.doc_start_line if ex.start_line == sym.doc_start_line else new.start_line
+    new = same_id(other, sym)
+    if new is not None and new.path == sym.path:
+        return _compare_text(item, other, new, target, base, DriftStatus.UNCHANGED, DriftStatus.CHANGED)
+    if new is not None:
+        return _compare_text(item, other, new, target, base, DriftStatus.MOVED, DriftStatus.MOVED)
+    candidates = same_name(other, sym)
+    package = sym.pkgdir.rsplit("/", 1)[-1]
+    preferred = [s for s in candidates if s.pkgdir.rsplit("/", 1)[-1] == package]
+    best = preferred[0] if len(preferred) == 1 else candidates[0] if len(candidates) == 1 else None
+    if best is not None:
+        entry = _compare_text(item, other, best, target, base, DriftStatus.MOVED, DriftStatus.MOVED)
+        others = tuple(s.id for s in candidates if s is not best)
+        return DriftEntry(**{**entry.to_fields(), "moved_to": (best.id, *others[:MAX_CANDIDATES - 1])})
+    shortlist = preferred or candidates
+    if shortlist and ("." in sym.qualname or len(shortlist) <= MAX_CANDIDATES):
+        return DriftEntry(status=DriftStatus.MOVED, moved_to=tuple(s.id for s in shortlist[:MAX_CANDIDATES]), **base)
+    return DriftEntry(status=DriftStatus.GONE, **base)
+
+
+MAX_CANDIDATES = 5
+"""More same-named symbols than this (think `New`) say nothing about where one of them went."""
+
+
+def same_id(other: IndexLike, sym: Symbol) -> Symbol | None:
+    """The symbol with the same PKGDIR.Name in `other` (ids of later releases carry `NAME@TAG:`)."""
+    rest = sym.id.split(":", 1)[1]
+    for candidate in (sym.id, f"{other.pin.name}@{other.pin.tag}:{rest}"):
+        try:
+            hit = other.lookup(candidate)
+        except SymbolError:
+            continue
+        if hit.id.split(":", 1)[-1] == rest:
+            return hit
+    return None
+
+
+def _compare_text(item: Derived, other: IndexLike, new: Symbol, target: str, base: dict[str, Any],
+                  same: DriftStatus, differs: DriftStatus) -> DriftEntry:
+    ex = item.excerpt
+    first = new.doc_start_line if ex.start_line == ex.symbol.doc_start_line else new.start_line
     text = span_text(other.text(new.path), first, new.end_line, path=new.path)
     broken = broken_anchors(item, text.split("\n"), first)
     span = f"{new.path}:{first}-{new.end_line}"
+    moved_to = (new.id,) if new.path != ex.symbol.path or same is DriftStatus.MOVED else ()
     if text == ex.text:
-        return DriftEntry(status=DriftStatus.UNCHANGED, new_span=span, broken_anchors=broken, **base)
+        return DriftEntry(status=same, new_span=span, broken_anchors=broken, moved_to=moved_to, **base)
     diff = unified(ex.text, text, f"{ex.pin.label}:{base['old_span']}", f"{target}:{span}")
-    return DriftEntry(status=DriftStatus.CHANGED, new_span=span, diff=diff, broken_anchors=broken, **base)
+    return DriftEntry(status=differs, new_span=span, diff=diff, broken_anchors=broken, moved_to=moved_to, **base)
 
 
 def broken_anchors(item: Derived, lines: list[str], first: int) -> tuple[str, ...]:

@@ -120,15 +120,16 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
 @click.command()
 @click.option("--to", "targets", multiple=True, required=True, metavar="NAME@REF",
               help="A release to compare with, e.g. kubernetes@v1.6.0 (repeatable, one per upstream).")
+@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md", help="Only this chapter (repeatable).")
 @json_option
 @project_option
-def drift(targets: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001
     """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
     from walkthrough.check import parse_target, run_drift  # noqa: PLC0415
 
     parsed = [parse_target(t) for t in targets]
     root = _root(project)
-    report = run_drift(root, _provider(root), parsed)
+    report = run_drift(root, _provider(root), parsed, list(chapters) or None)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return report.exit_code
@@ -139,6 +140,8 @@ def drift(targets: tuple[str, ...], as_json: bool, project: Path | None) -> int:
             click.echo(f"  {e.status.value:<9} {e.symbol}  ({e.old_span}{where})  [{e.location}]")
             if e.moved_to:
                 click.echo("            now: " + ", ".join(e.moved_to))
+            if e.status.value == "moved" and e.new_span and not e.diff:
+                click.echo("            text unchanged")
             if e.broken_anchors:
                 click.echo("            anchors that would break: " + "; ".join(f"`{visible(a)}`" for a in e.broken_anchors))
             if e.diff:
