@@ -81,7 +81,9 @@ def parse_query(text: str) -> Query:
     upstream = tag = None
     if ":" in text:
         head, _, text = text.partition(":")
-        upstream, _, tag_part = head.partition("@")
+        upstream, at, tag_part = head.partition("@")
+        if at and not tag_part:
+            raise _malformed(raw, "'@' without a tag before ':'")
         tag = tag_part or None
         if not _UPSTREAM_RE.match(upstream):
             raise _malformed(raw, f"bad upstream name {upstream!r}")

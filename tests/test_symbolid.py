@@ -1,0 +1,55 @@
+"""The symbol id grammar: full ids, short forms, malformed input, readings of dotted directories."""
+
+from __future__ import annotations
+
+import pytest
+
+from walkthrough.errors import SymbolError
+from walkthrough.symbolid import format_id, parse_query, splits, suggest
+
+
+def test_full_ids() -> None:
+    q = parse_query("kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
+    assert (q.upstream, q.tag, q.body, q.file) == ("kubernetes", None, "pkg/apiserver.APIInstaller.registerResourceHandlers",
+                                                   None)
+    q = parse_query("docker:image.RootFS.ChainID@rootfs_unix.go")
+    assert (q.upstream, q.body, q.file) == ("docker", "image.RootFS.ChainID", "rootfs_unix.go")
+    q = parse_query("kubernetes@v1.6.0:pkg/api.Pod")
+    assert (q.upstream, q.tag, q.body) == ("kubernetes", "v1.6.0", "pkg/api.Pod")
+    assert q.is_full
+
+
+def test_short_forms() -> None:
+    assert parse_query("(*APIInstaller).Install").body == "APIInstaller.Install"
+    assert parse_query("(APIInstaller).Install").body == "APIInstaller.Install"
+    assert parse_query("apiserver.(*APIInstaller).Install").body == "apiserver.APIInstaller.Install"
+    assert parse_query("pkg/apiserver.APIInstaller").body == "pkg/apiserver.APIInstaller"
+    assert not parse_query("APIInstaller").is_full
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a b", "kubernetes:", "ku:be:x", "x@notgo", "bad\u202eid", "k:pkg/a",
+                                 "weird name!:X", "x" * 600, "kubernetes@:pkg.X", "pkg/("])
+def test_malformed_ids_say_why(bad: str) -> None:
+    with pytest.raises(SymbolError) as info:
+        parse_query(bad)
+    assert "malformed symbol id" in str(info.value)
+
+
+def test_splits_of_dotted_directories() -> None:
+    assert splits("vendor/src/gopkg.in/yaml.v2.Marshal") == [
+        ("vendor/src/gopkg.in/yaml.v2", "Marshal"), ("vendor/src/gopkg.in/yaml", "v2.Marshal")]
+    assert splits("layer.CreateChainID") == [("layer", "CreateChainID"), ("", "layer.CreateChainID")]
+    assert splits("Name") == [("", "Name")]
+
+
+def test_format_id() -> None:
+    assert format_id("docker", "image", "RootFS.ChainID", file="rootfs_unix.go") == \
+        "docker:image.RootFS.ChainID@rootfs_unix.go"
+    assert format_id("kubernetes", "pkg/api", "Pod", tag="v1.6.0") == "kubernetes@v1.6.0:pkg/api.Pod"
+
+
+def test_suggest() -> None:
+    names = ["APIInstaller", "APIGroupVersion", "Install", "apiinstaller"]
+    assert suggest("APIInstaler", names)[0] == "APIInstaller"
+    assert "apiinstaller" in suggest("APIINSTALLER", names)
+    assert suggest("zzzz", names) == []
