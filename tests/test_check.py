@@ -297,3 +297,23 @@ def test_end_to_end_sources_missing_exits_3(fake_upstream, tmp_path: Path, monke
     assert main(["snapshot", "update"]) == 0
     monkeypatch.setenv("WALKTHROUGH_CACHE", str(tmp_path / "empty-cache"))
     assert main(["--cache", str(tmp_path / "empty-cache"), "check"]) == 3
+
+
+@pytest.mark.upstream
+def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree) -> None:  # noqa: ANN001 - fixture skips when absent
+    from walkthrough.check import SourcesProvider, compare, derive  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parent.parent
+    provider = SourcesProvider(root)
+    derived = derive(root, provider, only=["k8s-authenticator.md"])
+    assert derived.problems == []
+    assert derived.unchecked == []
+    assert len(derived.excerpts) >= 20
+    recorded = {f.key: f for f in fingerprints.load(root / "snapshots") or []}
+    for item in derived.excerpts:
+        old = recorded.get(item.fingerprint.key)
+        assert old is not None, item.fingerprint.key
+        assert compare(old, item, provider) == []
+    run = next(i for i in derived.excerpts if i.result.anchor_id == "authn-run")
+    assert run.excerpt.symbol.path == "cmd/kube-apiserver/app/server.go"
+    assert len(run.excerpt.shown) == 6  # a 270-line function, shown in six focused ranges
