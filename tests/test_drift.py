@@ -105,3 +105,21 @@ def test_cli_drift(setup: tuple[Path, FakeProvider], monkeypatch: pytest.MonkeyP
     data = json.loads(capsys.readouterr().out)
     assert [e["status"] for e in data["chapters"]["auth.md"]] == ["changed", "unchanged", "moved", "gone"]
     assert main(["drift", "--to", "fake", "--project", str(root)]) == 2
+
+
+def test_moved_and_changed_shows_a_diff_and_common_names_are_not_guesses(tmp_path: Path) -> None:
+    chapter = "/// excerpt | fake:pkg/auth.Request\n///\n\n/// excerpt | fake:pkg/auth.helper\n///\n"
+    root = write_project(tmp_path / "p", {"auth.md": chapter})
+    moved = GO_V2_REQUEST.replace("\tHeader string\n", "\tHeader string\n\tBody   string\n")
+    many = {f"pkg/x{i}/x.go": f"package x{i}\n\nfunc helper() int {{ return {i} }}\n" for i in range(7)}
+    provider = FakeProvider({
+        ("fake", None): FakeIndex({"pkg/auth/auth.go": GO_AUTH}),
+        ("fake", "v2"): FakeIndex({"pkg/auth/auth.go": GO_V2, "pkg/request/request.go": moved, **many},
+                                  pin=fake_pin(tag="v2")),
+    })
+    report = run_drift(root, provider, [("fake", "v2")])
+    request, helper = report.entries
+    assert request.status is DriftStatus.MOVED
+    assert request.new_span == "pkg/request/request.go:3-7"
+    assert "+\tBody   string" in request.diff
+    assert helper.status is DriftStatus.GONE  # seven unrelated `helper`s say nothing about where it went

@@ -68,14 +68,14 @@ class SourcesProvider:
     def index(self, upstream: str, ref: str | None = None) -> IndexLike:
         key = (upstream, ref)
         if key not in self._indexes:
-            from walkthrough.index import load_index  # noqa: PLC0415 - tree-sitter only when checking
+            from walkthrough.index import load_index
 
             self._indexes[key] = load_index(upstream, ref=ref) if ref else load_index(upstream)
         return self._indexes[key]
 
     def locked_blob(self, upstream: str, path: str) -> str | None:
         if upstream not in self._locks:
-            from walkthrough.pins import load_pins  # noqa: PLC0415
+            from walkthrough.pins import load_pins
 
             pins = load_pins(self.root)
             self._locks[upstream] = pins.load_lock(pins[upstream].pinned)
@@ -85,7 +85,7 @@ class SourcesProvider:
     def blob_text(self, upstream: str, path: str, blob: str) -> bytes | None:
         # Any complete cache entry of this upstream (an older lock, another release) may still hold the
         # old version of the file; accept it only if its bytes hash to the recorded blob.
-        from walkthrough.sources.cache import MARKER, TREE, sources_dir  # noqa: PLC0415
+        from walkthrough.sources.cache import MARKER, TREE, sources_dir
 
         base = sources_dir()
         if not base.is_dir():
@@ -150,7 +150,7 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Der
         known = {name for name, _ in files}
         unknown = [c for c in only if c not in known]
         if unknown:
-            from walkthrough.errors import UsageError  # noqa: PLC0415
+            from walkthrough.errors import UsageError
 
             raise UsageError(f"no chapter {', '.join(unknown)} in {chapters_dir(root)}",
                              hint=f"chapters are: {', '.join(sorted(known)) or 'none'}")
@@ -164,7 +164,7 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Der
                 out.skipped.append(d)
                 continue
             try:
-                result = expand_directive(d, lambda upstream: provider.index(upstream))
+                result = expand_directive(d, provider.index)
             except SourcesError as exc:
                 failed_upstreams[d.upstream] = exc
                 out.unchecked.append(Problem(d.location, f"cannot check excerpts of `{d.upstream}`: {exc.message}",
@@ -514,7 +514,7 @@ class DriftReport:
 
 def parse_target(spec: str) -> tuple[str, str]:
     """`kubernetes@v1.6.0` -> (`kubernetes`, `v1.6.0`); a bare name is a usage error."""
-    from walkthrough.errors import UsageError  # noqa: PLC0415
+    from walkthrough.errors import UsageError
 
     name, sep, ref = spec.partition("@")
     if not sep or not name or not ref:
