@@ -212,7 +212,7 @@ docs_dir: chapters
 site_dir: site
 theme:
   name: material
-  features: [navigation.instant]
+  font: false
 plugins:
   - search
   - walkthrough

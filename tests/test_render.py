@@ -74,9 +74,11 @@ def test_bidi_controls_are_visible_and_round_trip(index: SiteIndex) -> None:
 
 def test_card_header_and_permalink(index: SiteIndex) -> None:
     html = _card(index, "fake:pkg/evil.Helper")
+    sym = index.lookup("fake:pkg/evil.Helper")
+    first, last = sym.doc_start_line, sym.end_line
     assert "fake:pkg/evil.Helper" in html and ">func<" in html
-    assert f"https://github.com/example/fake/blob/{PIN.commit}/pkg/evil/evil.go#L15-L18" in html
-    assert "pkg/evil/evil.go:15-18" in html
+    assert f"https://github.com/example/fake/blob/{PIN.commit}/pkg/evil/evil.go#L{first}-L{last}" in html
+    assert f"pkg/evil/evil.go:{first}-{last}" in html
 
 
 def test_identifiers_become_symbol_links(index: SiteIndex) -> None:

@@ -125,6 +125,7 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     index_docs = [d for d in search["docs"] if d["location"].startswith("symbols/")]
     assert any("NewConfig" in d["text"] for d in index_docs)
+    assert not [d for d in search["docs"] if d["location"].startswith(("symbols/fake/", "models/"))]
     model = (site / "models" / "wtfake_model" / "index.html").read_text(encoding="utf-8")
     assert 'id="L6"' in model and "python -m wtfake_model" in model
     second = (site / "second" / "index.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ Links are rendered page-independent as `wt-sym:<symbol id>` and `wt-page:<file.m
 from __future__ import annotations
 
 import ast
+import bisect
 import html
 import importlib.util
 import re
@@ -139,54 +140,70 @@ def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> li
     """`text` as one HTML string per line (split on `\\n` only), tokens classed, links as `wt-sym:` hrefs.
 
     Splits on `\\n` alone (not `str.splitlines`, which also splits on U+2028, form feeds and others) so
-    that line numbers match upstream's and every other character stays on its line, visibly.
+    that line numbers match upstream's and every other character stays on its line, visibly. Links are
+    applied in order of their start; one overlapping an earlier link is dropped (never nested).
     """
-    n = len(text)
-    classes: list[str] = [""] * n
-    for pos, ttype, value in lexer.get_tokens_unprocessed(text):
-        cls = _token_class(ttype)
-        for i in range(pos, min(pos + len(value), n)):
-            classes[i] = cls
-    link_at: list[int] = [-1] * n
-    for k, link in enumerate(links):
-        for i in range(max(link.start, 0), min(link.end, n)):
-            link_at[i] = k
+    spans: list[CodeLink] = []
+    for link in sorted(links, key=lambda lk: (lk.start, lk.end)):
+        if 0 <= link.start < link.end <= len(text) and (not spans or link.start >= spans[-1].end):
+            spans.append(link)
+    starts = [lk.start for lk in spans]
     lines: list[Markup] = []
     out: list[str] = []
-    i = 0
-    while i <= n:
-        if i == n or text[i] == "\n":
-            lines.append(Markup("".join(out)))
-            out = []
-            i += 1
-            continue
-        ch = text[i]
-        if is_hidden_char(ch):
-            out.append(_wrap_link(control_marker(ch), link_at[i], links))
-            i += 1
-            continue
-        j = i + 1
-        while (
-            j < n
-            and text[j] != "\n"
-            and classes[j] == classes[i]
-            and link_at[j] == link_at[i]
-            and not is_hidden_char(text[j])
-        ):
-            j += 1
-        piece = escape(text[i:j])
-        span = Markup('<span class="{}">{}</span>').format(classes[i], piece) if classes[i] else piece
-        out.append(_wrap_link(span, link_at[i], links))
-        i = j
+
+    def add(cls: str, seg: str, link: CodeLink | None) -> None:
+        nonlocal out
+        for i, part in enumerate(seg.split("\n")):
+            if i:
+                lines.append(Markup("".join(out)))
+                out = []
+            if part:
+                out.append(_piece(cls, part, link))
+
+    expected = 0
+    for pos, ttype, value in lexer.get_tokens_unprocessed(text):
+        if pos != expected:  # a lexer that skipped text: show the gap unclassed rather than lose it
+            _add_linked(add, text, expected, pos, "", spans, starts)
+        _add_linked(add, text, pos, pos + len(value), _token_class(ttype), spans, starts)
+        expected = pos + len(value)
+    if expected < len(text):
+        _add_linked(add, text, expected, len(text), "", spans, starts)
+    lines.append(Markup("".join(out)))
     return lines
 
 
-def _wrap_link(inner: Markup, k: int, links: Sequence[CodeLink]) -> str:
-    if k < 0:
-        return str(inner)
-    return str(
-        Markup('<a class="wt-ref" href="{}{}">{}</a>').format(SYM_SCHEME, links[k].target, inner)
-    )
+def _add_linked(
+    add: Callable[[str, str, CodeLink | None], None],
+    text: str,
+    start: int,
+    end: int,
+    cls: str,
+    spans: list[CodeLink],
+    starts: list[int],
+) -> None:
+    """Feed `text[start:end]` to `add` in pieces that are each wholly inside one link or outside all."""
+    p = start
+    while p < end:
+        k = bisect.bisect_right(starts, p) - 1
+        if k >= 0 and spans[k].end > p:
+            q, link = min(end, spans[k].end), spans[k]
+        else:
+            q, link = (min(end, spans[k + 1].start) if k + 1 < len(spans) else end), None
+        add(cls, text[p:q], link)
+        p = q
+
+
+def _piece(cls: str, part: str, link: CodeLink | None) -> str:
+    """One run of same-class text on one line: escaped, hidden characters made visible, maybe linked."""
+    if part.replace("\t", " ").isprintable():
+        inner = str(escape(part))
+    else:
+        inner = str(escape_visible(part))
+    if cls:
+        inner = f'<span class="{cls}">{inner}</span>'
+    if link is not None:
+        inner = f'<a class="wt-ref" href="{SYM_SCHEME}{escape(link.target)}">{inner}</a>'
+    return inner
 
 
 def build_code_rows(

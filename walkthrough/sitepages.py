@@ -148,7 +148,10 @@ class SiteModel:
         """Python module → generated page src_uri."""
         self._links: dict[tuple[str, int], tuple[Any, ...]] = {}
         self._cards: dict[str, Markup] = {}
-        self._spans: list[tuple[str, str, int, int, Target]] = []
+        self._spans: dict[tuple[str, str], list[tuple[int, int, Target]]] = {}
+        """(upstream, path) → line spans of chapter excerpts in that file, in chapter order."""
+        self._cover_memo: dict[str, Target | None] = {}
+        self._symbol_memo: dict[str, Symbol | None] = {}
 
     # -- collection ---------------------------------------------------------------------------------------------
 
@@ -178,7 +181,9 @@ class SiteModel:
                 sym = ce.excerpt.symbol
                 target = Target(page.src_uri, ce.anchor_id)
                 self.quoted.setdefault(sym.id, target)
-                self._spans.append((sym.upstream, sym.path, ce.excerpt.start_line, ce.excerpt.end_line, target))
+                self._spans.setdefault((sym.upstream, sym.path), []).append(
+                    (ce.excerpt.start_line, ce.excerpt.end_line, target)
+                )
         for page in self.chapters.values():
             for ce in page.excerpts:
                 for link in self._links_of(ce.excerpt):
@@ -216,15 +221,16 @@ class SiteModel:
         """The chapter excerpt quoting `symbol_id`, or one whose lines contain its declaration."""
         if symbol_id in self.quoted:
             return self.quoted[symbol_id]
-        upstream = symbol_id.partition(":")[0]
-        try:
-            sym = self.index_for(upstream).get(symbol_id)
-        except WalkthroughError:
-            return None
+        if symbol_id not in self._cover_memo:
+            self._cover_memo[symbol_id] = self._find_covering(symbol_id)
+        return self._cover_memo[symbol_id]
+
+    def _find_covering(self, symbol_id: str) -> Target | None:
+        sym = self._get(symbol_id)
         if sym is None:
             return None
-        for up, path, first, last, target in self._spans:
-            if up == sym.upstream and path == sym.path and first <= sym.start_line and sym.end_line <= last:
+        for first, last, target in self._spans.get((sym.upstream, sym.path), ()):
+            if first <= sym.start_line and sym.end_line <= last:
                 return Target(target.page, f"{target.fragment}-L{sym.start_line}")
         return None
 
@@ -237,15 +243,10 @@ class SiteModel:
             return covering
         if symbol_id in self.symbol_pages:
             return Target(self.symbol_pages[symbol_id])
-        upstream = symbol_id.partition(":")[0]
-        try:
-            index = self.index_for(upstream)
-            sym = index.get(symbol_id)
-        except WalkthroughError:
-            return None
+        sym = self._get(symbol_id)
         if sym is None:
             return None
-        return index.pin.permalink(sym.path, sym.start_line, sym.end_line)
+        return self.index_for(sym.upstream).pin.permalink(sym.path, sym.start_line, sym.end_line)
 
     def resolve_refs(self, page: str, text: str, url_of: Callable[[str, str, str], str | None]) -> tuple[str, list[str]]:
         """Rewrite `wt-sym:`/`wt-page:` links of a page; `url_of(from_page, to_page, fragment)` makes URLs."""
@@ -350,10 +351,10 @@ class SiteModel:
         for sid in sorted(self.symbol_pages):
             uri = self.symbol_pages[sid]
             name = sid.rpartition("/")[2].partition(".")[2] or sid
-            pages.append((uri, f"# `{_md_code(name)}`\n\n{placeholder(uri, 0)}\n", False))
+            pages.append((uri, f"{_NO_SEARCH}# `{_md_code(name)}`\n\n{placeholder(uri, 0)}\n", False))
         for module in sorted(self.model_pages):
             uri = self.model_pages[module]
-            pages.append((uri, f"# `{_md_code(module)}`\n\n{placeholder(uri, 0)}\n", False))
+            pages.append((uri, f"{_NO_SEARCH}# `{_md_code(module)}`\n\n{placeholder(uri, 0)}\n", False))
         return pages
 
     def generated_html(self, src_uri: str, about: Sequence[UpstreamFacts]) -> dict[str, Markup]:
@@ -385,10 +386,13 @@ class SiteModel:
         return sorted(groups.items())
 
     def _get(self, sid: str) -> Symbol | None:
-        try:
-            return self.index_for(sid.partition(":")[0]).get(sid)
-        except WalkthroughError:
-            return None
+        """The symbol of a full id, or None (unknown id or upstream); memoised, the index is sqlite."""
+        if sid not in self._symbol_memo:
+            try:
+                self._symbol_memo[sid] = self.index_for(sid.partition(":")[0]).get(sid)
+            except WalkthroughError:
+                self._symbol_memo[sid] = None
+        return self._symbol_memo[sid]
 
     def _symbol_body(self, sid: str) -> Markup:
         index = self.index_for(sid.partition(":")[0])
@@ -447,7 +451,7 @@ class SiteModel:
             rel = module.replace(".", "/") + ".py"
         lines = highlight_lines(source.rstrip("\n"), python_lexer())
         body = "".join(
-            str(Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>\n').format(
+            str(Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>').format(
                 n=n, code=code))
             for n, code in enumerate(lines, start=1)
         )
@@ -456,6 +460,9 @@ class SiteModel:
             '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'
         ).format(rel=rel, module=module, body=Markup(body))
 
+
+_NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
+"""Front matter keeping a page out of Material's search index: the symbol index is what search should find."""
 
 _MD_LINK = re.compile(r'href="((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"#?]*\.md)(#[^"]*)?"')
 """A relative link to a docs file in rendered Markdown (no scheme, not absolute, not a bare fragment)."""
