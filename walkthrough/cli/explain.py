@@ -152,7 +152,7 @@ def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> 
 
         from walkthrough.console import renderable  # noqa: PLC0415
 
-        Console(highlight=False, emoji=False, markup=False).print(renderable(ex, code=not no_code))
+        Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(renderable(ex, code=not no_code))
     else:
         from walkthrough.console import plain_text  # noqa: PLC0415
 

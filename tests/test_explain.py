@@ -1,0 +1,181 @@
+"""`walkthrough explain` and `walkthrough symbols` end to end over a fake upstream."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from walkthrough.cli import main
+from walkthrough.console import Explanation, plain_text, renderable, visible
+from walkthrough.index import load_index
+from walkthrough.reimpl.pairs import all_pairs, models_for
+from walkthrough.sources import SourceTree
+
+HOSTILE = (
+    "package h\n"
+    "\n"
+    "// Evil has [bold]markup[/bold] :smile: and a \u202ebidi override and \x1b[31mescapes.\n"
+    "func Evil() string {\n"
+    '\treturn "\u202e{{7*7}}</code><script>"\n'
+    "}\n"
+)
+
+FILES = {
+    "pkg/a/a.go": (
+        "package a\n\n// Greeter greets.\ntype Greeter struct{ Name string }\n\n"
+        "// Hello says hello.\nfunc Hello(g *Greeter) string {\n\treturn g.Name\n}\n\n"
+        "func Caller() { Hello(nil) }\n"
+    ),
+    "pkg/h/h.go": HOSTILE,
+    "pkg/c/c_linux.go": "package c\n\nfunc Open() {}\n",
+    "pkg/c/c_darwin.go": "package c\n\nfunc Open() {}\n",
+    "pkg/d/d.go": "package d\n\nfunc Broken() {\n\tif {\n}\n",
+}
+
+MakeTree = Callable[..., SourceTree]
+
+
+@pytest.fixture
+def tree(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch) -> SourceTree:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    return fake_upstream(FILES)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plain_output_when_piped(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "Hello")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "func fake:pkg/a.Hello"
+    assert lines[1] == "pkg/a/a.go:7-9 at fake@v0.1.0"
+    assert lines[2] == tree.pin.permalink("pkg/a/a.go", 7, 9)
+    assert "Hello says hello." in out
+    assert "7  func Hello(g *Greeter) string {" in out
+    assert "fake:pkg/a.Greeter.Name" in out  # references
+    assert "fake:pkg/a.Caller" in out  # referenced by
+    assert "\x1b[" not in out
+
+
+def test_json_and_no_code(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "fake:pkg/a.Hello", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"id", "upstream", "path", "kind", "start_line", "end_line", "doc_start_line", "permalink",
+                         "code", "references", "referenced_by", "chapters", "python"}
+    assert (data["start_line"], data["end_line"], data["doc_start_line"]) == (7, 9, 6)
+    assert data["code"] == "func Hello(g *Greeter) string {\n\treturn g.Name\n}"
+    assert data["references"] == ["fake:pkg/a.Greeter", "fake:pkg/a.Greeter.Name"]
+    assert data["referenced_by"] == ["fake:pkg/a.Caller"]
+    _, out, _ = run(capsys, "explain", "Hello", "--json", "--no-code")
+    assert json.loads(out)["code"] is None
+    _, out, _ = run(capsys, "explain", "Hello", "--no-code")
+    assert "return g.Name" not in out
+
+
+def test_terminal_output_is_rich_but_upstream_text_is_inert(
+    tree: SourceTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = run(capsys, "explain", "Evil")
+    assert code == 0
+    assert "[bold]markup[/bold] :smile:" in out  # neither markup nor emoji codes are interpreted
+    assert "<U+202E>bidi" in out and "<U+001B>[31m" in out
+    assert "\u202e" not in out
+    params = {p for sgr in re.findall(r"\x1b\[([0-9;]*)m", out) for p in sgr.split(";")}
+    assert not params & {*map(str, range(30, 39)), *map(str, range(90, 98))}  # NO_COLOR: no colours
+    assert "/pkg/h/h.go#L4-L6" in out  # the permalink is not wrapped
+    assert "<U+202E>{{7*7}}</code><script>" in out
+
+
+def test_renderables_render_to_a_string(tree: SourceTree) -> None:
+    from rich.console import Console
+
+    idx = load_index("fake")
+    sym = idx.lookup("Evil")
+    ex = Explanation(sym, idx.pin, idx.text(sym.path)[sym.start_byte : sym.end_byte].decode())
+    buf = io.StringIO()
+    Console(file=buf, width=100, color_system=None, force_terminal=False).print(renderable(ex))
+    text = buf.getvalue()
+    assert "4 func Evil() string {" in text.replace("  ", " ").replace("  ", " ")
+    assert "<U+202E>" in text and "\u202e" not in text
+    assert "<U+202E>" in plain_text(ex)
+    assert visible("a\tb\nc\u200bd\x00") == "a\tb\nc<U+200B>d<U+0000>"
+
+
+def test_bad_input_exit_codes(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "Helo")
+    assert code == 2 and "did you mean" in err and "fake:pkg/a.Hello" in err
+    code, _, err = run(capsys, "explain", "Open")
+    assert code == 2 and "fake:pkg/c.Open@c_darwin.go" in err and "fake:pkg/c.Open@c_linux.go" in err
+    code, _, err = run(capsys, "explain", "fake:pkg/a.")
+    assert code == 2 and "malformed" in err
+    code, _, err = run(capsys, "explain", "Broken")
+    assert code == 2 and "syntax errors" in err and "pkg/d/d.go:3" in err
+    assert "Traceback" not in err
+
+
+def test_sources_missing_exits_3_with_the_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(tree.entry.path)
+    code, _, err = run(capsys, "explain", "Hello")
+    assert code == 3
+    assert "walkthrough sources" in err
+    code, _, err = run(capsys, "symbols", "Hello")
+    assert code == 3
+
+
+def test_chapters_and_models(tree: SourceTree, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    snapshots = Path(tree.release.pin.name and str(tmp_path / "project" / "snapshots"))
+    (snapshots / "excerpts.json").write_text(json.dumps({"excerpts": [
+        {"chapter": "greeting.md", "symbol": "fake:pkg/a.Hello", "python": "walkthrough.reimpl.x:hello"},
+        {"chapter": "other.md", "symbol": "fake:pkg/a.Caller", "python": None},
+    ]}), encoding="utf-8")
+    _, out, _ = run(capsys, "explain", "Hello", "--json")
+    data = json.loads(out)
+    assert data["chapters"] == ["greeting.md"]
+    assert data["python"][0] == "walkthrough.reimpl.x:hello"
+
+
+def test_pairs_are_read_without_importing(tmp_path: Path) -> None:
+    pkg = tmp_path / "fake"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "models.py").write_text(
+        "raise RuntimeError('never imported')\n"
+        "from walkthrough.reimpl import mirrors\n"
+        "@mirrors('fake:pkg/a.Hello', \"fake:pkg/a.Greeter\")\n"
+        "def hello(): ...\n"
+        "class Greeter:\n"
+        "    @mirrors('fake:pkg/a.Greeter.Greet')\n"
+        "    def greet(self): ...\n"
+    )
+    assert models_for("fake:pkg/a.Hello", root=tmp_path) == ["walkthrough.reimpl.fake.models:hello"]
+    assert all_pairs(root=tmp_path) == {
+        "fake:pkg/a.Hello": ["walkthrough.reimpl.fake.models:hello"],
+        "fake:pkg/a.Greeter": ["walkthrough.reimpl.fake.models:hello"],
+        "fake:pkg/a.Greeter.Greet": ["walkthrough.reimpl.fake.models:Greeter.greet"],
+    }
+    assert models_for("fake:pkg/a.Nothing", root=tmp_path) == []
+
+
+def test_symbols_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "symbols", "*o*", "--kind", "func", "--json")
+    assert code == 0
+    assert [r["id"] for r in json.loads(out)] == [
+        "fake:pkg/a.Hello", "fake:pkg/c.Open@c_darwin.go", "fake:pkg/c.Open@c_linux.go", "fake:pkg/d.Broken"]
+    code, out, _ = run(capsys, "symbols", "Greeter")
+    assert code == 0 and "struct" in out and "fake:pkg/a.Greeter" in out and "pkg/a/a.go:4-4" in out
+    code, out, err = run(capsys, "symbols", "zzz")
+    assert code == 0 and out == "" and "no symbol matches" in err
