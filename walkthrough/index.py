@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from walkthrough.goparse import FileFacts
     from walkthrough.sources import SourceTree
 
-INDEX_FORMAT = "index-5"
+INDEX_FORMAT = "index-6"
 PARSE_FORMAT = "goparse-4/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
@@ -683,6 +683,7 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
 
 
 _MEMBER_KIND_VALUES = (SymbolKind.FIELD, SymbolKind.INTERFACE_METHOD)
+_PACKAGE_NAME = -2
 
 
 class _Containers:
@@ -1013,13 +1014,28 @@ class _Resolver:
     def resolve_file(self, f: _File) -> array.array[int]:
         """Flat [start_byte, end_byte, line, target rowid or -1] × uses of the file."""
         targets: list[int] = []
+        names = self._import_names(f)
         for ref in f.facts.refs:
             d = self.target(ref, f)
             rowid = d[0].rowids[d[1]] if d is not None else -1
             if rowid >= 0 and d is not None and d[0].facts.decls[d[1]].name != ref[-1]:
                 rowid = -1  # defensive: a target must carry the name used
+            if d is None and ref[0] == "id" and ref[1] in names:
+                rowid = _PACKAGE_NAME  # `fmt` in `fmt.Println`: names a package, not a declaration
             targets.append(rowid)
         out = array.array("q")
         for start, end, line, _, ref in f.facts.uses:
-            out.extend((start, end, line, targets[ref] if ref >= 0 else -1))
+            target = targets[ref] if ref >= 0 else -1
+            if target != _PACKAGE_NAME:
+                out.extend((start, end, line, target))
         return out
+
+    def _import_names(self, f: _File) -> set[str]:
+        """Names the file's imports bind: aliases, resolved package names, and for packages outside
+        the tree Go's usual guess (last path element without `go-` and `.vN`)."""
+        names = set(f.imports)
+        for imp in f.facts.imports:
+            if imp.name not in (".", "_"):
+                last = imp.path.rstrip("/").rsplit("/", 1)[-1]
+                names.add(imp.name or last.removeprefix("go-").split(".")[0])
+        return names
