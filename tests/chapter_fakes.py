@@ -39,7 +39,7 @@ class FakeIndex:
         tail = [s for s in self.symbols if s.endswith("." + symbol_id)]
         if len(tail) == 1:
             return self.symbols[tail[0]]
-        import difflib  # noqa: PLC0415
+        import difflib
 
         near = tuple(tail) or tuple(difflib.get_close_matches(symbol_id, list(self.symbols), n=3, cutoff=0.6))
         raise SymbolError(f"no symbol `{symbol_id}`", candidates=near)

@@ -169,7 +169,7 @@ def test_malformed_fingerprints_file_is_an_input_error(project: Path) -> None:
 
 
 @pytest.fixture
-def use_provider(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def use_provider(monkeypatch: pytest.MonkeyPatch):
     holder: dict[str, FakeProvider] = {}
     monkeypatch.setattr("walkthrough.cli.check._provider", lambda root: holder["p"])
 
@@ -179,7 +179,7 @@ def use_provider(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return set_provider
 
 
-def test_cli_exit_codes_and_report(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_cli_exit_codes_and_report(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:
     use_provider(provider_for(GO_AUTH))
     assert main(["check", "--project", str(project)]) == 0
     assert "all hold: 2 excerpts" in capsys.readouterr().out
@@ -201,7 +201,7 @@ def test_cli_exit_codes_and_report(project: Path, use_provider, capsys: pytest.C
     assert "INCOMPLETE" in capsys.readouterr().out
 
 
-def test_cli_snapshot_update(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_cli_snapshot_update(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "snapshots" / "excerpts.json").unlink()
     use_provider(provider_for(GO_AUTH))
     assert main(["snapshot", "update", "--project", str(project)]) == 0
@@ -209,7 +209,7 @@ def test_cli_snapshot_update(project: Path, use_provider, capsys: pytest.Capture
     assert main(["check", "--project", str(project)]) == 0
 
 
-def test_cli_makes_control_characters_visible(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_cli_makes_control_characters_visible(project: Path, use_provider, capsys: pytest.CaptureFixture[str]) -> None:
     evil = GO_AUTH.replace("// nobody matched", "// nobody \x1b[31mmatched\u202e")
     use_provider(provider_for(evil))
     assert main(["check", "--project", str(project)]) == 1
@@ -270,7 +270,7 @@ notes:
 """
 
 
-def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream, tmp_path: Path,  # noqa: ANN001
+def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("walkthrough.index")
     fake_upstream({"pkg/auth/auth.go": GO_REAL})
@@ -290,7 +290,7 @@ def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream, tmp_path: Path,
     assert "note anchor `if name == \"alice\" {` matches no line" in out
 
 
-def test_end_to_end_sources_missing_exits_3(fake_upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_end_to_end_sources_missing_exits_3(fake_upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("walkthrough.index")
     fake_upstream({"pkg/auth/auth.go": GO_REAL})
     (tmp_path / "project" / "chapters" / "fake.md").write_text(E2E_CHAPTER)
@@ -300,8 +300,8 @@ def test_end_to_end_sources_missing_exits_3(fake_upstream, tmp_path: Path, monke
 
 
 @pytest.mark.upstream
-def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree) -> None:  # noqa: ANN001 - fixture skips when absent
-    from walkthrough.check import SourcesProvider, compare, derive  # noqa: PLC0415
+def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree) -> None:
+    from walkthrough.check import SourcesProvider, compare, derive
 
     root = Path(__file__).resolve().parent.parent
     provider = SourcesProvider(root)

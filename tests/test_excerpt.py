@@ -24,7 +24,7 @@ def index() -> FakeIndex:
     return FakeIndex({PATH: GO_AUTH})
 
 
-def excerpt(index: FakeIndex, name: str = "fake:pkg/auth.Chain", **kw):  # noqa: ANN201
+def excerpt(index: FakeIndex, name: str = "fake:pkg/auth.Chain", **kw):
     sym = index.lookup(name)
     return make_excerpt(sym, index.text(sym.path), index.pin, **kw)
 

@@ -114,7 +114,7 @@ def near_matches(lines: list[str], anchor: str, n: int = 3) -> list[str]:
             default=0.0,
         )
         scored.append((best, text))
-    return [text for score, text in sorted(scored, key=lambda s: -s[0])[:n] if score >= 0.6]  # noqa: PLR2004
+    return [text for score, text in sorted(scored, key=lambda s: -s[0])[:n] if score >= 0.6]
 
 
 def _hint(lines: list[str], anchor: str) -> str:
@@ -176,7 +176,7 @@ def resolve_single(lines: list[str], first_line: int, anchor: str, what: str) ->
     )
 
 
-def make_excerpt(  # noqa: PLR0913 - the directive's options, spelled out
+def make_excerpt(
     symbol: Symbol,
     data: bytes,
     pin: Pin,

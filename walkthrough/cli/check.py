@@ -32,8 +32,8 @@ def _root(project: Path | None) -> Path:
     return project.resolve() if project is not None else project_root()
 
 
-def _provider(root: Path):  # noqa: ANN202 - the concrete provider, imported lazily
-    from walkthrough.check import SourcesProvider  # noqa: PLC0415
+def _provider(root: Path):
+    from walkthrough.check import SourcesProvider
 
     return SourcesProvider(root)
 
@@ -57,13 +57,13 @@ project_option = click.option(
 @click.command()
 @json_option
 @project_option
-def check(as_json: bool, project: Path | None) -> int:  # noqa: FBT001 - click flag
+def check(as_json: bool, project: Path | None) -> int:
     """Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources.
 
     Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
     are missing or do not match the lock.
     """
-    from walkthrough.check import run_check  # noqa: PLC0415
+    from walkthrough.check import run_check
 
     root = _root(project)
     report = run_check(root, _provider(root))
@@ -93,14 +93,14 @@ def snapshot() -> None:
               help="Only re-fingerprint this chapter (repeatable); the others' fingerprints are kept.")
 @json_option
 @project_option
-def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001
+def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
-    from walkthrough.check import update_snapshot  # noqa: PLC0415
+    from walkthrough.check import update_snapshot
 
     root = _root(project)
     result = update_snapshot(root, _provider(root), list(chapters) or None)
     if as_json:
-        from walkthrough.check import problem_json  # noqa: PLC0415
+        from walkthrough.check import problem_json
 
         click.echo(json.dumps({
             "written": str(result.path) if result.path else None, "excerpts": result.count,
@@ -123,9 +123,9 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
 @click.option("--chapter", "chapters", multiple=True, metavar="NAME.md", help="Only this chapter (repeatable).")
 @json_option
 @project_option
-def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:  # noqa: FBT001
+def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
-    from walkthrough.check import parse_target, run_drift  # noqa: PLC0415
+    from walkthrough.check import parse_target, run_drift
 
     parsed = [parse_target(t) for t in targets]
     root = _root(project)
