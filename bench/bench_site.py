@@ -1,0 +1,106 @@
+"""Site build time against its anchor: a plain mkdocs build of the same Markdown, excerpts pasted as code blocks.
+
+    python bench/bench_site.py [--runs N] [--symbol-pages/--no-symbol-pages]
+
+Needs the pinned sources and a warm index (run `walkthrough build` once). Every build runs in a fresh
+`python -m mkdocs build` process, so both sides pay the same imports. Prints the times and the ratio
+(goal: at most 1.3), then the time of a rebuild after editing one chapter's prose (which must only load
+the index, never parse Go).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from walkthrough.chapters import expand_chapter
+from walkthrough.paths import project_root
+
+
+def _index_for(name: str):  # noqa: ANN202 - whatever load_index returns
+    from walkthrough.index import load_index  # noqa: PLC0415
+
+    return load_index(name)
+
+
+def plain_project(project: Path, dest: Path) -> Path:
+    """`dest/mkdocs.yml` + `dest/chapters/`: our chapters with each directive replaced by a fenced Go block."""
+    chapters = dest / "chapters"
+    chapters.mkdir(parents=True)
+    for src in sorted((project / "chapters").glob("*.md")):
+        text = src.read_text(encoding="utf-8")
+        excerpts, _ = expand_chapter(text, src.name, _index_for)
+        out, cursor = [], 0
+        for ce in sorted(excerpts, key=lambda c: c.directive.start):
+            out.append(text[cursor : ce.directive.start])
+            fence = "`" * max(3, _longest_backticks(ce.excerpt.text) + 1)
+            out.append(f"{fence}go linenums=\"{ce.excerpt.start_line}\"\n{ce.excerpt.text}\n{fence}\n\n")
+            if ce.directive.caption:
+                out.append(ce.directive.caption + "\n\n")
+            cursor = ce.directive.end
+        out.append(text[cursor:])
+        (chapters / src.name).write_text("".join(out), encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - walkthrough\n", "")
+    config = config.replace("      - Symbol index: symbols.md\n", "").replace("      - About the sources: about-sources.md\n", "")
+    config = config.replace("  - Reference:\n", "")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return dest / "mkdocs.yml"
+
+
+def _longest_backticks(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return longest
+
+
+def timed_build(config: Path, site: Path, env: dict[str, str]) -> float:
+    shutil.rmtree(site, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(  # noqa: S603 - our own interpreter, fixed argv
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        check=True, env=env, stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=2, help="builds per side; the best time counts")
+    args = parser.parse_args()
+    project = project_root()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
+           "WALKTHROUGH_PROJECT": str(project)}
+    with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        plain = plain_project(project, tmp / "plain")
+        # The full build reads chapters from a copy, so the prose edit below never touches the checkout.
+        full_dir = tmp / "full"
+        shutil.copytree(project / "chapters", full_dir / "chapters")
+        (full_dir / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+        full = full_dir / "mkdocs.yml"
+        timed_build(full, tmp / "warmup", env)  # the index is loaded (or built) once before timing
+        t_plain = min(timed_build(plain, tmp / "site-plain", env) for _ in range(args.runs))
+        t_full = min(timed_build(full, tmp / "site-full", env) for _ in range(args.runs))
+        chapter = sorted((full_dir / "chapters").glob("k8s-*.md"))[0]
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")
+        t_edit = timed_build(full, tmp / "site-edit", env)
+        pages = sum(1 for _ in (tmp / "site-full").rglob("*.html"))
+        plain_pages = sum(1 for _ in (tmp / "site-plain").rglob("*.html"))
+    print(f"plain mkdocs build (excerpts as code blocks): {t_plain:6.2f} s  ({plain_pages} pages)")
+    print(f"walkthrough build (cards, links, generated):  {t_full:6.2f} s  ({pages} pages)")
+    print(f"ratio: {t_full / t_plain:.2f}x  (goal <= 1.3x)")
+    print(f"rebuild after a prose edit in {chapter.name}:    {t_edit:6.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
