@@ -317,3 +317,17 @@ def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree) -> None:
     run = next(i for i in derived.excerpts if i.result.anchor_id == "authn-run")
     assert run.excerpt.symbol.path == "cmd/kube-apiserver/app/server.go"
     assert len(run.excerpt.shown) == 6  # a 270-line function, shown in six focused ranges
+
+
+def test_end_to_end_tampered_cache_file_is_exit_3(fake_upstream, tmp_path: Path,  # noqa: ANN001
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("walkthrough.index")
+    tree = fake_upstream({"pkg/auth/auth.go": GO_REAL})
+    (tmp_path / "project" / "chapters" / "fake.md").write_text(E2E_CHAPTER)
+    assert main(["snapshot", "update"]) == 0
+    target = tree.path_of("pkg/auth/auth.go")
+    target.chmod(0o644)
+    target.write_bytes(target.read_bytes().replace(b'"alice"', b'"alicf"'))
+    assert main(["check"]) == 3
+    out = capsys.readouterr()
+    assert "pkg/auth/auth.go" in out.out + out.err
