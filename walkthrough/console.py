@@ -8,7 +8,6 @@ rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +24,10 @@ _KEEP = frozenset("\n\t")
 
 def visible(text: str) -> str:
     """`text` with control, format (bidi, zero-width) and separator characters shown as `<U+XXXX>`."""
-    out = []
-    for ch in text:
-        if ch in _KEEP or (ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Co", "Cs")):
-            out.append(ch)
-        else:
-            out.append(f"<U+{ord(ch):04X}>")
-    return "".join(out)
+    if text.replace("\n", "").replace("\t", "").isprintable():  # the usual case, at C speed
+        return text
+    # str.isprintable is False for Cc, Cf (bidi controls, zero-width), Cs, Co, Cn, Zl, Zp.
+    return "".join(ch if ch in _KEEP or ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in text)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ evident stays unresolved: a missing link is acceptable, a wrong one is not.
 from __future__ import annotations
 
 import array
-import fnmatch
 import json
 import os
 import sqlite3
@@ -350,6 +349,8 @@ class Index:
                     rows = []
                 rows = [s for s in rows if kind_value is None or s.kind.value == kind_value]
             return sorted(rows, key=lambda s: s.id)
+        import fnmatch  # noqa: PLC0415 - globs are rare; keep the warm path light
+
         matcher = fnmatch.translate(pattern.lower())
         import re  # noqa: PLC0415
 

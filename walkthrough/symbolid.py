@@ -15,7 +15,6 @@ Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -134,6 +133,8 @@ def splits(body: str) -> list[tuple[str, str]]:
 
 def suggest(word: str, names: Iterable[str], n: int = 5) -> list[str]:
     """Near misses of `word` among `names`: case-insensitive equals first, then difflib's best."""
+    import difflib  # noqa: PLC0415 - only the error path suggests
+
     pool = list(dict.fromkeys(names))
     lowered = word.lower()
     exact = [x for x in pool if x.lower() == lowered and x != word]
