@@ -211,6 +211,12 @@ def test_deep_nesting_and_size_do_not_crash() -> None:
     assert any(d.name == "x" for d in facts.decls)
     blocks = b"package p\nfunc f() {" + b"{" * 3000 + b"}" * 3000 + b"}\n"
     assert any(d.name == "f" for d in parse_go(blocks).decls)
+    chain = b"package p\nvar y = a" + b".b" * 4000 + b"\nfunc g() { z := a" + b".b" * 4000 + b"; z.c() }\n"
+    assert any(d.name == "y" for d in parse_go(chain).decls)
+    slices = b"package p\nvar s " + b"[]" * 4000 + b"int\nfunc h(v " + b"map[int]" * 3000 + b"int) {}\n"
+    assert any(d.name == "h" for d in parse_go(slices).decls)
+    calls = b"package p\nfunc k() { f" + b"(f" * 3000 + b")" * 3001 + b" }\n"
+    assert any(d.name == "k" for d in parse_go(calls).decls)
     many = b"package p\n" + b"".join(b"func F%d(a int) int { return a + %d }\n" % (i, i) for i in range(20000))
     assert len(parse_go(many).decls) == 20000
 

@@ -40,7 +40,7 @@ from walkthrough.models import SymbolKind
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-FORMAT_VERSION = "goparse-4/tree-sitter-go-0.25.0"
+FORMAT_VERSION = "goparse-5/tree-sitter-go-0.25.0"
 """Changes whenever the facts a parse produces change: it keys the persisted per-blob results."""
 
 MAX_DEPTH = 180
@@ -532,29 +532,32 @@ class _Extractor:
                 self._walk_types_only(type_node)
 
     def walk(self, node: Node) -> None:
-        """Emit the uses below `node`, keeping local scopes."""
-        walker = self.walkers.get(node.type)
-        if walker is not None:
-            walker(node)
-            return
+        """Emit the uses below `node`, keeping local scopes.
+
+        Nodes without a walker of their own (most of them) go through an explicit stack in document
+        order, so they cost no Python frame; `depth` counts nested walkers and bounds the recursion.
+        """
         if self.depth > MAX_DEPTH:
             return
         self.depth += 1
+        walkers = self.walkers
+        stack = [node]
         try:
-            for child in node.named_children:
-                self.walk(child)
+            while stack:
+                current = stack.pop()
+                walker = walkers.get(current.type)
+                if walker is not None:
+                    walker(current)
+                else:
+                    children = current.named_children
+                    children.reverse()
+                    stack.extend(children)
         finally:
             self.depth -= 1
 
     def _walk_children(self, node: Node) -> None:
-        if self.depth > MAX_DEPTH:
-            return
-        self.depth += 1
-        try:
-            for child in node.named_children:
-                self.walk(child)
-        finally:
-            self.depth -= 1
+        for child in node.named_children:
+            self.walk(child)
 
     def _walk_types_only(self, node: Node | None) -> None:
         """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
@@ -853,8 +856,10 @@ class _Extractor:
 
     # ---- evident types ------------------------------------------------------------------
 
-    def type_expr(self, node: Node | None) -> Ref | None:
+    def type_expr(self, node: Node | None, level: int = 0) -> Ref | None:
         """The type expression a type node denotes, or None when it is not evident."""
+        if level > MAX_DEPTH:
+            return None
         depth = 0
         while node is not None and node.type in ("pointer_type", "parenthesized_type") and depth < MAX_DEPTH:
             kids = node.named_children
@@ -872,11 +877,11 @@ class _Extractor:
                 return None
             return ("q", _text(self.data, pkg), _text(self.data, name))
         if kind in ("slice_type", "array_type", "implicit_length_array_type"):
-            elem = self.type_expr(node.child_by_field_name("element"))
+            elem = self.type_expr(node.child_by_field_name("element"), level + 1)
             return ("s", elem) if elem is not None else None
         if kind == "map_type":
-            key = self.type_expr(node.child_by_field_name("key"))
-            value = self.type_expr(node.child_by_field_name("value"))
+            key = self.type_expr(node.child_by_field_name("key"), level + 1)
+            value = self.type_expr(node.child_by_field_name("value"), level + 1)
             return ("m", key, value) if value is not None else None
         return None
 
@@ -886,8 +891,10 @@ class _Extractor:
             return None
         return self.type_of(fn)
 
-    def type_of(self, node: Node | None) -> Ref | None:
+    def type_of(self, node: Node | None, level: int = 0) -> Ref | None:
         """The evident type of an expression, or None."""
+        if level > MAX_DEPTH:
+            return None
         depth = 0
         while node is not None and depth < MAX_DEPTH:
             kind = node.type
@@ -915,7 +922,7 @@ class _Extractor:
                 if not local:
                     return ("gx", op, name)
                 return ("fv", ltype, name) if ltype is not None else None
-            base = self.type_of(operand)
+            base = self.type_of(operand, level + 1)
             return ("fv", base, name) if base is not None else None
         if kind == "composite_literal":
             return self.type_expr(node.child_by_field_name("type"))
@@ -926,10 +933,10 @@ class _Extractor:
                 if args is not None and len(args.named_children) == 1 and not self._lookup("new")[0]:
                     return self.type_expr(args.named_children[0])
                 return None
-            callee = self.type_of(fn)
+            callee = self.type_of(fn, level + 1)
             return ("r", callee, 0) if callee is not None else None
         if kind == "index_expression":
-            base = self.type_of(node.child_by_field_name("operand"))
+            base = self.type_of(node.child_by_field_name("operand"), level + 1)
             return ("i", base) if base is not None else None
         if kind in ("type_assertion_expression", "type_conversion_expression"):
             return self.type_expr(node.child_by_field_name("type"))

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from walkthrough.sources import SourceTree
 
 INDEX_FORMAT = "index-6"
-PARSE_FORMAT = "goparse-4/tree-sitter-go-0.25.0"
+PARSE_FORMAT = "goparse-5/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
 IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
