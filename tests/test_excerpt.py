@@ -121,3 +121,14 @@ def test_one_line_symbol(index: FakeIndex) -> None:
     ex = excerpt(index, "fake:pkg/auth.helper")
     assert ex.text == "func helper() int { return 1 }"
     assert list(iter_display(ex)) == [(22, ex.text)]
+
+
+def test_open_ended_focus_ranges(index: FakeIndex) -> None:
+    ex = excerpt(index, focus=(Focus(None, "func Chain("), Focus("// nobody", None)))
+    assert ex.shown == ((10, 12), (18, 20))
+    assert not any(isinstance(item, Elided) and item.last == 20 for item in iter_display(ex))
+
+
+def test_only_outer_ranges_may_be_open(index: FakeIndex) -> None:
+    with pytest.raises(AnchorError, match="only the first focus range may omit `from`"):
+        excerpt(index, focus=(Focus("func Chain(", "for _"), Focus(None, "return item")))

@@ -8,8 +8,7 @@ The grammar (pymdownx "blocks" style, so the Markdown source reads like any othe
     focus:                        # optional: keep only these line ranges of a long function
       - from: "func New("         #   first line containing this text (searching after the previous range)
         to: "if len(config.BasicAuthFile) > 0"    # first line containing this text, at or after `from`
-      - from: "if len(authenticators) == 0"
-        to: "return union.New"
+      - from: "if len(authenticators) == 0"   # the last range may omit `to` (to the end), the first `from`
     highlight: ["union.New(authenticators...)"]   # lines to highlight (each anchor must match exactly one line)
     notes:
       - at: "group.NewGroupAdder"                 # anchor text: must match exactly one line of the excerpt
@@ -34,7 +33,7 @@ Rules, precisely:
 - Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
   `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
 - Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
-  overlap; notes and highlights must match exactly one line, and that line must be shown by the focus.
+  overlap; the first range may omit `from` (start of the excerpt) and the last may omit `to` (its end); notes and highlights must match exactly one line, and that line must be shown by the focus.
 
 The API the site plugin consumes::
 
@@ -301,11 +300,11 @@ def _validate_options(d: Directive) -> list[Problem]:
     if "focus" in opts:
         focus = opts["focus"]
         if not isinstance(focus, list) or not focus or not all(
-            isinstance(r, dict) and set(r) == {"from", "to"} and all(isinstance(v, str) and v for v in r.values())
+            isinstance(r, dict) and r and set(r) <= {"from", "to"} and all(isinstance(v, str) and v for v in r.values())
             for r in focus
         ):
             bad("focus", "`focus` must be a list of `{from: TEXT, to: TEXT}` ranges",
-                'e.g. `focus: [{from: "func New(", to: "return"}]`')
+                'e.g. `focus: [{from: "func New(", to: "return"}]` (the first may omit `from`, the last `to`)')
     if "highlight" in opts:
         hl = opts["highlight"]
         if not isinstance(hl, list) or not all(isinstance(v, str) and v for v in hl):
@@ -379,7 +378,7 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
         raise DirectiveError([Problem(d.location, "the parser found syntax errors inside this symbol's span",
                                       symbol=d.symbol, hint="check the pinned sources (`walkthrough sources verify`)")])
     opts = d.options
-    focus = tuple(Focus(r["from"], r["to"]) for r in opts.get("focus", ()))
+    focus = tuple(Focus(r.get("from"), r.get("to")) for r in opts.get("focus", ()))
     notes = tuple(NoteSpec(n["at"], n["text"].strip()) for n in opts.get("notes", ()))
     python = opts.get("python")
     problems: list[Problem] = []

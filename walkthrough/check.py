@@ -613,7 +613,7 @@ def broken_anchors(item: Derived, lines: list[str], first: int) -> tuple[str, ..
     """The directive's anchors (focus, highlight, notes) that would fail against the new text."""
     opts = item.result.directive.options
     failed = []
-    focus = tuple(Focus(r["from"], r["to"]) for r in opts.get("focus", ()))
+    focus = tuple(Focus(r.get("from"), r.get("to")) for r in opts.get("focus", ()))
     _, focus_problems = resolve_focus(lines, first, focus)
     failed += [p.anchor for p in focus_problems]
     anchors = [*opts.get("highlight", ()), *(n["at"] for n in opts.get("notes", ()))]

@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Focus:
-    """One kept range: from the first line containing `start` to the first line containing `end` after it."""
+    """One kept range: from the first line containing `start` to the first line containing `end` after it.
 
-    start: str
-    end: str
+    `start=None` starts at the excerpt's first line, `end=None` ends at its last line.
+    """
+
+    start: str | None
+    end: str | None
 
 
 @dataclass(frozen=True)
@@ -133,14 +136,21 @@ def resolve_focus(lines: list[str], first_line: int, focus: tuple[Focus, ...]) -
     ranges: list[tuple[int, int]] = []
     problems: list[AnchorProblem] = []
     after = first_line  # the first line the next range may start on
-    for spec in focus:
-        start = _first_at_or_after(lines, first_line, spec.start, after)
-        if start is None:
-            problems.append(_missing_or_order(lines, first_line, spec.start, "focus `from`", after))
+    last_line = first_line + len(lines) - 1
+    for k, spec in enumerate(focus):
+        if (spec.start is None and k > 0) or (spec.end is None and k < len(focus) - 1):
+            problems.append(AnchorProblem(
+                "", "only the first focus range may omit `from` and only the last may omit `to`",
+                "give every range in the middle both `from` and `to`",
+            ))
             continue
-        end = _first_at_or_after(lines, first_line, spec.end, start)
+        start = first_line if spec.start is None else _first_at_or_after(lines, first_line, spec.start, after)
+        if start is None:
+            problems.append(_missing_or_order(lines, first_line, spec.start or "", "focus `from`", after))
+            continue
+        end = last_line if spec.end is None else _first_at_or_after(lines, first_line, spec.end, start)
         if end is None:
-            problems.append(_missing_or_order(lines, first_line, spec.end, "focus `to`", start))
+            problems.append(_missing_or_order(lines, first_line, spec.end or "", "focus `to`", start))
             continue
         ranges.append((start, end))
         after = end + 1
