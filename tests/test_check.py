@@ -319,7 +319,7 @@ def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree) -> None:
     assert len(run.excerpt.shown) == 6  # a 270-line function, shown in six focused ranges
 
 
-def test_end_to_end_tampered_cache_file_is_exit_3(fake_upstream, tmp_path: Path,  # noqa: ANN001
+def test_end_to_end_tampered_cache_file_is_exit_3(fake_upstream, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("walkthrough.index")
     tree = fake_upstream({"pkg/auth/auth.go": GO_REAL})
