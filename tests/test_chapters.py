@@ -198,3 +198,19 @@ def test_note_text_with_colon_or_hash_is_taken_literally() -> None:
     assert d.options["notes"] == [{"at": "for _, item := range items", "text": "Careful: this is #1, not a comment"}]
     quoted = "/// excerpt | fake:pkg/auth.Chain\nnotes:\n  - at: 'x'\n    text: \"a: b\"\n///\n"
     assert parse_chapter(quoted, file="c.md")[0].options["notes"] == [{"at": "x", "text": "a: b"}]
+
+
+def test_python_pair_must_mirror_the_symbol(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    (tmp_path / "pairmod.py").write_text(
+        "from walkthrough.reimpl import mirrors\n\n"
+        "@mirrors('fake:pkg/auth.Chain')\ndef chain(): ...\n\n"
+        "@mirrors('fake:pkg/auth.helper')\ndef helper(): ...\n\n"
+        "def plain(): ...\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    head = "/// excerpt | fake:pkg/auth.Chain\npython: pairmod:"
+    assert problems_of(head + "chain\n///\n") == []
+    assert problems_of(head + "plain\n///\n") == []  # declares nothing: the author's choice
+    (p,) = problems_of(head + "helper\n///\n")
+    assert p.message == "python pair `pairmod:helper` does not mirror this symbol"
+    assert "`fake:pkg/auth.helper`" in (p.hint or "")

@@ -30,6 +30,8 @@ Rules, precisely:
   chapter can show the syntax.
 - A plain (unquoted) `at:` or `text:` value is taken literally to the end of its line, so a `: ` or ` #`
   inside a note needs no quoting (plain YAML would reject the first and silently cut the second).
+- A `python:` pair must import; if the object declares `@mirrors(...)`, the excerpt's symbol must be
+  among them.
 - Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
   `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
 - Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
@@ -62,6 +64,7 @@ import yaml
 from walkthrough.errors import InputError, SymbolError
 from walkthrough.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
 from walkthrough.models import Problem
+from walkthrough.reimpl import GO_SYMBOLS_ATTR
 
 if TYPE_CHECKING:
     from walkthrough.models import Excerpt, Pin, Symbol
@@ -383,11 +386,20 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
     python = opts.get("python")
     problems: list[Problem] = []
     if python:
+        where = f"{d.file}:{d.option_lines.get('python', d.line)}"
         try:
-            resolve_python(python)
+            paired = resolve_python(python)
         except InputError as exc:
-            problems.append(Problem(f"{d.file}:{d.option_lines.get('python', d.line)}", exc.message,
-                                    symbol=d.symbol, hint=exc.hint))
+            problems.append(Problem(where, exc.message, symbol=d.symbol, hint=exc.hint))
+        else:
+            # A model that declares what it mirrors (`@mirrors`) must mirror this symbol; one that declares
+            # nothing (a Protocol, a helper) is accepted as the author's choice.
+            mirrored = getattr(paired, GO_SYMBOLS_ATTR, None)
+            if mirrored is not None and symbol.id not in mirrored:
+                problems.append(Problem(
+                    where, f"python pair `{python}` does not mirror this symbol", symbol=d.symbol,
+                    hint=f"it mirrors {', '.join(f'`{m}`' for m in mirrored)}; pair another object or add the id to its @mirrors",
+                ))
     try:
         excerpt = make_excerpt(
             symbol, index.text(symbol.path), index.pin, doc=opts.get("doc", True), focus=focus,
