@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex
 
@@ -200,7 +202,7 @@ def test_note_text_with_colon_or_hash_is_taken_literally() -> None:
     assert parse_chapter(quoted, file="c.md")[0].options["notes"] == [{"at": "x", "text": "a: b"}]
 
 
-def test_python_pair_must_mirror_the_symbol(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_python_pair_must_mirror_the_symbol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pairmod.py").write_text(
         "from walkthrough.reimpl import mirrors\n\n"
         "@mirrors('fake:pkg/auth.Chain')\ndef chain(): ...\n\n"
