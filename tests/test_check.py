@@ -331,3 +331,11 @@ def test_end_to_end_tampered_cache_file_is_exit_3(fake_upstream, tmp_path: Path,
     assert main(["check"]) == 3
     out = capsys.readouterr()
     assert "pkg/auth/auth.go" in out.out + out.err
+
+
+def test_check_one_chapter(project: Path) -> None:
+    (project / "chapters" / "other.md").write_text("/// excerpt | fake:pkg/auth.helper\n///\n")
+    assert run_check(project, provider_for(GO_AUTH)).exit_code == 1  # other.md has no fingerprint
+    report = run_check(project, provider_for(GO_AUTH), ["auth.md"])
+    assert report.exit_code == 0
+    assert report.chapters == ["auth.md"]

@@ -248,9 +248,9 @@ def problem_json(p: Problem) -> dict[str, Any]:
     return {"location": p.location, "message": p.message, "symbol": p.symbol, "hint": p.hint, "detail": p.detail}
 
 
-def run_check(root: Path, provider: Provider) -> CheckReport:
-    """Re-derive every excerpt and compare with `snapshots/excerpts.json` and the lock."""
-    derived = derive(root, provider)
+def run_check(root: Path, provider: Provider, chapters: list[str] | None = None) -> CheckReport:
+    """Re-derive every excerpt (of `chapters`, default all) and compare with `snapshots/excerpts.json` and the lock."""
+    derived = derive(root, provider, only=chapters)
     problems = list(derived.problems)
     snapshots = snapshots_dir(root)
     where = f"snapshots/{fp_file.FILE_NAME}"
@@ -260,6 +260,8 @@ def run_check(root: Path, provider: Provider) -> CheckReport:
                                 hint="run `walkthrough snapshot update` and commit snapshots/excerpts.json"))
         return CheckReport(problems=problems, unchecked=derived.unchecked, checked=0, chapters=derived.chapters,
                            skipped=len(derived.skipped))
+    if chapters is not None:
+        recorded = [f for f in recorded if f.chapter in chapters]
     by_key: dict[tuple[str, str], Fingerprint] = {}
     for f in recorded:
         if f.key in by_key:

@@ -55,9 +55,10 @@ project_option = click.option(
 
 
 @click.command()
+@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md", help="Only this chapter (repeatable).")
 @json_option
 @project_option
-def check(as_json: bool, project: Path | None) -> int:
+def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources.
 
     Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
@@ -66,7 +67,7 @@ def check(as_json: bool, project: Path | None) -> int:
     from walkthrough.check import run_check
 
     root = _root(project)
-    report = run_check(root, _provider(root))
+    report = run_check(root, _provider(root), list(chapters) or None)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return report.exit_code
