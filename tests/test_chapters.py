@@ -216,3 +216,10 @@ def test_python_pair_must_mirror_the_symbol(tmp_path: Path, monkeypatch: pytest.
     (p,) = problems_of(head + "helper\n///\n")
     assert p.message == "python pair `pairmod:helper` does not mirror this symbol"
     assert "`fake:pkg/auth.helper`" in (p.hint or "")
+
+
+def test_python_pair_whose_module_fails_at_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "brokenmod.py").write_text("raise RuntimeError('boom')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (p,) = problems_of("/// excerpt | fake:pkg/auth.Chain\npython: brokenmod:x\n///\n")
+    assert "does not import (RuntimeError: boom)" in p.message

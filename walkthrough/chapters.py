@@ -345,9 +345,11 @@ def resolve_python(target: str) -> object:
     module_name, _, qualname = target.partition(":")
     try:
         obj: object = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise InputError(f"python pair `{target}`: module `{module_name}` does not import ({exc})",
-                         hint="fix the module path, or remove `python:` until the model exists") from exc
+    except Exception as exc:  # noqa: BLE001 - any failure while importing a model is the author's to fix
+        raise InputError(
+            f"python pair `{target}`: module `{module_name}` does not import ({type(exc).__name__}: {exc})",
+            hint="fix the module path (or the module), or remove `python:` until the model exists",
+        ) from exc
     for part in qualname.split("."):
         try:
             obj = getattr(obj, part)
