@@ -345,7 +345,7 @@ def resolve_python(target: str) -> object:
     module_name, _, qualname = target.partition(":")
     try:
         obj: object = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 - any failure while importing a model is the author's to fix
+    except Exception as exc:  # any failure while importing a model is the author's to fix
         raise InputError(
             f"python pair `{target}`: module `{module_name}` does not import ({type(exc).__name__}: {exc})",
             hint="fix the module path (or the module), or remove `python:` until the model exists",
