@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from walkthrough.chapters import (
     DirectiveError,
@@ -223,3 +225,20 @@ def test_python_pair_whose_module_fails_at_import(tmp_path: Path, monkeypatch: p
     monkeypatch.syspath_prepend(str(tmp_path))
     (p,) = problems_of("/// excerpt | fake:pkg/auth.Chain\npython: brokenmod:x\n///\n")
     assert "does not import (RuntimeError: boom)" in p.message
+
+
+_PIECES = ["/// excerpt | fake:pkg/auth.Chain", "/// excerpt", "///", "---", "", "```", "~~~", "id: a", "focus:",
+           "  - from: x", "    to: y", "notes: [", "text: a: b #c", "\t", "doc: true", "python: a:b", "- at: '"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=20)), max_size=30))
+def test_scan_never_crashes_and_blocks_are_well_formed(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    directives, problems = scan_chapter(text, file="c.md")
+    for d in directives:
+        assert text[d.start : d.end].lstrip(" ").startswith("///")
+        assert 1 <= d.line <= text.count("\n") + 1
+    for p in problems:
+        assert p.location.startswith("c.md:")
+        assert p.hint
