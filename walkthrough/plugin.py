@@ -19,10 +19,13 @@ Content problems (unknown symbol, vanished anchor, missing Python pair, broken l
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -32,9 +35,9 @@ from mkdocs.utils import get_relative_url
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.paths import project_root as find_project_root
+from walkthrough.sitepages import SYMBOL_INDEX
 
 if TYPE_CHECKING:
-    from markupsafe import Markup
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
@@ -44,6 +47,69 @@ log = get_plugin_logger(__name__)
 
 ASSETS = ("walkthrough.css",)
 ASSETS_DIR = "assets/walkthrough"
+
+
+_THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
+"""Material's stylesheets, which standalone symbol pages link to for the theme's look."""
+
+
+def _palette(config: MkDocsConfig) -> dict[str, str]:
+    """Material's palette attributes of the first configured scheme (defaults otherwise)."""
+    palette = config.theme.get("palette") or {}
+    first = palette[0] if isinstance(palette, list) and palette else palette
+    first = first if isinstance(first, dict) else {}
+    return {
+        "scheme": str(first.get("scheme", "default")),
+        "primary": str(first.get("primary", "indigo")).replace(" ", "-"),
+        "accent": str(first.get("accent", "indigo")).replace(" ", "-"),
+    }
+
+
+class FragmentStore:
+    """Rendered fragments in `cache_root()/site/fragments.sqlite`, keyed by a digest of all they depend on.
+
+    A warm rebuild (serve, or a build after a prose edit) then renders only what changed. Losing the file
+    loses nothing but time; a corrupt one is replaced.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._pending: dict[str, str] = {}
+
+    @classmethod
+    def open(cls) -> FragmentStore | None:
+        from walkthrough.paths import cache_root  # noqa: PLC0415
+
+        path = cache_root() / "site" / "fragments.sqlite"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("CREATE TABLE IF NOT EXISTS fragment (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)
+            return None
+        except OSError:
+            return None
+        return cls(conn)
+
+    def get(self, key: str) -> str | None:
+        if key in self._pending:
+            return self._pending[key]
+        row = self._conn.execute("SELECT html FROM fragment WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def __setitem__(self, key: str, html: str) -> None:
+        self._pending[key] = html
+
+    def close(self) -> None:
+        """Write what this build rendered, in one transaction, and close."""
+        try:
+            with self._conn:
+                self._conn.executemany("INSERT OR REPLACE INTO fragment VALUES (?, ?)", self._pending.items())
+        except sqlite3.DatabaseError as exc:
+            log.info("fragment cache not updated: %s", exc)
+        finally:
+            self._conn.close()
 
 
 class WalkthroughConfig(base.Config):
@@ -80,6 +146,10 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         self.site: SiteModel | None = None
         self._blocks: dict[str, dict[str, Markup]] = {}
         self._project = Path()
+        self._files = Files([])
+        self._symbol_uris: set[str] = set()
+        self._stylesheets: list[str] = []
+        self._store: FragmentStore | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.project:
@@ -105,7 +175,8 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             md.reset()
             return md.convert(text)
 
-        site = SiteModel(self.index_factory(self._project), self._project, render_md)
+        self._store = FragmentStore.open()
+        site = SiteModel(self.index_factory(self._project), self._project, render_md, store=self._store)
         try:
             for file in files.documentation_pages():
                 if not file.generated_by:
@@ -122,6 +193,11 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             data = resources.files("walkthrough").joinpath("assets", name).read_bytes()
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=data))
         self.site = site
+        self._files = files
+        self._symbol_uris = set(site.symbol_pages.values())
+        self._stylesheets = [
+            f.url for f in files if _THEME_CSS.fullmatch(f.src_uri)
+        ] + [f"{ASSETS_DIR}/{name}" for name in ASSETS]
         self._report()
         return files
 
@@ -149,18 +225,66 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             log.warning("%s: an excerpt block vanished from the page (%s); is it inside an HTML block?", src_uri, token)
         if src_uri in site.chapters:
             html += str(site.see_also(src_uri))
+        return self._resolve(src_uri, page.file.url, html, files, config)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the symbol pages: standalone HTML in the theme's look, outside the theme engine (see sitepages)."""
+        from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
+
+        site = self._site()
+        renderer = site.renderer
+        palette = _palette(config)
+        site_dir = Path(config.site_dir)
+        for sid, uri, body in site.symbol_pages_html():
+            url, out = symbol_page_url(uri, use_directory_urls=config.use_directory_urls)
+            html = self._resolve(uri, url, str(body) + str(site.symbol_chapters_html(sid)), self._files, config)
+            page = renderer.standalone(
+                title=sid.rpartition("/")[2].partition(".")[2] or sid,
+                body=Markup(html),
+                site_name=config.site_name,
+                home=get_relative_url("", url) or "./",
+                index=get_relative_url(self._url_of_uri(SYMBOL_INDEX, config) or "", url),
+                stylesheets=[get_relative_url(css, url) for css in self._stylesheets],
+                favicon=get_relative_url(str(config.theme.get("favicon") or "assets/images/favicon.png"), url),
+                **palette,
+            )
+            path = site_dir / out
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page, encoding="utf-8")
+        self._report()
+        self._close_store()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_store()
+
+    def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:
+        """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about the ones that go nowhere."""
 
         def url_of(from_page: str, to_page: str, fragment: str) -> str | None:
-            target = files.get_file_from_path(to_page)
+            target = self._url_of_uri(to_page, config, files)
             if target is None:
                 return None
-            url = "" if to_page == from_page else get_relative_url(target.url, page.file.url)
+            url = "" if to_page == from_page else get_relative_url(target, page_url)
             return f"{url}#{fragment}" if fragment else (url or "#")
 
-        html, unresolved = site.resolve_refs(src_uri, html, url_of)
+        html, unresolved = self._site().resolve_refs(src_uri, html, url_of)
         for target in unresolved:
             log.warning("%s: link target %s does not exist on this site", src_uri, target)
         return html
+
+    def _url_of_uri(self, uri: str, config: MkDocsConfig, files: Files | None = None) -> str | None:
+        """Site URL of a docs file or a symbol page (which mkdocs does not know about)."""
+        from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
+
+        if uri in self._symbol_uris:
+            return symbol_page_url(uri, use_directory_urls=config.use_directory_urls)[0]
+        file = (files or self._files).get_file_from_path(uri)
+        return file.url if file is not None else None
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def _about(self) -> list[Any]:
         from walkthrough.sitepages import upstream_facts  # noqa: PLC0415

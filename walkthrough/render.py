@@ -442,7 +442,6 @@ class Renderer:
         referenced_by: Sequence[SymbolRef],
         references: Sequence[SymbolRef],
         permalink: str,
-        chapters: Sequence[tuple[str, str]] = (),
     ) -> Markup:
         """The body of a generated symbol page (the card carries code and doc comment)."""
         return Markup(
@@ -452,9 +451,16 @@ class Renderer:
                 referenced_by=referenced_by,
                 references=references,
                 permalink=permalink,
-                chapters=chapters,
             )
         )
+
+    def symbol_chapters(self, chapters: Sequence[tuple[str, str]]) -> Markup:
+        """The list of chapters quoting a symbol's package (empty when there are none)."""
+        return Markup(self.env.get_template("symbol_chapters.html.jinja").render(chapters=chapters))
+
+    def standalone(self, **context: Any) -> str:
+        """A whole HTML page in the theme's look (see `standalone.html.jinja` for the context)."""
+        return self.env.get_template("standalone.html.jinja").render(**context)
 
     def symbol_index(self, groups: Sequence[tuple[str, Sequence[SymbolRef]]]) -> Markup:
         """The body of the symbol index: symbols grouped by upstream package directory."""

@@ -15,8 +15,9 @@ import hashlib
 import importlib.util
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -125,6 +126,7 @@ class SiteModel:
         index_for: upstream name → its index (loaded, never built here).
         project_root: the checkout (for Python model paths and the About page).
         markdown: renders our own Markdown (captions, notes) to HTML.
+        store: a fragment cache (`key → HTML`); keys cover everything a fragment depends on.
     """
 
     def __init__(
@@ -133,8 +135,11 @@ class SiteModel:
         project_root: Path,
         markdown: Callable[[str], str],
         renderer: Renderer | None = None,
+        store: MutableMapping[str, str] | None = None,
     ) -> None:
         self.index_for = index_for
+        self.store = store
+        """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.project_root = project_root
         self.markdown = markdown
         self.renderer = renderer or Renderer()
@@ -293,7 +298,9 @@ class SiteModel:
             model_url=f"{PAGE_SCHEME}{model_page_uri(model.module)}#L{model.start_line}" if model else None,
             location=ex.location,
         )
-        return self.renderer.card(card)
+        key = ("card", card.anchor, repr(ex), card.caption_html, card.note_html,
+               model.source if model else None, card.model_url, card.links)
+        return self._cached(key, lambda: self.renderer.card(card), ex.symbol.id)
 
     def chapter_markdown(self, src_uri: str, markdown: str) -> tuple[str, dict[str, Markup]]:
         """Replace each directive block of the Markdown mkdocs hands us by a placeholder; return the blocks' HTML."""
@@ -343,15 +350,15 @@ class SiteModel:
     # -- generated pages --------------------------------------------------------------------------------------------
 
     def generated_pages(self) -> list[tuple[str, str, bool]]:
-        """(src_uri, Markdown, in_nav) of every generated page; bodies come later through `generated_html`."""
+        """(src_uri, Markdown, in_nav) of the generated mkdocs pages; bodies come later through `generated_html`.
+
+        Symbol pages are not among them: there are a thousand or more, and a themed mkdocs page costs more
+        than everything else a symbol page needs, so `symbol_pages_html` renders them as standalone pages.
+        """
         pages: list[tuple[str, str, bool]] = [
             (SYMBOL_INDEX, f"# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
             (ABOUT, f"# About the sources\n\n{placeholder(ABOUT, 0)}\n", True),
         ]
-        for sid in sorted(self.symbol_pages):
-            uri = self.symbol_pages[sid]
-            name = sid.rpartition("/")[2].partition(".")[2] or sid
-            pages.append((uri, f"{_NO_SEARCH}# `{_md_code(name)}`\n\n{placeholder(uri, 0)}\n", False))
         for module in sorted(self.model_pages):
             uri = self.model_pages[module]
             pages.append((uri, f"{_NO_SEARCH}# `{_md_code(module)}`\n\n{placeholder(uri, 0)}\n", False))
@@ -365,9 +372,6 @@ class SiteModel:
         if src_uri == ABOUT:
             count = sum(len(p.excerpts) for p in self.chapters.values())
             return {token: self.renderer.about(about, count)}
-        for sid, uri in self.symbol_pages.items():
-            if uri == src_uri:
-                return {token: self._symbol_body(sid)}
         for module, uri in self.model_pages.items():
             if uri == src_uri:
                 return {token: self._model_body(module)}
@@ -394,6 +398,35 @@ class SiteModel:
                 self._symbol_memo[sid] = None
         return self._symbol_memo[sid]
 
+    def symbol_pages_html(self) -> Iterator[tuple[str, str, Markup]]:
+        """(symbol id, page uri, body HTML with `wt-` links) of every symbol page, sorted by id."""
+        for sid in sorted(self.symbol_pages):
+            yield sid, self.symbol_pages[sid], self._cached(("symbol", sid), lambda sid=sid: self._symbol_body(sid), sid)
+
+    def symbol_chapters_html(self, sid: str) -> Markup:
+        """The "chapters quoting this package" list of a symbol page (it depends on the chapters, not the index)."""
+        sym = self._get(sid)
+        if sym is None:
+            return Markup("")
+        chapters = sorted(
+            {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
+             if ce.excerpt.symbol.pkgdir == sym.pkgdir and ce.excerpt.symbol.upstream == sym.upstream}
+        )
+        return self.renderer.symbol_chapters(chapters)
+
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], Markup], sid: str) -> Markup:
+        """`make()` through the fragment store, keyed by render version, index identity and `key`."""
+        identity = _index_identity(self.index_for, sid)
+        if self.store is None or identity is None:
+            return make()
+        digest = hashlib.sha256(repr((render_version(), identity, key)).encode()).hexdigest()
+        hit = self.store.get(digest)
+        if hit is not None:
+            return Markup(hit)
+        fragment = make()
+        self.store[digest] = str(fragment)
+        return fragment
+
     def _symbol_body(self, sid: str) -> Markup:
         index = self.index_for(sid.partition(":")[0])
         sym = index.lookup(sid)
@@ -410,17 +443,12 @@ class SiteModel:
                 other = self._get(link.target)
                 if other is not None:
                     uses[link.target] = self._ref(other)
-        chapters = sorted(
-            {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
-             if ce.excerpt.symbol.pkgdir == sym.pkgdir and ce.excerpt.symbol.upstream == sym.upstream}
-        )
         return self.renderer.symbol_page(
             sym,
             self.renderer.card(card),
             referenced_by=[callers[k] for k in sorted(callers)][:200],
             references=[uses[k] for k in sorted(uses)],
             permalink=index.pin.permalink(sym.path, sym.start_line, sym.end_line),
-            chapters=chapters,
         )
 
     def _as_ref(self, item: Any) -> SymbolRef | None:
@@ -466,6 +494,39 @@ _NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
 
 _MD_LINK = re.compile(r'href="((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"#?]*\.md)(#[^"]*)?"')
 """A relative link to a docs file in rendered Markdown (no scheme, not absolute, not a bare fragment)."""
+
+
+def _index_identity(index_for: IndexFor, sid: str) -> str | None:
+    """What a cached fragment of `sid` depends on in the index: its database file and when it was written.
+
+    None (no caching) for an index that is not a persisted database, such as a test fake.
+    """
+    try:
+        index = index_for(sid.partition(":")[0])
+    except WalkthroughError:
+        return None
+    path = getattr(index, "path", None)
+    if not isinstance(path, Path) or not path.is_file():
+        return None
+    return f"{index.pin.commit}|{path.name}|{path.stat().st_mtime_ns}"
+
+
+@cache
+def render_version() -> str:
+    """A digest of the code and templates that shape fragments: any edit to them invalidates the store."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([package / "render.py", package / "sitepages.py", *(package / "templates").glob("*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def symbol_page_url(uri: str, *, use_directory_urls: bool) -> tuple[str, str]:
+    """(site URL, output path) of a symbol page: `symbols/x/A.B/` and `symbols/x/A.B/index.html` (or `.html`)."""
+    stem = uri[: -len(".md")]
+    if use_directory_urls:
+        return f"{stem}/", f"{stem}/index.html"
+    return f"{stem}.html", f"{stem}.html"
 
 
 def _inline(text: str) -> str:
