@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from walkthrough import index as index_mod
 from walkthrough.errors import SymbolError
@@ -270,3 +272,24 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
     assert idx.lookup("pkg/b.NewStore").id == moved.id
     with pytest.raises(SymbolError):
         idx.lookup("fake:pkg/b.NewStore")  # the pinned release's id does not name the later one
+
+
+def test_concurrent_builds_share_one_result(fake_upstream: MakeTree) -> None:
+    fake_upstream(FILES)
+    code = "from walkthrough.index import load_index; print(load_index('fake').lookup('NewServer').id)"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=dict(os.environ)) for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [o.strip() for o, _ in outs] == ["fake:pkg/a.NewServer"] * 3, [e for _, e in outs]
+    assert len(list(index_mod.index_dir().glob("fake@*.sqlite"))) == 1
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=60))
+def test_any_lookup_text_is_a_symbol_or_a_symbol_error(idx: Index, text: str) -> None:
+    try:
+        found = idx.lookup(text)
+    except SymbolError as exc:
+        assert exc.exit_code == 2
+    else:
+        assert idx.get(found.id) == found

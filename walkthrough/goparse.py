@@ -7,9 +7,10 @@ name that may refer to a declaration outside the function it sits in.
 
 Uses carry a *reference expression* instead of a target, because the target depends on other
 files (same package, imported packages) that only the index sees. Local variables are resolved
-here, with Go's block scoping, so that a local never links to a package-level name; a use whose
-operand is a local of unknown type gets no expression at all (`ref is None`): a missing link is
-acceptable, a wrong link is not. The expressions, as nested tuples (lists after JSON):
+here, with Go's block scoping, so that a local never links to a package-level name (uses of locals
+are not emitted); a selector on a local of unknown type gets no expression at all (ref -1): a
+missing link is acceptable, a wrong link is not. Each distinct expression is stored once per file
+in `FileFacts.refs` and uses point at it by index. The expressions, as nested tuples:
 
     ("id", name)            a name of package scope (or dot import), e.g. `New` or `Config`
     ("x", X, name)          `X.name` where X is not local: an import, or a package-level var/type
