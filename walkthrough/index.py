@@ -311,25 +311,33 @@ class Index:
         return list(found.values())
 
     def suggestions(self, text: str, n: int = 5) -> list[str]:
-        """Full ids of near misses for an unknown id or short form."""
+        """Full ids of near misses for an unknown id or short form.
+
+        First the same qualname in other packages (a symbol that moved), then close spellings of
+        the qualname, then close spellings of the last name alone.
+        """
         try:
             q = parse_query(text)
         except SymbolError:
             return []
-        last = q.body.rsplit("/", 1)[-1]
-        pieces = last.split(".")
-        word = ".".join(pieces[-2:]) if len(pieces) >= 2 else pieces[-1]  # noqa: PLR2004
-        name = pieces[-1]
-        qualnames = [r[0] for r in self._query("SELECT DISTINCT qualname FROM symbols")]
-        close = suggest(word, qualnames, n) or suggest(name, [q.rsplit(".", 1)[-1] for q in qualnames], n)
+        readings = [qual for _, qual in splits(q.body)] or [q.body]
+        if "/" not in q.body and "." in q.body:
+            readings.append(q.body.split(".", 1)[1])
+        readings.sort(key=lambda r: -r.count("."))  # Type.Member readings are the more specific
         out: list[str] = []
-        for qual in close:
-            col = "qualname" if "." in qual or qual in qualnames else "name"
-            rows = self._query(f"SELECT id FROM symbols WHERE {col} = ? ORDER BY id LIMIT 3", (qual,))  # noqa: S608
-            out += [r[0] for r in rows]
-        pkg_hint = q.body.rsplit(".", 1)[0] if "/" in q.body else ""
-        if pkg_hint:  # prefer ids in the package the user named
-            out.sort(key=lambda i: pkg_hint.split(".")[0] not in i)
+        for qual in readings:
+            out += [r[0] for r in self._query("SELECT id FROM symbols WHERE qualname = ? ORDER BY id LIMIT 5", (qual,))]
+        if len(out) < n:
+            qualnames = [r[0] for r in self._query("SELECT DISTINCT qualname FROM symbols")]
+            close: list[str] = []
+            for qual in readings:
+                close += suggest(qual, qualnames, n)
+            if not close:
+                close = suggest(readings[0].rsplit(".", 1)[-1], [x.rsplit(".", 1)[-1] for x in qualnames], n)
+            for word in close:
+                col = "qualname" if word in qualnames else "name"
+                rows = self._query(f"SELECT id FROM symbols WHERE {col} = ? ORDER BY id LIMIT 3", (word,))  # noqa: S608
+                out += [r[0] for r in rows]
         return list(dict.fromkeys(out))[:n]
 
     def search(self, pattern: str, kind: SymbolKind | str | None = None) -> list[Symbol]:
