@@ -587,12 +587,18 @@ MAX_CANDIDATES = 5
 def same_id(other: IndexLike, sym: Symbol) -> Symbol | None:
     """The symbol with the same PKGDIR.Name in `other` (ids of later releases carry `NAME@TAG:`)."""
     rest = sym.id.split(":", 1)[1]
+    # `get` (exact ids, no guessing) when the index has it: a miss in `lookup` computes suggestions,
+    # which costs seconds per symbol on a whole release.
+    exact = getattr(other, "get", None)
     for candidate in (sym.id, f"{other.pin.name}@{other.pin.tag}:{rest}"):
-        try:
-            hit = other.lookup(candidate)
-        except SymbolError:
-            continue
-        if hit.id.split(":", 1)[-1] == rest:
+        if exact is not None:
+            hit = exact(candidate)
+        else:
+            try:
+                hit = other.lookup(candidate)
+            except SymbolError:
+                continue
+        if hit is not None and hit.id.split(":", 1)[-1] == rest:
             return hit
     return None
 
