@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -293,3 +294,23 @@ def test_any_lookup_text_is_a_symbol_or_a_symbol_error(idx: Index, text: str) ->
         assert exc.exit_code == 2
     else:
         assert idx.get(found.id) == found
+
+
+def test_unwritable_cache_is_an_error_not_a_traceback(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    fake_upstream(FILES)
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the index directory should be")
+    monkeypatch.setattr(index_mod, "index_dir", lambda: blocker / "index")
+    with pytest.raises(index_mod.IndexError_, match="cannot write the symbol index"):
+        load_index("fake")
+
+
+def test_an_index_serves_other_threads(idx: Index) -> None:
+    import threading
+
+    seen: list[str] = []
+    worker = threading.Thread(target=lambda: seen.append(idx.lookup("NewServer").id))
+    worker.start()
+    worker.join()
+    assert seen == ["fake:pkg/a.NewServer"]

@@ -119,12 +119,17 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
         return idx
     import filelock  # noqa: PLC0415 - only a build needs the cross-process lock
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with filelock.FileLock(str(path) + ".lock"):
-        idx = _open_valid(path, tree)  # another process may have built it meanwhile
-        if idx is not None:
-            return idx
-        build(tree, path, progress=progress)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with filelock.FileLock(str(path) + ".lock"):
+            idx = _open_valid(path, tree)  # another process may have built it meanwhile
+            if idx is not None:
+                return idx
+            build(tree, path, progress=progress)
+    except (OSError, sqlite3.Error) as exc:
+        msg = f"cannot write the symbol index of {tree.pin.label} to {path.parent} ({exc})"
+        raise IndexError_(msg, hint="free some space, or point --cache / WALKTHROUGH_CACHE at a writable directory") \
+            from None
     idx = _open_valid(path, tree)
     if idx is None:  # pragma: no cover - a build that cannot be read back is a bug
         msg = f"the index just built at {path} cannot be read back"
@@ -156,7 +161,9 @@ def _open_valid(path: Path, tree: SourceTree) -> Index | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # Read-only, and usable from the thread that asks (mkdocs serve rebuilds in another thread);
+        # Index serialises its queries with a lock.
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             count = conn.execute("SELECT count(*) FROM symbols").fetchone()[0]
@@ -202,6 +209,9 @@ class Index:
         self.upstream: str = tree.pin.name
         self.path = path
         self._conn = conn
+        import threading  # noqa: PLC0415
+
+        self._lock = threading.Lock()
         self._pkgdirs: set[str] | None = None
         self.id_tag: str | None = _id_tag(tree)
         """The tag ids carry (`kubernetes@v1.6.0:...`): None for the pinned release."""
@@ -214,7 +224,8 @@ class Index:
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
-            return self._conn.execute(sql, params).fetchall()
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             _remove(self.path)
