@@ -87,9 +87,13 @@ def main() -> int:
         shutil.copytree(project / "chapters", full_dir / "chapters")
         (full_dir / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
         full = full_dir / "mkdocs.yml"
+        lean = full_dir / "mkdocs-lean.yml"
+        lean.write_text(full.read_text(encoding="utf-8").replace(
+            "  - walkthrough\n", "  - walkthrough:\n      symbol_pages: false\n"), encoding="utf-8")
         timed_build(full, tmp / "warmup", env)  # the index is loaded (or built) once before timing
         t_plain = min(timed_build(plain, tmp / "site-plain", env) for _ in range(args.runs))
         t_full = min(timed_build(full, tmp / "site-full", env) for _ in range(args.runs))
+        t_lean = min(timed_build(lean, tmp / "site-lean", env) for _ in range(args.runs))
         chapter = sorted((full_dir / "chapters").glob("k8s-*.md"))[0]
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")
         t_edit = timed_build(full, tmp / "site-edit", env)
@@ -98,6 +102,7 @@ def main() -> int:
     print(f"plain mkdocs build (excerpts as code blocks): {t_plain:6.2f} s  ({plain_pages} pages)")
     print(f"walkthrough build (cards, links, generated):  {t_full:6.2f} s  ({pages} pages)")
     print(f"ratio: {t_full / t_plain:.2f}x  (goal <= 1.3x)")
+    print(f"without symbol pages (links to upstream):     {t_lean:6.2f} s  ratio {t_lean / t_plain:.2f}x")
     print(f"rebuild after a prose edit in {chapter.name}:    {t_edit:6.2f} s")
     return 0
 

@@ -146,3 +146,17 @@ def test_warm_rebuild_after_a_prose_edit_does_not_parse_go(
     site = sitefake.build(root)
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
     assert "One more sentence of prose." in second and 'data-symbol="fake:pkg/evil.Helper"' in second
+
+
+def test_without_symbol_pages_links_go_upstream(project: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    root, tree = project
+    _fake_index(monkeypatch, tree)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - walkthrough\n", "  - walkthrough:\n      symbol_pages: false\n"), encoding="utf-8")
+    site = sitefake.build(root)
+    evil = (site / "evil" / "index.html").read_text(encoding="utf-8")
+    run = tree.read("pkg/evil/evil.go").decode().split("\n").index("func (c *Config) Run() error {") + 1
+    assert f'href="https://github.com/example/fake/blob/{tree.pin.commit}/pkg/evil/evil.go#L{run}-L{run + 2}"' in evil
+    assert 'href="../second/#helper"' in evil
+    assert not (site / "symbols" / "fake").exists()

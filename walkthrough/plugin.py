@@ -176,7 +176,10 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             return md.convert(text)
 
         self._store = FragmentStore.open()
-        site = SiteModel(self.index_factory(self._project), self._project, render_md, store=self._store)
+        site = SiteModel(
+            self.index_factory(self._project), self._project, render_md, store=self._store,
+            symbol_pages=self.config.symbol_pages,
+        )
         try:
             for file in files.documentation_pages():
                 if not file.generated_by:

@@ -136,6 +136,10 @@ def _token_class(ttype: Any) -> str:
     return STANDARD_TYPES[ttype]
 
 
+_UNSTYLED = frozenset({"w", "nx", "x"})
+"""Pygments classes Material's code theme leaves uncoloured (whitespace, Go's plain identifiers)."""
+
+
 def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> list[Markup]:
     """`text` as one HTML string per line (split on `\\n` only), tokens classed, links as `wt-sym:` hrefs.
 
@@ -160,12 +164,21 @@ def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> li
             if part:
                 out.append(_piece(cls, part, link))
 
+    # Runs of one class are merged, and classes the theme does not colour get no span at all: fewer tags
+    # make pages lighter for browsers and for the search indexer, which parses every page's HTML.
+    run_start, run_cls = 0, ""
     expected = 0
     for pos, ttype, value in lexer.get_tokens_unprocessed(text):
+        cls = _token_class(ttype)
+        cls = "" if cls in _UNSTYLED else cls
         if pos != expected:  # a lexer that skipped text: show the gap unclassed rather than lose it
-            _add_linked(add, text, expected, pos, "", spans, starts)
-        _add_linked(add, text, pos, pos + len(value), _token_class(ttype), spans, starts)
+            _add_linked(add, text, run_start, expected, run_cls, spans, starts)
+            run_start, run_cls = expected, ""
+        if cls != run_cls:
+            _add_linked(add, text, run_start, pos, run_cls, spans, starts)
+            run_start, run_cls = pos, cls
         expected = pos + len(value)
+    _add_linked(add, text, run_start, expected, run_cls, spans, starts)
     if expected < len(text):
         _add_linked(add, text, expected, len(text), "", spans, starts)
     lines.append(Markup("".join(out)))
@@ -301,6 +314,13 @@ class ModelNotFound(LookupError):
     """A `module:qualname` that names no module file or no definition in it."""
 
 
+@cache
+def _parsed_module(file: Path, mtime_ns: int) -> tuple[str, Any]:
+    """A model module's source and syntax tree, read once per version (many cards pair with one module)."""
+    source = file.read_text(encoding="utf-8")
+    return source, ast.parse(source)
+
+
 def load_python_model(ref: str, project_root: Path) -> PythonModel:
     """Find `module:qualname` by reading the module's source with `ast` (decorators included).
 
@@ -318,8 +338,7 @@ def load_python_model(ref: str, project_root: Path) -> PythonModel:
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         raise ModelNotFound(f"python module {module!r} cannot be found")
     file = Path(spec.origin)
-    source = file.read_text(encoding="utf-8")
-    node: Any = ast.parse(source)
+    source, node = _parsed_module(file, file.stat().st_mtime_ns)
     for part in qualname.split("."):
         found = None
         for child in getattr(node, "body", []):

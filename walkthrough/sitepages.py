@@ -31,6 +31,7 @@ from walkthrough.render import (
     PAGE_SCHEME,
     Card,
     ModelNotFound,
+    PythonModel,
     Renderer,
     SeeAlso,
     SymbolRef,
@@ -136,9 +137,14 @@ class SiteModel:
         markdown: Callable[[str], str],
         renderer: Renderer | None = None,
         store: MutableMapping[str, str] | None = None,
+        *,
+        symbol_pages: bool = True,
     ) -> None:
         self.index_for = index_for
         self.store = store
+        self.make_symbol_pages = symbol_pages
+        """False: identifiers no chapter quotes link to the upstream permalink instead of a page of their own."""
+        self._models: dict[str, PythonModel | ModelNotFound] = {}
         """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.project_root = project_root
         self.markdown = markdown
@@ -191,7 +197,7 @@ class SiteModel:
                 )
         for page in self.chapters.values():
             for ce in page.excerpts:
-                for link in self._links_of(ce.excerpt):
+                for link in self._links_of(ce.excerpt) if self.make_symbol_pages else ():
                     if self._covering(link.target) is None and link.target not in self.symbol_pages:
                         self.symbol_pages[link.target] = symbol_page_uri(link.target)
                 if ce.excerpt.python:
@@ -284,10 +290,16 @@ class SiteModel:
         page = ce.directive.file
         model = None
         if ex.python:
-            try:
-                model = load_python_model(ex.python, self.project_root)
-            except ModelNotFound as exc:
-                self.problems.append(Problem(ex.location or "?", str(exc), symbol=ex.symbol.id))
+            if ex.python not in self._models:
+                try:
+                    self._models[ex.python] = load_python_model(ex.python, self.project_root)
+                except ModelNotFound as exc:
+                    self._models[ex.python] = exc
+            found = self._models[ex.python]
+            if isinstance(found, ModelNotFound):
+                self.problems.append(Problem(ex.location or "?", str(found), symbol=ex.symbol.id))
+            else:
+                model = found
         card = Card(
             excerpt=ex,
             anchor=ce.anchor_id,
