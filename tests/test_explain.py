@@ -179,3 +179,17 @@ def test_symbols_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and "struct" in out and "fake:pkg/a.Greeter" in out and "pkg/a/a.go:4-4" in out
     code, out, err = run(capsys, "symbols", "zzz")
     assert code == 0 and out == "" and "no symbol matches" in err
+
+
+def test_pairs_cache_follows_the_files(tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    (root / "fake").mkdir(parents=True)
+    model = root / "fake" / "m.py"
+    model.write_text("@mirrors('fake:pkg/a.Hello')\ndef hello(): ...\n")
+    cache = tmp_path / "pairs.json"
+    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Hello": ["walkthrough.reimpl.fake.m:hello"]}
+    assert cache.is_file()
+    model.write_text("@mirrors('fake:pkg/a.Bye')\ndef bye(): ...\n# longer now\n")
+    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
+    cache.write_text("{broken")
+    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}

@@ -3,7 +3,9 @@
 The models are never imported here: `explain` must stay fast and must not run model code to
 show a symbol. Each module under `walkthrough/reimpl/` is read as text; only files that mention
 `mirrors(` are parsed with `ast`, and only string-literal arguments count (as the decorator's
-docstring asks).
+docstring asks). The pairs of the package's own models are kept in the cache
+(`cache_root()/index/pairs.json`), keyed by every model file's path, size and mtime, so a warm
+`explain` stats the files instead of parsing them.
 
     models_for("kubernetes:pkg/api/resource.ParseQuantity") -> ["walkthrough.reimpl.kubernetes.quantity:ParseQuantity"]
     all_pairs() -> {"kubernetes:pkg/api/resource.ParseQuantity": [...], ...}
@@ -12,6 +14,8 @@ docstring asks).
 from __future__ import annotations
 
 import ast
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,10 +70,9 @@ def _pairs_in(module: str, text: str) -> Iterator[tuple[str, str]]:
                 stack.append((qual, list(node.body)))
 
 
-def all_pairs(root: Path | None = None) -> dict[str, list[str]]:
-    """Every Go symbol id a model mirrors → the models (`module:qualname`), in file order."""
+def _scan(root: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for module, text in _modules(root or REIMPL_DIR):
+    for module, text in _modules(root):
         for symbol_id, target in _pairs_in(module, text):
             models = out.setdefault(symbol_id, [])
             if target not in models:
@@ -77,13 +80,51 @@ def all_pairs(root: Path | None = None) -> dict[str, list[str]]:
     return out
 
 
-def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
-    """The models that mirror `symbol_id`. Files that do not quote the id are not parsed."""
-    out: list[str] = []
-    for module, text in _modules(root or REIMPL_DIR):
-        if f'"{symbol_id}"' not in text and f"'{symbol_id}'" not in text:
+def _fingerprint(root: Path) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for path in sorted(root.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
             continue
-        for found, target in _pairs_in(module, text):
-            if found == symbol_id and target not in out:
-                out.append(target)
-    return out
+        rows.append([str(path.relative_to(root)), st.st_size, st.st_mtime_ns])
+    return rows
+
+
+def _cache_file() -> Path:
+    from walkthrough.paths import cache_root  # noqa: PLC0415
+
+    return cache_root() / "index" / "pairs.json"
+
+
+def all_pairs(root: Path | None = None, *, cache: Path | None = None) -> dict[str, list[str]]:
+    """Every Go symbol id a model mirrors → the models (`module:qualname`), in file order.
+
+    The package's own models are cached (see the module docstring); another `root` is scanned
+    afresh unless a `cache` file is given.
+    """
+    if root is not None and cache is None:
+        return _scan(root)
+    root = root or REIMPL_DIR
+    cache = cache or _cache_file()
+    key = [str(root), _fingerprint(root)]
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("pairs"), dict):
+            return data["pairs"]
+    except (OSError, ValueError):
+        pass
+    pairs = _scan(root)
+    try:  # a cache we cannot write only costs a re-scan next time
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "pairs": pairs}), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return pairs
+
+
+def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
+    """The models that mirror `symbol_id`."""
+    return list(all_pairs(root).get(symbol_id, []))
