@@ -166,7 +166,8 @@ if __name__ == "__main__":
 CHAPTER_ONE = """\
 # The evil chapter
 
-Prose before the first excerpt, with a [link to the second chapter](second.md).
+Prose before the first excerpt, with a [link to the second chapter](second.md) and to
+[its excerpt](second.md#helper).
 
 /// excerpt | fake:pkg/evil.Render
 id: render
@@ -210,6 +211,9 @@ MKDOCS_YML = """\
 site_name: Fake walkthrough
 docs_dir: chapters
 site_dir: site
+validation:
+  links:
+    anchors: warn
 theme:
   name: material
   font: false

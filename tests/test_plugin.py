@@ -49,7 +49,7 @@ notes:
 python: wtfake_model:missing_function
 ///
 
-A [broken link](nowhere.md).
+A [broken link](nowhere.md) and a [missing anchor](second.md#no-such-card), but [a card](second.md#helper).
 """
 
 
@@ -65,7 +65,10 @@ def test_problems_are_warnings_naming_chapter_line_and_symbol(
     assert any("bad.md:3" in m and "fake:pkg/evil.Nope" in m for m in ours), ours
     assert any("bad.md:8" in m and "no such text anywhere" in m for m in ours), ours
     assert any("bad.md:13" in m and "missing_function" in m for m in ours), ours
-    assert any("nowhere.md" in r.getMessage() for r in caplog.records)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("nowhere.md" in m for m in messages)
+    assert any("no-such-card" in m for m in messages), messages
+    assert not any("second.md#helper" in m for m in messages), messages  # card ids count as anchors
     # Strict mode still writes every page before failing: the failed directives are marked, not dropped.
     bad = (root / "site" / "bad" / "index.html").read_text(encoding="utf-8")
     assert bad.count("wt-card-error") == 3 and 'data-source="bad.md:3"' in bad

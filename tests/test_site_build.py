@@ -154,7 +154,8 @@ def test_cli_build_strict_fails_on_a_broken_directive(
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("fake:pkg/evil.Config", "fake:pkg/evil.Konfig"))
     assert main(["build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(tmp_path / "out")]) == 2
     assert "strict" in capsys.readouterr().err
-    assert any("evil.md:23" in r.getMessage() and "fake:pkg/evil.Konfig" in r.getMessage() for r in caplog.records)
+    line = chapter.read_text(encoding="utf-8").split("\n").index("/// excerpt | fake:pkg/evil.Konfig") + 1
+    assert any(f"evil.md:{line}:" in r.getMessage() and "fake:pkg/evil.Konfig" in r.getMessage() for r in caplog.records)
 
 
 def test_cli_build_without_sources_exits_3(
@@ -166,3 +167,4 @@ def test_cli_build_without_sources_exits_3(
     err = capsys.readouterr().err
     assert "not in the cache" in err and "walkthrough sources" in err
     assert not (root / "site").exists()
+    assert main(["serve", "-f", str(root / "mkdocs.yml")]) == 3  # checked before any server starts

@@ -49,6 +49,9 @@ ASSETS = ("walkthrough.css",)
 ASSETS_DIR = "assets/walkthrough"
 
 
+_ID = re.compile(r'\sid="([^"]+)"')
+"""An element id in our own fragments (ids are ours, never upstream text)."""
+
 _THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
 """Material's stylesheets, which standalone symbol pages link to for the theme's look."""
 
@@ -223,7 +226,10 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
         site = self._site()
         src_uri = page.file.src_uri
-        html, missing = swap_placeholders(html, self._blocks.pop(src_uri, {}))
+        blocks = self._blocks.pop(src_uri, {})
+        html, missing = swap_placeholders(html, blocks)
+        if page.present_anchor_ids is not None:  # so mkdocs' anchor validation knows the cards' ids
+            page.present_anchor_ids.update(_ID.findall("".join(blocks.values())))
         for token in missing:
             log.warning("%s: an excerpt block vanished from the page (%s); is it inside an HTML block?", src_uri, token)
         if src_uri in site.chapters:
