@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,7 +53,6 @@ def cold_build(name: str, tmp: Path) -> tuple[float, dict[str, int]]:
         "print(json.dumps({'seconds': dt, 'rss_kib': rs, 'child_rss_kib': rc, **idx.stats()}))\n"
     )
     import json
-    import subprocess
 
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     data = json.loads(out.strip().splitlines()[-1])
@@ -78,6 +79,13 @@ def main() -> int:
         batches.append(batch)
     raw = raw_parse_seconds(batches, workers)
     print(f"raw tree-sitter parse, {workers} processes: {raw:.2f} s for {size / 1e6:.1f} MB")
+    if shutil.which("ctags"):
+        for name in UPSTREAMS:
+            tree = open_tree(name)
+            paths = "\n".join(p for p in tree.paths() if p.endswith(".go"))
+            start = time.perf_counter()
+            subprocess.run(["ctags", "-f", "/dev/null", "-L", "-"], input=paths, text=True, cwd=tree.root, check=True)
+            print(f"Universal Ctags, {name} (declarations only, one process): {time.perf_counter() - start:.2f} s")
     total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name in UPSTREAMS:

@@ -213,6 +213,7 @@ class Index:
 
         self._lock = threading.Lock()
         self._pkgdirs: set[str] | None = None
+        self._texts: dict[str, bytes] = {}
         self.id_tag: str | None = _id_tag(tree)
         """The tag ids carry (`kubernetes@v1.6.0:...`): None for the pinned release."""
 
@@ -249,8 +250,14 @@ class Index:
             yield _row_to_symbol(row)
 
     def text(self, path: str) -> bytes:
-        """The verified bytes of a locked file."""
-        return self.tree.read(path)
+        """The verified bytes of a locked file (the last few are kept: excerpts of one file come together)."""
+        data = self._texts.get(path)
+        if data is None:
+            data = self.tree.read(path)
+            if len(self._texts) >= 16:  # noqa: PLR2004 - a handful of files, not the tree
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[path] = data
+        return data
 
     def pkgdirs(self) -> set[str]:
         if self._pkgdirs is None:
