@@ -635,8 +635,8 @@ def broken_anchors(item: Derived, lines: list[str], first: int) -> tuple[str, ..
 def same_name(index: IndexLike, sym: Symbol) -> list[Symbol]:
     """Symbols of `index` with the same qualname (`Type.Method` or `Name`) in any package, best first.
 
-    Uses the index's `search` when it has one; a short-form `lookup` of the qualname otherwise, whose
-    ambiguity error lists the candidates.
+    Uses the index's `search` when it has one (a miss there is final: `lookup` would spend seconds on
+    suggestions); a short-form `lookup` of the qualname otherwise, whose ambiguity error lists the candidates.
     """
     found: dict[str, Symbol] = {}
     search = getattr(index, "search", None)
@@ -644,7 +644,7 @@ def same_name(index: IndexLike, sym: Symbol) -> list[Symbol]:
         for hit in search(sym.name):
             if getattr(hit, "qualname", None) == sym.qualname and getattr(hit, "kind", None) == sym.kind:
                 found[hit.id] = hit
-    if not found:
+    if not found and search is None:
         try:
             hit = index.lookup(sym.qualname)
             if hit.qualname == sym.qualname:
