@@ -450,7 +450,7 @@ class _Extractor:
             elif type_node is not None:
                 base = type_node
                 while base.type in ("pointer_type", "generic_type") and base.named_children:
-                    base = base.named_children[0] if base.type == "pointer_type" else base.named_children[0]
+                    base = base.named_children[0]  # `*T` → T; `G[T]` → G
                 name_node = base.child_by_field_name("name") if base.type == "qualified_type" else base
                 if name_node is not None and name_node.type == "type_identifier":
                     fname = _text(self.data, name_node)
