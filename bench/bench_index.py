@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -59,44 +58,58 @@ def cold_build(name: str, tmp: Path) -> tuple[float, dict[str, int]]:
     return data.pop("seconds"), data
 
 
+def _batches(name: str) -> tuple[list[list[bytes]], int]:
+    from walkthrough.sources import open_tree
+
+    tree = open_tree(name)
+    batches: list[list[bytes]] = [[]]
+    size = 0
+    for p in tree.paths():
+        if p.endswith(".go"):
+            data = tree.read(p)
+            size += len(data)
+            batches[-1].append(data)
+            if sum(map(len, batches[-1])) > 256 * 1024:
+                batches.append([])
+    return batches, size
+
+
 def main() -> int:
+    """Each upstream: raw parse, then cold index, back to back (the machine is shared: load drifts)."""
     from walkthrough.sources import open_tree
 
     workers = min(2, os.cpu_count() or 1)
-    batches: list[list[bytes]] = []
-    size = 0
-    for name in UPSTREAMS:
-        tree = open_tree(name)
-        batch: list[bytes] = []
-        for p in tree.paths():
-            if p.endswith(".go"):
-                data = tree.read(p)
-                size += len(data)
-                batch.append(data)
-                if sum(map(len, batch)) > 256 * 1024:
-                    batches.append(batch)
-                    batch = []
-        batches.append(batch)
-    raw = raw_parse_seconds(batches, workers)
-    print(f"raw tree-sitter parse, {workers} processes: {raw:.2f} s for {size / 1e6:.1f} MB")
     if shutil.which("ctags"):
         for name in UPSTREAMS:
             tree = open_tree(name)
             paths = "\n".join(p for p in tree.paths() if p.endswith(".go"))
             start = time.perf_counter()
-            subprocess.run(["ctags", "-f", "/dev/null", "-L", "-"], input=paths, text=True, cwd=tree.root, check=True)
-            print(f"Universal Ctags, {name} (declarations only, one process): {time.perf_counter() - start:.2f} s")
-    total = 0.0
+            subprocess.run(
+                ["ctags", "-f", "/dev/null", "-L", "-"], input=paths, text=True, cwd=tree.root, check=True
+            )
+            print(
+                f"Universal Ctags, {name} (declarations only, one process): "
+                f"{time.perf_counter() - start:.2f} s"
+            )
+    raw_total = cold_total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name in UPSTREAMS:
+            batches, size = _batches(name)
+            raw = raw_parse_seconds(batches, workers)
             seconds, stats = cold_build(name, Path(tmp))
-            total += seconds
+            raw_total += raw
+            cold_total += seconds
             peak = max(stats.pop("rss_kib"), stats.pop("child_rss_kib")) / 1024
             share = stats["resolved"] / max(stats["uses"], 1)
-            print(f"cold index {name}: {seconds:.2f} s, peak RSS {peak:.0f} MiB, {stats}, resolved {share:.1%}")
-    print(f"cold index of both: {total:.2f} s = {total / raw:.2f}x raw parse (goal <= 1.5x)")
-    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"(this driver's own peak RSS: {self_peak:.0f} MiB)")
+            print(
+                f"{name}: {size / 1e6:.1f} MB; raw tree-sitter parse ({workers} processes) {raw:.2f} s; "
+                f"cold index {seconds:.2f} s = {seconds / raw:.2f}x; peak RSS {peak:.0f} MiB; {stats}; "
+                f"resolved {share:.1%}"
+            )
+    print(
+        f"cold index of both: {cold_total:.2f} s = {cold_total / raw_total:.2f}x raw parse (goal <= 1.5x); "
+        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     return 0
 
 

@@ -72,8 +72,21 @@ def test_json_and_no_code(tree: SourceTree, capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run(capsys, "explain", "fake:pkg/a.Hello", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"id", "upstream", "path", "kind", "start_line", "end_line", "doc_start_line", "permalink",
-                         "code", "references", "referenced_by", "chapters", "python"}
+    assert set(data) == {
+        "id",
+        "upstream",
+        "path",
+        "kind",
+        "start_line",
+        "end_line",
+        "doc_start_line",
+        "permalink",
+        "code",
+        "references",
+        "referenced_by",
+        "chapters",
+        "python",
+    }
     assert (data["start_line"], data["end_line"], data["doc_start_line"]) == (7, 9, 6)
     assert data["code"] == "func Hello(g *Greeter) string {\n\treturn g.Name\n}"
     assert data["references"] == ["fake:pkg/a.Greeter", "fake:pkg/a.Greeter.Name"]
@@ -127,7 +140,9 @@ def test_bad_input_exit_codes(tree: SourceTree, capsys: pytest.CaptureFixture[st
     assert "Traceback" not in err
 
 
-def test_sources_missing_exits_3_with_the_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sources_missing_exits_3_with_the_command(
+    tree: SourceTree, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.rmtree(tree.entry.path)
     code, _, err = run(capsys, "explain", "Hello")
     assert code == 3
@@ -138,10 +153,21 @@ def test_sources_missing_exits_3_with_the_command(tree: SourceTree, capsys: pyte
 
 def test_chapters_and_models(tree: SourceTree, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     snapshots = Path(tree.release.pin.name and str(tmp_path / "project" / "snapshots"))
-    (snapshots / "excerpts.json").write_text(json.dumps({"excerpts": [
-        {"chapter": "greeting.md", "symbol": "fake:pkg/a.Hello", "python": "walkthrough.reimpl.x:hello"},
-        {"chapter": "other.md", "symbol": "fake:pkg/a.Caller", "python": None},
-    ]}), encoding="utf-8")
+    (snapshots / "excerpts.json").write_text(
+        json.dumps(
+            {
+                "excerpts": [
+                    {
+                        "chapter": "greeting.md",
+                        "symbol": "fake:pkg/a.Hello",
+                        "python": "walkthrough.reimpl.x:hello",
+                    },
+                    {"chapter": "other.md", "symbol": "fake:pkg/a.Caller", "python": None},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     _, out, _ = run(capsys, "explain", "Hello", "--json")
     data = json.loads(out)
     assert data["chapters"] == ["greeting.md"]
@@ -174,7 +200,11 @@ def test_symbols_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "symbols", "*o*", "--kind", "func", "--json")
     assert code == 0
     assert [r["id"] for r in json.loads(out)] == [
-        "fake:pkg/a.Hello", "fake:pkg/c.Open@c_darwin.go", "fake:pkg/c.Open@c_linux.go", "fake:pkg/d.Broken"]
+        "fake:pkg/a.Hello",
+        "fake:pkg/c.Open@c_darwin.go",
+        "fake:pkg/c.Open@c_linux.go",
+        "fake:pkg/d.Broken",
+    ]
     code, out, _ = run(capsys, "symbols", "Greeter")
     assert code == 0 and "struct" in out and "fake:pkg/a.Greeter" in out and "pkg/a/a.go:4-4" in out
     code, out, err = run(capsys, "symbols", "zzz")

@@ -16,7 +16,7 @@ def go(src: str) -> FileFacts:
 
 
 def decls(facts: FileFacts) -> dict[str, tuple[str, int, int, int]]:
-    return {d.qualname: (d.kind.value, d.doc_start_line, d.start_line, d.end_line) for d in facts.decls}
+    return {d.qualname: (d.kind, d.doc_start_line, d.start_line, d.end_line) for d in facts.decls}
 
 
 SAMPLE = """
@@ -73,8 +73,11 @@ SAMPLE = """
 def test_declarations_spans_and_kinds() -> None:
     facts = go(SAMPLE)
     assert facts.package == "demo"
-    assert [(i.name, i.path) for i in facts.imports] == [(None, "fmt"), ("lib", "example.com/lib"),
-                                                          (".", "example.com/dot")]
+    assert [(i.name, i.path) for i in facts.imports] == [
+        (None, "fmt"),
+        ("lib", "example.com/lib"),
+        (".", "example.com/dot"),
+    ]
     got = decls(facts)
     assert got["Greeter"] == ("struct", 10, 12, 17)
     assert got["Greeter.Name"] == ("field", 13, 14, 14)
@@ -90,8 +93,12 @@ def test_declarations_spans_and_kinds() -> None:
     assert got["Default"] == ("var", 39, 39, 39)
     assert got["New"] == ("func", 41, 42, 44)
     method = next(d for d in facts.decls if d.qualname == "Greeter.Greet")
-    assert (method.kind, method.receiver, method.start_line, method.doc_start_line) == (SymbolKind.METHOD,
-                                                                                      "Greeter", 47, 46)
+    assert (method.kind, method.receiver, method.start_line, method.doc_start_line) == (
+        SymbolKind.METHOD,
+        "Greeter",
+        47,
+        46,
+    )
     assert method.doc == "Greet greets; the receiver is a pointer."
     assert next(d for d in facts.decls if d.name == "Greeter").doc == "Greeter greets.\nTwo lines of doc."
     assert not facts.has_error
@@ -217,17 +224,58 @@ def test_deep_nesting_and_size_do_not_crash() -> None:
     assert any(d.name == "h" for d in parse_go(slices).decls)
     calls = b"package p\nfunc k() { f" + b"(f" * 3000 + b")" * 3001 + b" }\n"
     assert any(d.name == "k" for d in parse_go(calls).decls)
-    many = b"package p\n" + b"".join(b"func F%d(a int) int { return a + %d }\n" % (i, i) for i in range(20000))
+    many = b"package p\n" + b"".join(
+        b"func F%d(a int) int { return a + %d }\n" % (i, i) for i in range(20000)
+    )
     assert len(parse_go(many).decls) == 20000
 
 
-GO_WORDS = st.sampled_from(["package", "p", "func", "type", "struct", "interface", "{", "}", "(", ")", "var",
-                            "const", "=", ":=", "x", "y.z", "[]", "*", ",", ";", "\n", "//c\n", "/*", "*/",
-                            '"s"', "`r`", "map[", "]", "range", "for", "switch", "case", ":", "&", "T{", "..."])
+GO_WORDS = st.sampled_from(
+    [
+        "package",
+        "p",
+        "func",
+        "type",
+        "struct",
+        "interface",
+        "{",
+        "}",
+        "(",
+        ")",
+        "var",
+        "const",
+        "=",
+        ":=",
+        "x",
+        "y.z",
+        "[]",
+        "*",
+        ",",
+        ";",
+        "\n",
+        "//c\n",
+        "/*",
+        "*/",
+        '"s"',
+        "`r`",
+        "map[",
+        "]",
+        "range",
+        "for",
+        "switch",
+        "case",
+        ":",
+        "&",
+        "T{",
+        "...",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.binary(max_size=2000), st.lists(GO_WORDS, max_size=300).map(lambda w: " ".join(w).encode())))
+@given(
+    st.one_of(st.binary(max_size=2000), st.lists(GO_WORDS, max_size=300).map(lambda w: " ".join(w).encode()))
+)
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     facts = parse_go(data)
     assert FileFacts.from_json(facts.to_json()) == facts

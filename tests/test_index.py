@@ -112,24 +112,44 @@ def idx(fake_upstream: MakeTree) -> Index:
 def test_ids_kinds_and_lines(idx: Index) -> None:
     server = idx.lookup("pkg/a.Server")
     assert (server.id, server.kind, server.doc_start_line, server.start_line, server.end_line) == (
-        "fake:pkg/a.Server", SymbolKind.STRUCT, 11, 12, 17)
+        "fake:pkg/a.Server",
+        SymbolKind.STRUCT,
+        11,
+        12,
+        17,
+    )
     assert server.doc == "Server serves."
     name = idx.get("fake:pkg/a.Server.Name")
-    assert name is not None and (name.kind, name.receiver, name.start_line) == (SymbolKind.FIELD, "Server", 14)
+    assert name is not None and (name.kind, name.receiver, name.start_line) == (
+        SymbolKind.FIELD,
+        "Server",
+        14,
+    )
     first, second, third = (idx.get(f"fake:pkg/a.{n}") for n in ("First", "Second", "Third"))
     assert first and second and third
     assert (first.start_line, first.end_line, first.doc_start_line) == (21, 21, 20)
     assert (second.start_line, third.start_line) == (21, 22)
     run = idx.lookup("(*Server).Run")
-    assert (run.kind, run.qualname, run.package, run.pkgdir) == (SymbolKind.METHOD, "Server.Run", "a", "pkg/a")
+    assert (run.kind, run.qualname, run.package, run.pkgdir) == (
+        SymbolKind.METHOD,
+        "Server.Run",
+        "a",
+        "pkg/a",
+    )
     assert idx.text(run.path)[run.start_byte : run.end_byte].startswith(b"func (s *Server) Run()")
     assert idx.get("fake:pkg/b.Queue.Put").kind is SymbolKind.INTERFACE_METHOD  # type: ignore[union-attr]
     assert idx.get("Server") is None  # get() never guesses
 
 
 def test_short_forms_all_reach_one_symbol(idx: Index) -> None:
-    for text in ("NewServer", "a.NewServer", "pkg/a.NewServer", "fake:pkg/a.NewServer", "a.(*Server).Run",
-                 "Server.Run"):
+    for text in (
+        "NewServer",
+        "a.NewServer",
+        "pkg/a.NewServer",
+        "fake:pkg/a.NewServer",
+        "a.(*Server).Run",
+        "Server.Run",
+    ):
         assert idx.lookup(text).id in ("fake:pkg/a.NewServer", "fake:pkg/a.Server.Run")
 
 
@@ -152,8 +172,9 @@ def test_resolution(idx: Index) -> None:
     keys = [u for u in idx.uses(new.path, new.start_byte, new.end_byte) if u.name == "Name"]
     assert [u.target for u in keys] == ["fake:pkg/a.Server.Name"]  # composite literal key
     assert "fake:pkg/a.NewServer" in idx.references(run)
-    assert "fake:pkg/a.Server.Run" in idx.referenced_by("fake:pkg/a.NewServer") or \
-        idx.referenced_by("fake:pkg/a.NewServer") == ["fake:pkg/a.Server.Run"]
+    assert "fake:pkg/a.Server.Run" in idx.referenced_by("fake:pkg/a.NewServer") or idx.referenced_by(
+        "fake:pkg/a.NewServer"
+    ) == ["fake:pkg/a.Server.Run"]
     assert "fake:pkg/a.Server.Run" in idx.referenced_by("fake:pkg/b.Store.Put")
 
 
@@ -215,11 +236,18 @@ def test_warm_process_imports_no_tree_sitter_nor_rich(fake_upstream: MakeTree) -
         "import sys\n"
         "from walkthrough.cli import main\n"
         "rc = main(['explain', 'NewServer'])\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'tree_sitter', 'rich', 'mkdocs', 'jinja2'})\n"
+        "heavy = {m.split('.')[0] for m in sys.modules}\n"
+        "heavy = sorted(heavy & {'tree_sitter', 'rich', 'mkdocs', 'jinja2'})\n"
         "print('HEAVY', heavy, rc)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
-                         check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        check=True,
+        timeout=60,
+    ).stdout
     assert "HEAVY [] 0" in out
     assert "func fake:pkg/a.NewServer" in out
 
@@ -278,8 +306,16 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
 def test_concurrent_builds_share_one_result(fake_upstream: MakeTree) -> None:
     fake_upstream(FILES)
     code = "from walkthrough.index import load_index; print(load_index('fake').lookup('NewServer').id)"
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=dict(os.environ)) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [o.strip() for o, _ in outs] == ["fake:pkg/a.NewServer"] * 3, [e for _, e in outs]
     assert len(list(index_mod.index_dir().glob("fake@*.sqlite"))) == 1
@@ -296,8 +332,9 @@ def test_any_lookup_text_is_a_symbol_or_a_symbol_error(idx: Index, text: str) ->
         assert idx.get(found.id) == found
 
 
-def test_unwritable_cache_is_an_error_not_a_traceback(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path) -> None:
+def test_unwritable_cache_is_an_error_not_a_traceback(
+    fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     fake_upstream(FILES)
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the index directory should be")

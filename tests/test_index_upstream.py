@@ -38,7 +38,9 @@ def _plan_symbols(upstream: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("upstream", ["kubernetes", "docker"])
-def test_every_plan_symbol_resolves_with_the_plans_lines(upstream: str, request: pytest.FixtureRequest) -> None:
+def test_every_plan_symbol_resolves_with_the_plans_lines(
+    upstream: str, request: pytest.FixtureRequest
+) -> None:
     """doc_line, start_line and end_line of the plan come from go/parser: ours must equal them."""
     idx: Index = request.getfixturevalue("k8s" if upstream == "kubernetes" else "docker")
     wrong = []
@@ -59,8 +61,22 @@ _CTAGS_KINDS = "fnist"  # func (and methods), methodSpec, interface, struct, typ
 def _ctags(idx: Index) -> set[tuple[str, str, int, int | None]]:
     paths = [p for p in idx.tree.paths() if p.endswith(".go")]
     out = subprocess.run(
-        ["ctags", "--output-format=json", "--fields=+nKeZ", f"--kinds-Go={_CTAGS_KINDS}", "-f", "-", "-L", "-"],
-        input="\n".join(paths), cwd=idx.tree.root, capture_output=True, text=True, check=True, timeout=300,
+        [
+            "ctags",
+            "--output-format=json",
+            "--fields=+nKeZ",
+            f"--kinds-Go={_CTAGS_KINDS}",
+            "-f",
+            "-",
+            "-L",
+            "-",
+        ],
+        input="\n".join(paths),
+        cwd=idx.tree.root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     ).stdout
     tags = set()
     for line in out.splitlines():
@@ -90,8 +106,14 @@ def test_ctags_agrees_on_every_func_method_type_and_interface_method(
     idx: Index = request.getfixturevalue("k8s" if upstream == "kubernetes" else "docker")
     ours = {}
     for s in idx.symbols():
-        if s.kind in (SymbolKind.FUNC, SymbolKind.METHOD, SymbolKind.STRUCT, SymbolKind.INTERFACE, SymbolKind.TYPE,
-                      SymbolKind.INTERFACE_METHOD):
+        if s.kind in (
+            SymbolKind.FUNC,
+            SymbolKind.METHOD,
+            SymbolKind.STRUCT,
+            SymbolKind.INTERFACE,
+            SymbolKind.TYPE,
+            SymbolKind.INTERFACE_METHOD,
+        ):
             ours[(s.path, s.qualname, s.start_line)] = s.end_line
     theirs = {(p, q, line): end for p, q, line, end in _ctags(idx)}
     only_ctags = sorted(k for k in theirs.keys() - ours.keys() if k[1] != "init")
@@ -106,7 +128,11 @@ def test_explain_json_gives_exact_lines(k8s: Index) -> None:
 
     sym = k8s.lookup("kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
     data = explanation(k8s, sym).to_json()
-    assert (data["path"], data["start_line"], data["end_line"]) == ("pkg/apiserver/api_installer.go", 172, 761)
+    assert (data["path"], data["start_line"], data["end_line"]) == (
+        "pkg/apiserver/api_installer.go",
+        172,
+        761,
+    )
     lines = k8s.text(sym.path).decode().splitlines()
     assert data["code"] == "\n".join(lines[171:761])
     assert data["permalink"].endswith("/pkg/apiserver/api_installer.go#L172-L761")

@@ -10,8 +10,12 @@ from walkthrough.symbolid import format_id, parse_query, splits, suggest
 
 def test_full_ids() -> None:
     q = parse_query("kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
-    assert (q.upstream, q.tag, q.body, q.file) == ("kubernetes", None, "pkg/apiserver.APIInstaller.registerResourceHandlers",
-                                                   None)
+    assert (q.upstream, q.tag, q.body, q.file) == (
+        "kubernetes",
+        None,
+        "pkg/apiserver.APIInstaller.registerResourceHandlers",
+        None,
+    )
     q = parse_query("docker:image.RootFS.ChainID@rootfs_unix.go")
     assert (q.upstream, q.body, q.file) == ("docker", "image.RootFS.ChainID", "rootfs_unix.go")
     q = parse_query("kubernetes@v1.6.0:pkg/api.Pod")
@@ -27,8 +31,23 @@ def test_short_forms() -> None:
     assert not parse_query("APIInstaller").is_full
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "a b", "kubernetes:", "ku:be:x", "x@notgo", "bad\u202eid", "k:pkg/a",
-                                 "weird name!:X", "x" * 600, "kubernetes@:pkg.X", "pkg/("])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "a b",
+        "kubernetes:",
+        "ku:be:x",
+        "x@notgo",
+        "bad\u202eid",
+        "k:pkg/a",
+        "weird name!:X",
+        "x" * 600,
+        "kubernetes@:pkg.X",
+        "pkg/(",
+    ],
+)
 def test_malformed_ids_say_why(bad: str) -> None:
     with pytest.raises(SymbolError) as info:
         parse_query(bad)
@@ -37,14 +56,18 @@ def test_malformed_ids_say_why(bad: str) -> None:
 
 def test_splits_of_dotted_directories() -> None:
     assert splits("vendor/src/gopkg.in/yaml.v2.Marshal") == [
-        ("vendor/src/gopkg.in/yaml.v2", "Marshal"), ("vendor/src/gopkg.in/yaml", "v2.Marshal")]
+        ("vendor/src/gopkg.in/yaml.v2", "Marshal"),
+        ("vendor/src/gopkg.in/yaml", "v2.Marshal"),
+    ]
     assert splits("layer.CreateChainID") == [("layer", "CreateChainID"), ("", "layer.CreateChainID")]
     assert splits("Name") == [("", "Name")]
 
 
 def test_format_id() -> None:
-    assert format_id("docker", "image", "RootFS.ChainID", file="rootfs_unix.go") == \
-        "docker:image.RootFS.ChainID@rootfs_unix.go"
+    assert (
+        format_id("docker", "image", "RootFS.ChainID", file="rootfs_unix.go")
+        == "docker:image.RootFS.ChainID@rootfs_unix.go"
+    )
     assert format_id("kubernetes", "pkg/api", "Pod", tag="v1.6.0") == "kubernetes@v1.6.0:pkg/api.Pod"
 
 

@@ -79,7 +79,7 @@ def _some(ids: list[str], limit: int = SHOWN_LINKS) -> list[str]:
 
 
 def plain_text(ex: Explanation, *, code: bool = True) -> str:
-    """The explanation for a pipe or a dumb terminal: no colour, no box drawing, upstream text made visible."""
+    """The explanation for a pipe or a dumb terminal: no colour, no boxes, upstream text made visible."""
     s = ex.symbol
     lines = [f"{s.kind.value} {s.id}", ex.location, ex.permalink]
     if s.doc:
@@ -87,16 +87,22 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
     if code:
         width = len(str(s.end_line))
         lines.append("")
-        lines += [f"{n:>{width}}  {line}" for n, line in enumerate(visible(ex.code).split("\n"), s.start_line)]
-    for title, items in (("references", ex.references), ("referenced by", ex.referenced_by),
-                         ("chapters", ex.chapters), ("python", ex.python)):
+        lines += [
+            f"{n:>{width}}  {line}" for n, line in enumerate(visible(ex.code).split("\n"), s.start_line)
+        ]
+    for title, items in (
+        ("references", ex.references),
+        ("referenced by", ex.referenced_by),
+        ("chapters", ex.chapters),
+        ("python", ex.python),
+    ):
         if items:
             lines += ["", f"{title} ({len(items)}):", *(f"  {x}" for x in _some(items))]
     return "\n".join(lines) + "\n"
 
 
 def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") -> RenderableType:
-    """The explanation as rich renderables: header, doc, highlighted code with upstream line numbers, links."""
+    """As rich renderables: header, doc, highlighted code with upstream line numbers, links."""
     from rich.console import Group  # noqa: PLC0415 - rich only when a terminal prints
     from rich.text import Text  # noqa: PLC0415
 
@@ -111,10 +117,23 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
     if code:
         from rich.syntax import Syntax  # noqa: PLC0415
 
-        parts += [Text(""), Syntax(visible(ex.code), "go", theme=theme, line_numbers=True, start_line=s.start_line,
-                                   word_wrap=False)]
-    for title, items in (("references", ex.references), ("referenced by", ex.referenced_by),
-                         ("chapters", ex.chapters), ("python", ex.python)):
+        parts += [
+            Text(""),
+            Syntax(
+                visible(ex.code),
+                "go",
+                theme=theme,
+                line_numbers=True,
+                start_line=s.start_line,
+                word_wrap=False,
+            ),
+        ]
+    for title, items in (
+        ("references", ex.references),
+        ("referenced by", ex.referenced_by),
+        ("chapters", ex.chapters),
+        ("python", ex.python),
+    ):
         if items:
             parts.append(Text(""))
             parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))

@@ -41,7 +41,7 @@ from walkthrough.models import SymbolKind
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-FORMAT_VERSION = "goparse-5/tree-sitter-go-0.25.0"
+FORMAT_VERSION = "goparse-6/tree-sitter-go-0.25.0"
 """Changes whenever the facts a parse produces change: it keys the persisted per-blob results."""
 
 MAX_DEPTH = 180
@@ -70,7 +70,8 @@ class Decl:
 
     name: str
     qualname: str
-    kind: SymbolKind
+    kind: str
+    """A `SymbolKind` value (a plain str: enum members are slow to hash in hot loops)."""
     start_line: int
     end_line: int
     start_byte: int
@@ -111,9 +112,23 @@ class FileFacts:
             self.package,
             [[i.name, i.path, i.line] for i in self.imports],
             [
-                [d.name, d.qualname, d.kind.value, d.start_line, d.end_line, d.start_byte, d.end_byte,
-                 d.doc_start_line, d.doc_start_byte, d.receiver, d.doc, d.has_error, d.type,
-                 list(d.results), list(d.embeds)]
+                [
+                    d.name,
+                    d.qualname,
+                    d.kind,
+                    d.start_line,
+                    d.end_line,
+                    d.start_byte,
+                    d.end_byte,
+                    d.doc_start_line,
+                    d.doc_start_byte,
+                    d.receiver,
+                    d.doc,
+                    d.has_error,
+                    d.type,
+                    list(d.results),
+                    list(d.embeds),
+                ]
                 for d in self.decls
             ],
             [list(u) for u in self.uses],
@@ -130,8 +145,23 @@ class FileFacts:
             package=str(package),
             imports=tuple(Import(n, str(p), int(ln)) for n, p, ln in imports),
             decls=tuple(
-                Decl(n, q, SymbolKind(k), sl, el, sb, eb, dl, db, r, doc, bool(he), _tup(t),
-                     tuple(_tup(x) for x in res), tuple(_tup(x) for x in emb))
+                Decl(
+                    n,
+                    q,
+                    _kind(k),
+                    sl,
+                    el,
+                    sb,
+                    eb,
+                    dl,
+                    db,
+                    r,
+                    doc,
+                    bool(he),
+                    _tup(t),
+                    tuple(_tup(x) for x in res),
+                    tuple(_tup(x) for x in emb),
+                )
                 for n, q, k, sl, el, sb, eb, dl, db, r, doc, he, t, res, emb in decls
             ),
             uses=tuple((s, e, ln, n, r) for s, e, ln, n, r in uses),
@@ -139,6 +169,16 @@ class FileFacts:
             has_error=bool(has_error),
             error_lines=tuple(int(x) for x in error_lines),
         )
+
+
+_KINDS = frozenset(k.value for k in SymbolKind)
+
+
+def _kind(value: Any) -> str:
+    if value not in _KINDS:
+        msg = f"not a symbol kind: {value!r}"
+        raise ValueError(msg)
+    return str(value)
 
 
 def _tup(value: Any) -> Any:
@@ -272,7 +312,21 @@ def _is_grouped(decl: Node) -> bool:
     return any(child.type == "(" for child in decl.children)
 
 
-_STRUCTURAL_KINDS = {"struct_type": SymbolKind.STRUCT, "interface_type": SymbolKind.INTERFACE}
+_FUNC, _METHOD, _STRUCT, _INTERFACE, _TYPE, _FIELD, _IMETHOD, _CONST, _VAR = (
+    k.value
+    for k in (
+        SymbolKind.FUNC,
+        SymbolKind.METHOD,
+        SymbolKind.STRUCT,
+        SymbolKind.INTERFACE,
+        SymbolKind.TYPE,
+        SymbolKind.FIELD,
+        SymbolKind.INTERFACE_METHOD,
+        SymbolKind.CONST,
+        SymbolKind.VAR,
+    )
+)
+_STRUCTURAL_KINDS = {"struct_type": _STRUCT, "interface_type": _INTERFACE}
 
 
 class _Extractor:
@@ -352,7 +406,7 @@ class _Extractor:
             for spec in specs:
                 self._value_spec(spec, spec if grouped else node, kind == "const_declaration")
 
-    def _add(self, node: Node, name: str, qualname: str, kind: SymbolKind, **extra: Any) -> None:
+    def _add(self, node: Node, name: str, qualname: str, kind: str, **extra: Any) -> None:
         doc_line, doc_byte, doc = _doc(self.data, node)
         self.decls.append(
             Decl(
@@ -376,7 +430,7 @@ class _Extractor:
         if name_node is None:
             return
         name = _text(self.data, name_node)
-        self._add(node, name, name, SymbolKind.FUNC, results=self._results(node))
+        self._add(node, name, name, _FUNC, results=self._results(node))
         self._function_body(node, receiver=None)
 
     def _method(self, node: Node) -> None:
@@ -387,8 +441,9 @@ class _Extractor:
         recv_type = self._receiver_type(recv)
         name = _text(self.data, name_node)
         if recv_type is not None:
-            self._add(node, name, f"{recv_type}.{name}", SymbolKind.METHOD, receiver=recv_type,
-                      results=self._results(node))
+            self._add(
+                node, name, f"{recv_type}.{name}", _METHOD, receiver=recv_type, results=self._results(node)
+            )
         self._function_body(node, receiver=recv)
 
     def _receiver_type(self, recv: Node) -> str | None:
@@ -423,11 +478,11 @@ class _Extractor:
         if name_node is None or type_node is None:
             return
         name = _text(self.data, name_node)
-        kind = _STRUCTURAL_KINDS.get(type_node.type, SymbolKind.TYPE)
-        if kind is SymbolKind.STRUCT:
+        kind = _STRUCTURAL_KINDS.get(type_node.type, _TYPE)
+        if kind == _STRUCT:
             embeds = self._struct_members(type_node, name)
             self._add(span, name, name, kind, embeds=embeds)
-        elif kind is SymbolKind.INTERFACE:
+        elif kind == _INTERFACE:
             embeds = self._interface_members(type_node, name)
             self._add(span, name, name, kind, embeds=embeds)
         else:
@@ -446,7 +501,7 @@ class _Extractor:
             if names:
                 for n in names:
                     fname = _text(self.data, n)
-                    self._add(fd, fname, f"{owner}.{fname}", SymbolKind.FIELD, receiver=owner, type=ftype)
+                    self._add(fd, fname, f"{owner}.{fname}", _FIELD, receiver=owner, type=ftype)
             elif type_node is not None:
                 base = type_node
                 while base.type in ("pointer_type", "generic_type") and base.named_children:
@@ -454,7 +509,7 @@ class _Extractor:
                 name_node = base.child_by_field_name("name") if base.type == "qualified_type" else base
                 if name_node is not None and name_node.type == "type_identifier":
                     fname = _text(self.data, name_node)
-                    self._add(fd, fname, f"{owner}.{fname}", SymbolKind.FIELD, receiver=owner, type=ftype)
+                    self._add(fd, fname, f"{owner}.{fname}", _FIELD, receiver=owner, type=ftype)
                 embeds.append(ftype)
         return tuple(embeds)
 
@@ -465,15 +520,16 @@ class _Extractor:
                 name_node = elem.child_by_field_name("name")
                 if name_node is not None:
                     mname = _text(self.data, name_node)
-                    self._add(elem, mname, f"{owner}.{mname}", SymbolKind.INTERFACE_METHOD,
-                              receiver=owner, results=self._results(elem))
+                    self._add(
+                        elem, mname, f"{owner}.{mname}", _IMETHOD, receiver=owner, results=self._results(elem)
+                    )
             elif elem.type == "type_elem":
                 kids = elem.named_children
                 embeds.append(self.type_expr(kids[0]) if len(kids) == 1 else None)
         return tuple(embeds)
 
     def _value_spec(self, spec: Node, span: Node, const: bool) -> None:
-        kind = SymbolKind.CONST if const else SymbolKind.VAR
+        kind = _CONST if const else _VAR
         type_node = spec.child_by_field_name("type")
         declared = self.type_expr(type_node) if type_node is not None else None
         value = spec.child_by_field_name("value")
@@ -587,7 +643,13 @@ class _Extractor:
 
     def _use(self, node: Node, ref: Ref | None) -> None:
         self.uses.append(
-            (node.start_byte, node.end_byte, node.start_point.row + 1, _text(self.data, node), self._ref_id(ref))
+            (
+                node.start_byte,
+                node.end_byte,
+                node.start_point.row + 1,
+                _text(self.data, node),
+                self._ref_id(ref),
+            )
         )
 
     def _w_identifier(self, node: Node) -> None:
@@ -596,7 +658,9 @@ class _Extractor:
             return
         local, _ = self._lookup(name)
         if not local:
-            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, self._ref_id(("id", name))))
+            self.uses.append(
+                (node.start_byte, node.end_byte, node.start_point.row + 1, name, self._ref_id(("id", name)))
+            )
 
     def _w_selector(self, node: Node) -> None:
         operand = node.child_by_field_name("operand")
@@ -649,7 +713,9 @@ class _Extractor:
                         self._walk_children(item)
                         continue
                     key, value = kids
-                    key_inner = key.named_children[0] if key.type == "literal_element" and key.named_children else key
+                    key_inner = (
+                        key.named_children[0] if key.type == "literal_element" and key.named_children else key
+                    )
                     if key_inner.type == "identifier" and (base is None or base[0] in ("t", "q")):
                         ref = ("key", base, _text(self.data, key_inner)) if base is not None else None
                         self._use(key_inner, ref)
@@ -899,7 +965,9 @@ class _Extractor:
         depth = 0
         while node is not None and depth < MAX_DEPTH:
             kind = node.type
-            if kind == "parenthesized_expression" or (kind == "unary_expression" and self._unary_op(node) in "&*"):
+            if kind == "parenthesized_expression" or (
+                kind == "unary_expression" and self._unary_op(node) in "&*"
+            ):
                 kids = node.named_children
                 node = kids[-1] if kids else None
                 depth += 1

@@ -36,6 +36,7 @@ import json
 import os
 import sqlite3
 import zlib
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from walkthrough.sources import SourceTree
 
 INDEX_FORMAT = "index-6"
-PARSE_FORMAT = "goparse-5/tree-sitter-go-0.25.0"
+PARSE_FORMAT = "goparse-6/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
 IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -62,9 +63,13 @@ IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
 GOPATH_ROOTS = ("vendor/src", "staging/src")
 """Directories that act as GOPATH `src` roots inside a tree (docker's vendor/src, kubernetes' staging)."""
 
-TYPE_KINDS = frozenset({SymbolKind.STRUCT, SymbolKind.INTERFACE, SymbolKind.TYPE})
-SCOPE_KINDS = TYPE_KINDS | {SymbolKind.FUNC, SymbolKind.VAR, SymbolKind.CONST}
-MEMBER_KINDS = frozenset({SymbolKind.METHOD, SymbolKind.FIELD, SymbolKind.INTERFACE_METHOD})
+# Kinds as plain str values: goparse's Decl.kind is a str (enum members hash slowly in hot loops).
+TYPE_KINDS = frozenset(k.value for k in (SymbolKind.STRUCT, SymbolKind.INTERFACE, SymbolKind.TYPE))
+SCOPE_KINDS = TYPE_KINDS | {k.value for k in (SymbolKind.FUNC, SymbolKind.VAR, SymbolKind.CONST)}
+FUNC_KINDS = frozenset(k.value for k in (SymbolKind.FUNC, SymbolKind.METHOD, SymbolKind.INTERFACE_METHOD))
+_METHOD = SymbolKind.METHOD.value
+_STRUCT = SymbolKind.STRUCT.value
+_TYPE = SymbolKind.TYPE.value
 MAX_EMBED_DEPTH = 5
 MAX_RESOLVE_DEPTH = 24
 SERIAL_BELOW = 24
@@ -90,9 +95,23 @@ def index_dir() -> Path:
 def _row_to_symbol(row: tuple[Any, ...]) -> Symbol:
     (sid, upstream, path, pkgdir, package, name, qualname, kind, sl, el, sb, eb, dl, db, recv, doc, err) = row
     return Symbol(
-        id=sid, upstream=upstream, path=path, pkgdir=pkgdir, package=package, name=name, qualname=qualname,
-        kind=SymbolKind(kind), start_line=sl, end_line=el, start_byte=sb, end_byte=eb, doc_start_line=dl,
-        doc_start_byte=db, receiver=recv, doc=doc, has_error=bool(err),
+        id=sid,
+        upstream=upstream,
+        path=path,
+        pkgdir=pkgdir,
+        package=package,
+        name=name,
+        qualname=qualname,
+        kind=SymbolKind(kind),
+        start_line=sl,
+        end_line=el,
+        start_byte=sb,
+        end_byte=eb,
+        doc_start_line=dl,
+        doc_start_byte=db,
+        receiver=recv,
+        doc=doc,
+        has_error=bool(err),
     )
 
 
@@ -128,8 +147,9 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
             build(tree, path, progress=progress)
     except (OSError, sqlite3.Error) as exc:
         msg = f"cannot write the symbol index of {tree.pin.label} to {path.parent} ({exc})"
-        raise IndexError_(msg, hint="free some space, or point --cache / WALKTHROUGH_CACHE at a writable directory") \
-            from None
+        raise IndexError_(
+            msg, hint="free some space, or point --cache / WALKTHROUGH_CACHE at a writable directory"
+        ) from None
     idx = _open_valid(path, tree)
     if idx is None:  # pragma: no cover - a build that cannot be read back is a bug
         msg = f"the index just built at {path} cannot be read back"
@@ -267,7 +287,7 @@ class Index:
     # lookup
 
     def lookup(self, text: str) -> Symbol:
-        """A full id or short form → exactly one Symbol, else SymbolError (ambiguous / unknown / malformed)."""
+        """A full id or short form → exactly one Symbol, else SymbolError (ambiguous/unknown/malformed)."""
         q = parse_query(text)
         if q.upstream is not None and q.upstream != self.upstream:
             raise SymbolError(
@@ -344,7 +364,10 @@ class Index:
         readings.sort(key=lambda r: -r.count("."))  # Type.Member readings are the more specific
         out: list[str] = []
         for qual in readings:
-            out += [r[0] for r in self._query("SELECT id FROM symbols WHERE qualname = ? ORDER BY id LIMIT 5", (qual,))]
+            out += [
+                r[0]
+                for r in self._query("SELECT id FROM symbols WHERE qualname = ? ORDER BY id LIMIT 5", (qual,))
+            ]
         if len(out) < n:
             qualnames = [r[0] for r in self._query("SELECT DISTINCT qualname FROM symbols")]
             close: list[str] = []
@@ -359,7 +382,7 @@ class Index:
         return list(dict.fromkeys(out))[:n]
 
     def search(self, pattern: str, kind: SymbolKind | str | None = None) -> list[Symbol]:
-        """Symbols whose name, qualname, `pkgdir.qualname` or id match `pattern` (a glob, case-insensitive)."""
+        """Symbols whose name, qualname, `pkgdir.qualname` or id match `pattern` (a glob, any case)."""
         kind_value = SymbolKind(kind).value if kind is not None else None
         glob = pattern if any(c in pattern for c in "*?[") else None
         if glob is None:
@@ -409,7 +432,9 @@ class Index:
             raise IndexError_(msg, hint="run the command again to rebuild it") from None
         lo = start_byte if start_byte is not None else 0
         hi = end_byte if end_byte is not None else 1 << 62
-        picked = [tuple(flat[i : i + 4]) for i in range(0, len(flat), 4) if flat[i] >= lo and flat[i + 1] <= hi]
+        picked = [
+            tuple(flat[i : i + 4]) for i in range(0, len(flat), 4) if flat[i] >= lo and flat[i + 1] <= hi
+        ]
         ids = self._ids_of({u[3] for u in picked if u[3] >= 0})
         text = self.text(path) if picked else b""
         return [
@@ -438,7 +463,8 @@ class Index:
     def referenced_by(self, symbol_id: str) -> list[str]:
         """Ids of symbols whose spans use `symbol_id` (sorted)."""
         rows = self._query(
-            "SELECT s.id FROM refs r JOIN symbols t ON t.rowid = r.target JOIN symbols s ON s.rowid = r.source "
+            "SELECT s.id FROM refs r JOIN symbols t ON t.rowid = r.target "
+            "JOIN symbols s ON s.rowid = r.source "
             "WHERE t.id = ? ORDER BY s.id",
             (symbol_id,),
         )
@@ -469,7 +495,9 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes, FileF
     out = []
     for blob, data in batch:
         facts = parse_go(data)
-        out.append((blob, zlib.compress(json.dumps(facts.to_json(), separators=(",", ":")).encode(), 1), facts))
+        out.append(
+            (blob, zlib.compress(json.dumps(facts.to_json(), separators=(",", ":")).encode(), 1), facts)
+        )
     return out
 
 
@@ -499,7 +527,9 @@ class ParseCache:
             chunk = [f"{PARSE_FORMAT}:{b}" for b in blobs[i : i + 500]]
             marks = ",".join("?" * len(chunk))
             try:
-                rows = self.conn.execute(f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk).fetchall()  # noqa: S608
+                rows = self.conn.execute(
+                    f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk
+                ).fetchall()  # noqa: S608
             except sqlite3.DatabaseError:
                 return out
             for key, data in rows:
@@ -523,8 +553,13 @@ class ParseCache:
         self.conn.close()
 
 
-def parse_tree(tree: SourceTree, paths: list[str], *, progress: bool = False, workers: int | None = None,
-               ) -> dict[str, FileFacts]:
+def parse_tree(
+    tree: SourceTree,
+    paths: list[str],
+    *,
+    progress: bool = False,
+    workers: int | None = None,
+) -> dict[str, FileFacts]:
     """goparse facts of `paths` (blob id → facts), from the parse cache or parsed in parallel."""
     cache = ParseCache(index_dir() / "parse.sqlite")
     try:
@@ -544,8 +579,13 @@ def parse_tree(tree: SourceTree, paths: list[str], *, progress: bool = False, wo
         cache.close()
 
 
-def _parse_all(tree: SourceTree, todo: dict[str, str], *, progress: bool, workers: int | None,
-               ) -> list[tuple[str, bytes, FileFacts]]:
+def _parse_all(
+    tree: SourceTree,
+    todo: dict[str, str],
+    *,
+    progress: bool,
+    workers: int | None,
+) -> list[tuple[str, bytes, FileFacts]]:
     batches: list[list[tuple[str, bytes]]] = []
     batch: list[tuple[str, bytes]] = []
     size = 0
@@ -671,14 +711,17 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE symbols (id TEXT NOT NULL, upstream TEXT, path TEXT, pkgdir TEXT, package TEXT,
-                name TEXT, qualname TEXT, kind TEXT, start_line INT, end_line INT, start_byte INT, end_byte INT,
+                name TEXT, qualname TEXT, kind TEXT, start_line INT, end_line INT,
+                start_byte INT, end_byte INT,
                 doc_start_line INT, doc_start_byte INT, receiver TEXT, doc TEXT, has_error INT);
             CREATE TABLE files (path TEXT PRIMARY KEY, blob TEXT, package TEXT, error_lines TEXT, uses BLOB);
             CREATE TABLE refs (source INT, target INT, PRIMARY KEY (target, source)) WITHOUT ROWID;
             """
         )
         rows, tag = resolver.symbol_rows()
-        conn.executemany(f"INSERT INTO symbols (rowid, {_SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows)  # noqa: S608
+        conn.executemany(
+            f"INSERT INTO symbols (rowid, {_SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows
+        )  # noqa: S608
         conn.execute("CREATE UNIQUE INDEX symbols_id ON symbols (id)")
         conn.execute("CREATE INDEX symbols_qualname ON symbols (qualname)")
         conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
@@ -701,15 +744,21 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
             file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
         conn.executemany("INSERT INTO refs (source, target) VALUES (?, ?)", sorted(refs))
-        meta = {**_expected_meta(tree), "symbols": str(len(rows)), "files": str(len(files)),
-                "uses": str(n_uses), "resolved": str(n_resolved), "id_tag": tag or ""}
+        meta = {
+            **_expected_meta(tree),
+            "symbols": str(len(rows)),
+            "files": str(len(files)),
+            "uses": str(n_uses),
+            "resolved": str(n_resolved),
+            "id_tag": tag or "",
+        }
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         conn.commit()
     finally:
         conn.close()
 
 
-_MEMBER_KIND_VALUES = (SymbolKind.FIELD, SymbolKind.INTERFACE_METHOD)
+_MEMBER_KIND_VALUES = frozenset((SymbolKind.FIELD.value, SymbolKind.INTERFACE_METHOD.value))
 _PACKAGE_NAME = -2
 
 
@@ -727,11 +776,9 @@ class _Containers:
         self.starts = [[span[0] for span, _ in level] for level in self.levels]
 
     def containing(self, start: int, end: int) -> list[int]:
-        import bisect  # noqa: PLC0415
-
         out: list[int] = []
         for level, starts in zip(self.levels, self.starts, strict=True):
-            i = bisect.bisect_right(starts, start) - 1
+            i = bisect_right(starts, start) - 1
             if i >= 0:
                 (s, e), rowids = level[i]
                 if s <= start and end <= e:
@@ -783,16 +830,21 @@ class _Resolver:
                 assert pkg is not None
                 if d.kind in SCOPE_KINDS:
                     pkg.scope[d.name].append((f, i))
-                elif d.kind is SymbolKind.METHOD and d.receiver:
+                elif d.kind == _METHOD and d.receiver:
                     pkg.methods[d.receiver].setdefault(d.name, []).append((f, i))
         self.rows: list[tuple[Any, ...]] = []
         self.ids: dict[int, str] = {}
         used: set[str] = set()
-        for (pkgdir, qualname), members in sorted(groups.items(), key=lambda kv: kv[0]):
+        for (pkgdir, qualname), members in groups.items():  # files in path order: deterministic rowids
             many = len(members) > 1
             for f, i in members:
-                sid = format_id(self.pin.name, pkgdir, qualname, tag=self.tag,
-                                file=f.path.rsplit("/", 1)[-1] if many else None)
+                sid = format_id(
+                    self.pin.name,
+                    pkgdir,
+                    qualname,
+                    tag=self.tag,
+                    file=f.path.rsplit("/", 1)[-1] if many else None,
+                )
                 if sid in used:  # a second `func init` in the same file: not addressable
                     continue
                 used.add(sid)
@@ -800,11 +852,28 @@ class _Resolver:
                 rowid = len(self.rows) + 1
                 f.rowids[i] = rowid
                 self.ids[rowid] = sid
-                self.rows.append((
-                    rowid, sid, self.pin.name, f.path, pkgdir, f.facts.package, d.name, d.qualname, d.kind.value,
-                    d.start_line, d.end_line, d.start_byte, d.end_byte, d.doc_start_line, d.doc_start_byte,
-                    d.receiver, d.doc, int(d.has_error),
-                ))
+                self.rows.append(
+                    (
+                        rowid,
+                        sid,
+                        self.pin.name,
+                        f.path,
+                        pkgdir,
+                        f.facts.package,
+                        d.name,
+                        d.qualname,
+                        d.kind,
+                        d.start_line,
+                        d.end_line,
+                        d.start_byte,
+                        d.end_byte,
+                        d.doc_start_line,
+                        d.doc_start_byte,
+                        d.receiver,
+                        d.doc,
+                        int(d.has_error),
+                    )
+                )
 
     def symbol_rows(self) -> tuple[list[tuple[Any, ...]], str | None]:
         return self.rows, self.tag
@@ -878,16 +947,20 @@ class _Resolver:
                 if m.kind in _MEMBER_KIND_VALUES and m.receiver:
                     by_owner[m.receiver].append((f, j))
         out = [
-            (mf, j) for mf, j in by_owner.get(d.name, ())
+            (mf, j)
+            for mf, j in by_owner.get(d.name, ())
             if mf.facts.decls[j].name == name
-            and d.start_byte <= mf.facts.decls[j].start_byte and mf.facts.decls[j].end_byte <= d.end_byte
+            and d.start_byte <= mf.facts.decls[j].start_byte
+            and mf.facts.decls[j].end_byte <= d.end_byte
         ]
         pkg = f.pkg
         assert pkg is not None
         out += pkg.methods.get(d.name, {}).get(name, [])
         return out
 
-    def member(self, owner: tuple[_File, int], name: str, *, direct: bool = False) -> tuple[_File, int] | None:
+    def member(
+        self, owner: tuple[_File, int], name: str, *, direct: bool = False
+    ) -> tuple[_File, int] | None:
         """`name` on a named type, following Go's embedding (shallowest depth wins; unknown → None)."""
         key = (id(owner[0]), owner[1], name if not direct else "\0" + name)
         if key in self._members_memo:
@@ -946,7 +1019,7 @@ class _Resolver:
         decl = f.facts.decls[i]
         if decl.kind in TYPE_KINDS:
             return ("tv", d)
-        if decl.kind in (SymbolKind.FUNC, SymbolKind.METHOD, SymbolKind.INTERFACE_METHOD):
+        if decl.kind in FUNC_KINDS:
             return ("fn", d)
         return self.resolve(decl.type, f, depth) if decl.type is not None else None
 
@@ -1004,7 +1077,7 @@ class _Resolver:
                 return t
             f, i = t[1]
             decl = f.facts.decls[i]
-            if decl.kind is not SymbolKind.TYPE or decl.type is None:
+            if decl.kind != _TYPE or decl.type is None:
                 return None
             t = self.resolve(decl.type, f, depth)
         return None
@@ -1033,7 +1106,7 @@ class _Resolver:
             if base is None or base[0] != "n":
                 return None
             f, i = base[1]
-            if f.facts.decls[i].kind is not SymbolKind.STRUCT:
+            if f.facts.decls[i].kind != _STRUCT:
                 return None
             return self.member(base[1], ref[2], direct=True)
         return None

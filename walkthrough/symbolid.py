@@ -51,8 +51,10 @@ class Query:
         return self.upstream is not None
 
 
-def format_id(upstream: str, pkgdir: str, qualname: str, *, file: str | None = None, tag: str | None = None) -> str:
-    """The full id: `kubernetes:pkg/apiserver.APIInstaller` (+ `@file.go`; `UPSTREAM@TAG:` for a later release)."""
+def format_id(
+    upstream: str, pkgdir: str, qualname: str, *, file: str | None = None, tag: str | None = None
+) -> str:
+    """The full id `kubernetes:pkg/apiserver.APIInstaller` (+ `@file.go`; `UPSTREAM@TAG:` for later releases)."""
     head = f"{upstream}@{tag}" if tag else upstream
     body = f"{pkgdir}.{qualname}" if pkgdir else qualname
     return f"{head}:{body}@{file}" if file else f"{head}:{body}"
@@ -74,8 +76,12 @@ def parse_query(text: str) -> Query:
     text = text.strip()
     if len(text) > MAX_ID_LENGTH:
         raise _malformed(text[:40] + "...", f"longer than {MAX_ID_LENGTH} characters")
-    if any(ord(c) < 0x20 or c.isspace() or c in "\x7f\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-           for c in text):
+    if any(
+        ord(c) < 0x20
+        or c.isspace()
+        or c in "\x7f\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for c in text
+    ):
         raise _malformed(text, "it contains spaces or control characters")
     upstream = tag = None
     if ":" in text:

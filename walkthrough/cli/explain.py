@@ -21,10 +21,23 @@ if TYPE_CHECKING:
     from walkthrough.index import Index
     from walkthrough.models import Symbol
 
-KINDS = ("package", "func", "method", "struct", "interface", "type", "field", "interface_method", "const", "var")
+KINDS = (
+    "package",
+    "func",
+    "method",
+    "struct",
+    "interface",
+    "type",
+    "field",
+    "interface_method",
+    "const",
+    "var",
+)
 
 
-def _indexes(upstream: str | None, ref: str | None, *, progress: bool) -> tuple[list[Index], list[SourcesMissing]]:
+def _indexes(
+    upstream: str | None, ref: str | None, *, progress: bool
+) -> tuple[list[Index], list[SourcesMissing]]:
     """The indexes to search: one upstream, or every pinned one; missing sources are returned, not raised."""
     from walkthrough.index import load_index  # noqa: PLC0415
 
@@ -76,8 +89,11 @@ def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Expla
         lines = [n for n in idx.file_errors(symbol.path) if symbol.start_line <= n <= symbol.end_line]
         where = f" (lines {', '.join(map(str, lines[:5]))})" if lines else ""
         msg = f"{symbol.id} has syntax errors{where}: tree-sitter could not parse it, so it is not shown"
-        raise SymbolError(msg, location=f"{symbol.path}:{symbol.start_line}",
-                          hint="check the file in the cache with `walkthrough sources verify`")
+        raise SymbolError(
+            msg,
+            location=f"{symbol.path}:{symbol.start_line}",
+            hint="check the file in the cache with `walkthrough sources verify`",
+        )
     text = idx.text(symbol.path)
     code = _whole_lines(text, symbol.start_byte, symbol.end_byte)
     chapters, python = _excerpt_links(symbol.id)
@@ -152,7 +168,9 @@ def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> 
 
         from walkthrough.console import renderable  # noqa: PLC0415
 
-        Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(renderable(ex, code=not no_code))
+        Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(
+            renderable(ex, code=not no_code)
+        )
     else:
         from walkthrough.console import plain_text  # noqa: PLC0415
 
@@ -165,7 +183,9 @@ def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> 
 @click.option("--kind", "-k", type=click.Choice(KINDS), help="Only symbols of this kind.")
 @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many."
+)
 def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool, limit: int) -> int:
     """Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`).
 
@@ -179,8 +199,17 @@ def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool,
     found = [s for idx in indexes for s in idx.search(pattern, kind)]
     shown = found[:limit]
     if as_json:
-        rows = [{"id": s.id, "kind": s.kind.value, "upstream": s.upstream, "path": s.path,
-                 "start_line": s.start_line, "end_line": s.end_line} for s in shown]
+        rows = [
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "upstream": s.upstream,
+                "path": s.path,
+                "start_line": s.start_line,
+                "end_line": s.end_line,
+            }
+            for s in shown
+        ]
         click.echo(json.dumps(rows, indent=2))
     else:
         for kind_name, sid, where in symbol_rows(shown):

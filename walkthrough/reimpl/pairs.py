@@ -7,7 +7,8 @@ docstring asks). The pairs of the package's own models are kept in the cache
 (`cache_root()/index/pairs.json`), keyed by every model file's path, size and mtime, so a warm
 `explain` stats the files instead of parsing them.
 
-    models_for("kubernetes:pkg/api/resource.ParseQuantity") -> ["walkthrough.reimpl.kubernetes.quantity:ParseQuantity"]
+    models_for("kubernetes:pkg/api/resource.ParseQuantity")
+        -> ["walkthrough.reimpl.kubernetes.quantity:ParseQuantity"]
     all_pairs() -> {"kubernetes:pkg/api/resource.ParseQuantity": [...], ...}
 """
 
