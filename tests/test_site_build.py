@@ -126,6 +126,9 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     index_docs = [d for d in search["docs"] if d["location"].startswith("symbols/")]
     assert any("NewConfig" in d["text"] for d in index_docs)
     assert not [d for d in search["docs"] if d["location"].startswith(("symbols/fake/", "models/"))]
+    chapter_docs = [d for d in search["docs"] if d["location"].startswith("evil/")]
+    assert any("func Render(s string) string {" in d["text"] for d in chapter_docs)  # the search view of a card
+    assert not any("wt-line" in d["text"] for d in chapter_docs)
     model = (site / "models" / "wtfake_model" / "index.html").read_text(encoding="utf-8")
     assert 'id="L6"' in model and "python -m wtfake_model" in model
     second = (site / "second" / "index.html").read_text(encoding="utf-8")

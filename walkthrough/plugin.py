@@ -29,7 +29,7 @@ from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -153,6 +153,8 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         self._symbol_uris: set[str] = set()
         self._stylesheets: list[str] = []
         self._store: FragmentStore | None = None
+        self._search_views: dict[str, str] = {}
+        self._full_views: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.project:
@@ -227,6 +229,9 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         site = self._site()
         src_uri = page.file.src_uri
         blocks = self._blocks.pop(src_uri, {})
+        search_blocks = {t: site.search_blocks[t] for t in blocks if t in site.search_blocks}
+        if search_blocks:
+            self._search_views[src_uri] = swap_placeholders(html, search_blocks)[0]
         html, missing = swap_placeholders(html, blocks)
         if page.present_anchor_ids is not None:  # so mkdocs' anchor validation knows the cards' ids
             page.present_anchor_ids.update(_ID.findall("".join(blocks.values())))
@@ -235,6 +240,29 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         if src_uri in site.chapters:
             html += str(site.see_also(src_uri))
         return self._resolve(src_uri, page.file.url, html, files, config)
+
+    @event_priority(100)
+    def _search_view(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        """Before the search plugin: show it each card as plain text (same words, a fraction of the tags).
+
+        Material's search parses the HTML of every page, tag by tag; the cards' markup (a span per token and
+        line) would make that the slowest part of the build. The page itself keeps the full cards.
+        """
+        light = self._search_views.get(page.file.src_uri)
+        if light is not None:
+            self._full_views[page.file.src_uri] = page.content or ""
+            page.content = light
+        return context
+
+    @event_priority(-100)
+    def _full_view(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        """After the search plugin: the page gets its full cards back before the theme renders it."""
+        full = self._full_views.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_search_view, _full_view)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the symbol pages: standalone HTML in the theme's look, outside the theme engine (see sitepages)."""

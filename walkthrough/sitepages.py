@@ -7,6 +7,11 @@ page per paired Python module). The mkdocs plugin only feeds it files and asks f
 
 Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
 `walkthrough.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
+Symbol pages (often a thousand or more) skip mkdocs altogether: their bodies come from
+`symbol_pages_html` and the plugin writes them as standalone pages in the theme's look.
+
+Rendered fragments only hold page-independent `wt-sym:`/`wt-page:` links, so they can be cached (the
+`store`, keyed by render version, index database and content) and reused by every rebuild.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from walkthrough.render import (
     PythonModel,
     Renderer,
     SeeAlso,
+    escape_visible,
     SymbolRef,
     UpstreamFacts,
     fix_refs,
@@ -142,10 +148,10 @@ class SiteModel:
     ) -> None:
         self.index_for = index_for
         self.store = store
+        """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.make_symbol_pages = symbol_pages
         """False: identifiers no chapter quotes link to the upstream permalink instead of a page of their own."""
         self._models: dict[str, PythonModel | ModelNotFound] = {}
-        """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.project_root = project_root
         self.markdown = markdown
         self.renderer = renderer or Renderer()
@@ -158,9 +164,10 @@ class SiteModel:
         self.model_pages: dict[str, str] = {}
         """Python module → generated page src_uri."""
         self._links: dict[tuple[str, int], tuple[Any, ...]] = {}
-        self._cards: dict[str, Markup] = {}
         self._spans: dict[tuple[str, str], list[tuple[int, int, Target]]] = {}
         """(upstream, path) → line spans of chapter excerpts in that file, in chapter order."""
+        self.search_blocks: dict[str, Markup] = {}
+        """placeholder → the card as the search index should see it: the same text, almost no markup."""
         self._cover_memo: dict[str, Target | None] = {}
         self._symbol_memo: dict[str, Symbol | None] = {}
 
@@ -331,6 +338,8 @@ class SiteModel:
             cursor = d.end
             resolved = by_key.get((d.symbol, d.anchor_id()))
             blocks[token] = self.card_html(resolved) if resolved is not None else _failed_card(d)
+            if resolved is not None:
+                self.search_blocks[token] = _search_view(resolved.excerpt, self._our_markdown(d.caption, src_uri))
         out.append(markdown[cursor:])
         return "".join(out), blocks
 
@@ -489,6 +498,16 @@ class SiteModel:
             rel = path.resolve().relative_to(self.project_root.resolve()).as_posix()
         except ValueError:
             rel = module.replace(".", "/") + ".py"
+        key = hashlib.sha256(repr((render_version(), "model", module, rel, source)).encode()).hexdigest()
+        hit = self.store.get(key) if self.store is not None else None
+        if hit is not None:
+            return Markup(hit)
+        body = self._model_html(module, rel, source)
+        if self.store is not None:
+            self.store[key] = str(body)
+        return body
+
+    def _model_html(self, module: str, rel: str, source: str) -> Markup:
         lines = highlight_lines(source.rstrip("\n"), python_lexer())
         body = "".join(
             str(Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>').format(
@@ -506,6 +525,18 @@ _NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
 
 _MD_LINK = re.compile(r'href="((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"#?]*\.md)(#[^"]*)?"')
 """A relative link to a docs file in rendered Markdown (no scheme, not absolute, not a bare fragment)."""
+
+
+def _search_view(ex: Excerpt, caption_html: str) -> Markup:
+    """A card for Material's search indexer, which parses every tag: symbol, shown code as plain text, notes."""
+    lines = ex.text.split("\n")
+    shown = ex.shown or ((ex.start_line, ex.end_line),)
+    code = "\n".join(lines[n - ex.start_line] for first, last in shown for n in range(first, last + 1))
+    notes = "".join(str(Markup("<li>{}</li>").format(n.text)) for n in ex.notes)
+    return Markup("<p><code>{sym}</code></p><pre><code>{code}</code></pre>{notes}{caption}").format(
+        sym=ex.symbol.id, code=escape_visible(code),
+        notes=Markup(f"<ul>{notes}</ul>") if notes else "", caption=Markup(caption_html),
+    )
 
 
 def _index_identity(index_for: IndexFor, sid: str) -> str | None:
