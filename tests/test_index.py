@@ -351,3 +351,14 @@ def test_an_index_serves_other_threads(idx: Index) -> None:
     worker.start()
     worker.join()
     assert seen == ["fake:pkg/a.NewServer"]
+
+
+def test_stale_databases_are_pruned(fake_upstream: MakeTree) -> None:
+    fake_upstream(FILES)
+    idx = load_index("fake")
+    stale = idx.path.with_name(idx.path.name.replace(idx.path.stem.rsplit("-", 1)[1], "0" * 16))
+    idx.close()
+    stale.write_bytes(b"from an older format")
+    idx.path.unlink()
+    load_index("fake").close()
+    assert not stale.exists()

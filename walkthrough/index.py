@@ -145,6 +145,7 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
             if idx is not None:
                 return idx
             build(tree, path, progress=progress)
+            _prune(path, tree)
     except (OSError, sqlite3.Error) as exc:
         msg = f"cannot write the symbol index of {tree.pin.label} to {path.parent} ({exc})"
         raise IndexError_(
@@ -199,6 +200,13 @@ def _open_valid(path: Path, tree: SourceTree) -> Index | None:
         _remove(path)
         return None
     return Index(tree, conn, path)
+
+
+def _prune(current: Path, tree: SourceTree) -> None:
+    """Remove databases of the same release built by other formats or locks: they are never read again."""
+    for old in current.parent.glob(f"{tree.pin.name}@{tree.pin.tag}-*.sqlite*"):
+        if old.name not in (current.name, current.name + ".lock"):
+            _remove(old)
 
 
 def _id_tag(tree: SourceTree) -> str | None:
@@ -540,8 +548,10 @@ class ParseCache:
         return out
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store new results and drop those of other goparse formats (never read again)."""
         try:
             with self.conn:
+                self.conn.execute("DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT))
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
                     [(f"{PARSE_FORMAT}:{b}", d) for b, d in items],
