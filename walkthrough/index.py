@@ -706,14 +706,16 @@ def build(tree: SourceTree, dest: Path, *, progress: bool = False, workers: int 
     resolver = _Resolver(tree.pin, files, tag=_id_tag(tree))
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     _remove(tmp)
+    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))
     try:
-        _write_db(tree, tmp, files, resolver)
+        _write_db(tree, tmp, files, resolver, bar)
         os.replace(tmp, dest)
     finally:
+        bar.close()
         _remove(tmp)
 
 
-def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver) -> None:
+def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver, bar: _Progress) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.executescript(
@@ -752,6 +754,7 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
             payload = zlib.compress(resolved.tobytes(), 1)
             errors = json.dumps(list(f.facts.error_lines)) if f.facts.has_error else ""
             file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
+            bar.advance(1)
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
         conn.executemany("INSERT INTO refs (source, target) VALUES (?, ?)", sorted(refs))
         meta = {
