@@ -170,6 +170,7 @@ class SiteModel:
         """placeholder → the card as the search index should see it: the same text, almost no markup."""
         self._cover_memo: dict[str, Target | None] = {}
         self._symbol_memo: dict[str, Symbol | None] = {}
+        self._package_chapters: dict[tuple[str, str], Markup] = {}
 
     # -- collection ---------------------------------------------------------------------------------------------
 
@@ -429,11 +430,14 @@ class SiteModel:
         sym = self._get(sid)
         if sym is None:
             return Markup("")
-        chapters = sorted(
-            {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
-             if ce.excerpt.symbol.pkgdir == sym.pkgdir and ce.excerpt.symbol.upstream == sym.upstream}
-        )
-        return self.renderer.symbol_chapters(chapters)
+        key = (sym.upstream, sym.pkgdir)
+        if key not in self._package_chapters:
+            chapters = sorted(
+                {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
+                 if (ce.excerpt.symbol.upstream, ce.excerpt.symbol.pkgdir) == key}
+            )
+            self._package_chapters[key] = self.renderer.symbol_chapters(chapters)
+        return self._package_chapters[key]
 
     def _cached(self, key: tuple[Any, ...], make: Callable[[], Markup], sid: str) -> Markup:
         """`make()` through the fragment store, keyed by render version, index identity and `key`."""
