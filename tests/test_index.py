@@ -97,6 +97,9 @@ FILES = {
     "pkg/c/c_unix.go": "// +build !windows\n\npackage c\n\nfunc Open() int { return 1 }\n",
     "pkg/c/c_windows.go": "package c\n\nfunc Open() int { return 2 }\n",
     "pkg/d/d.go": "package d\n\nfunc Good() {}\n\nfunc Bad() {\n\tx := := 1\n}\n",
+    "pkg/e/common.go": "package e\n\ntype Common struct{ Level int }\n\nfunc Use(c *Config) int { return c.Level + c.Only }\n",
+    "pkg/e/config_unix.go": "package e\n\ntype Config struct {\n\tCommon\n\tOnly int\n}\n",
+    "pkg/e/config_windows.go": "package e\n\ntype Config struct {\n\tCommon\n\tOnly string\n}\n",
     "README.md": "not Go\n",
 }
 
@@ -176,6 +179,13 @@ def test_resolution(idx: Index) -> None:
         "fake:pkg/a.NewServer"
     ) == ["fake:pkg/a.Server.Run"]
     assert "fake:pkg/a.Server.Run" in idx.referenced_by("fake:pkg/b.Store.Put")
+
+
+def test_members_of_build_tagged_types_link_only_when_all_variants_agree(idx: Index) -> None:
+    targets = {u.name: u.target for u in idx.uses("pkg/e/common.go") if u.line == 5}
+    assert targets["Level"] == "fake:pkg/e.Common.Level"  # promoted from Common in every variant
+    assert targets["Only"] is None  # a different field in each variant
+    assert targets["Config"] is None
 
 
 def test_build_tagged_duplicates_are_ambiguous(idx: Index) -> None:

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from walkthrough.goparse import FileFacts
     from walkthrough.sources import SourceTree
 
-INDEX_FORMAT = "index-6"
+INDEX_FORMAT = "index-7"
 PARSE_FORMAT = "goparse-6/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
@@ -1040,7 +1040,13 @@ class _Resolver:
         tag = ref[0]
         if tag == "t":
             d = self._scope(ctx, ref[1])
-            return ("n", d) if d is not None and d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
+            if d is not None:
+                return ("n", d) if d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
+            pkg = ctx.pkg
+            assert pkg is not None
+            alts = tuple(c for c in pkg.scope.get(ref[1], ()) if c[0].facts.decls[c[1]].kind in TYPE_KINDS)
+            # Build-tagged variants of one type: a member is known when every variant agrees on it.
+            return ("nn", alts) if len(alts) > 1 else None
         if tag == "q":
             d = self._imported(ctx, ref[1], ref[2])
             return ("n", d) if d is not None and d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
@@ -1096,7 +1102,14 @@ class _Resolver:
         return None
 
     def _member_of(self, base: Any, name: str) -> tuple[_File, int] | None:
-        if base is None or base[0] not in ("n", "tv"):
+        if base is None:
+            return None
+        if base[0] == "nn":
+            found = [self.member(alt, name) for alt in base[1]]
+            first = found[0]
+            same = first is not None and all(m is not None and m[0] is first[0] and m[1] == first[1] for m in found)
+            return first if same else None
+        if base[0] not in ("n", "tv"):
             return None
         return self.member(base[1], name)
 
