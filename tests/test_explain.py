@@ -68,6 +68,13 @@ def test_plain_output_when_piped(tree: SourceTree, capsys: pytest.CaptureFixture
     assert "\x1b[" not in out
 
 
+def test_json_escapes_bidi_controls(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "Evil", "--json")
+    assert code == 0
+    assert "\u202e" not in out and "\x1b" not in out
+    assert "\u202e" in json.loads(out)["code"]  # the exact upstream text, once decoded
+
+
 def test_json_and_no_code(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "fake:pkg/a.Hello", "--json")
     assert code == 0
