@@ -162,7 +162,8 @@ def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> 
     idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
     ex = explanation(idx, sym)
     if as_json:
-        click.echo(json.dumps(ex.to_json(code=not no_code), indent=2)  # ASCII: bidi controls stay escaped)
+        # ASCII only: bidi and escape characters of upstream text stay escaped on a terminal.
+        click.echo(json.dumps(ex.to_json(code=not no_code), indent=2))
     elif terminal:
         from rich.console import Console  # noqa: PLC0415
 
