@@ -17,6 +17,7 @@ import sitefake  # noqa: E402
 
 from walkthrough.errors import SourcesMissing  # noqa: E402
 from walkthrough.plugin import WalkthroughPlugin  # noqa: E402
+from walkthrough.render import Renderer  # noqa: E402
 from walkthrough.sitepages import placeholder, swap_placeholders, symbol_page_uri  # noqa: E402
 
 
@@ -146,7 +147,16 @@ def test_warm_rebuild_after_a_prose_edit_does_not_parse_go(
     monkeypatch.delitem(sys.modules, "walkthrough.goparse", raising=False)
     monkeypatch.setitem(sys.modules, "tree_sitter", None)  # any import of tree_sitter now fails
     monkeypatch.setitem(sys.modules, "tree_sitter_go", None)
+    rendered: list[str] = []
+    original = Renderer.card
+
+    def counting(self: Renderer, card: Any) -> Any:
+        rendered.append(card.anchor)
+        return original(self, card)
+
+    monkeypatch.setattr(Renderer, "card", counting)
     site = sitefake.build(root)
+    assert rendered == []  # every card and symbol page came from the fragment store
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
     assert "One more sentence of prose." in second and 'data-symbol="fake:pkg/evil.Helper"' in second
 
