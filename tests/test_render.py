@@ -115,8 +115,9 @@ def test_links_from_uses_map_bytes_to_characters() -> None:
 
 def test_rows_mark_elisions_highlights_and_notes() -> None:
     text = "\n".join(f"line{i}" for i in range(10, 20))
-    from walkthrough.render import CodeNote  # noqa: PLC0415
     from markupsafe import Markup  # noqa: PLC0415
+
+    from walkthrough.render import CodeNote  # noqa: PLC0415
 
     rows = build_code_rows(text, 10, shown=((12, 13), (16, 16)), highlight=(13,),
                            notes=(CodeNote(1, 16, Markup("n")),))
