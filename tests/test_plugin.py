@@ -173,3 +173,19 @@ def test_without_symbol_pages_links_go_upstream(project: tuple[Path, Any], monke
     assert f'href="https://github.com/example/fake/blob/{tree.pin.commit}/pkg/evil/evil.go#L{run}-L{run + 2}"' in evil
     assert 'href="../second/#helper"' in evil
     assert not (site / "symbols" / "fake").exists()
+
+
+def test_a_target_on_an_elided_line_links_to_the_card() -> None:
+    """A symbol declared inside a quoted span links to its line only when the focus shows that line."""
+    from walkthrough.models import Symbol, SymbolKind  # noqa: PLC0415
+    from walkthrough.sitepages import SiteModel, Target  # noqa: PLC0415
+
+    def field(name: str, line: int) -> Symbol:
+        return Symbol(f"x:p.T.{name}", "x", "p/t.go", "p", "p", name, f"T.{name}", SymbolKind.FIELD,
+                      line, line, 0, 0, line, 0, receiver="T")
+
+    site = SiteModel(lambda name: None, Path(), str)  # type: ignore[arg-type, return-value]
+    site._spans[("x", "p/t.go")] = [(10, 20, ((10, 12), (18, 20)), Target("c.md", "t"))]  # noqa: SLF001
+    site._symbol_memo.update({"x:p.T.A": field("A", 11), "x:p.T.B": field("B", 15)})  # noqa: SLF001
+    assert site.target_of("x:p.T.A") == Target("c.md", "t-L11")
+    assert site.target_of("x:p.T.B") == Target("c.md", "t")

@@ -164,8 +164,8 @@ class SiteModel:
         self.model_pages: dict[str, str] = {}
         """Python module → generated page src_uri."""
         self._links: dict[tuple[str, int], tuple[Any, ...]] = {}
-        self._spans: dict[tuple[str, str], list[tuple[int, int, Target]]] = {}
-        """(upstream, path) → line spans of chapter excerpts in that file, in chapter order."""
+        self._spans: dict[tuple[str, str], list[tuple[int, int, tuple[tuple[int, int], ...], Target]]] = {}
+        """(upstream, path) → line span, shown ranges and anchor of chapter excerpts in that file, in chapter order."""
         self.search_blocks: dict[str, Markup] = {}
         """placeholder → the card as the search index should see it: the same text, almost no markup."""
         self._cover_memo: dict[str, Target | None] = {}
@@ -201,7 +201,7 @@ class SiteModel:
                 target = Target(page.src_uri, ce.anchor_id)
                 self.quoted.setdefault(sym.id, target)
                 self._spans.setdefault((sym.upstream, sym.path), []).append(
-                    (ce.excerpt.start_line, ce.excerpt.end_line, target)
+                    (ce.excerpt.start_line, ce.excerpt.end_line, ce.excerpt.shown, target)
                 )
         for page in self.chapters.values():
             for ce in page.excerpts:
@@ -248,9 +248,11 @@ class SiteModel:
         sym = self._get(symbol_id)
         if sym is None:
             return None
-        for first, last, target in self._spans.get((sym.upstream, sym.path), ()):
+        for first, last, shown, target in self._spans.get((sym.upstream, sym.path), ()):
             if first <= sym.start_line and sym.end_line <= last:
-                return Target(target.page, f"{target.fragment}-L{sym.start_line}")
+                if any(a <= sym.start_line <= b for a, b in shown or ((first, last),)):
+                    return Target(target.page, f"{target.fragment}-L{sym.start_line}")
+                return target  # its line is elided by the focus: the card itself
         return None
 
     # -- links ----------------------------------------------------------------------------------------------------
