@@ -110,6 +110,8 @@ class ChapterPage:
 
     src_uri: str
     title: str
+    text: str = ""
+    """The chapter's source, as the directives' offsets count."""
     directives: list[Directive] = field(default_factory=list)
     resolved: list[ChapterExcerpt | None] = field(default_factory=list)
 
@@ -171,6 +173,7 @@ class SiteModel:
         self._cover_memo: dict[str, Target | None] = {}
         self._symbol_memo: dict[str, Symbol | None] = {}
         self._package_chapters: dict[tuple[str, str], Markup] = {}
+        self._mentioned: dict[str, set[str]] = {}
 
     # -- collection ---------------------------------------------------------------------------------------------
 
@@ -178,7 +181,7 @@ class SiteModel:
         """Scan and expand one chapter; problems are collected with `chapter.md:line` and the symbol."""
         directives, problems = scan_chapter(text, src_uri)
         self.problems.extend(problems)
-        page = ChapterPage(src_uri, first_heading(text, Path(src_uri).stem))
+        page = ChapterPage(src_uri, first_heading(text, Path(src_uri).stem), text)
         for d in directives:
             try:
                 page.resolved.append(expand_directive(d, self.index_for))
@@ -329,16 +332,22 @@ class SiteModel:
         page = self.chapters.get(src_uri)
         if page is None:
             return markdown, {}
-        directives, _ = scan_chapter(markdown, src_uri)
+        # mkdocs hands over the source minus its front matter: reuse the scan of `on_files`, shifted,
+        # rather than parse every directive's YAML a second time; rescan only if the text is not a suffix.
+        if page.text.endswith(markdown):
+            delta = len(page.text) - len(markdown)
+            spans = [(d, d.start - delta, d.end - delta) for d in page.directives if d.start >= delta]
+        else:
+            spans = [(d, d.start, d.end) for d in scan_chapter(markdown, src_uri)[0]]
         out: list[str] = []
         blocks: dict[str, Markup] = {}
         cursor = 0
         by_key = {(d.symbol, d.anchor_id()): r for d, r in zip(page.directives, page.resolved, strict=True)}
-        for n, d in enumerate(directives):
+        for n, (d, start, end) in enumerate(spans):
             token = placeholder(src_uri, n)
-            out.append(markdown[cursor : d.start])
+            out.append(markdown[cursor:start])
             out.append(f"\n{token}\n\n")
-            cursor = d.end
+            cursor = end
             resolved = by_key.get((d.symbol, d.anchor_id()))
             blocks[token] = self.card_html(resolved) if resolved is not None else _failed_card(d)
             if resolved is not None:
@@ -352,9 +361,7 @@ class SiteModel:
         if page is None:
             return Markup("")
         mine = {ce.excerpt.symbol.id for ce in page.excerpts}
-        mentioned = set(mine)
-        for ce in page.excerpts:
-            mentioned.update(link.target for link in self._links_of(ce.excerpt))
+        mentioned = self._mentioned_by(page)
         entries = []
         for other in self.chapters.values():
             if other.src_uri == src_uri:
@@ -366,10 +373,13 @@ class SiteModel:
         return self.renderer.see_also(entries)
 
     def _mentioned_by(self, page: ChapterPage) -> set[str]:
-        found = {ce.excerpt.symbol.id for ce in page.excerpts}
-        for ce in page.excerpts:
-            found.update(link.target for link in self._links_of(ce.excerpt))
-        return found
+        """Symbols a chapter quotes or links to (computed once per chapter)."""
+        if page.src_uri not in self._mentioned:
+            found = {ce.excerpt.symbol.id for ce in page.excerpts}
+            for ce in page.excerpts:
+                found.update(link.target for link in self._links_of(ce.excerpt))
+            self._mentioned[page.src_uri] = found
+        return self._mentioned[page.src_uri]
 
     # -- generated pages --------------------------------------------------------------------------------------------
 
