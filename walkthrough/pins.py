@@ -154,34 +154,7 @@ class Lock:
     @classmethod
     def loads(cls, text: str, *, source: str = "<lock>") -> Lock:
         """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`."""
-        header: dict[str, str] = {}
-        subst: list[str] = []
-        comments: list[str] = []
-        entries: dict[str, LockEntry] = {}
-        for lineno, raw in enumerate(text.splitlines(), 1):
-            line = raw.rstrip("\r")
-            if not line.strip():
-                continue
-            if line.startswith("#"):
-                comments.append(line[1:].removeprefix(" "))
-                continue
-            if " = " in line and not _HEX40.match(line[:40]):
-                key, value = line.split(" = ", 1)
-                if key == "export-subst":
-                    subst.append(value)
-                else:
-                    header[key] = value
-                continue
-            parts = line.split(" ", 2)
-            if len(parts) != 3 or not _HEX40.match(parts[0]) or not parts[1].isdigit():
-                raise UsageError(
-                    f"{source}:{lineno}: malformed lock line {line[:80]!r}",
-                    hint="regenerate the lock with `walkthrough sources lock`",
-                )
-            blob, size, path = parts
-            if check_path(path) or path in entries:
-                raise UsageError(f"{source}:{lineno}: bad or duplicate path {path!r} in lock")
-            entries[path] = LockEntry(path, blob, int(size))
+        header, subst, comments, entries = _parse_bulk(text, source) or _parse_lines(text, source)
         for key in ("upstream", "tag", "commit", "digest"):
             if key not in header:
                 raise UsageError(f"{source}: lock lacks its `{key} = ...` line")
@@ -199,6 +172,74 @@ class Lock:
                 hint="regenerate the lock with `walkthrough sources lock`",
             )
         return lock
+
+
+_Parsed = tuple[dict[str, str], list[str], list[str], dict[str, LockEntry]]
+"""A lock's header, export-subst paths, comments and entries by path, before the digest check."""
+
+_FIRST_ENTRY = re.compile(r"^[0-9a-f]{40} ", re.MULTILINE)
+_ENTRY_LINES = re.compile(r"(?:[0-9a-f]{40} [0-9]+ [^\x00-\x1f\x7f\x85\u2028\u2029\\]+\n)*")
+"""Only well-formed entry lines (no blank line, comment, control character or backslash)."""
+_MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./", " ../", " .\n", " ..\n")
+"""Substrings of entry lines that cover every name `check_path` refuses beyond the characters
+`_ENTRY_LINES` excludes (absolute, drive letter, empty, `.` or `..` component), and some good names
+(with a space or colon), which then fall back to the line parser."""
+
+
+def _parse_bulk(text: str, source: str) -> _Parsed | None:
+    """The usual lock (header, then only well-formed entries) checked in a few regex passes, else None.
+
+    Every explain opens a lock of thousands of lines, and `check_path` per line dominated; whatever
+    this does not accept in bulk is parsed by `_parse_lines`, which names the offending line.
+    """
+    first = _FIRST_ENTRY.search(text)
+    if first is None:
+        return None
+    header, subst, comments, entries = _parse_lines(text[: first.start()], source)
+    body = text[first.start() :]
+    if not body.endswith("\n"):
+        body += "\n"
+    if entries or _ENTRY_LINES.fullmatch(body) is None or any(x in body for x in _MAYBE_BAD_PATH):
+        return None
+    for line in body[:-1].split("\n"):
+        blob, size, path = line.split(" ", 2)
+        entries[path] = LockEntry(path, blob, int(size))
+    if len(entries) != body.count("\n"):  # a duplicate path
+        return None
+    return header, subst, comments, entries
+
+
+def _parse_lines(text: str, source: str) -> _Parsed:
+    """Parse lock text line by line, refusing the first malformed line with `source:line`."""
+    header: dict[str, str] = {}
+    subst: list[str] = []
+    comments: list[str] = []
+    entries: dict[str, LockEntry] = {}
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            comments.append(line[1:].removeprefix(" "))
+            continue
+        if " = " in line and not _HEX40.match(line[:40]):
+            key, value = line.split(" = ", 1)
+            if key == "export-subst":
+                subst.append(value)
+            else:
+                header[key] = value
+            continue
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not _HEX40.match(parts[0]) or not parts[1].isdigit():
+            raise UsageError(
+                f"{source}:{lineno}: malformed lock line {line[:80]!r}",
+                hint="regenerate the lock with `walkthrough sources lock`",
+            )
+        blob, size, path = parts
+        if check_path(path) or path in entries:
+            raise UsageError(f"{source}:{lineno}: bad or duplicate path {path!r} in lock")
+        entries[path] = LockEntry(path, blob, int(size))
+    return header, subst, comments, entries
 
 
 def _fold(path: str) -> str:

@@ -19,13 +19,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -54,12 +51,14 @@ def entry_name(lock: Lock) -> str:
 
 
 def _now() -> str:
+    from datetime import UTC, datetime  # noqa: PLC0415 - only writers stamp times
+
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Write JSON via temp + rename, so a crash never leaves half a marker."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
 
@@ -317,11 +316,13 @@ class EntryWriter:
     def __init__(self, lock: Lock, root: Path | None = None) -> None:
         self.lock = lock
         self.final = sources_dir(root) / entry_name(lock)
-        self.tmp = self.final.with_name(f".tmp-{self.final.name}-{secrets.token_hex(4)}")
+        self.tmp = self.final.with_name(f".tmp-{self.final.name}-{os.urandom(4).hex()}")
         self.written: dict[str, int] = {}
         self.started = time.monotonic()
 
     def __enter__(self) -> Self:
+        import shutil  # noqa: PLC0415 - only writers remove trees
+
         # Temp dirs of crashed writers of this entry are safe to remove: we hold the entry lock.
         for stale in self.final.parent.glob(f".tmp-{self.final.name}-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -330,6 +331,8 @@ class EntryWriter:
 
     def __exit__(self, *exc: object) -> None:
         if self.tmp.exists():
+            import shutil  # noqa: PLC0415
+
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def add(self, path: str, data: bytes) -> None:
@@ -384,9 +387,11 @@ class EntryWriter:
         _write_json(self.tmp / VERIFIED, {"at": marker["imported_at"], "files": len(self.written)})
         _write_json(self.tmp / MARKER, marker)
         if self.final.exists():
-            trash = self.final.with_name(f".tmp-{self.final.name}-old-{secrets.token_hex(4)}")
+            trash = self.final.with_name(f".tmp-{self.final.name}-old-{os.urandom(4).hex()}")
             self.final.rename(trash)
             self.tmp.rename(self.final)
+            import shutil  # noqa: PLC0415
+
             shutil.rmtree(trash, ignore_errors=True)
         else:
             self.tmp.rename(self.final)
