@@ -274,7 +274,9 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         site_dir = Path(config.site_dir)
         for sid, uri, body in site.symbol_pages_html():
             url, out = symbol_page_url(uri, use_directory_urls=config.use_directory_urls)
-            html = self._resolve(uri, url, str(body) + str(site.symbol_chapters_html(sid)), self._files, config)
+            html = self._resolve(
+                uri, url, str(body) + str(site.symbol_chapters_html(sid)), self._files, config, fast=True
+            )
             page = renderer.standalone(
                 title=sid.rpartition("/")[2].partition(".")[2] or sid,
                 body=Markup(html),
@@ -294,14 +296,26 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._close_store()
 
-    def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:
-        """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about the ones that go nowhere."""
+    def _resolve(
+        self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig, *, fast: bool = False
+    ) -> str:
+        """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about the ones that go nowhere.
+
+        `fast` (the thousand standalone symbol pages) climbs to the site root with `../` per level instead of
+        computing the shortest relative path: longer URLs, same targets, a fraction of the time.
+        """
+        up = "../" * page_url.count("/")
 
         def url_of(from_page: str, to_page: str, fragment: str) -> str | None:
             target = self._url_of_uri(to_page, config, files)
             if target is None:
                 return None
-            url = "" if to_page == from_page else get_relative_url(target, page_url)
+            if to_page == from_page:
+                url = ""
+            elif fast:
+                url = up + target if target else up or "./"
+            else:
+                url = get_relative_url(target, page_url)
             return f"{url}#{fragment}" if fragment else (url or "#")
 
         html, unresolved = self._site().resolve_refs(src_uri, html, url_of)
