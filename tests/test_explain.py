@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from walkthrough.cli import main
+from walkthrough.cli import fast_explain_args, main
+from walkthrough.cli.group import click_main
 from walkthrough.console import Explanation, plain_text, renderable, visible
 from walkthrough.index import load_index
 from walkthrough.reimpl.pairs import all_pairs, models_for
@@ -230,3 +234,81 @@ def test_pairs_cache_follows_the_files(tmp_path: Path) -> None:
     assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
     cache.write_text("{broken")
     assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
+
+
+FAST_CASES = (
+    ["explain", "Hello"],
+    ["explain", "Hello", "--json"],
+    ["explain", "--no-code", "Hello", "--json"],
+    ["explain", "-u", "fake", "Hello"],
+    ["explain", "--upstream=fake", "Hello", "--no-code"],
+    ["explain", "--upstream", "nope", "Hello"],
+    ["explain", "Helo"],
+    ["explain", "Open"],
+    ["explain", "Broken"],
+    ["explain", "fake:pkg/a."],
+    ["explain", "Evil"],
+)
+
+
+@pytest.mark.parametrize("args", FAST_CASES, ids=" ".join)
+def test_fast_path_says_what_click_says(
+    tree: SourceTree, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert fast_explain_args(args) is not None
+    fast = run(capsys, *args)
+    assert (click_main(args), *capsys.readouterr()) == fast
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain"],
+        ["explain", "--help"],
+        ["explain", "-h", "Hello"],
+        ["explain", "Hello", "Again"],
+        ["explain", "Hello", "--jsn"],
+        ["explain", "-u"],
+        ["explain", "-u", "--json", "Hello"],
+        ["explain", "--upstream=", "Hello"],
+        ["explain", "--", "Hello"],
+        ["explain", "-ufake", "Hello"],
+        ["--cache", "/tmp", "explain", "Hello"],
+        ["symbols", "Hello"],
+        [],
+    ],
+    ids=lambda a: " ".join(a) or "(none)",
+)
+def test_anything_unusual_goes_through_click(args: list[str]) -> None:
+    assert fast_explain_args(args) is None
+
+
+def test_fast_path_leaves_a_bad_cache_env_to_click(
+    tree: SourceTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    afile = tmp_path / "a-file"
+    afile.write_text("")
+    monkeypatch.setenv("WALKTHROUGH_CACHE", str(afile))
+    assert fast_explain_args(["explain", "Hello"]) is None
+    code, _, err = run(capsys, "explain", "Hello")
+    assert code == 2 and "is a file" in err
+
+
+def test_warm_explain_imports_no_click(tree: SourceTree) -> None:
+    load_index("fake").close()
+    code = (
+        "import sys\n"
+        "from walkthrough.cli import main\n"
+        "rc = main(['explain', 'Hello', '--json'])\n"
+        "print('CLICK', 'click' in sys.modules, rc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "CLICK False 0" in out
+    assert '"id": "fake:pkg/a.Hello"' in out

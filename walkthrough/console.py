@@ -141,6 +141,13 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
     return Group(*parts)
 
 
+def print_rich(ex: Explanation, *, code: bool = True) -> None:
+    """Print the explanation on the terminal with rich (no markup, emoji or auto-highlighting of our text)."""
+    from rich.console import Console  # noqa: PLC0415
+
+    Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(renderable(ex, code=code))
+
+
 def symbol_rows(symbols: list[Symbol]) -> list[tuple[str, str, str]]:
     """(kind, id, path:start-end) rows for `symbols` listings."""
     return [(s.kind.value, s.id, f"{s.path}:{s.start_line}-{s.end_line}") for s in symbols]

@@ -2,18 +2,19 @@
 
 Subcommands live in sibling modules and are imported only when invoked, so that the warm
 `explain` path pays for nothing it does not use (no tree-sitter, no mkdocs, little of rich).
+A plain `walkthrough explain SYMBOL [--json] [--no-code] [-u NAME]` does not even import click
+(a third of its run time): `main` recognises exactly those arguments and calls the command's
+function; anything else (help, other options, a usage error) goes through the click group in
+`walkthrough.cli.group`, so help and error messages are click's own.
 Exit codes: 0 ok, 1 check found problems, 2 usage or input error, 3 sources missing or unverifiable.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
-from pathlib import Path
+from typing import Any
 
-import click
-
-from walkthrough import __version__
 from walkthrough.errors import WalkthroughError
 
 # command name -> (module under walkthrough.cli, attribute, one-line help shown before import)
@@ -30,59 +31,113 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("run", "run", "Run a Python model's demo (e.g. `walkthrough run kubernetes.authn`)."),
 }
 
-
-class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        entry = COMMANDS.get(cmd_name)
-        if entry is None:
-            return None
-        module_name, attr, _ = entry
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        return getattr(module, attr)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+_COMPLETE_VAR = "_WALKTHROUGH_COMPLETE"
+"""click's shell-completion switch for prog_name `walkthrough`: completion is click's business."""
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="walkthrough")
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="WALKTHROUGH_CACHE",
-    help="Cache directory for sources and the index (default: the platform cache dir).",
-)
-def cli(cache: Path | None) -> None:
-    """Read Kubernetes v1.5.2 and Docker v1.12.3 source with a verified guide beside it."""
-    if cache is not None:
-        from walkthrough.paths import set_cache_root  # noqa: PLC0415 - keep startup light
+def __getattr__(name: str) -> Any:
+    """`cli` and `LazyGroup` (the click group) on first use: importing this module imports no click."""
+    if name in ("cli", "LazyGroup"):
+        from walkthrough.cli import group  # noqa: PLC0415
 
-        set_cache_root(cache)
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map our errors to their exit codes and one clear message, never a traceback."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    fast = fast_explain_args(args)
+    if fast is not None:
+        return _fast_explain(fast)
+    from walkthrough.cli.group import click_main  # noqa: PLC0415
+
+    return click_main(args)
+
+
+def fast_explain_args(args: list[str]) -> dict[str, Any] | None:
+    """The keyword arguments of `explain.show` for a plain `explain SYMBOL ...` command line, else None.
+
+    Accepted, as click would parse them: one SYMBOL not starting with `-`, `--json`, `--no-code`,
+    `-u NAME`, `--upstream NAME`, `--upstream=NAME`, and `$WALKTHROUGH_CACHE` naming a readable
+    directory or nothing yet. Everything else returns None and is click's to parse and report.
+    """
+    if not args or args[0] != "explain" or os.environ.get(_COMPLETE_VAR):
+        return None
+    symbol: str | None = None
+    upstream: str | None = None
+    as_json = no_code = False
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--json":
+            as_json = True
+        elif arg == "--no-code":
+            no_code = True
+        elif arg in ("-u", "--upstream"):
+            upstream = next(rest, None)
+            if not upstream or upstream.startswith("-"):
+                return None
+        elif arg.startswith("--upstream=") and len(arg) > len("--upstream="):
+            upstream = arg.partition("=")[2]
+        elif arg.startswith("-") or not arg or symbol is not None:
+            return None
+        else:
+            symbol = arg
+    if symbol is None or not _cache_env_usable():
+        return None
+    return {"symbol": symbol, "upstream": upstream, "as_json": as_json, "no_code": no_code}
+
+
+def _cache_env_usable() -> bool:
+    """Whether click would accept `$WALKTHROUGH_CACHE` for `--cache` (absent, or a readable directory)."""
+    from walkthrough.paths import CACHE_ENV  # noqa: PLC0415
+
+    env = os.environ.get(CACHE_ENV)
+    if not env:
+        return True
     try:
-        result = cli.main(args=argv, prog_name="walkthrough", standalone_mode=False)
+        st = os.stat(env)
+    except OSError:
+        return True  # click.Path(exists=False) accepts a path that does not exist yet
+    import stat  # noqa: PLC0415
+
+    return not stat.S_ISREG(st.st_mode) and os.access(env, os.R_OK)
+
+
+def _fast_explain(kwargs: dict[str, Any]) -> int:
+    """`explain` as the click group would run it (cache option from the env, errors, ^C, closed pipe)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from walkthrough.paths import CACHE_ENV, set_cache_root  # noqa: PLC0415
+
+    try:
+        env = os.environ.get(CACHE_ENV)
+        if env:
+            set_cache_root(Path(env))  # as the group's `--cache` callback, which reads the env var
+        from walkthrough.cli.explain import show  # noqa: PLC0415
+
+        try:
+            return show(**kwargs)
+        except (EOFError, KeyboardInterrupt):
+            import click  # noqa: PLC0415 - the rare paths print exactly what click prints
+
+            click.echo(file=sys.stderr)
+            click.echo("aborted", err=True)
+            return 130
+        except OSError as exc:
+            import errno  # noqa: PLC0415
+
+            if exc.errno != errno.EPIPE:
+                raise
+            from click.utils import PacifyFlushWrapper  # noqa: PLC0415
+
+            sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
+            sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+            sys.exit(1)
     except WalkthroughError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return 2 if exc.exit_code == 1 else exc.exit_code  # click's usage errors are ours to call 2
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    return result if isinstance(result, int) else 0
+        from walkthrough.cli.group import report  # noqa: PLC0415
+
+        return report(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,9 @@
 Output: rich on a terminal, plain text when piped (rich is then not even imported), JSON with
 `--json`. Exit codes: 0 ok, 2 unknown / ambiguous / malformed symbol or a symbol with syntax errors,
 3 sources not imported (the message names the command that imports them).
+
+The click commands `explain` and `symbols` are defined on first access (module `__getattr__`), so
+that `walkthrough.cli.main` can run a plain `explain` through `show` without importing click.
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import SourcesMissing, SymbolError
 
@@ -147,31 +148,19 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-@click.command()
-@click.argument("symbol")
-@click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
-@click.option("--no-code", is_flag=True, help="Leave the code out.")
-def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> int:
-    """Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models.
-
-    SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form
-    (APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install, pkg/apiserver.APIInstaller).
-    """
+def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool) -> int:
+    """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text (no click needed)."""
     terminal = _is_terminal() and not as_json
     idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
     ex = explanation(idx, sym)
     if as_json:
         # ASCII only: bidi and escape characters of upstream text stay escaped on a terminal.
-        click.echo(json.dumps(ex.to_json(code=not no_code), indent=2))
+        sys.stdout.write(json.dumps(ex.to_json(code=not no_code), indent=2) + "\n")
+        sys.stdout.flush()
     elif terminal:
-        from rich.console import Console  # noqa: PLC0415
+        from walkthrough.console import print_rich  # noqa: PLC0415
 
-        from walkthrough.console import renderable  # noqa: PLC0415
-
-        Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(
-            renderable(ex, code=not no_code)
-        )
+        print_rich(ex, code=not no_code)
     else:
         from walkthrough.console import plain_text  # noqa: PLC0415
 
@@ -179,46 +168,73 @@ def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> 
     return 0
 
 
-@click.command()
-@click.argument("pattern")
-@click.option("--kind", "-k", type=click.Choice(KINDS), help="Only symbols of this kind.")
-@click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many."
-)
-def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool, limit: int) -> int:
-    """Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`).
+def __getattr__(name: str) -> Any:
+    """The click commands, defined when the group first asks for one."""
+    if name in ("explain", "symbols"):
+        globals().update(_click_commands())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id.
-    """
-    from walkthrough.console import symbol_rows, visible  # noqa: PLC0415
 
-    indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
-    if not indexes and missing:
-        raise missing[0]
-    found = [s for idx in indexes for s in idx.search(pattern, kind)]
-    shown = found[:limit]
-    if as_json:
-        rows = [
-            {
-                "id": s.id,
-                "kind": s.kind.value,
-                "upstream": s.upstream,
-                "path": s.path,
-                "start_line": s.start_line,
-                "end_line": s.end_line,
-            }
-            for s in shown
-        ]
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for kind_name, sid, where in symbol_rows(shown):
-            click.echo(f"{kind_name:<16} {visible(sid)}  {where}")
-        if len(found) > limit:
-            click.echo(f"... and {len(found) - limit} more (use --limit)", err=True)
-        if not found:
-            click.echo(f"no symbol matches {pattern!r}", err=True)
-    for exc in missing:
-        click.echo(f"warning: {exc.message}; not searched ({exc.hint})", err=True)
-    return 0
+def _click_commands() -> dict[str, Any]:
+    """`explain` and `symbols` as click commands (click imported here, not at module import)."""
+    import click  # noqa: PLC0415
+
+    @click.command()
+    @click.argument("symbol")
+    @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+    @click.option("--no-code", is_flag=True, help="Leave the code out.")
+    def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> int:
+        """Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models.
+
+        SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form
+        (APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install, pkg/apiserver.APIInstaller).
+        """
+        return show(symbol, upstream, as_json=as_json, no_code=no_code)
+
+    @click.command()
+    @click.argument("pattern")
+    @click.option("--kind", "-k", type=click.Choice(KINDS), help="Only symbols of this kind.")
+    @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
+    @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+    @click.option(
+        "--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many."
+    )
+    def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool, limit: int) -> int:
+        """Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`).
+
+        Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id.
+        """
+        from walkthrough.console import symbol_rows, visible  # noqa: PLC0415
+
+        indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
+        if not indexes and missing:
+            raise missing[0]
+        found = [s for idx in indexes for s in idx.search(pattern, kind)]
+        shown = found[:limit]
+        if as_json:
+            rows = [
+                {
+                    "id": s.id,
+                    "kind": s.kind.value,
+                    "upstream": s.upstream,
+                    "path": s.path,
+                    "start_line": s.start_line,
+                    "end_line": s.end_line,
+                }
+                for s in shown
+            ]
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            for kind_name, sid, where in symbol_rows(shown):
+                click.echo(f"{kind_name:<16} {visible(sid)}  {where}")
+            if len(found) > limit:
+                click.echo(f"... and {len(found) - limit} more (use --limit)", err=True)
+            if not found:
+                click.echo(f"no symbol matches {pattern!r}", err=True)
+        for exc in missing:
+            click.echo(f"warning: {exc.message}; not searched ({exc.hint})", err=True)
+        return 0
+
+    return {"explain": explain, "symbols": symbols}
