@@ -1,7 +1,7 @@
 """What `explain` shows, as data: rich renderables for a terminal, plain text for a pipe, JSON. No printing.
 
-Upstream text (code, doc comments) is never interpreted: it goes into `rich.text.Text` or
-`rich.syntax.Syntax` objects, never through markup or emoji codes, and `visible()` first replaces
+Upstream text (code, doc comments) is never interpreted: it goes into `rich.text.Text` objects
+(code highlighted by `go_text`'s small tokenizer), never through markup or emoji codes, and `visible()` first replaces
 control, invisible and bidirectional characters by `<U+XXXX>` (Trojan Source, escape sequences).
 rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 """
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from walkthrough.models import Pin, Symbol
 
@@ -115,19 +116,7 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
     if s.doc:
         parts += [Text(""), Text(visible(s.doc), style="italic")]
     if code:
-        from rich.syntax import Syntax  # noqa: PLC0415
-
-        parts += [
-            Text(""),
-            Syntax(
-                visible(ex.code),
-                "go",
-                theme=theme,
-                line_numbers=True,
-                start_line=s.start_line,
-                word_wrap=False,
-            ),
-        ]
+        parts += [Text(""), go_text(visible(ex.code), s.start_line, theme=theme)]
     for title, items in (
         ("references", ex.references),
         ("referenced by", ex.referenced_by),
@@ -139,6 +128,93 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
             parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))
             parts += [Text("  " + x) for x in _some(items)]
     return Group(*parts)
+
+
+GO_STYLES: dict[str, dict[str, str]] = {
+    "ansi_dark": {
+        "comment": "bright_black italic",
+        "string": "yellow",
+        "keyword": "bold magenta",
+        "builtin": "cyan",
+        "number": "blue",
+        "lineno": "bright_black",
+    },
+}
+"""Token styles of `go_text` per theme (the names follow rich's Syntax themes)."""
+
+_GO_TOKEN = None
+
+
+def _go_tokens() -> Any:
+    global _GO_TOKEN  # noqa: PLW0603 - compiled once, on the first highlighted excerpt
+    if _GO_TOKEN is None:
+        import re  # noqa: PLC0415
+
+        keywords = (
+            "break case chan const continue default defer else fallthrough for func go goto if import "
+            "interface map package range return select struct switch type var"
+        )
+        builtins = (
+            "true false nil iota append cap clear close complex copy delete imag len make max min new panic "
+            "print println real recover any bool byte comparable complex64 complex128 error float32 float64 "
+            "int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr"
+        )
+        _GO_TOKEN = re.compile(
+            r"(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
+            r'|(?P<string>"(?:[^"\\\n]|\\.)*"?|`[^`]*`?|\'(?:[^\'\\\n]|\\.)*\'?)'
+            rf"|\b(?P<keyword>{'|'.join(keywords.split())})\b"
+            rf"|\b(?P<builtin>{'|'.join(builtins.split())})\b"
+            r"|(?P<number>\b\d[\w.]*|\B\.\d\w*)",
+            re.DOTALL,
+        )
+    return _GO_TOKEN
+
+
+def go_text(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> Text:
+    """Go code as one rich `Text` with upstream line numbers and token colours: no markup is parsed.
+
+    A small tokenizer (comments, strings, keywords, builtins, numbers) instead of rich's `Syntax`:
+    pygments and its Go lexer cost more than the rest of `explain`, and an excerpt needs no more.
+    `code` should already have gone through `visible()`.
+    """
+    from rich.text import Span, Text  # noqa: PLC0415
+
+    styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
+    code = code.expandtabs(4)  # here, not by rich line by line (which cost more than the rest)
+    lines = code.split("\n")
+    width = len(str(start_line + len(lines) - 1))
+    out: list[str] = []
+    spans: list[Span] = []
+    starts: list[int] = []  # where each code line begins in the output
+    pos = 0
+    for n, line in enumerate(lines, start_line):
+        gutter = f"{n:>{width}}  "
+        spans.append(Span(pos, pos + width, styles["lineno"]))
+        pos += len(gutter)
+        starts.append(pos)
+        out += [gutter, line, "\n"]
+        pos += len(line) + 1
+    offsets = [0]  # where each code line begins in `code`
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    row = 0
+    for m in _go_tokens().finditer(code):
+        kind = str(m.lastgroup)  # every alternative is a named group
+        begin, end = m.span()
+        while row + 1 < len(offsets) and offsets[row + 1] <= begin:
+            row += 1
+        r = row
+        while begin < end:  # a block comment or raw string may span lines: one span per line
+            line_end = offsets[r] + len(lines[r])
+            stop = min(end, line_end)
+            if stop > begin:
+                spans.append(
+                    Span(starts[r] + begin - offsets[r], starts[r] + stop - offsets[r], styles[kind])
+                )
+            if r + 1 >= len(offsets):
+                break
+            begin, r = offsets[r + 1], r + 1
+    return Text("".join(out[:-1]), spans=spans, no_wrap=True, overflow="ignore")
 
 
 def print_rich(ex: Explanation, *, code: bool = True) -> None:
