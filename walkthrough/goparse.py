@@ -107,7 +107,7 @@ class FileFacts:
     error_lines: tuple[int, ...] = field(default=())
 
     def to_json(self) -> list[Any]:
-        """Compact lists for persistence (see `from_json`)."""
+        """Compact lists (and tuples, which json writes as arrays) for persistence (see `from_json`)."""
         return [
             self.package,
             [[i.name, i.path, i.line] for i in self.imports],
@@ -131,8 +131,8 @@ class FileFacts:
                 ]
                 for d in self.decls
             ],
-            [list(u) for u in self.uses],
-            list(self.refs),
+            self.uses,  # json writes tuples as arrays: no per-use copy
+            self.refs,
             self.has_error,
             list(self.error_lines),
         ]
@@ -327,6 +327,27 @@ _FUNC, _METHOD, _STRUCT, _INTERFACE, _TYPE, _FIELD, _IMETHOD, _CONST, _VAR = (
     )
 )
 _STRUCTURAL_KINDS = {"struct_type": _STRUCT, "interface_type": _INTERFACE}
+_SKIP_TYPES = frozenset(
+    (
+        "field_identifier",
+        "package_identifier",
+        "label_name",
+        "comment",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "int_literal",
+        "float_literal",
+        "imaginary_literal",
+        "rune_literal",
+        "nil",
+        "true",
+        "false",
+        "iota",
+        "blank_identifier",
+        "fallthrough_statement",
+    )
+)
+"""Nodes that hold no use: the walk neither dispatches nor descends into them."""
 
 
 class _Extractor:
@@ -343,6 +364,8 @@ class _Extractor:
         self.refs: list[Ref] = []
         self.ref_ids: dict[Ref, int] = {}
         self.scopes: list[dict[str, Ref | None]] = []
+        self.id_refs: dict[str, int] = {}
+        """name → index of ("id", name) in `refs`: the most frequent expression, built once."""
         self.depth = 0
         self.walkers = {
             "identifier": self._w_identifier,
@@ -367,15 +390,6 @@ class _Extractor:
             "const_declaration": self._w_local_const,
             "type_declaration": self._w_local_type,
             "labeled_statement": self._w_labeled,
-            "field_identifier": _skip,
-            "package_identifier": _skip,
-            "label_name": _skip,
-            "comment": _skip,
-            "interpreted_string_literal": _skip,
-            "raw_string_literal": _skip,
-            "int_literal": _skip,
-            "float_literal": _skip,
-            "rune_literal": _skip,
             "struct_type": self._w_struct_type,
             "interface_type": self._w_interface_type,
             "function_type": self._w_signature,
@@ -589,32 +603,65 @@ class _Extractor:
                 self._walk_types_only(type_node)
 
     def walk(self, node: Node) -> None:
-        """Emit the uses below `node`, keeping local scopes.
+        """Emit the uses below `node`, keeping local scopes."""
+        self._walk_nodes([node])
 
-        Nodes without a walker of their own (most of them) go through an explicit stack in document
-        order, so they cost no Python frame; `depth` counts nested walkers and bounds the recursion.
+    def _walk_children(self, node: Node) -> None:
+        """`walk` of each named child, in order (one explicit stack for all of them)."""
+        children = node.named_children
+        if children:
+            self._walk_nodes(children)
+
+    def _walk_nodes(self, nodes: list[Node]) -> None:
+        """Walk `nodes` (consumed) in document order.
+
+        Nodes without a walker of their own (most of them) go through an explicit stack, so they
+        cost no Python frame; `depth` counts nested walkers and bounds the recursion. Identifiers,
+        the most frequent walker nodes by far, are handled inline: this loop is the hot path of a
+        cold index build.
         """
         if self.depth > MAX_DEPTH:
             return
         self.depth += 1
         walkers = self.walkers
-        stack = [node]
+        skip = _SKIP_TYPES
+        data = self.data
+        scopes = self.scopes
+        uses = self.uses
+        id_refs = self.id_refs
+        stack = nodes
+        stack.reverse()
         try:
             while stack:
                 current = stack.pop()
-                walker = walkers.get(current.type)
+                kind = current.type
+                if kind == "identifier" or kind == "type_identifier":  # noqa: PLR1714 - str compare beats a set here
+                    start = current.start_byte
+                    end = current.end_byte
+                    name = data[start:end].decode("utf-8", "replace")
+                    if name == "_":
+                        continue
+                    for scope in reversed(scopes):
+                        if name in scope:
+                            break
+                    else:
+                        rid = id_refs.get(name)
+                        if rid is None:
+                            rid = id_refs[name] = self._ref_id(("id", name))
+                        uses.append((start, end, current.start_point.row + 1, name, rid))
+                    continue
+                if kind in skip:
+                    continue
+                walker = walkers.get(kind)
                 if walker is not None:
                     walker(current)
                 else:
                     children = current.named_children
-                    children.reverse()
-                    stack.extend(children)
+                    if children:
+                        children.reverse()
+                        stack.extend(children)
         finally:
             self.depth -= 1
-
-    def _walk_children(self, node: Node) -> None:
-        for child in node.named_children:
-            self.walk(child)
 
     def _walk_types_only(self, node: Node | None) -> None:
         """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
@@ -658,9 +705,10 @@ class _Extractor:
             return
         local, _ = self._lookup(name)
         if not local:
-            self.uses.append(
-                (node.start_byte, node.end_byte, node.start_point.row + 1, name, self._ref_id(("id", name)))
-            )
+            rid = self.id_refs.get(name)
+            if rid is None:
+                rid = self.id_refs[name] = self._ref_id(("id", name))
+            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, rid))
 
     def _w_selector(self, node: Node) -> None:
         operand = node.child_by_field_name("operand")
@@ -1014,7 +1062,3 @@ class _Extractor:
     def _unary_op(self, node: Node) -> str:
         op = node.child_by_field_name("operator")
         return _text(self.data, op) if op is not None else "?"
-
-
-def _skip(node: Node) -> None:  # noqa: ARG001 - a walker that emits nothing
-    return

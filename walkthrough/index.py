@@ -743,12 +743,11 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
         for f in files:
             resolved = resolver.resolve_file(f)
             n_uses += len(resolved) // 4
-            containers = _Containers(f)
-            for i in range(0, len(resolved), 4):
-                target = resolved[i + 3]
+            containing = _Containers(f).containing
+            for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
                 if target >= 0:
                     n_resolved += 1
-                    for src in containers.containing(resolved[i], resolved[i + 1]):
+                    for src in containing(start, end):
                         if src != target:
                             refs.add((src, target))
             payload = zlib.compress(resolved.tobytes(), 1)
@@ -1149,12 +1148,16 @@ class _Resolver:
             if d is None and ref[0] == "id" and ref[1] in names:
                 rowid = _PACKAGE_NAME  # `fmt` in `fmt.Println`: names a package, not a declaration
             targets.append(rowid)
-        out = array.array("q")
-        for start, end, line, _, ref in f.facts.uses:
-            target = targets[ref] if ref >= 0 else -1
-            if target != _PACKAGE_NAME:
-                out.extend((start, end, line, target))
-        return out
+        targets.append(-1)  # a use without an expression (ref -1) indexes this last entry
+        return array.array(
+            "q",
+            [
+                x
+                for start, end, line, _, ref in f.facts.uses
+                if (target := targets[ref]) != _PACKAGE_NAME
+                for x in (start, end, line, target)
+            ],
+        )
 
     def _import_names(self, f: _File) -> set[str]:
         """Names the file's imports bind: aliases, resolved package names, and for packages outside
