@@ -83,7 +83,7 @@ class Lock:
     upstream: str
     tag: str
     commit: str
-    entries: dict[str, LockEntry]
+    entries: Mapping[str, LockEntry]
     export_subst: frozenset[str] = frozenset()
     comments: tuple[str, ...] = ()
     digest: str = field(default="")
@@ -154,7 +154,10 @@ class Lock:
     @classmethod
     def loads(cls, text: str, *, source: str = "<lock>") -> Lock:
         """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`."""
-        header, subst, comments, entries = _parse_bulk(text, source) or _parse_lines(text, source)
+        lock = _loads_lazy(cls, text, source)
+        if lock is not None:
+            return lock
+        header, subst, comments, entries = _parse_lines(text, source)
         for key in ("upstream", "tag", "commit", "digest"):
             if key not in header:
                 raise UsageError(f"{source}: lock lacks its `{key} = ...` line")
@@ -186,11 +189,18 @@ _MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./"
 (with a space or colon), which then fall back to the line parser."""
 
 
-def _parse_bulk(text: str, source: str) -> _Parsed | None:
-    """The usual lock (header, then only well-formed entries) checked in a few regex passes, else None.
+_DIGEST_LINE = re.compile(r"^([0-9a-f]{40}) [0-9]+ ", re.MULTILINE)
 
-    Every explain opens a lock of thousands of lines, and `check_path` per line dominated; whatever
-    this does not accept in bulk is parsed by `_parse_lines`, which names the offending line.
+
+def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
+    """The usual lock (header, then well-formed entries in path order) checked in bulk, else None.
+
+    Every `explain` opens a lock of thousands of lines, and parsing each line into a `LockEntry` cost
+    more than the rest of opening a tree. Here a few regex passes over the whole text check every line
+    and the digest (over the text itself, which equals the set digest when the lines are in path
+    order), and the entries stay text until asked for (`_LockedFiles`). Whatever this does not accept
+    (a malformed line, an unsorted lock, a wrong digest) goes to `_parse_lines`, which names the
+    offending line or sorts.
     """
     first = _FIRST_ENTRY.search(text)
     if first is None:
@@ -201,12 +211,71 @@ def _parse_bulk(text: str, source: str) -> _Parsed | None:
         body += "\n"
     if entries or _ENTRY_LINES.fullmatch(body) is None or any(x in body for x in _MAYBE_BAD_PATH):
         return None
-    for line in body[:-1].split("\n"):
-        blob, size, path = line.split(" ", 2)
-        entries[path] = LockEntry(path, blob, int(size))
-    if len(entries) != body.count("\n"):  # a duplicate path
+    count = body.count("\n")
+    summary = hashlib.sha256(_DIGEST_LINE.sub(r"\1  ", body).encode())
+    digest = "h1:" + base64.b64encode(summary.digest()).decode()
+    files = header.get("files", str(count))
+    if (
+        any(k not in header for k in ("upstream", "tag", "commit"))
+        or header.get("digest") != digest
+        or not files.isdecimal()
+        or int(files) != count
+    ):
         return None
-    return header, subst, comments, entries
+    files_ = _LockedFiles(body, count, source)
+    return cls(
+        header["upstream"], header["tag"], header["commit"], files_, frozenset(subst), tuple(comments), digest
+    )
+
+
+class _LockedFiles(Mapping[str, LockEntry]):
+    """The entries of a lock checked by `_loads_lazy`, kept as its text: one path is looked up in the
+    text, all entries are built (and their order and uniqueness checked) on first iteration."""
+
+    def __init__(self, body: str, count: int, source: str) -> None:
+        self._body = body
+        self._count = count
+        self._source = source
+        self._all: dict[str, LockEntry] | None = None
+
+    def _entries(self) -> dict[str, LockEntry]:
+        if self._all is None:
+            entries: dict[str, LockEntry] = {}
+            for line in self._body[:-1].split("\n"):
+                blob, size, path = line.split(" ", 2)
+                entries[path] = LockEntry(path, blob, int(size))
+            paths = list(entries)
+            if len(paths) != self._count or paths != sorted(paths):  # then the digest was forged
+                raise UsageError(
+                    f"{self._source}: lock lines repeat a path or are out of order (edited by hand?)",
+                    hint="regenerate the lock with `walkthrough sources lock`",
+                )
+            self._all = entries
+        return self._all
+
+    def __getitem__(self, path: str) -> LockEntry:
+        if self._all is not None:
+            return self._all[path]
+        if not isinstance(path, str) or not path or "\n" in path:
+            raise KeyError(path)
+        key = f" {path}\n"
+        at = self._body.find(key)
+        while at >= 0:  # the line `<blob> <size> <path>`: exactly one space before this one
+            head = self._body[self._body.rfind("\n", 0, at) + 1 : at]
+            if head.count(" ") == 1:
+                blob, size = head.split(" ")
+                return LockEntry(path, blob, int(size))
+            at = self._body.find(key, at + 1)
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __repr__(self) -> str:
+        return repr(self._entries())
 
 
 def _parse_lines(text: str, source: str) -> _Parsed:
