@@ -18,7 +18,7 @@ ENTRIES = [
 
 
 def strict(text: str) -> Lock:
-    header, subst, comments, entries = _parse_lines(text, "t")
+    header, _subst, _comments, entries = _parse_lines(text, "t")
     return Lock(header["upstream"], header["tag"], header["commit"], dict(sorted(entries.items())))
 
 
