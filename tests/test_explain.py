@@ -16,7 +16,7 @@ import pytest
 
 from walkthrough.cli import fast_explain_args, main
 from walkthrough.cli.group import click_main
-from walkthrough.console import Explanation, go_text, plain_text, renderable, visible
+from walkthrough.console import Explanation, GoCode, plain_text, renderable, visible
 from walkthrough.index import load_index
 from walkthrough.reimpl.pairs import all_pairs, models_for
 from walkthrough.sources import SourceTree
@@ -314,17 +314,24 @@ def test_warm_explain_imports_no_click(tree: SourceTree) -> None:
     assert '"id": "fake:pkg/a.Hello"' in out
 
 
-def test_go_text_colours_tokens_and_keeps_text_inert() -> None:
+def test_go_code_colours_tokens_and_keeps_text_inert() -> None:
+    from rich.console import Console
+
     code = visible(
         '// a [red]x[/red] \u202e\nfunc F() string {\n\tx := `raw\n/* no */` /* block\n*/ + "s\\"q" + 0x1F\n}'
     )
-    text = go_text(code, 41)
-    lines = text.plain.split("\n")
+    go = GoCode(code, 41)
+    lines = go.plain.split("\n")
     assert lines[0] == "41  // a [red]x[/red] <U+202E>"
     assert lines[2] == "43      x := `raw"  # tabs expanded to 4, upstream line numbers
-    styled = {(text.plain[s.start : s.end], str(s.style)) for s in text.spans}
+    styled = set(go.pieces)
     assert ("func", "bold magenta") in styled and ("string", "cyan") in styled
     assert ("/* no */`", "yellow") in styled and ("`raw", "yellow") in styled  # a raw string spans lines
     assert ("/* block", "bright_black italic") in styled and ("*/", "bright_black italic") in styled
     assert ('"s\\"q"', "yellow") in styled and ("0x1F", "blue") in styled
     assert ("41", "bright_black") in styled and ("46", "bright_black") in styled
+    buf = io.StringIO()
+    Console(file=buf, force_terminal=True, color_system="standard", markup=False).print(go)
+    out = buf.getvalue()
+    assert "\x1b[1;35mfunc\x1b[0m" in out and "[red]x[/red]" in out and "\u202e" not in out
+    assert re.sub(r"\x1b\[[0-9;]*m", "", out) == go.plain + "\n"

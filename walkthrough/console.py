@@ -1,7 +1,7 @@
 """What `explain` shows, as data: rich renderables for a terminal, plain text for a pipe, JSON. No printing.
 
 Upstream text (code, doc comments) is never interpreted: it goes into `rich.text.Text` objects
-(code highlighted by `go_text`'s small tokenizer), never through markup or emoji codes, and `visible()` first replaces
+(code highlighted by `go_pieces`' small tokenizer into plain segments), never through markup or emoji codes, and `visible()` first replaces
 control, invisible and bidirectional characters by `<U+XXXX>` (Trojan Source, escape sequences).
 rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 """
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.text import Text
 
     from walkthrough.models import Pin, Symbol
 
@@ -116,7 +115,7 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
     if s.doc:
         parts += [Text(""), Text(visible(s.doc), style="italic")]
     if code:
-        parts += [Text(""), go_text(visible(ex.code), s.start_line, theme=theme)]
+        parts += [Text(""), GoCode(visible(ex.code), s.start_line, theme=theme)]
     for title, items in (
         ("references", ex.references),
         ("referenced by", ex.referenced_by),
@@ -140,7 +139,7 @@ GO_STYLES: dict[str, dict[str, str]] = {
         "lineno": "bright_black",
     },
 }
-"""Token styles of `go_text` per theme (the names follow rich's Syntax themes)."""
+"""Token styles of `go_pieces` per theme (the names follow rich's Syntax themes)."""
 
 _GO_TOKEN = None
 
@@ -170,51 +169,67 @@ def _go_tokens() -> Any:
     return _GO_TOKEN
 
 
-def go_text(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> Text:
-    """Go code as one rich `Text` with upstream line numbers and token colours: no markup is parsed.
+def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> list[tuple[str, str | None]]:
+    """Go code as (text, style) pieces with upstream line numbers, one line after another.
 
     A small tokenizer (comments, strings, keywords, builtins, numbers) instead of rich's `Syntax`:
     pygments and its Go lexer cost more than the rest of `explain`, and an excerpt needs no more.
-    `code` should already have gone through `visible()`.
+    `code` should already have gone through `visible()`; tabs are expanded to 4 columns here.
     """
-    from rich.text import Span, Text  # noqa: PLC0415
-
     styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
-    code = code.expandtabs(4)  # here, not by rich line by line (which cost more than the rest)
-    lines = code.split("\n")
-    width = len(str(start_line + len(lines) - 1))
-    out: list[str] = []
-    spans: list[Span] = []
-    starts: list[int] = []  # where each code line begins in the output
+    code = code.expandtabs(4)
+    width = len(str(start_line + code.count("\n")))
+    pieces: list[tuple[str, str | None]] = [(f"{start_line:>{width}}", styles["lineno"]), ("  ", None)]
+    line_no = start_line
+
+    def add(text: str, style: str | None) -> None:
+        """Append `text`, starting a numbered line after each newline (tokens may span lines)."""
+        nonlocal line_no
+        first, *rest = text.split("\n")
+        if first:
+            pieces.append((first, style))
+        for part in rest:
+            line_no += 1
+            pieces.extend((("\n", None), (f"{line_no:>{width}}", styles["lineno"]), ("  ", None)))
+            if part:
+                pieces.append((part, style))
+
     pos = 0
-    for n, line in enumerate(lines, start_line):
-        gutter = f"{n:>{width}}  "
-        spans.append(Span(pos, pos + width, styles["lineno"]))
-        pos += len(gutter)
-        starts.append(pos)
-        out += [gutter, line, "\n"]
-        pos += len(line) + 1
-    offsets = [0]  # where each code line begins in `code`
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    row = 0
     for m in _go_tokens().finditer(code):
-        kind = str(m.lastgroup)  # every alternative is a named group
         begin, end = m.span()
-        while row + 1 < len(offsets) and offsets[row + 1] <= begin:
-            row += 1
-        r = row
-        while begin < end:  # a block comment or raw string may span lines: one span per line
-            line_end = offsets[r] + len(lines[r])
-            stop = min(end, line_end)
-            if stop > begin:
-                spans.append(
-                    Span(starts[r] + begin - offsets[r], starts[r] + stop - offsets[r], styles[kind])
-                )
-            if r + 1 >= len(offsets):
-                break
-            begin, r = offsets[r + 1], r + 1
-    return Text("".join(out[:-1]), spans=spans, no_wrap=True, overflow="ignore")
+        if begin > pos:
+            add(code[pos:begin], None)
+        add(code[begin:end], styles[str(m.lastgroup)])  # every alternative is a named group
+        pos = end
+    add(code[pos:], None)
+    return pieces
+
+
+class GoCode:
+    """A rich renderable of `go_pieces`: plain segments, so rich neither parses, wraps nor re-splits
+    them (rendering a 600-line `Text` cost more than the rest of `explain`)."""
+
+    def __init__(self, code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> None:
+        self.pieces = go_pieces(code, start_line, theme=theme)
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment  # noqa: PLC0415
+        from rich.style import Style  # noqa: PLC0415
+
+        parsed: dict[str, Style] = {}
+        for text, name in self.pieces:
+            if name is None:
+                yield Segment(text)
+            else:
+                style = parsed.get(name)
+                if style is None:
+                    style = parsed[name] = Style.parse(name)
+                yield Segment(text, style)
+        yield Segment.line()
 
 
 def print_rich(ex: Explanation, *, code: bool = True) -> None:
