@@ -348,6 +348,19 @@ _SKIP_TYPES = frozenset(
     )
 )
 """Nodes that hold no use: the walk neither dispatches nor descends into them."""
+_SCOPED_TYPES = frozenset(
+    (
+        "block",
+        "if_statement",
+        "for_statement",
+        "expression_switch_statement",
+        "select_statement",
+        "expression_case",
+        "default_case",
+        "communication_case",
+    )
+)
+"""Nodes that open a block scope around their children (handled inside the walk loop)."""
 
 
 class _Extractor:
@@ -374,14 +387,6 @@ class _Extractor:
             "qualified_type": self._w_qualified,
             "composite_literal": self._w_composite,
             "func_literal": self._w_func_literal,
-            "block": self._w_scoped,
-            "if_statement": self._w_scoped,
-            "for_statement": self._w_scoped,
-            "expression_switch_statement": self._w_scoped,
-            "select_statement": self._w_scoped,
-            "expression_case": self._w_scoped,
-            "default_case": self._w_scoped,
-            "communication_case": self._w_scoped,
             "type_switch_statement": self._w_type_switch,
             "short_var_declaration": self._w_short_var,
             "range_clause": self._w_range,
@@ -616,26 +621,31 @@ class _Extractor:
         """Walk `nodes` (consumed) in document order.
 
         Nodes without a walker of their own (most of them) go through an explicit stack, so they
-        cost no Python frame; `depth` counts nested walkers and bounds the recursion. Identifiers,
-        the most frequent walker nodes by far, are handled inline: this loop is the hot path of a
-        cold index build.
+        cost no Python frame; `depth` counts nested walkers and block scopes and bounds the
+        recursion. Identifiers and block scopes, the most frequent walker nodes by far, are handled
+        inline (a None on the stack closes a block scope): this loop is the hot path of a cold build.
         """
         if self.depth > MAX_DEPTH:
             return
         self.depth += 1
         walkers = self.walkers
         skip = _SKIP_TYPES
+        scoped = _SCOPED_TYPES
         data = self.data
         scopes = self.scopes
         uses = self.uses
         id_refs = self.id_refs
-        stack = nodes
+        stack: list[Any] = nodes  # Nodes, and None where a block scope ends
         stack.reverse()
         try:
             while stack:
                 current = stack.pop()
+                if current is None:
+                    scopes.pop()
+                    self.depth -= 1
+                    continue
                 kind = current.type
-                if kind == "identifier" or kind == "type_identifier":  # noqa: PLR1714 - str compare beats a set here
+                if kind == "identifier" or kind == "type_identifier":
                     start = current.start_byte
                     end = current.end_byte
                     name = data[start:end].decode("utf-8", "replace")
@@ -652,6 +662,17 @@ class _Extractor:
                     continue
                 if kind in skip:
                     continue
+                if kind in scoped:  # a new block scope, closed by the None pushed below its children
+                    if self.depth > MAX_DEPTH:
+                        continue
+                    scopes.append({})
+                    self.depth += 1
+                    stack.append(None)
+                    children = current.named_children
+                    if children:
+                        children.reverse()
+                        stack.extend(children)
+                    continue
                 walker = walkers.get(kind)
                 if walker is not None:
                     walker(current)
@@ -661,6 +682,9 @@ class _Extractor:
                         children.reverse()
                         stack.extend(children)
         finally:
+            for _ in range(stack.count(None)):  # an exception left block scopes open
+                scopes.pop()
+                self.depth -= 1
             self.depth -= 1
 
     def _walk_types_only(self, node: Node | None) -> None:
@@ -816,13 +840,6 @@ class _Extractor:
                 self._w_signature(elem)
             elif elem.type == "type_elem":
                 self._walk_children(elem)
-
-    def _w_scoped(self, node: Node) -> None:
-        self.scopes.append({})
-        try:
-            self._walk_children(node)
-        finally:
-            self.scopes.pop()
 
     def _w_labeled(self, node: Node) -> None:
         for child in node.named_children:
