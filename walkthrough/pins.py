@@ -189,9 +189,6 @@ _MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./"
 (with a space or colon), which then fall back to the line parser."""
 
 
-_DIGEST_LINE = re.compile(r"^([0-9a-f]{40}) [0-9]+ ", re.MULTILINE)
-
-
 def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
     """The usual lock (header, then well-formed entries in path order) checked in bulk, else None.
 
@@ -212,7 +209,10 @@ def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
     if entries or _ENTRY_LINES.fullmatch(body) is None or any(x in body for x in _MAYBE_BAD_PATH):
         return None
     count = body.count("\n")
-    summary = hashlib.sha256(_DIGEST_LINE.sub(r"\1  ", body).encode())
+    # `<blob>  <path>` per line (the size dropped), as `set_digest` hashes them
+    summary = hashlib.sha256(
+        "".join(f"{line[:40]}  {line[41:].partition(' ')[2]}\n" for line in body[:-1].split("\n")).encode()
+    )
     digest = "h1:" + base64.b64encode(summary.digest()).decode()
     files = header.get("files", str(count))
     if (
