@@ -265,41 +265,73 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
     on_page_context = CombinedEvent(_search_view, _full_view)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the symbol pages: standalone HTML in the theme's look, outside the theme engine (see sitepages)."""
+        """Write the symbol pages: standalone HTML in the theme's look, outside the theme engine (sitepages).
+
+        A page whose inputs did not change since a build that wrote it comes whole from the fragment store
+        (`SiteModel.page_key`); one with a link that resolves nowhere is never stored, so it warns every time.
+        """
         from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
 
         site = self._site()
-        renderer = site.renderer
-        palette = _palette(config)
+        settings = {
+            "site_name": config.site_name,
+            "index": self._url_of_uri(SYMBOL_INDEX, config) or "",
+            "stylesheets": self._stylesheets,
+            "favicon": str(config.theme.get("favicon") or "assets/images/favicon.png"),
+            **_palette(config),
+        }
         site_dir = Path(config.site_dir)
-        for sid, uri, body in site.symbol_pages_html():
+        for sid in sorted(site.symbol_pages):
+            uri = site.symbol_pages[sid]
             url, out = symbol_page_url(uri, use_directory_urls=config.use_directory_urls)
-            html = self._resolve(
-                uri, url, str(body) + str(site.symbol_chapters_html(sid)), self._files, config, fast=True
-            )
-            page = renderer.standalone(
-                title=sid.rpartition("/")[2].partition(".")[2] or sid,
-                body=Markup(html),
-                site_name=config.site_name,
-                home=get_relative_url("", url) or "./",
-                index=get_relative_url(self._url_of_uri(SYMBOL_INDEX, config) or "", url),
-                stylesheets=[get_relative_url(css, url) for css in self._stylesheets],
-                favicon=get_relative_url(str(config.theme.get("favicon") or "assets/images/favicon.png"), url),
-                **palette,
-            )
+            key = site.page_key(("symbol-page", sid, uri, url, sorted(settings.items())))
+            page = self._store.get(key) if key is not None and self._store is not None else None
+            if page is None:
+                page, complete = self._symbol_page(sid, uri, url, settings, config)
+                if key is not None and self._store is not None and complete:
+                    self._store[key] = page
             path = site_dir / out
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page, encoding="utf-8")
         self._report()
         self._close_store()
 
+    def _symbol_page(
+        self, sid: str, uri: str, url: str, settings: dict[str, Any], config: MkDocsConfig
+    ) -> tuple[str, bool]:
+        """The whole HTML of one symbol page, and whether every link in it resolved."""
+        site = self._site()
+        body = str(site.symbol_page_body(sid)) + str(site.symbol_chapters_html(sid))
+        html, unresolved = self._resolve_links(uri, url, body, self._files, config, fast=True)
+        self._warn_unresolved(uri, unresolved)
+        page = site.renderer.standalone(
+            title=sid.rpartition("/")[2].partition(".")[2] or sid,
+            body=Markup(html),
+            site_name=settings["site_name"],
+            home=get_relative_url("", url) or "./",
+            index=get_relative_url(settings["index"], url),
+            stylesheets=[get_relative_url(css, url) for css in settings["stylesheets"]],
+            favicon=get_relative_url(settings["favicon"], url),
+            scheme=settings["scheme"],
+            primary=settings["primary"],
+            accent=settings["accent"],
+        )
+        return page, not unresolved
+
     def on_build_error(self, *, error: Exception) -> None:
         self._close_store()
 
-    def _resolve(
-        self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig, *, fast: bool = False
-    ) -> str:
-        """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about the ones that go nowhere.
+    def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:
+        """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about those going nowhere."""
+        html, unresolved = self._resolve_links(src_uri, page_url, html, files, config)
+        self._warn_unresolved(src_uri, unresolved)
+        return html
+
+    def _resolve_links(
+        self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig,
+        *, fast: bool = False
+    ) -> tuple[str, list[str]]:
+        """`_resolve` without the warnings: the HTML and the link targets that resolve nowhere.
 
         `fast` (the thousand standalone symbol pages) climbs to the site root with `../` per level instead of
         computing the shortest relative path: longer URLs, same targets, a fraction of the time.
@@ -318,10 +350,12 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
                 url = get_relative_url(target, page_url)
             return f"{url}#{fragment}" if fragment else (url or "#")
 
-        html, unresolved = self._site().resolve_refs(src_uri, html, url_of)
+        return self._site().resolve_refs(src_uri, html, url_of)
+
+    @staticmethod
+    def _warn_unresolved(src_uri: str, unresolved: list[str]) -> None:
         for target in unresolved:
             log.warning("%s: link target %s does not exist on this site", src_uri, target)
-        return html
 
     def _url_of_uri(self, uri: str, config: MkDocsConfig, files: Files | None = None) -> str | None:
         """Site URL of a docs file or a symbol page (which mkdocs does not know about)."""

@@ -56,6 +56,8 @@ def control_marker(ch: str) -> Markup:
 
 def escape_visible(text: str) -> Markup:
     """`text` escaped for HTML with hidden characters shown as markers (for upstream text outside code)."""
+    if text.replace("\t", "").replace("\n", "").isprintable():  # no hidden character: the common, fast case
+        return escape(text)
     out: list[str] = []
     run_start = 0
     for i, ch in enumerate(text):

@@ -8,7 +8,7 @@ page per paired Python module). The mkdocs plugin only feeds it files and asks f
 Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
 `walkthrough.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
 Symbol pages (often a thousand or more) skip mkdocs altogether: their bodies come from
-`symbol_pages_html` and the plugin writes them as standalone pages in the theme's look.
+`symbol_page_body` and the plugin writes them as standalone pages in the theme's look.
 
 Rendered fragments only hold page-independent `wt-sym:`/`wt-page:` links, so they can be cached (the
 `store`, keyed by render version, index database and content) and reused by every rebuild.
@@ -20,7 +20,7 @@ import hashlib
 import importlib.util
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -174,6 +174,7 @@ class SiteModel:
         self._symbol_memo: dict[str, Symbol | None] = {}
         self._package_chapters: dict[tuple[str, str], Markup] = {}
         self._mentioned: dict[str, set[str]] = {}
+        self._site_digest: str | None = None
 
     # -- collection ---------------------------------------------------------------------------------------------
 
@@ -387,7 +388,7 @@ class SiteModel:
         """(src_uri, Markdown, in_nav) of the generated mkdocs pages; bodies come later through `generated_html`.
 
         Symbol pages are not among them: there are a thousand or more, and a themed mkdocs page costs more
-        than everything else a symbol page needs, so `symbol_pages_html` renders them as standalone pages.
+        than everything else a symbol page needs, so `symbol_page_body` renders them as standalone pages.
         """
         pages: list[tuple[str, str, bool]] = [
             (SYMBOL_INDEX, f"# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
@@ -432,10 +433,9 @@ class SiteModel:
                 self._symbol_memo[sid] = None
         return self._symbol_memo[sid]
 
-    def symbol_pages_html(self) -> Iterator[tuple[str, str, Markup]]:
-        """(symbol id, page uri, body HTML with `wt-` links) of every symbol page, sorted by id."""
-        for sid in sorted(self.symbol_pages):
-            yield sid, self.symbol_pages[sid], self._cached(("symbol", sid), lambda sid=sid: self._symbol_body(sid), sid)
+    def symbol_page_body(self, sid: str) -> Markup:
+        """The body HTML (with `wt-` links) of the symbol page of `sid` (a key of `symbol_pages`)."""
+        return self._cached(("symbol", sid), lambda: self._symbol_body(sid), sid)
 
     def symbol_chapters_html(self, sid: str) -> Markup:
         """The "chapters quoting this package" list of a symbol page (it depends on the chapters, not the index)."""
@@ -450,6 +450,36 @@ class SiteModel:
             )
             self._package_chapters[key] = self.renderer.symbol_chapters(chapters)
         return self._package_chapters[key]
+
+    def page_key(self, key: tuple[Any, ...]) -> str | None:
+        """A store key for a whole page whose links resolve against this site; None when nothing is cached.
+
+        It covers everything such a page depends on beyond `key` (which names the page and its settings):
+        the code that shapes pages, every index the site reads, and the plan that decides where each
+        identifier links (who quotes what, which lines each card shows, which symbol pages exist, the
+        chapters' titles and excerpts). A prose edit leaves all of that alone, so a rebuild after one
+        reuses every symbol page as written.
+        """
+        if self.store is None:
+            return None
+        if self._site_digest is None:
+            self._site_digest = self._plan_digest() or ""
+        if not self._site_digest:
+            return None
+        return hashlib.sha256(repr((self._site_digest, key)).encode()).hexdigest()
+
+    def _plan_digest(self) -> str | None:
+        upstreams = sorted({sid.partition(":")[0] for sid in (*self.quoted, *self.symbol_pages)})
+        identities = [_index_identity(self.index_for, f"{name}:") for name in upstreams]
+        if None in identities:
+            return None
+        chapters = [(p.src_uri, p.title, [ce.excerpt.symbol.id for ce in p.excerpts])
+                    for p in self.chapters.values()]
+        plan = (
+            render_version(), identities, self.make_symbol_pages, sorted(self.quoted.items()),
+            sorted(self._spans.items()), sorted(self.symbol_pages.items()), chapters,
+        )
+        return hashlib.sha256(repr(plan).encode()).hexdigest()
 
     def _cached(self, key: tuple[Any, ...], make: Callable[[], Markup], sid: str) -> Markup:
         """`make()` through the fragment store, keyed by render version, index identity and `key`."""
@@ -575,7 +605,8 @@ def render_version() -> str:
     """A digest of the code and templates that shape fragments: any edit to them invalidates the store."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted([package / "render.py", package / "sitepages.py", *(package / "templates").glob("*")]):
+    shaping = [package / "render.py", package / "sitepages.py", package / "plugin.py"]
+    for path in sorted([*shaping, *(package / "templates").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
