@@ -372,3 +372,40 @@ def test_stale_databases_are_pruned(fake_upstream: MakeTree) -> None:
     idx.path.unlink()
     load_index("fake").close()
     assert not stale.exists()
+
+
+def test_resolution_in_forked_workers_matches_one_process(
+    fake_upstream: MakeTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = dict(FILES)
+    for i in range(30):  # enough files for the pools (and several chunks per worker)
+        files[f"pkg/z{i}/z.go"] = (
+            f'package z{i}\n\nimport b "github.com/example/fake/pkg/b"\n\n'
+            f"func Z{i}() {{ s := b.NewStore(); s.Put(\"k\"); var q b.Queue; q.Put(\"x\") }}\n"
+        )
+    tree = fake_upstream(files)
+    monkeypatch.setattr(index_mod, "SERIAL_BELOW", 0)
+    pools: list[object] = []
+    real_pool = index_mod._resolution_pool
+
+    def spy(resolver: object, n_workers: int) -> object:
+        pool = real_pool(resolver, n_workers)  # type: ignore[arg-type]
+        pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(index_mod, "_resolution_pool", spy)
+    dumps = []
+    for workers in (1, 2):
+        monkeypatch.setattr(index_mod, "index_dir", lambda w=workers: tmp_path / f"w{w}")
+        dest = tmp_path / f"w{workers}" / "fake.sqlite"
+        dest.parent.mkdir()
+        index_mod.build(tree, dest, workers=workers)
+        conn = sqlite3.connect(dest)
+        dumps.append(
+            [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("symbols", "files", "refs")]
+        )
+        conn.close()
+    assert pools[0] is None and pools[1] is not None  # one process, then forked workers
+    assert dumps[0] == dumps[1]
+    assert any(row[0] == "pkg/z7/z.go" for row in dumps[1][1])
+    assert len(dumps[1][2]) >= 30 * 3  # each Z links NewStore, Store.Put and Queue.Put
