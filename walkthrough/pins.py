@@ -185,8 +185,8 @@ _ENTRY_LINES = re.compile(r"(?:[0-9a-f]{40} [0-9]+ [^\x00-\x1f\x7f\x85\u2028\u20
 """Only well-formed entry lines (no blank line, comment, control character or backslash)."""
 _MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./", " ../", " .\n", " ..\n")
 """Substrings of entry lines that cover every name `check_path` refuses beyond the characters
-`_ENTRY_LINES` excludes (absolute, drive letter, empty, `.` or `..` component), and some good names
-(with a space or colon), which then fall back to the line parser."""
+`_ENTRY_LINES` excludes (absolute, drive letter, empty, `.` or `..` component), and a few good names
+(with a colon, or a space before `/` or `.`), which then just take the line parser."""
 
 
 def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
