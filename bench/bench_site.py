@@ -1,11 +1,14 @@
 """Site build time against its anchor: a plain mkdocs build of the same Markdown, excerpts pasted as code blocks.
 
-    python bench/bench_site.py [--runs N] [--symbol-pages/--no-symbol-pages]
+    python bench/bench_site.py [--runs N] [--against DIR]
 
 Needs the pinned sources and a warm index (run `walkthrough build` once). Every build runs in a fresh
 `python -m mkdocs build` process, so both sides pay the same imports. Prints the times and the ratio
 (goal: at most 1.3), then the time of a rebuild after editing one chapter's prose (which must only load
-the index, never parse Go).
+the index, never parse Go). Builds of each kind take turns, so a busy machine slows all sides alike.
+
+`--against DIR` also times the full build with another version of the code, for a before/after in one
+run: DIR holds a `walkthrough` package, e.g. `git archive <commit> walkthrough | tar -x -C DIR`.
 """
 
 from __future__ import annotations
@@ -62,12 +65,15 @@ def _longest_backticks(text: str) -> int:
     return longest
 
 
-def timed_build(config: Path, site: Path, env: dict[str, str]) -> float:
+def timed_build(config: Path, site: Path, env: dict[str, str], code: Path | None = None) -> float:
+    """Seconds of one `mkdocs build` in a fresh process; `code`: a folder whose `walkthrough` package to use."""
     shutil.rmtree(site, ignore_errors=True)
+    if code is not None:  # `python -m` puts its working directory first on sys.path
+        env = {**env, "PYTHONPATH": str(code)}
     start = time.perf_counter()
     subprocess.run(  # noqa: S603 - our own interpreter, fixed argv
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-        check=True, env=env, stderr=subprocess.DEVNULL,
+        check=True, env=env, stderr=subprocess.DEVNULL, cwd=code,
     )
     return time.perf_counter() - start
 
@@ -75,6 +81,7 @@ def timed_build(config: Path, site: Path, env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=2, help="builds per side; the best time counts")
+    parser.add_argument("--against", type=Path, help="a folder holding another version of the walkthrough package")
     args = parser.parse_args()
     project = project_root()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
@@ -90,19 +97,29 @@ def main() -> int:
         lean = full_dir / "mkdocs-lean.yml"
         lean.write_text(full.read_text(encoding="utf-8").replace(
             "  - walkthrough\n", "  - walkthrough:\n      symbol_pages: false\n"), encoding="utf-8")
-        timed_build(full, tmp / "warmup", env)  # the index is loaded (or built) once before timing
-        t_plain = min(timed_build(plain, tmp / "site-plain", env) for _ in range(args.runs))
-        t_full = min(timed_build(full, tmp / "site-full", env) for _ in range(args.runs))
-        t_lean = min(timed_build(lean, tmp / "site-lean", env) for _ in range(args.runs))
+        # Warm-up: the index is loaded (or built) and the fragment store filled once before timing.
+        timed_build(full, tmp / "warmup", env)
+        sides = {"plain": (plain, None), "full": (full, None), "lean": (lean, None)}
+        if args.against:
+            timed_build(full, tmp / "warmup", env, args.against.resolve())
+            sides["against"] = (full, args.against.resolve())
+        times: dict[str, float] = {}
+        for _ in range(args.runs):
+            for name, (config, code) in sides.items():
+                t = timed_build(config, tmp / f"site-{name}", env, code)
+                times[name] = min(times.get(name, t), t)
         chapter = min((full_dir / "chapters").glob("k8s-*.md"))
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")
         t_edit = timed_build(full, tmp / "site-edit", env)
         pages = sum(1 for _ in (tmp / "site-full").rglob("*.html"))
         plain_pages = sum(1 for _ in (tmp / "site-plain").rglob("*.html"))
+    t_plain = times["plain"]
     print(f"plain mkdocs build (excerpts as code blocks): {t_plain:6.2f} s  ({plain_pages} pages)")
-    print(f"walkthrough build (cards, links, generated):  {t_full:6.2f} s  ({pages} pages)")
-    print(f"ratio: {t_full / t_plain:.2f}x  (goal <= 1.3x)")
-    print(f"without symbol pages (links to upstream):     {t_lean:6.2f} s  ratio {t_lean / t_plain:.2f}x")
+    print(f"walkthrough build (cards, links, generated):  {times['full']:6.2f} s  ({pages} pages)")
+    print(f"ratio: {times['full'] / t_plain:.2f}x  (goal <= 1.3x)")
+    if "against" in times:
+        print(f"the same with {args.against}: {times['against']:6.2f} s  ratio {times['against'] / t_plain:.2f}x")
+    print(f"without symbol pages (links to upstream):     {times['lean']:6.2f} s  ratio {times['lean'] / t_plain:.2f}x")
     print(f"rebuild after a prose edit in {chapter.name}:    {t_edit:6.2f} s")
     return 0
 

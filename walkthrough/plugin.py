@@ -19,8 +19,12 @@ Content problems (unknown symbol, vanished anchor, missing Python pair, broken l
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +70,30 @@ def _palette(config: MkDocsConfig) -> dict[str, str]:
         "primary": str(first.get("primary", "indigo")).replace(" ", "-"),
         "accent": str(first.get("accent", "indigo")).replace(" ", "-"),
     }
+
+
+def _markdown_key(config: MkDocsConfig) -> str:
+    """All that shapes our Markdown's HTML besides its text: extensions, their settings and versions, our code."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    from walkthrough.sitepages import render_version  # noqa: PLC0415
+
+    def name(obj: Any) -> str:  # functions and objects in settings (a fence's formatter) by name, not address
+        return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
+
+    versions = []
+    for package in ("markdown", "pymdown-extensions"):
+        try:
+            versions.append(version(package))
+        except PackageNotFoundError:
+            versions.append("")
+    settings = json.dumps([config.markdown_extensions, config.mdx_configs], sort_keys=True, default=name)
+    return f"markdown|{render_version()}|{versions}|{settings}"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 class FragmentStore:
@@ -175,12 +203,21 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         from walkthrough.sitepages import SiteModel  # noqa: PLC0415
 
         md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        self._store = FragmentStore.open()
+        store, md_key = self._store, _markdown_key(config)
 
         def render_md(text: str) -> str:
+            """Our Markdown (captions, notes) → HTML, through the fragment store: same text, same settings."""
+            key = hashlib.sha256(repr((md_key, text)).encode()).hexdigest()
+            hit = store.get(key) if store is not None else None
+            if hit is not None:
+                return hit
             md.reset()
-            return md.convert(text)
+            html = md.convert(text)
+            if store is not None:
+                store[key] = html
+            return html
 
-        self._store = FragmentStore.open()
         site = SiteModel(
             self.index_factory(self._project), self._project, render_md, store=self._store,
             symbol_pages=self.config.symbol_pages,
@@ -270,6 +307,16 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         A page whose inputs did not change since a build that wrote it comes whole from the fragment store
         (`SiteModel.page_key`); one with a link that resolves nowhere is never stored, so it warns every time.
         """
+        site_dir = Path(config.site_dir)
+        with ThreadPoolExecutor(max_workers=4) as writers:  # file system calls overlap; the pages stay the same
+            writes = [writers.submit(_write, site_dir / out, page) for out, page in self._symbol_pages(config)]
+            for done in writes:
+                done.result()
+        self._report()
+        self._close_store()
+
+    def _symbol_pages(self, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
+        """(output path, whole HTML) of every symbol page, sorted by symbol id."""
         from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
 
         site = self._site()
@@ -280,7 +327,6 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             "favicon": str(config.theme.get("favicon") or "assets/images/favicon.png"),
             **_palette(config),
         }
-        site_dir = Path(config.site_dir)
         for sid in sorted(site.symbol_pages):
             uri = site.symbol_pages[sid]
             url, out = symbol_page_url(uri, use_directory_urls=config.use_directory_urls)
@@ -290,11 +336,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
                 page, complete = self._symbol_page(sid, uri, url, settings, config)
                 if key is not None and self._store is not None and complete:
                     self._store[key] = page
-            path = site_dir / out
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page, encoding="utf-8")
-        self._report()
-        self._close_store()
+            yield out, page
 
     def _symbol_page(
         self, sid: str, uri: str, url: str, settings: dict[str, Any], config: MkDocsConfig

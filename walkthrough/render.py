@@ -264,6 +264,13 @@ def links_from_uses(text: str, text_start_byte: int, uses: Iterable[Any]) -> lis
     `text_start_byte` is the file byte offset where `text` begins. Uses without a target are skipped:
     a missing link is acceptable, a wrong one is not.
     """
+    if text.isascii():  # the common case: byte offsets are character offsets
+        n = len(text)
+        return [
+            CodeLink(use.start_byte - text_start_byte, use.end_byte - text_start_byte, use.target)
+            for use in uses
+            if use.target and 0 <= use.start_byte - text_start_byte <= n and 0 <= use.end_byte - text_start_byte <= n
+        ]
     encoded = text.encode()
     char_of_byte: dict[int, int] = {}
     b = 0
