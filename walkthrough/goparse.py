@@ -31,9 +31,11 @@ Tree-sitter's 0-based rows are converted to 1-based lines here, once.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.models import SymbolKind
@@ -361,6 +363,7 @@ _SCOPED_TYPES = frozenset(
     )
 )
 """Nodes that open a block scope around their children (handled inside the walk loop)."""
+_DESCEND, _IDENTIFIER, _SCOPE, _SKIP = object(), object(), object(), object()
 
 
 class _Extractor:
@@ -379,6 +382,12 @@ class _Extractor:
         self.scopes: list[dict[str, Ref | None]] = []
         self.id_refs: dict[str, int] = {}
         """name → index of ("id", name) in `refs`: the most frequent expression, built once."""
+        self.names: dict[bytes, str] = {}
+        """Identifier bytes → str: decoded once per file, and one shared object per name."""
+        self.line_ends = list(accumulate(map((1).__add__, map(len, data.split(b"\n")))))
+        """Offset after each newline: a use's line is a bisect here (cheaper than `start_point`)."""
+        self.codes: dict[int, Any] = {}
+        """Node kind id → what the walk does with it (see `_code`), filled as kinds are met."""
         self.depth = 0
         self.walkers = {
             "identifier": self._w_identifier,
@@ -628,10 +637,10 @@ class _Extractor:
         if self.depth > MAX_DEPTH:
             return
         self.depth += 1
-        walkers = self.walkers
-        skip = _SKIP_TYPES
-        scoped = _SCOPED_TYPES
+        codes = self.codes
         data = self.data
+        names = self.names
+        line_ends = self.line_ends
         scopes = self.scopes
         uses = self.uses
         id_refs = self.id_refs
@@ -644,11 +653,22 @@ class _Extractor:
                     scopes.pop()
                     self.depth -= 1
                     continue
-                kind = current.type
-                if kind == "identifier" or kind == "type_identifier":
+                kind_id = current.kind_id
+                code = codes.get(kind_id)
+                if code is None:
+                    code = codes[kind_id] = self._code(current.type)
+                if code is _DESCEND:
+                    children = current.named_children
+                    if children:
+                        children.reverse()
+                        stack.extend(children)
+                elif code is _IDENTIFIER:
                     start = current.start_byte
                     end = current.end_byte
-                    name = data[start:end].decode("utf-8", "replace")
+                    raw = data[start:end]
+                    name = names.get(raw)
+                    if name is None:
+                        name = names[raw] = raw.decode("utf-8", "replace")
                     if name == "_":
                         continue
                     for scope in reversed(scopes):
@@ -658,11 +678,8 @@ class _Extractor:
                         rid = id_refs.get(name)
                         if rid is None:
                             rid = id_refs[name] = self._ref_id(("id", name))
-                        uses.append((start, end, current.start_point.row + 1, name, rid))
-                    continue
-                if kind in skip:
-                    continue
-                if kind in scoped:  # a new block scope, closed by the None pushed below its children
+                        uses.append((start, end, bisect_right(line_ends, start) + 1, name, rid))
+                elif code is _SCOPE:  # a new block scope, closed by the None pushed below its children
                     if self.depth > MAX_DEPTH:
                         continue
                     scopes.append({})
@@ -672,20 +689,24 @@ class _Extractor:
                     if children:
                         children.reverse()
                         stack.extend(children)
-                    continue
-                walker = walkers.get(kind)
-                if walker is not None:
-                    walker(current)
-                else:
-                    children = current.named_children
-                    if children:
-                        children.reverse()
-                        stack.extend(children)
+                elif code is not _SKIP:
+                    code(current)
         finally:
             for _ in range(stack.count(None)):  # an exception left block scopes open
                 scopes.pop()
                 self.depth -= 1
             self.depth -= 1
+
+    def _code(self, kind: str) -> Any:
+        """What the walk does with a node kind: a walker method, or one of the `_DESCEND`,
+        `_IDENTIFIER`, `_SCOPE`, `_SKIP` markers. Kinds are looked up by id: no type string per node."""
+        if kind in ("identifier", "type_identifier"):
+            return _IDENTIFIER
+        if kind in _SKIP_TYPES:
+            return _SKIP
+        if kind in _SCOPED_TYPES:
+            return _SCOPE
+        return self.walkers.get(kind, _DESCEND)
 
     def _walk_types_only(self, node: Node | None) -> None:
         """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
@@ -712,16 +733,13 @@ class _Extractor:
             self.refs.append(ref)
         return rid
 
+    def _line(self, byte: int) -> int:
+        """1-based line of a byte offset (tree-sitter counts rows by `\\n` too)."""
+        return bisect_right(self.line_ends, byte) + 1
+
     def _use(self, node: Node, ref: Ref | None) -> None:
-        self.uses.append(
-            (
-                node.start_byte,
-                node.end_byte,
-                node.start_point.row + 1,
-                _text(self.data, node),
-                self._ref_id(ref),
-            )
-        )
+        start = node.start_byte
+        self.uses.append((start, node.end_byte, self._line(start), _text(self.data, node), self._ref_id(ref)))
 
     def _w_identifier(self, node: Node) -> None:
         name = _text(self.data, node)
@@ -732,7 +750,7 @@ class _Extractor:
             rid = self.id_refs.get(name)
             if rid is None:
                 rid = self.id_refs[name] = self._ref_id(("id", name))
-            self.uses.append((node.start_byte, node.end_byte, node.start_point.row + 1, name, rid))
+            self.uses.append((node.start_byte, node.end_byte, self._line(node.start_byte), name, rid))
 
     def _w_selector(self, node: Node) -> None:
         operand = node.child_by_field_name("operand")
