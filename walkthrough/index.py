@@ -706,90 +706,16 @@ def build(tree: SourceTree, dest: Path, *, progress: bool = False, workers: int 
     resolver = _Resolver(tree.pin, files, tag=_id_tag(tree))
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     _remove(tmp)
-    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pool = _resolution_pool(resolver, n_workers) if len(files) >= SERIAL_BELOW else None
-    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))  # after the fork: it starts a thread
+    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))
     try:
-        results = _resolve_all(resolver, pool, bar)
-        _write_db(tree, tmp, files, resolver, results)
+        _write_db(tree, tmp, files, resolver, bar)
         os.replace(tmp, dest)
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown()
         _remove(tmp)
 
 
-_RESOLVER: _Resolver | None = None
-"""The resolver forked resolution workers inherit (set by the parent just before it forks them)."""
-
-FileResult = tuple[bytes, int, int, list[tuple[int, int]]]
-"""One file's resolution: zlib'd flat uses, count of uses, count resolved, (source, target) rowid pairs."""
-
-
-def _resolution_pool(resolver: _Resolver, n_workers: int) -> Any:
-    """Worker processes that share the resolver's tables by fork (copy-on-write), or None.
-
-    Only fork can share them; spawn would have to pickle the whole release, which costs more than
-    it saves, so without fork (or with other threads alive) resolution stays in this process.
-    """
-    import multiprocessing  # noqa: PLC0415
-    import threading  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-
-    if n_workers < 2 or os.name != "posix" or threading.active_count() != 1:  # noqa: PLR2004
-        return None
-    global _RESOLVER  # noqa: PLW0603 - the one way to hand a forked worker a large object graph
-    _RESOLVER = resolver
-    try:
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("fork"))
-        for future in [pool.submit(int) for _ in range(n_workers)]:
-            future.result()  # every worker forked now, while the resolver is set and no thread runs
-    finally:
-        _RESOLVER = None
-    return pool
-
-
-def _resolve_chunk(span: tuple[int, int]) -> list[FileResult]:
-    """Worker: resolve files [start, end) of the inherited resolver."""
-    assert _RESOLVER is not None
-    return [_resolve_one(_RESOLVER, f) for f in _RESOLVER.files[span[0] : span[1]]]
-
-
-def _resolve_all(resolver: _Resolver, pool: Any, bar: _Progress) -> list[FileResult]:
-    """Every file's resolution, in file order (in the pool's workers when there is one)."""
-    files = resolver.files
-    if pool is None:
-        out = []
-        for f in files:
-            out.append(_resolve_one(resolver, f))
-            bar.advance(1)
-        return out
-    step = max(1, len(files) // 16)
-    results: list[FileResult] = []
-    for chunk in pool.map(_resolve_chunk, [(i, i + step) for i in range(0, len(files), step)]):
-        results += chunk
-        bar.advance(len(chunk))
-    return results
-
-
-def _resolve_one(resolver: _Resolver, f: _File) -> FileResult:
-    resolved = resolver.resolve_file(f)
-    refs: set[tuple[int, int]] = set()
-    n_resolved = 0
-    containing = _Containers(f).containing
-    for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
-        if target >= 0:
-            n_resolved += 1
-            for src in containing(start, end):
-                if src != target:
-                    refs.add((src, target))
-    return zlib.compress(resolved.tobytes(), 1), len(resolved) // 4, n_resolved, list(refs)
-
-
-def _write_db(
-    tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver, results: list[FileResult]
-) -> None:
+def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver, bar: _Progress) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.executescript(
@@ -814,12 +740,20 @@ def _write_db(
         n_uses = n_resolved = 0
         refs: set[tuple[int, int]] = set()
         file_rows = []
-        for f, (payload, file_uses, file_resolved, file_refs) in zip(files, results, strict=True):
-            n_uses += file_uses
-            n_resolved += file_resolved
-            refs.update(file_refs)
+        for f in files:
+            resolved = resolver.resolve_file(f)
+            n_uses += len(resolved) // 4
+            containing = _Containers(f).containing
+            for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
+                if target >= 0:
+                    n_resolved += 1
+                    for src in containing(start, end):
+                        if src != target:
+                            refs.add((src, target))
+            payload = zlib.compress(resolved.tobytes(), 1)
             errors = json.dumps(list(f.facts.error_lines)) if f.facts.has_error else ""
             file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
+            bar.advance(1)
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
         conn.executemany("INSERT INTO refs (source, target) VALUES (?, ?)", sorted(refs))
         meta = {
