@@ -29,7 +29,7 @@ import sitefake
 from test_site_browser import ARGS, CARD_LINES_JS, CHROMIUM, _playwright, _Quiet
 
 from walkthrough import paths
-from walkthrough.sources import SourceTree
+from walkthrough.sources import SourceTree, open_tree
 
 pytestmark = [pytest.mark.upstream, pytest.mark.browser]
 
@@ -59,11 +59,17 @@ class RealSite:
     upstream_lines: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
     """(upstream, path) → lines, filled by `lines_of`."""
 
+    def tree(self, upstream: str) -> SourceTree:
+        """The verified tree of an upstream (one a chapter quotes beyond the two fixtures is opened on demand)."""
+        if upstream not in self.trees:
+            self.trees[upstream] = open_tree(upstream)
+        return self.trees[upstream]
+
     def lines_of(self, upstream: str, path: str) -> list[str]:
         """The upstream file as lines (`\\n`-split, like the cards number them), read once per file."""
         key = (upstream, path)
         if key not in self.upstream_lines:
-            self.upstream_lines[key] = self.trees[upstream].read(path).decode("utf-8").split("\n")
+            self.upstream_lines[key] = self.tree(upstream).read(path).decode("utf-8").split("\n")
         return self.upstream_lines[key]
 
 
@@ -169,7 +175,7 @@ def test_chapter_cards_link_to_the_pinned_upstream_lines(real_site: RealSite) ->
         assert len(permalinks) == len(heads), f"{page}: a card without its permalink"
         for head, permalink in zip(heads, permalinks, strict=True):
             attrs = dict(_CARD_ATTR.findall(head))
-            tree = real_site.trees[attrs["data-symbol"].partition(":")[0]]
+            tree = real_site.tree(attrs["data-symbol"].partition(":")[0])
             start, end = int(attrs["data-start"]), int(attrs["data-end"])
             expected = tree.pin.permalink(attrs["data-path"], start, end)
             assert permalink == expected, f"{page}: card {attrs['id']}"
