@@ -212,6 +212,44 @@ def test_json_round_trip() -> None:
     assert FileFacts.from_json(facts.to_json()) == facts
 
 
+def test_use_lines_count_newlines_with_crlf_and_multibyte_names() -> None:
+    src = (
+        "package p\r\n\r\nvar Größe = 1\r\n\r\nfunc f() {\r\n\tif true {\r\n\t\t{\r\n"
+        "\t\t\tprintln(Größe)\r\n\t\t}\r\n\t}\r\n\tswitch {\r\n\tdefault:\r\n\t\tGröße++\r\n\t}\r\n}\r\n"
+    ).encode()
+    facts = parse_go(src)
+    uses = [(line, name) for start, _, line, name, _ in facts.uses if src[:start].count(b"\n") + 1 == line]
+    assert uses == [(line, name) for _, _, line, name, _ in facts.uses]
+    assert [u for u in uses if u[1] == "Größe"] == [(8, "Größe"), (13, "Größe")]
+
+
+def test_block_scopes_close_at_their_end() -> None:
+    facts = go(
+        """
+        package p
+
+        var v, w int
+
+        func f() {
+            if v := 1; v > 0 {
+                w := v
+                _ = w
+            } else {
+                _ = v
+            }
+            for {
+                v := 2
+                _ = v
+                break
+            }
+            _ = v
+            _ = w
+        }
+        """
+    )
+    assert [(line, name) for _, _, line, name, _ in facts.uses if name in ("v", "w")] == [(17, "v"), (18, "w")]
+
+
 def test_deep_nesting_and_size_do_not_crash() -> None:
     deep = b"package p\nvar x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"
     facts = parse_go(deep)
