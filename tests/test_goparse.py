@@ -247,7 +247,10 @@ def test_block_scopes_close_at_their_end() -> None:
         }
         """
     )
-    assert [(line, name) for _, _, line, name, _ in facts.uses if name in ("v", "w")] == [(17, "v"), (18, "w")]
+    assert [(line, name) for _, _, line, name, _ in facts.uses if name in ("v", "w")] == [
+        (17, "v"),
+        (18, "w"),
+    ]
 
 
 def test_deep_nesting_and_size_do_not_crash() -> None:
