@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ast
 import bisect
+import hashlib
 import html
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -324,14 +325,30 @@ class ModelNotFound(LookupError):
 
 
 @cache
-def _parsed_module(file: Path, mtime_ns: int) -> tuple[str, Any]:
-    """A model module's source and syntax tree, read once per version (many cards pair with one module)."""
+def _module_source(file: Path, mtime_ns: int) -> tuple[str, str]:
+    """A model module's source and its digest, read once per version (many cards pair with one module)."""
     source = file.read_text(encoding="utf-8")
-    return source, ast.parse(source)
+    return source, hashlib.sha256(source.encode()).hexdigest()
 
 
-def load_python_model(ref: str, project_root: Path) -> PythonModel:
+@cache
+def _module_tree(digest: str, source: str) -> Any:
+    return ast.parse(source)
+
+
+@cache
+def _this_code() -> str:
+    """A digest of this module: a remembered span is only as good as the code that found it."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def load_python_model(
+    ref: str, project_root: Path, spans: MutableMapping[str, str] | None = None
+) -> PythonModel:
     """Find `module:qualname` by reading the module's source with `ast` (decorators included).
+
+    `spans` (a fragment store) remembers the line span found in a source, by its digest, so that a
+    rebuild parses no module whose text did not change.
 
     Raises:
         ModelNotFound: the reference is malformed, or the module or the definition does not exist.
@@ -347,7 +364,26 @@ def load_python_model(ref: str, project_root: Path) -> PythonModel:
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         raise ModelNotFound(f"python module {module!r} cannot be found")
     file = Path(spec.origin)
-    source, node = _parsed_module(file, file.stat().st_mtime_ns)
+    source, digest = _module_source(file, file.stat().st_mtime_ns)
+    key = f"python-span|{_this_code()}|{digest}|{qualname}"
+    known = spans.get(key) if spans is not None else None
+    if known is not None:
+        first, end = (int(n) for n in known.split())
+    else:
+        first, end = _definition_span(module, qualname, _module_tree(digest, source))
+        if spans is not None:
+            spans[key] = f"{first} {end}"
+    lines = source.split("\n")
+    try:
+        rel = file.resolve().relative_to(project_root.resolve()).as_posix()
+    except ValueError:
+        rel = module.replace(".", "/") + ".py"
+    return PythonModel(ref, module, qualname, rel, first, end, "\n".join(lines[first - 1 : end]))
+
+
+def _definition_span(module: str, qualname: str, tree: Any) -> tuple[int, int]:
+    """First line (decorators included) and last line of the definition `qualname` in a module's tree."""
+    node = tree
     for part in qualname.split("."):
         found = None
         for child in getattr(node, "body", []):
@@ -356,13 +392,7 @@ def load_python_model(ref: str, project_root: Path) -> PythonModel:
         if found is None:
             raise ModelNotFound(f"{module} has no {qualname!r} (looked for {part!r})")
         node = found
-    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    lines = source.split("\n")
-    try:
-        rel = file.resolve().relative_to(project_root.resolve()).as_posix()
-    except ValueError:
-        rel = module.replace(".", "/") + ".py"
-    return PythonModel(ref, module, qualname, rel, first, node.end_lineno, "\n".join(lines[first - 1 : node.end_lineno]))
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -306,7 +306,7 @@ class SiteModel:
         if ex.python:
             if ex.python not in self._models:
                 try:
-                    self._models[ex.python] = load_python_model(ex.python, self.project_root)
+                    self._models[ex.python] = load_python_model(ex.python, self.project_root, self.store)
                 except ModelNotFound as exc:
                     self._models[ex.python] = exc
             found = self._models[ex.python]
