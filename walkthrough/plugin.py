@@ -100,12 +100,18 @@ class FragmentStore:
     """Rendered fragments in `cache_root()/site/fragments.sqlite`, keyed by a digest of all they depend on.
 
     A warm rebuild (serve, or a build after a prose edit) then renders only what changed. Losing the file
-    loses nothing but time; a corrupt one is replaced.
+    loses nothing but time; a corrupt one is replaced. Every build is a numbered generation; a fragment
+    remembers the last generation that used it, and fragments unused for `KEEP_GENERATIONS` builds are
+    deleted, so edits to the rendering code do not grow the file without bound.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    KEEP_GENERATIONS = 3
+
+    def __init__(self, conn: sqlite3.Connection, generation: int) -> None:
         self._conn = conn
+        self._generation = generation
         self._pending: dict[str, str] = {}
+        self._used: set[str] = set()
 
     @classmethod
     def open(cls) -> FragmentStore | None:
@@ -115,28 +121,48 @@ class FragmentStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=30)
-            conn.execute("CREATE TABLE IF NOT EXISTS fragment (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(fragment)")]
+            if columns and "generation" not in columns:  # a store from before generations: start afresh
+                conn.execute("DROP TABLE fragment")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS fragment "
+                "(key TEXT PRIMARY KEY, html TEXT NOT NULL, generation INTEGER NOT NULL)"
+            )
+            (latest,) = conn.execute("SELECT COALESCE(MAX(generation), 0) FROM fragment").fetchone()
         except sqlite3.DatabaseError:
             path.unlink(missing_ok=True)
             return None
         except OSError:
             return None
-        return cls(conn)
+        return cls(conn, latest + 1)
 
     def get(self, key: str) -> str | None:
         if key in self._pending:
             return self._pending[key]
         row = self._conn.execute("SELECT html FROM fragment WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        if row is None:
+            return None
+        self._used.add(key)
+        return row[0]
 
     def __setitem__(self, key: str, html: str) -> None:
         self._pending[key] = html
 
     def close(self) -> None:
-        """Write what this build rendered, in one transaction, and close."""
+        """Write what this build rendered and used, drop what recent builds did not use, and close."""
+        generation = self._generation
         try:
             with self._conn:
-                self._conn.executemany("INSERT OR REPLACE INTO fragment VALUES (?, ?)", self._pending.items())
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)",
+                    ((key, html, generation) for key, html in self._pending.items()),
+                )
+                self._conn.executemany(
+                    "UPDATE fragment SET generation = ? WHERE key = ?", ((generation, key) for key in self._used)
+                )
+                self._conn.execute(
+                    "DELETE FROM fragment WHERE generation <= ?", (generation - self.KEEP_GENERATIONS,)
+                )
         except sqlite3.DatabaseError as exc:
             log.info("fragment cache not updated: %s", exc)
         finally:
