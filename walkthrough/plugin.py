@@ -123,7 +123,9 @@ class FragmentStore:
             conn = sqlite3.connect(path, timeout=30)
             columns = [row[1] for row in conn.execute("PRAGMA table_info(fragment)")]
             if columns and "generation" not in columns:  # a store from before generations: start afresh
-                conn.execute("DROP TABLE fragment")
+                conn.close()
+                path.unlink()
+                conn = sqlite3.connect(path, timeout=30)
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS fragment "
                 "(key TEXT PRIMARY KEY, html TEXT NOT NULL, generation INTEGER NOT NULL)"
