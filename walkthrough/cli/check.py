@@ -8,25 +8,16 @@ diffs is printed with control and bidirectional characters made visible.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from walkthrough.console import visible
 from walkthrough.paths import project_root
 
 if TYPE_CHECKING:
     from walkthrough.models import Problem
-
-# C0/C1 controls except tab and newline, plus invisible and bidirectional formatting characters (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
-def visible(text: str) -> str:
-    """Text safe for a terminal: escapes and invisible characters shown as `<U+XXXX>`."""
-    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
-
 
 def _root(project: Path | None) -> Path:
     return project.resolve() if project is not None else project_root()

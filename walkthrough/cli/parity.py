@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from walkthrough.console import visible
 from walkthrough.errors import UsageError
 from walkthrough.paths import project_root
 
@@ -28,12 +29,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def _visible(text: str) -> str:
-    from walkthrough.cli.check import visible
-
-    return visible(text)
 
 
 @click.command()
@@ -74,13 +69,13 @@ def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:
     for r in reports:
         where = f" [{r.runner}]" if r.runner else ""
         if r.error:
-            click.echo(f"{_visible(_display(r.path))}{where}: ERROR {_visible(r.error)}")
+            click.echo(f"{visible(_display(r.path))}{where}: ERROR {visible(r.error)}")
             continue
-        click.echo(f"{_visible(_display(r.path))}{where}: {r.passed_count} passed, {r.failed_count} failed")
+        click.echo(f"{visible(_display(r.path))}{where}: {r.passed_count} passed, {r.failed_count} failed")
         for o in r.failed[:show]:
-            click.echo(f"  FAIL {_visible(o.name)}" + (f" ({o.detail})" if o.detail else ""))
-            click.echo(f"    expected: {_visible(_short(o.expected))}")
-            click.echo(f"    actual:   {_visible(_short(o.actual))}")
+            click.echo(f"  FAIL {visible(o.name)}" + (f" ({o.detail})" if o.detail else ""))
+            click.echo(f"    expected: {visible(_short(o.expected))}")
+            click.echo(f"    actual:   {visible(_short(o.actual))}")
         if len(r.failed) > show:
             click.echo(f"  ... and {len(r.failed) - show} more")
     click.echo(f"{passed} passed, {failed} failed")
