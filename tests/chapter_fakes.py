@@ -30,7 +30,7 @@ class FakeIndex:
         self.files = {p: t.encode() for p, t in files.items()}
         self.symbols: dict[str, Symbol] = {}
         for path, data in self.files.items():
-            for sym in _symbols(self.pin.name, path, data):
+            for sym in fake_symbols(self.pin.name, path, data):
                 self.symbols[sym.id] = sym
 
     def lookup(self, symbol_id: str) -> Symbol:
@@ -51,7 +51,8 @@ class FakeIndex:
         return [s for s in self.symbols.values() if s.name == pattern]
 
 
-def _symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
+def fake_symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
+    """Declarations of a small Go file found by regex: enough for fakes, no tree-sitter."""
     lines = data.decode().split("\n")
     pkgdir = path.rsplit("/", 1)[0] if "/" in path else "."
     package = next((ln.split()[1] for ln in lines if ln.startswith("package ")), "main")
@@ -76,7 +77,7 @@ def _symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
             id=f"{upstream}:{pkgdir}.{qualname}", upstream=upstream, path=path, pkgdir=pkgdir, package=package,
             name=name, qualname=qualname, kind=kind, start_line=i + 1, end_line=end + 1, start_byte=offsets[i],
             end_byte=offsets[end] + len(lines[end].encode()), doc_start_line=doc + 1, doc_start_byte=offsets[doc],
-            receiver=recv,
+            receiver=recv, doc="\n".join(ln[2:].strip() for ln in lines[doc:i]),
         ))
     return out
 

@@ -15,8 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from chapter_fakes import fake_symbols
+
 from walkthrough.errors import SymbolError
-from walkthrough.models import Pin, Symbol, SymbolKind, Use
+from walkthrough.models import Pin, Symbol, Use
 
 EVIL = """\
 // Package evil holds hostile text: </code><script>alert(1)</script> {{7*7}} {% raw %}
@@ -57,9 +59,6 @@ func (c *Config) Run() error {
 
 FILES = {"pkg/evil/evil.go": EVIL}
 
-_DECL = re.compile(
-    r"^(?:func (?:\((?:\w+ )?\*?(?P<recv>\w+)\) )?(?P<func>\w+)\(|type (?P<type>\w+) (?P<what>struct|interface)?)"
-)
 
 
 class SiteIndex:
@@ -70,7 +69,7 @@ class SiteIndex:
         self.files = dict(files)
         self.symbols: dict[str, Symbol] = {}
         for path, data in self.files.items():
-            for sym in _symbols(pin.name, path, data):
+            for sym in fake_symbols(pin.name, path, data):
                 self.symbols[sym.id] = sym
 
     def lookup(self, symbol_id: str) -> Symbol:
@@ -112,39 +111,6 @@ class SiteIndex:
         return found
 
 
-def _symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
-    lines = data.decode().split("\n")
-    pkgdir = path.rsplit("/", 1)[0]
-    package = next((ln.split()[1] for ln in lines if ln.startswith("package ")), "main")
-    offsets = [0]
-    for ln in lines:
-        offsets.append(offsets[-1] + len(ln.encode()) + 1)
-    out = []
-    for i, line in enumerate(lines):
-        m = _DECL.match(line)
-        if not m:
-            continue
-        end = i if "{" not in line or line.rstrip().endswith("}") else next(
-            j for j in range(i + 1, len(lines)) if lines[j].startswith("}")
-        )
-        doc = i
-        while doc > 0 and lines[doc - 1].startswith("//"):
-            doc -= 1
-        recv, name = m.group("recv"), m.group("func") or m.group("type")
-        qualname = f"{recv}.{name}" if recv else name
-        if m.group("func"):
-            kind = SymbolKind.METHOD if recv else SymbolKind.FUNC
-        else:
-            kind = SymbolKind.STRUCT if m.group("what") == "struct" else SymbolKind.TYPE
-        out.append(
-            Symbol(
-                id=f"{upstream}:{pkgdir}.{qualname}", upstream=upstream, path=path, pkgdir=pkgdir, package=package,
-                name=name, qualname=qualname, kind=kind, start_line=i + 1, end_line=end + 1, start_byte=offsets[i],
-                end_byte=offsets[end] + len(lines[end].encode()), doc_start_line=doc + 1, doc_start_byte=offsets[doc],
-                receiver=recv, doc="\n".join(ln[2:].strip() for ln in lines[doc:i]),
-            )
-        )
-    return out
 
 
 MODEL = '''\
