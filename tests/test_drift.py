@@ -123,3 +123,21 @@ def test_moved_and_changed_shows_a_diff_and_common_names_are_not_guesses(tmp_pat
     assert request.new_span == "pkg/request/request.go:3-7"
     assert "+\tBody   string" in request.diff
     assert helper.status is DriftStatus.GONE  # seven unrelated `helper`s say nothing about where it went
+
+
+def test_a_function_that_became_a_method_is_moved_not_gone(tmp_path: Path) -> None:
+    chapter = "# Build\n\n/// excerpt | fake:pkg/auth.Build\n///\n"
+    v1 = "package auth\n\n// Build makes one.\nfunc Build(c Config) int {\n\treturn c.N\n}\n\ntype Config struct {\n\tN int\n}\n"
+    v2 = "package auth\n\ntype Config struct {\n\tN int\n}\n\n// Build makes one.\nfunc (c Config) Build() int {\n\treturn c.N\n}\n"
+    two_methods = v2 + "\ntype Other struct{}\n\nfunc (o Other) Build() int {\n\treturn 0\n}\n"
+    root = write_project(tmp_path / "p", {"build.md": chapter})
+    for later, expected in ((v2, DriftStatus.MOVED), (two_methods, DriftStatus.GONE)):
+        provider = FakeProvider({
+            ("fake", None): FakeIndex({"pkg/auth/auth.go": v1}),
+            ("fake", "v2.0.0"): FakeIndex({"pkg/kubeapi/auth/auth.go": later}, pin=fake_pin(tag="v2.0.0")),
+        })
+        (entry,) = run_drift(root, provider, [("fake", "v2.0.0")]).entries
+        assert entry.status is expected
+        if expected is DriftStatus.MOVED:
+            assert entry.moved_to == ("fake:pkg/kubeapi/auth.Config.Build",)
+            assert "+func (c Config) Build() int {" in entry.diff

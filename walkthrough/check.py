@@ -32,7 +32,7 @@ from walkthrough.chapters import (
 from walkthrough.errors import InputError, SourcesError, SymbolError
 from walkthrough.excerpt import Focus, git_blob_id, make_excerpt, resolve_focus, resolve_single, span_text
 from walkthrough.fingerprints import Fingerprint
-from walkthrough.models import Problem
+from walkthrough.models import Problem, SymbolKind
 from walkthrough.paths import chapters_dir, snapshots_dir
 
 if TYPE_CHECKING:
@@ -577,7 +577,28 @@ def drift_one(item: Derived, other: IndexLike, target: str) -> DriftEntry:
     shortlist = preferred or candidates
     if shortlist and ("." in sym.qualname or len(shortlist) <= MAX_CANDIDATES):
         return DriftEntry(status=DriftStatus.MOVED, moved_to=tuple(s.id for s in shortlist[:MAX_CANDIDATES]), **base)
+    method = became_method(other, sym)
+    if method is not None:
+        return _compare_text(item, other, method, target, base, DriftStatus.MOVED, DriftStatus.MOVED)
     return DriftEntry(status=DriftStatus.GONE, **base)
+
+
+def became_method(other: IndexLike, sym: Symbol) -> Symbol | None:
+    """The one method of `other` that a vanished function turned into, if there is exactly one.
+
+    A refactoring often turns `func New(config Config)` into `func (c Config) New()`; the method keeps
+    the name and stays in a package of the same name (the directory may move). More than one such
+    method is no evidence, so it is not a guess.
+    """
+    search = getattr(other, "search", None)
+    if search is None or sym.kind != SymbolKind.FUNC:
+        return None
+    package = sym.pkgdir.rsplit("/", 1)[-1]
+    methods = [
+        s for s in search(sym.name)
+        if s.kind == SymbolKind.METHOD and s.name == sym.name and s.pkgdir.rsplit("/", 1)[-1] == package
+    ]
+    return methods[0] if len(methods) == 1 else None
 
 
 MAX_CANDIDATES = 5
