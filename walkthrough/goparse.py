@@ -832,15 +832,7 @@ class _Extractor:
         self._walk_children(node)
 
     def _w_func_literal(self, node: Node) -> None:
-        scope: dict[str, Ref | None] = {}
-        self._signature(node, scope)
-        body = node.child_by_field_name("body")
-        if body is not None:
-            self.scopes.append(scope)
-            try:
-                self.walk(body)
-            finally:
-                self.scopes.pop()
+        self._function_body(node, None)  # a closure scopes like a function without a receiver
 
     def _w_signature(self, node: Node) -> None:
         for field_name in ("parameters", "result"):
