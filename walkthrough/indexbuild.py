@@ -1,0 +1,733 @@
+"""Building a release's index database: parse every locked file (in parallel, with the per-blob
+parse cache), resolve uses to definitions, write the database. `walkthrough.index` loads and
+queries what this writes, and imports this module only when a database is missing or stale, so
+the warm `explain` path never pays for it.
+
+Resolution (see `goparse` for the reference expressions) follows Go's scoping as far as syntax
+shows it: the package's files, imports through the import path → directory mapping of the
+upstream (its own import prefix, Go's vendor lookup, GOPATH-style `vendor/src` and `staging/src`),
+methods and fields through declared and evident types with embedding. Anything ambiguous or not
+evident stays unresolved: a missing link is acceptable, a wrong one is not.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import sqlite3
+import zlib
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walkthrough.index import PARSE_FORMAT, SYMBOL_COLUMNS, expected_meta, id_tag, remove_db
+from walkthrough.models import Pin, SymbolKind
+from walkthrough.symbolid import format_id
+
+if TYPE_CHECKING:
+    from walkthrough.goparse import FileFacts
+    from walkthrough.sources import SourceTree
+
+IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
+    "kubernetes": ("k8s.io/kubernetes",),
+}
+"""Vanity import paths of upstreams, beside the one derived from the repository URL."""
+
+GOPATH_ROOTS = ("vendor/src", "staging/src")
+"""Directories that act as GOPATH `src` roots inside a tree (docker's vendor/src, kubernetes' staging)."""
+
+# Kinds as plain str values: goparse's Decl.kind is a str (enum members hash slowly in hot loops).
+TYPE_KINDS = frozenset(k.value for k in (SymbolKind.STRUCT, SymbolKind.INTERFACE, SymbolKind.TYPE))
+SCOPE_KINDS = TYPE_KINDS | {k.value for k in (SymbolKind.FUNC, SymbolKind.VAR, SymbolKind.CONST)}
+FUNC_KINDS = frozenset(k.value for k in (SymbolKind.FUNC, SymbolKind.METHOD, SymbolKind.INTERFACE_METHOD))
+_METHOD = SymbolKind.METHOD.value
+_STRUCT = SymbolKind.STRUCT.value
+_TYPE = SymbolKind.TYPE.value
+MAX_EMBED_DEPTH = 5
+MAX_RESOLVE_DEPTH = 24
+PARSE_CACHE = "parse.sqlite"
+"""The per-blob parse cache, beside the release databases (shared by every release)."""
+SERIAL_BELOW = 24
+"""Fewer files to parse than this are parsed in-process: a pool costs more than it saves."""
+
+
+
+def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes, FileFacts]]:
+    """Worker: parse files, return (blob, zlib'd JSON facts for the cache, facts). Runs in a pool process."""
+    from walkthrough.goparse import parse_go  # noqa: PLC0415
+
+    out = []
+    for blob, data in batch:
+        facts = parse_go(data)
+        out.append(
+            (blob, zlib.compress(json.dumps(facts.to_json(), separators=(",", ":")).encode(), 1), facts)
+        )
+    return out
+
+
+class ParseCache:
+    """Per-blob goparse results in `parse.sqlite`, shared by every release (corrupt rows are misses)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = self._connect()
+        except sqlite3.DatabaseError:
+            remove_db(path)
+            self.conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60)
+        conn.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        conn.execute("SELECT count(*) FROM facts").fetchone()
+        return conn
+
+    def get_many(self, blobs: list[str]) -> dict[str, FileFacts]:
+        from walkthrough.goparse import FileFacts  # noqa: PLC0415
+
+        out: dict[str, FileFacts] = {}
+        for i in range(0, len(blobs), 500):
+            chunk = [f"{PARSE_FORMAT}:{b}" for b in blobs[i : i + 500]]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self.conn.execute(
+                    f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk
+                ).fetchall()  # noqa: S608
+            except sqlite3.DatabaseError:
+                return out
+            for key, data in rows:
+                try:
+                    out[key.rsplit(":", 1)[1]] = FileFacts.from_json(json.loads(zlib.decompress(data)))
+                except (ValueError, TypeError, KeyError, zlib.error):
+                    continue
+        return out
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store new results and drop those of other goparse formats (never read again)."""
+        try:
+            with self.conn:
+                self.conn.execute("DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT))
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
+                    [(f"{PARSE_FORMAT}:{b}", d) for b, d in items],
+                )
+        except sqlite3.DatabaseError:  # a damaged cache only costs a re-parse next time
+            pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def parse_tree(
+    tree: SourceTree,
+    paths: list[str],
+    *,
+    cache_path: Path,
+    progress: bool = False,
+    workers: int | None = None,
+) -> dict[str, FileFacts]:
+    """goparse facts of `paths` (blob id → facts), from the parse cache at `cache_path` or parsed
+    in parallel."""
+    cache = ParseCache(cache_path)
+    try:
+        blobs = {p: tree.blob(p) for p in paths}
+        facts = cache.get_many(sorted(set(blobs.values())))
+        todo: dict[str, str] = {}
+        for p, b in blobs.items():
+            if b not in facts and b not in todo.values():
+                todo[p] = b
+        if todo:
+            results = _parse_all(tree, todo, progress=progress, workers=workers)
+            cache.put_many([(blob, data) for blob, data, _ in results])
+            for blob, _, parsed in results:
+                facts[blob] = parsed
+        return facts
+    finally:
+        cache.close()
+
+
+def _parse_all(
+    tree: SourceTree,
+    todo: dict[str, str],
+    *,
+    progress: bool,
+    workers: int | None,
+) -> list[tuple[str, bytes, FileFacts]]:
+    batches: list[list[tuple[str, bytes]]] = []
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for path, blob in sorted(todo.items()):
+        data = tree.read(path)
+        batch.append((blob, data))
+        size += len(data)
+        if size > 256 * 1024:
+            batches.append(batch)
+            batch, size = [], 0
+    if batch:
+        batches.append(batch)
+    total = sum(len(b) for b in batches)
+    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    pool = _pool(n_workers) if total >= SERIAL_BELOW and n_workers > 1 else None
+    bar = _Progress(progress, f"indexing {tree.pin.label}", total)
+    results: list[tuple[str, bytes, FileFacts]] = []
+    try:
+        if pool is None:
+            for b in batches:
+                results += _parse_batch(b)
+                bar.advance(len(b))
+        else:
+            with pool:
+                for out in pool.map(_parse_batch, batches):
+                    results += out
+                    bar.advance(len(out))
+    finally:
+        bar.close()
+    return results
+
+
+def _pool(n_workers: int) -> Any:
+    """A process pool. Fork while this process has one thread: spawn would re-run a caller's
+    unguarded script in every worker (and deadlock on our build lock); with other threads alive,
+    fork is unsafe, so spawn it is. Workers start at once, before the progress bar's thread."""
+    import multiprocessing  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method))
+    for future in [pool.submit(int) for _ in range(n_workers)]:
+        future.result()
+    return pool
+
+
+class _Progress:
+    """A rich progress bar on stderr when asked for and stderr is a terminal; else silent."""
+
+    def __init__(self, enabled: bool, label: str, total: int) -> None:
+        self.bar = None
+        if enabled:
+            from rich.console import Console  # noqa: PLC0415
+            from rich.progress import Progress  # noqa: PLC0415
+
+            console = Console(stderr=True)
+            if console.is_terminal:
+                self.bar = Progress(console=console, transient=True)
+                self.task = self.bar.add_task(label, total=total)
+                self.bar.start()
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def import_prefixes(pin: Pin) -> tuple[str, ...]:
+    """Import paths that mean the upstream's own root: vanity names and the repository's host path."""
+    repo = pin.repository.split("://", 1)[-1].rstrip("/").removesuffix(".git")
+    return (*IMPORT_PREFIXES.get(pin.name, ()), repo)
+
+
+@dataclass
+class _File:
+    path: str
+    pkgdir: str
+    facts: FileFacts
+    pkg: _Package | None = None
+    imports: dict[str, _Package] = field(default_factory=dict)
+    dots: list[_Package] = field(default_factory=list)
+    rowids: list[int] = field(default_factory=list)
+    """Symbol rowid of each of facts.decls (-1 when the decl was dropped as a same-file duplicate)."""
+
+
+@dataclass
+class _Package:
+    pkgdir: str
+    name: str
+    files: list[_File] = field(default_factory=list)
+    scope: dict[str, list[tuple[_File, int]]] = field(default_factory=lambda: defaultdict(list))
+    methods: dict[str, dict[str, list[tuple[_File, int]]]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _pkgdir(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def build(tree: SourceTree, dest: Path, *, progress: bool = False, workers: int | None = None) -> None:
+    """Parse (or reuse) every locked .go file of `tree`, resolve uses, write the database at `dest`."""
+    paths = [p for p in tree.paths() if p.endswith(".go")]
+    facts_by_blob = parse_tree(
+        tree, paths, cache_path=dest.parent / PARSE_CACHE, progress=progress, workers=workers
+    )
+    files = [_File(p, _pkgdir(p), facts_by_blob[tree.blob(p)]) for p in paths]
+    resolver = _Resolver(tree.pin, files, tag=id_tag(tree))
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    remove_db(tmp)
+    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))
+    try:
+        _write_db(tree, tmp, files, resolver, bar)
+        os.replace(tmp, dest)
+    finally:
+        bar.close()
+        remove_db(tmp)
+
+
+def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver, bar: _Progress) -> None:
+    conn = sqlite3.connect(tmp)
+    try:
+        conn.executescript(
+            """
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE symbols (id TEXT NOT NULL, upstream TEXT, path TEXT, pkgdir TEXT, package TEXT,
+                name TEXT, qualname TEXT, kind TEXT, start_line INT, end_line INT,
+                start_byte INT, end_byte INT,
+                doc_start_line INT, doc_start_byte INT, receiver TEXT, doc TEXT, has_error INT);
+            CREATE TABLE files (path TEXT PRIMARY KEY, blob TEXT, package TEXT, error_lines TEXT, uses BLOB);
+            CREATE TABLE refs (source INT, target INT, PRIMARY KEY (target, source)) WITHOUT ROWID;
+            """
+        )
+        rows, tag = resolver.symbol_rows()
+        conn.executemany(
+            f"INSERT INTO symbols (rowid, {SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows
+        )  # noqa: S608
+        conn.execute("CREATE UNIQUE INDEX symbols_id ON symbols (id)")
+        conn.execute("CREATE INDEX symbols_qualname ON symbols (qualname)")
+        conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
+        n_uses = n_resolved = 0
+        refs: set[tuple[int, int]] = set()
+        file_rows = []
+        for f in files:
+            resolved = resolver.resolve_file(f)
+            n_uses += len(resolved) // 4
+            containing = _Containers(f).containing
+            for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
+                if target >= 0:
+                    n_resolved += 1
+                    for src in containing(start, end):
+                        if src != target:
+                            refs.add((src, target))
+            payload = zlib.compress(resolved.tobytes(), 1)
+            errors = json.dumps(list(f.facts.error_lines)) if f.facts.has_error else ""
+            file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
+            bar.advance(1)
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
+        conn.executemany("INSERT INTO refs (source, target) VALUES (?, ?)", sorted(refs))
+        meta = {
+            **expected_meta(tree),
+            "symbols": str(len(rows)),
+            "files": str(len(files)),
+            "uses": str(n_uses),
+            "resolved": str(n_resolved),
+            "id_tag": tag or "",
+        }
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+_MEMBER_KIND_VALUES = frozenset((SymbolKind.FIELD.value, SymbolKind.INTERFACE_METHOD.value))
+_PACKAGE_NAME = -2
+
+
+class _Containers:
+    """The symbols whose spans contain a byte range. Declarations nest two deep at most (a type and
+    its fields), and spans of one level do not overlap (names of one spec share its span), so one
+    bisect per level finds them."""
+
+    def __init__(self, f: _File) -> None:
+        levels: list[dict[tuple[int, int], list[int]]] = [{}, {}]
+        for d, r in zip(f.facts.decls, f.rowids, strict=True):
+            if r >= 0:
+                levels[d.kind in _MEMBER_KIND_VALUES].setdefault((d.start_byte, d.end_byte), []).append(r)
+        self.levels = [sorted(level.items()) for level in levels]
+        self.starts = [[span[0] for span, _ in level] for level in self.levels]
+
+    def containing(self, start: int, end: int) -> list[int]:
+        out: list[int] = []
+        for level, starts in zip(self.levels, self.starts, strict=True):
+            i = bisect_right(starts, start) - 1
+            if i >= 0:
+                (s, e), rowids = level[i]
+                if s <= start and end <= e:
+                    out += rowids
+        return out
+
+
+class _Resolver:
+    """Global tables of one release and the resolution of goparse's reference expressions."""
+
+    def __init__(self, pin: Pin, files: list[_File], *, tag: str | None = None) -> None:
+        self.pin = pin
+        self.tag = tag
+        self.files = files
+        self.packages: dict[tuple[str, str], _Package] = {}
+        by_dir: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for f in files:
+            key = (f.pkgdir, f.facts.package)
+            pkg = self.packages.get(key)
+            if pkg is None:
+                pkg = self.packages[key] = _Package(f.pkgdir, f.facts.package)
+            pkg.files.append(f)
+            f.pkg = pkg
+            if not f.path.endswith("_test.go"):
+                by_dir[f.pkgdir][f.facts.package] += 1
+        # The package an import of a directory means: its non-test package (`main` only if alone).
+        self.dir_package: dict[str, _Package] = {}
+        for d, names in by_dir.items():
+            ranked = sorted(names.items(), key=lambda kv: (kv[0] == "main", -kv[1], kv[0]))
+            if ranked and ranked[0][0]:
+                self.dir_package[d] = self.packages[(d, ranked[0][0])]
+        self.prefixes = import_prefixes(pin)
+        self._fields: dict[int, dict[str, list[tuple[_File, int]]]] = {}
+        self._assign_ids()
+        for f in files:
+            self._resolve_imports(f)
+        self._memo: dict[tuple[int, Any], Any] = {}
+        self._members_memo: dict[tuple[int, int, str], tuple[_File, int] | None] = {}
+
+    # ids
+
+    def _assign_ids(self) -> None:
+        groups: dict[tuple[str, str], list[tuple[_File, int]]] = defaultdict(list)
+        for f in self.files:
+            f.rowids = [-1] * len(f.facts.decls)
+            for i, d in enumerate(f.facts.decls):
+                groups[(f.pkgdir, d.qualname)].append((f, i))
+                pkg = f.pkg
+                assert pkg is not None
+                if d.kind in SCOPE_KINDS:
+                    pkg.scope[d.name].append((f, i))
+                elif d.kind == _METHOD and d.receiver:
+                    pkg.methods[d.receiver].setdefault(d.name, []).append((f, i))
+        self.rows: list[tuple[Any, ...]] = []
+        self.ids: dict[int, str] = {}
+        used: set[str] = set()
+        for (pkgdir, qualname), members in groups.items():  # files in path order: deterministic rowids
+            many = len(members) > 1
+            for f, i in members:
+                sid = format_id(
+                    self.pin.name,
+                    pkgdir,
+                    qualname,
+                    tag=self.tag,
+                    file=f.path.rsplit("/", 1)[-1] if many else None,
+                )
+                if sid in used:  # a second `func init` in the same file: not addressable
+                    continue
+                used.add(sid)
+                d = f.facts.decls[i]
+                rowid = len(self.rows) + 1
+                f.rowids[i] = rowid
+                self.ids[rowid] = sid
+                self.rows.append(
+                    (
+                        rowid,
+                        sid,
+                        self.pin.name,
+                        f.path,
+                        pkgdir,
+                        f.facts.package,
+                        d.name,
+                        d.qualname,
+                        d.kind,
+                        d.start_line,
+                        d.end_line,
+                        d.start_byte,
+                        d.end_byte,
+                        d.doc_start_line,
+                        d.doc_start_byte,
+                        d.receiver,
+                        d.doc,
+                        int(d.has_error),
+                    )
+                )
+
+    def symbol_rows(self) -> tuple[list[tuple[Any, ...]], str | None]:
+        return self.rows, self.tag
+
+    # imports
+
+    def _resolve_imports(self, f: _File) -> None:
+        for imp in f.facts.imports:
+            target = self._import_dir(f.pkgdir, imp.path)
+            pkg = self.dir_package.get(target) if target is not None else None
+            if pkg is None:
+                continue
+            if imp.name == ".":
+                f.dots.append(pkg)
+            elif imp.name == "_":
+                continue
+            else:
+                f.imports[imp.name or pkg.name] = pkg
+
+    def _import_dir(self, pkgdir: str, import_path: str) -> str | None:
+        parts = pkgdir.split("/") if pkgdir else []
+        for n in range(len(parts), -1, -1):  # Go's vendor lookup: nearest vendor/ directory first
+            base = "/".join(parts[:n])
+            cand = f"{base}/vendor/{import_path}" if base else f"vendor/{import_path}"
+            if cand in self.dir_package:
+                return cand
+        for prefix in self.prefixes:
+            if import_path == prefix:
+                return ""
+            if import_path.startswith(prefix + "/"):
+                return import_path[len(prefix) + 1 :]
+        for root in GOPATH_ROOTS:
+            cand = f"{root}/{import_path}"
+            if cand in self.dir_package:
+                return cand
+        return None
+
+    # lookups
+
+    def _pick(self, cands: list[tuple[_File, int]], ctx: _File) -> tuple[_File, int] | None:
+        live = [c for c in cands if c[0].rowids[c[1]] >= 0]
+        if len(live) == 1:
+            return live[0]
+        same = [c for c in live if c[0] is ctx]
+        return same[0] if len(same) == 1 else None
+
+    def _scope(self, ctx: _File, name: str) -> tuple[_File, int] | None:
+        pkg = ctx.pkg
+        assert pkg is not None
+        cands = pkg.scope.get(name)
+        if cands:
+            return self._pick(cands, ctx)
+        found = [c for dot in ctx.dots for c in dot.scope.get(name, ())]
+        return self._pick(found, ctx) if found else None
+
+    def _imported(self, ctx: _File, alias: str, name: str) -> tuple[_File, int] | None:
+        pkg = ctx.imports.get(alias)
+        if pkg is None or not name[:1].isupper():
+            return None
+        cands = pkg.scope.get(name)
+        return self._pick(cands, ctx) if cands else None
+
+    def _members(self, owner: tuple[_File, int], name: str) -> list[tuple[_File, int]]:
+        """Direct fields / interface methods (same file, inside the type's span) and methods of a type."""
+        f, i = owner
+        d = f.facts.decls[i]
+        by_owner = self._fields.get(id(f))
+        if by_owner is None:
+            by_owner = self._fields[id(f)] = defaultdict(list)
+            for j, m in enumerate(f.facts.decls):
+                if m.kind in _MEMBER_KIND_VALUES and m.receiver:
+                    by_owner[m.receiver].append((f, j))
+        out = [
+            (mf, j)
+            for mf, j in by_owner.get(d.name, ())
+            if mf.facts.decls[j].name == name
+            and d.start_byte <= mf.facts.decls[j].start_byte
+            and mf.facts.decls[j].end_byte <= d.end_byte
+        ]
+        pkg = f.pkg
+        assert pkg is not None
+        out += pkg.methods.get(d.name, {}).get(name, [])
+        return out
+
+    def member(
+        self, owner: tuple[_File, int], name: str, *, direct: bool = False
+    ) -> tuple[_File, int] | None:
+        """`name` on a named type, following Go's embedding (shallowest depth wins; unknown → None)."""
+        key = (id(owner[0]), owner[1], name if not direct else "\0" + name)
+        if key in self._members_memo:
+            return self._members_memo[key]
+        result = self._member(owner, name, direct=direct)
+        self._members_memo[key] = result
+        return result
+
+    def _member(self, owner: tuple[_File, int], name: str, *, direct: bool) -> tuple[_File, int] | None:
+        level = [owner]
+        seen = {(id(owner[0]), owner[1])}
+        for _ in range(MAX_EMBED_DEPTH):
+            found: list[tuple[_File, int]] = []
+            nxt: list[tuple[_File, int]] = []
+            unknown = False
+            for t in level:
+                found += [m for m in self._members(t, name) if m[0].rowids[m[1]] >= 0]
+                if direct:
+                    continue
+                tf, ti = t
+                for emb in tf.facts.decls[ti].embeds:
+                    r = self.resolve(emb, tf, 0) if emb is not None else None
+                    if r is None or r[0] != "n":
+                        unknown = True
+                    elif (id(r[1][0]), r[1][1]) not in seen:
+                        seen.add((id(r[1][0]), r[1][1]))
+                        nxt.append(r[1])
+            if found:
+                return found[0] if len(found) == 1 else None
+            if unknown or not nxt or direct:
+                return None
+            level = nxt
+        return None
+
+    # expressions
+
+    def resolve(self, ref: Any, ctx: _File, depth: int) -> Any:
+        """The resolved type (or entity) of a reference expression in the context of file `ctx`.
+
+        Results: ("n", decl) a value of named type; ("tv", decl) a type used as a value;
+        ("fn", decl) a func or method value; ("s", T) / ("m", K, V) composite types; None.
+        """
+        key = (id(ctx), ref)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        memo[key] = None  # cycles (`var a = b; var b = a`) resolve to nothing
+        result = self._resolve(ref, ctx, depth + 1) if depth < MAX_RESOLVE_DEPTH else None
+        memo[key] = result
+        return result
+
+    def _entity(self, d: tuple[_File, int] | None, depth: int) -> Any:
+        if d is None:
+            return None
+        f, i = d
+        decl = f.facts.decls[i]
+        if decl.kind in TYPE_KINDS:
+            return ("tv", d)
+        if decl.kind in FUNC_KINDS:
+            return ("fn", d)
+        return self.resolve(decl.type, f, depth) if decl.type is not None else None
+
+    def _resolve(self, ref: Any, ctx: _File, depth: int) -> Any:  # noqa: C901, PLR0911, PLR0912 - one case per tag
+        tag = ref[0]
+        if tag == "t":
+            d = self._scope(ctx, ref[1])
+            if d is not None:
+                return ("n", d) if d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
+            pkg = ctx.pkg
+            assert pkg is not None
+            alts = tuple(c for c in pkg.scope.get(ref[1], ()) if c[0].facts.decls[c[1]].kind in TYPE_KINDS)
+            # Build-tagged variants of one type: a member is known when every variant agrees on it.
+            return ("nn", alts) if len(alts) > 1 else None
+        if tag == "q":
+            d = self._imported(ctx, ref[1], ref[2])
+            return ("n", d) if d is not None and d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
+        if tag == "s":
+            elem = self.resolve(ref[1], ctx, depth) if ref[1] is not None else None
+            return ("s", elem) if elem is not None else None
+        if tag == "m":
+            value = self.resolve(ref[2], ctx, depth) if ref[2] is not None else None
+            key = self.resolve(ref[1], ctx, depth) if ref[1] is not None else None
+            return ("m", key, value)
+        if tag == "g":
+            return self._entity(self._scope(ctx, ref[1]), depth)
+        if tag == "gx":
+            if ref[1] in ctx.imports:
+                return self._entity(self._imported(ctx, ref[1], ref[2]), depth)
+            base = self.resolve(("g", ref[1]), ctx, depth)
+            return self._entity(self._member_of(base, ref[2]), depth)
+        if tag == "fv":
+            base = self.resolve(ref[1], ctx, depth) if ref[1] is not None else None
+            return self._entity(self._member_of(base, ref[2]), depth)
+        if tag == "r":
+            callee = self.resolve(ref[1], ctx, depth) if ref[1] is not None else None
+            if callee is None:
+                return None
+            if callee[0] == "tv":
+                return ("n", callee[1]) if ref[2] == 0 else None
+            if callee[0] == "fn":
+                f, i = callee[1]
+                results = f.facts.decls[i].results
+                if ref[2] < len(results) and results[ref[2]] is not None:
+                    return self.resolve(results[ref[2]], f, depth)
+            return None
+        if tag in ("i", "rk", "rv"):
+            base = self._underlying(self.resolve(ref[1], ctx, depth) if ref[1] is not None else None, depth)
+            if base is None:
+                return None
+            if base[0] == "s":
+                return base[1] if tag != "rk" else None
+            if base[0] == "m":
+                return base[1] if tag == "rk" else base[2]
+            return None
+        return None
+
+    def _underlying(self, t: Any, depth: int) -> Any:
+        for _ in range(8):
+            if t is None or t[0] != "n":
+                return t
+            f, i = t[1]
+            decl = f.facts.decls[i]
+            if decl.kind != _TYPE or decl.type is None:
+                return None
+            t = self.resolve(decl.type, f, depth)
+        return None
+
+    def _member_of(self, base: Any, name: str) -> tuple[_File, int] | None:
+        if base is None:
+            return None
+        if base[0] == "nn":
+            found = [self.member(alt, name) for alt in base[1]]
+            first = found[0]
+            same = first is not None and all(m is not None and m[0] is first[0] and m[1] == first[1] for m in found)
+            return first if same else None
+        if base[0] not in ("n", "tv"):
+            return None
+        return self.member(base[1], name)
+
+    def target(self, ref: Any, ctx: _File) -> tuple[_File, int] | None:
+        """The declaration a use's reference expression points at, or None."""
+        if ref is None:
+            return None
+        tag = ref[0]
+        if tag == "id":
+            return self._scope(ctx, ref[1])
+        if tag == "x":
+            if ref[1] in ctx.imports:
+                return self._imported(ctx, ref[1], ref[2])
+            return self._member_of(self.resolve(("g", ref[1]), ctx, 0), ref[2])
+        if tag == "f":
+            base = self.resolve(ref[1], ctx, 0) if ref[1] is not None else None
+            return self._member_of(base, ref[2])
+        if tag == "key":
+            base = self.resolve(ref[1], ctx, 0) if ref[1] is not None else None
+            if base is None or base[0] != "n":
+                return None
+            f, i = base[1]
+            if f.facts.decls[i].kind != _STRUCT:
+                return None
+            return self.member(base[1], ref[2], direct=True)
+        return None
+
+    def resolve_file(self, f: _File) -> array.array[int]:
+        """Flat [start_byte, end_byte, line, target rowid or -1] × uses of the file."""
+        targets: list[int] = []
+        names = self._import_names(f)
+        for ref in f.facts.refs:
+            d = self.target(ref, f)
+            rowid = d[0].rowids[d[1]] if d is not None else -1
+            if rowid >= 0 and d is not None and d[0].facts.decls[d[1]].name != ref[-1]:
+                rowid = -1  # defensive: a target must carry the name used
+            if d is None and ref[0] == "id" and ref[1] in names:
+                rowid = _PACKAGE_NAME  # `fmt` in `fmt.Println`: names a package, not a declaration
+            targets.append(rowid)
+        targets.append(-1)  # a use without an expression (ref -1) indexes this last entry
+        return array.array(
+            "q",
+            [
+                x
+                for start, end, line, _, ref in f.facts.uses
+                if (target := targets[ref]) != _PACKAGE_NAME
+                for x in (start, end, line, target)
+            ],
+        )
+
+    def _import_names(self, f: _File) -> set[str]:
+        """Names the file's imports bind: aliases, resolved package names, and for packages outside
+        the tree Go's usual guess (last path element without `go-` and `.vN`)."""
+        names = set(f.imports)
+        for imp in f.facts.imports:
+            if imp.name not in (".", "_"):
+                last = imp.path.rstrip("/").rsplit("/", 1)[-1]
+                names.add(imp.name or last.removeprefix("go-").split(".")[0])
+        return names
