@@ -8,10 +8,11 @@ rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import RenderableType
 
     from walkthrough.models import Pin, Symbol
@@ -30,17 +31,16 @@ def visible(text: str) -> str:
     return "".join(ch if ch in _KEEP or ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in text)
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     """Everything `explain` says about one symbol; `code` is the whole lines start_line..end_line."""
 
     symbol: Symbol
     pin: Pin
     code: str
-    references: list[str] = field(default_factory=list)
-    referenced_by: list[str] = field(default_factory=list)
-    chapters: list[str] = field(default_factory=list)
-    python: list[str] = field(default_factory=list)
+    references: Sequence[str] = ()
+    referenced_by: Sequence[str] = ()
+    chapters: Sequence[str] = ()
+    python: Sequence[str] = ()
 
     @property
     def permalink(self) -> str:
@@ -64,15 +64,15 @@ class Explanation:
             "doc_start_line": s.doc_start_line,
             "permalink": self.permalink,
             "code": self.code if code else None,
-            "references": self.references,
-            "referenced_by": self.referenced_by,
-            "chapters": self.chapters,
-            "python": self.python,
+            "references": list(self.references),
+            "referenced_by": list(self.referenced_by),
+            "chapters": list(self.chapters),
+            "python": list(self.python),
         }
 
 
-def _some(ids: list[str], limit: int = SHOWN_LINKS) -> list[str]:
-    shown = ids[:limit]
+def _some(ids: Sequence[str], limit: int = SHOWN_LINKS) -> list[str]:
+    shown = list(ids[:limit])
     if len(ids) > limit:
         shown.append(f"and {len(ids) - limit} more")
     return shown
@@ -142,9 +142,12 @@ GO_STYLES: dict[str, dict[str, str]] = {
 """Token styles of `go_pieces` per theme (the names follow rich's Syntax themes)."""
 
 _GO_TOKEN = None
+_GO_WORDS: dict[str, str] = {}
+"""Keyword and builtin names → their token kind."""
 
 
 def _go_tokens() -> Any:
+    """The token regex: comments, strings, words (classified by `_GO_WORDS`), numbers."""
     global _GO_TOKEN  # noqa: PLW0603 - compiled once, on the first highlighted excerpt
     if _GO_TOKEN is None:
         import re  # noqa: PLC0415
@@ -158,11 +161,12 @@ def _go_tokens() -> Any:
             "print println real recover any bool byte comparable complex64 complex128 error float32 float64 "
             "int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr"
         )
+        _GO_WORDS.update(dict.fromkeys(builtins.split(), "builtin"))
+        _GO_WORDS.update(dict.fromkeys(keywords.split(), "keyword"))
         _GO_TOKEN = re.compile(
             r"(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
             r'|(?P<string>"(?:[^"\\\n]|\\.)*"?|`[^`]*`?|\'(?:[^\'\\\n]|\\.)*\'?)'
-            rf"|\b(?P<keyword>{'|'.join(keywords.split())})\b"
-            rf"|\b(?P<builtin>{'|'.join(builtins.split())})\b"
+            r"|(?P<word>[^\W\d]\w*)"
             r"|(?P<number>\b\d[\w.]*|\B\.\d\w*)",
             re.DOTALL,
         )
@@ -175,33 +179,45 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
     A small tokenizer (comments, strings, keywords, builtins, numbers) instead of rich's `Syntax`:
     pygments and its Go lexer cost more than the rest of `explain`, and an excerpt needs no more.
     `code` should already have gone through `visible()`; tabs are expanded to 4 columns here.
+    Words are matched whole and looked up (one regex branch, not one per keyword); other names stay
+    in the plain run around them. Then the few pieces holding newlines (plain runs, block comments,
+    raw strings) are split at them to start numbered lines.
     """
     styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
     code = code.expandtabs(4)
+    words = _GO_WORDS
+    tokens: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in _go_tokens().finditer(code):
+        kind = m.lastgroup
+        text = m.group()
+        if kind == "word":
+            kind = words.get(text)
+            if kind is None:  # a plain name: part of the run
+                continue
+        begin = m.start()
+        if begin > pos:
+            tokens.append((code[pos:begin], None))
+        tokens.append((text, styles[kind]))  # type: ignore[index] - every alternative is named
+        pos = m.end()
+    tokens.append((code[pos:], None))
     width = len(str(start_line + code.count("\n")))
-    pieces: list[tuple[str, str | None]] = [(f"{start_line:>{width}}", styles["lineno"]), ("  ", None)]
+    lineno_style = styles["lineno"]
     line_no = start_line
-
-    def add(text: str, style: str | None) -> None:
-        """Append `text`, starting a numbered line after each newline (tokens may span lines)."""
-        nonlocal line_no
+    pieces: list[tuple[str, str | None]] = [(f"{line_no:>{width}}", lineno_style), ("  ", None)]
+    for text, style in tokens:
+        if "\n" not in text:
+            if text:
+                pieces.append((text, style))
+            continue
         first, *rest = text.split("\n")
         if first:
             pieces.append((first, style))
         for part in rest:
             line_no += 1
-            pieces.extend((("\n", None), (f"{line_no:>{width}}", styles["lineno"]), ("  ", None)))
+            pieces += (("\n", None), (f"{line_no:>{width}}", lineno_style), ("  ", None))
             if part:
                 pieces.append((part, style))
-
-    pos = 0
-    for m in _go_tokens().finditer(code):
-        begin, end = m.span()
-        if begin > pos:
-            add(code[pos:begin], None)
-        add(code[begin:end], styles[str(m.lastgroup)])  # every alternative is a named group
-        pos = end
-    add(code[pos:], None)
     return pieces
 
 

@@ -1,4 +1,8 @@
-"""The tool's data: pins, locks, symbols, excerpts and problems. Frozen, pure, no IO.
+"""The tool's data: pins, locks, symbols, excerpts and problems. Immutable, pure, no IO.
+
+The records are `NamedTuple`s rather than frozen dataclasses: every `explain` imports this module,
+and defining a frozen dataclass costs about five times as much as defining a named tuple (the
+generated methods are compiled at import). They compare, hash and print like the dataclasses did.
 
 Line numbers are 1-based and inclusive (as in editors and GitHub `#L` anchors); byte offsets are
 0-based and end-exclusive (as in Python slices). Tree-sitter's 0-based rows are converted once,
@@ -7,8 +11,8 @@ in `goparse`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class SymbolKind(str, Enum):
@@ -36,8 +40,7 @@ class SymbolKind(str, Enum):
     """A package-level variable, one per name even in grouped specs."""
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(NamedTuple):
     """One upstream at one release: `kubernetes` at `v1.5.2`, commit `08e0995...`."""
 
     name: str
@@ -60,8 +63,7 @@ class Pin:
         return f"{url}#L{start_line}-L{end_line}"
 
 
-@dataclass(frozen=True)
-class LockEntry:
+class LockEntry(NamedTuple):
     """One locked file: its path in the upstream tree, git blob id and size in bytes."""
 
     path: str
@@ -69,8 +71,7 @@ class LockEntry:
     size: int
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
     """A declaration of a pinned tree, addressed by `id` (DESIGN.md's grammar).
 
     `name` is the local name (`Install`), `qualname` the name within the package
@@ -98,8 +99,7 @@ class Symbol:
     has_error: bool = False
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """An identifier or selector use inside a file, and the symbol id it resolves to (or None).
 
     `start_byte`/`end_byte` cover the identifier itself (for a selector `a.B`, just `B`).
@@ -113,8 +113,7 @@ class Use:
     target: str | None = None
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong found by `check`, a build or a directive: `location` is `chapter.md:line`."""
 
     location: str
@@ -133,8 +132,7 @@ class Problem:
         return head + (f"\n{self.detail}" if self.detail else "")
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A note anchored to one excerpt line by a text anchor inside the excerpt."""
 
     anchor: str
@@ -143,8 +141,7 @@ class Note:
     """The upstream line the anchor resolved to."""
 
 
-@dataclass(frozen=True)
-class Excerpt:
+class Excerpt(NamedTuple):
     """The exact upstream text of a symbol's span, as a chapter quotes it.
 
     `text` is the span's bytes decoded as UTF-8 (doc comment included unless the directive said
@@ -160,7 +157,7 @@ class Excerpt:
     end_line: int
     shown: tuple[tuple[int, int], ...] = ()
     highlight: tuple[int, ...] = ()
-    notes: tuple[Note, ...] = field(default_factory=tuple)
+    notes: tuple[Note, ...] = ()
     python: str | None = None
     """The paired model, `module:qualname`."""
     anchor_id: str = ""

@@ -26,10 +26,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from walkthrough.errors import SourcesMissing, UsageError
 from walkthrough.models import LockEntry, Pin
@@ -152,9 +153,13 @@ class Lock:
         return "\n".join(lines) + "\n"
 
     @classmethod
-    def loads(cls, text: str, *, source: str = "<lock>") -> Lock:
-        """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`."""
-        lock = _loads_lazy(cls, text, source)
+    def loads(cls, text: str, *, source: str = "<lock>", memo: str | None = None) -> Lock:
+        """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`.
+
+        With `memo` (a name for the lock file), the bulk check's verdict is kept in the cache
+        (`walkthrough.memo`), so the next process opening the same text skips it.
+        """
+        lock = _loads_lazy(cls, text, source, memo)
         if lock is not None:
             return lock
         header, subst, comments, entries = _parse_lines(text, source)
@@ -189,15 +194,42 @@ _MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./"
 (with a colon, or a space before `/` or `.`), which then just take the line parser."""
 
 
-def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
+def _loads_lazy(cls: type[Lock], text: str, source: str, memo: str | None) -> Lock | None:
     """The usual lock (header, then well-formed entries in path order) checked in bulk, else None.
 
     Every `explain` opens a lock of thousands of lines, and parsing each line into a `LockEntry` cost
-    more than the rest of opening a tree. Here a few regex passes over the whole text check every line
-    and the digest (over the text itself, which equals the set digest when the lines are in path
-    order), and the entries stay text until asked for (`_LockedFiles`). Whatever this does not accept
-    (a malformed line, an unsorted lock, a wrong digest) goes to `_parse_lines`, which names the
-    offending line or sorts.
+    more than the rest of opening a tree. Here `_bulk_check` checks every line and the digest in a
+    few passes over the whole text, and the entries stay text until asked for (`_LockedFiles`).
+    Whatever it does not accept (a malformed line, an unsorted lock, a wrong digest) goes to
+    `_parse_lines`, which names the offending line or sorts.
+    """
+    if memo is None:
+        verdict = _bulk_check(text, source)
+    else:
+        from walkthrough.memo import memoized  # noqa: PLC0415 - only lock files are memoized
+
+        verdict = memoized(memo, text, lambda t: _bulk_check(t, source))
+    if verdict is None:
+        return None
+    body = text[verdict["body_at"] :]
+    if not body.endswith("\n"):
+        body += "\n"
+    return cls(
+        verdict["upstream"],
+        verdict["tag"],
+        verdict["commit"],
+        _LockedFiles(body, verdict["count"], source),
+        frozenset(verdict["subst"]),
+        tuple(verdict["comments"]),
+        verdict["digest"],
+    )
+
+
+def _bulk_check(text: str, source: str) -> dict[str, Any] | None:
+    """The header of a lock whose every entry line is well formed and in path order and whose digest
+    matches (regex passes over the whole text, and the digest over the text itself, which equals the
+    set digest when the lines are in path order); None for any other lock. Pure: a function of
+    `text` alone (`source` only names the file in errors), so `walkthrough.memo` may keep it.
     """
     first = _FIRST_ENTRY.search(text)
     if first is None:
@@ -222,10 +254,16 @@ def _loads_lazy(cls: type[Lock], text: str, source: str) -> Lock | None:
         or int(files) != count
     ):
         return None
-    files_ = _LockedFiles(body, count, source)
-    return cls(
-        header["upstream"], header["tag"], header["commit"], files_, frozenset(subst), tuple(comments), digest
-    )
+    return {
+        "upstream": header["upstream"],
+        "tag": header["tag"],
+        "commit": header["commit"],
+        "subst": subst,
+        "comments": comments,
+        "digest": digest,
+        "count": count,
+        "body_at": first.start(),
+    }
 
 
 class _LockedFiles(Mapping[str, LockEntry]):
@@ -318,8 +356,7 @@ def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-@dataclass(frozen=True)
-class OfflineCopy:
+class OfflineCopy(NamedTuple):
     """Where an offline copy of a release can be imported from: a repository at a revision, with roots.
 
     Each root is `SRC` or `SRC=DEST`: files under `SRC` of the copy are upstream paths under `DEST`
@@ -332,8 +369,7 @@ class OfflineCopy:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """One release of an upstream that has (or may have) a lock: the pinned one or a later one."""
 
     pin: Pin
@@ -351,14 +387,13 @@ class Release:
         return self.lock_name
 
 
-@dataclass(frozen=True)
-class Upstream:
+class Upstream(NamedTuple):
     """An upstream: its pinned release, its later releases (drift), and blob ids to prove an import right."""
 
     name: str
     pinned: Release
     later: tuple[Release, ...] = ()
-    check_blobs: dict[str, str] = field(default_factory=dict)
+    check_blobs: Mapping[str, str] = MappingProxyType({})
 
     @property
     def pin(self) -> Pin:
@@ -434,7 +469,7 @@ class Upstreams(Mapping[str, Upstream]):
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         lock = _LOCK_CACHE.get(key)
         if lock is None:
-            lock = Lock.loads(path.read_text(encoding="utf-8"), source=str(path))
+            lock = Lock.loads(path.read_text(encoding="utf-8"), source=str(path), memo=f"lock-{path.name}")
             _LOCK_CACHE[key] = lock
         if (lock.upstream, lock.tag, lock.commit) != (release.pin.name, release.pin.tag, release.pin.commit):
             raise UsageError(
@@ -483,12 +518,18 @@ def _pin(name: str, table: Mapping[str, object], repository: str | None, where: 
     return pin
 
 
-def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE) -> Upstreams:
-    """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source}: {exc}") from None
+def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo: bool = False) -> Upstreams:
+    """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema).
+
+    With `memo`, the TOML parse is kept in the cache (`walkthrough.memo`): the next process reading
+    the same text does not even import the TOML parser.
+    """
+    if memo:
+        from walkthrough.memo import memoized  # noqa: PLC0415 - only the project's own file is memoized
+
+        data = memoized("upstreams", text, lambda t: _toml(t, source))
+    else:
+        data = _toml(text, source)
     upstreams: dict[str, Upstream] = {}
     for name, table in data.items():
         where = f"{source} [{name}]"
@@ -512,6 +553,15 @@ def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE) -> U
     return Upstreams(upstreams, root)
 
 
+def _toml(text: str, source: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 - a memoized parse does not need it
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{source}: {exc}") from None
+
+
 def load_pins(project_root: Path | None = None) -> Upstreams:
     """Read `snapshots/upstreams.toml` of the project (default: `walkthrough.paths.project_root()`)."""
     from walkthrough.paths import project_root as default_root
@@ -523,4 +573,4 @@ def load_pins(project_root: Path | None = None) -> Upstreams:
             f"no pins: {path} does not exist",
             hint="run from the walkthrough checkout or set WALKTHROUGH_PROJECT to it",
         )
-    return parse_upstreams(path.read_text(encoding="utf-8"), root, source=str(path))
+    return parse_upstreams(path.read_text(encoding="utf-8"), root, source=str(path), memo=True)

@@ -121,25 +121,36 @@ def _whole_lines(data: bytes, start: int, end: int) -> str:
 
 def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str]]:
     """Chapters quoting the symbol and their paired models, from `snapshots/excerpts.json` if present."""
+    from walkthrough.memo import memoized  # noqa: PLC0415
     from walkthrough.paths import snapshots_dir  # noqa: PLC0415
 
-    path = snapshots_dir() / "excerpts.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        excerpts = data.get("excerpts", []) if isinstance(data, dict) else []
-    except (OSError, ValueError):
+        text = (snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")
+    except OSError:
         return [], []
-    chapters: list[str] = []
-    python: list[str] = []
+    chapters, python = memoized("excerpt-links", text, _links_by_symbol).get(symbol_id, ([], []))
+    return list(chapters), list(python)
+
+
+def _links_by_symbol(text: str) -> dict[str, list[list[str]]]:
+    """symbol id → [chapters quoting it, models paired with it], in excerpt order, without repeats.
+    A function of the fingerprints' text alone, so `explain` keeps it in the memo."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    excerpts = data.get("excerpts", []) if isinstance(data, dict) else []
+    links: dict[str, list[list[str]]] = {}
     for ex in excerpts:
-        if not isinstance(ex, dict) or ex.get("symbol") != symbol_id:
+        if not isinstance(ex, dict) or not isinstance(ex.get("symbol"), str):
             continue
+        chapters, python = links.setdefault(ex["symbol"], [[], []])
         chapter, model = ex.get("chapter"), ex.get("python")
         if isinstance(chapter, str) and chapter not in chapters:
             chapters.append(chapter)
         if isinstance(model, str) and model not in python:
             python.append(model)
-    return chapters, python
+    return links
 
 
 def _is_terminal() -> bool:

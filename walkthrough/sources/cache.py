@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
 from walkthrough.models import LockEntry, Pin
@@ -84,8 +84,7 @@ def import_hint(release: Release) -> str:
     )
 
 
-@dataclass
-class Entry:
+class Entry(NamedTuple):
     """A cache entry's location and marker (None when absent or incomplete)."""
 
     path: Path

@@ -1,0 +1,84 @@
+"""Results of pure functions of project files, kept in the cache between runs.
+
+Every `explain` reads `snapshots/upstreams.toml` and a lock of thousands of lines per upstream:
+importing the TOML parser and checking the locks cost more than the rest of opening a tree. A memo
+file is named by the SHA-256 of the function's name, `FORMAT` and the exact text it was computed
+from, and holds the JSON result with a checksum; a later run whose text hashes the same takes the
+result and skips the work. The functions are pure (their result depends on the text alone; `FORMAT`
+is bumped whenever one of them changes), so a hit is exact. A missing, corrupt or unwritable memo
+only costs the work; an exception in the function is never memoized.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from walkthrough.paths import cache_root
+
+FORMAT = 1
+"""Bump when a memoized function's result for the same text changes."""
+
+_SEEN: dict[str, Any] = {}
+"""Results by key already read or computed in this process (explain opens the pins three times)."""
+
+
+def memoized(name: str, text: str, compute: Callable[[str], Any]) -> Any:
+    """`compute(text)`, from the memo of `name` when it was computed from this exact text before.
+
+    `name` names the function and its input file (`lock-docker.lock`); a new text replaces the
+    memo of the old one. The result must survive a JSON round trip unchanged (dicts, lists, str,
+    int, bool, None); one that does not is computed every time.
+    """
+    key = hashlib.sha256(f"{FORMAT}\0{name}\0{text}".encode()).hexdigest()
+    if key in _SEEN:
+        return _SEEN[key]
+    folder = cache_root() / "memo"
+    path = folder / f"{name}-{key[:32]}.json"
+    value = _read(path)
+    if value is None:
+        value = compute(text)
+        _write(folder, name, path, value)
+    _SEEN[key] = value
+    return value
+
+
+def _read(path: os.PathLike[str]) -> Any:
+    """The value stored at `path`, or None when absent, unreadable or failing its checksum."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            stored = json.load(f)
+        value = stored["value"]
+        ok = stored["check"] == _checksum(value)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return value if ok else None
+
+
+def _write(folder: os.PathLike[str], name: str, path: os.PathLike[str], value: Any) -> None:
+    """Store `value` (temp file + rename, so a reader never sees half a memo) and drop the memos of
+    older texts of `name`; a read-only or full cache is not an error, only a slower next run."""
+    try:
+        check = _checksum(value)
+    except (TypeError, ValueError):  # not JSON: not memoizable
+        return
+    if json.loads(json.dumps(value)) != value:  # tuples, int keys: would not come back the same
+        return
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for old in os.scandir(folder):
+            if old.name.startswith(f"{name}-") and old.path != os.fspath(path):
+                os.unlink(old.path)
+        tmp = f"{os.fspath(path)}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"check": check, "value": value}, f, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _checksum(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
