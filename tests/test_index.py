@@ -287,6 +287,12 @@ def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     with pytest.raises(index_mod.IndexError_, match="damaged"):
         idx.uses("pkg/a/a.go")
     assert load_index("fake").uses("pkg/a/a.go")  # removed, then rebuilt
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM symbols WHERE rowid = (SELECT max(rowid) FROM symbols)")  # cut short
+    conn.commit()
+    conn.close()
+    idx = load_index("fake")
+    assert idx.stats()["symbols"] == len(list(idx.symbols()))  # rebuilt whole
 
 
 def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch) -> None:

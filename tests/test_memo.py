@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -69,7 +70,7 @@ def test_other_text_is_computed_and_replaces_the_old_memo(cache: Path) -> None:
     [
         lambda text: text[: len(text) // 2],  # truncated
         lambda text: text.replace('"length":3', '"length":4'),  # value edited, checksum not
-        lambda _: "[]",  # valid JSON, wrong shape
+        lambda text: text.split("\n")[1],  # no checksum line
         lambda _: "\x00\xff",
     ],
 )
@@ -163,9 +164,10 @@ def test_the_memoized_lock_and_pins_equal_the_parsed_ones(fake_upstream: Callabl
     assert dict(load_pins()) == dict(ups)
 
 
-def test_memo_files_are_json_with_a_checksum(cache: Path) -> None:
+def test_memo_files_are_a_checksum_then_json(cache: Path) -> None:
     memo.memoized("f", "abc", Counter())
     (path,) = (cache / "memo").glob("f-*.json")
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    assert set(stored) == {"check", "value"}
+    check, text = path.read_text(encoding="utf-8").split("\n")
+    assert check == hashlib.sha256(text.encode()).hexdigest()
+    assert json.loads(text) == {"length": 3}
     assert not [p for p in os.listdir(cache / "memo") if p.endswith(".tmp")]

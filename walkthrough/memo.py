@@ -3,7 +3,7 @@
 Every `explain` reads `snapshots/upstreams.toml` and a lock of thousands of lines per upstream:
 importing the TOML parser and checking the locks cost more than the rest of opening a tree. A memo
 file is named by the SHA-256 of the function's name, `FORMAT` and the exact text it was computed
-from, and holds the JSON result with a checksum; a later run whose text hashes the same takes the
+from, and holds its checksum, then the JSON result; a later run whose text hashes the same takes the
 result and skips the work. The functions are pure (their result depends on the text alone; `FORMAT`
 is bumped whenever one of them changes), so a hit is exact. A missing, corrupt or unwritable memo
 only costs the work; an exception in the function is never memoized.
@@ -19,7 +19,7 @@ from typing import Any
 
 from walkthrough.paths import cache_root
 
-FORMAT = 1
+FORMAT = 2
 """Bump when a memoized function's result for the same text changes."""
 
 _SEEN: dict[str, Any] = {}
@@ -47,25 +47,28 @@ def memoized(name: str, text: str, compute: Callable[[str], Any]) -> Any:
 
 
 def _read(path: os.PathLike[str]) -> Any:
-    """The value stored at `path`, or None when absent, unreadable or failing its checksum."""
+    """The value stored at `path`, or None when absent, unreadable or failing its checksum.
+
+    A memo is the SHA-256 of the value's JSON text on the first line, then that text: checking it
+    costs a hash, not a second serialisation."""
     try:
         with open(path, encoding="utf-8") as f:
-            stored = json.load(f)
-        value = stored["value"]
-        ok = stored["check"] == _checksum(value)
-    except (OSError, ValueError, KeyError, TypeError):
+            check, _, text = f.read().partition("\n")
+        if hashlib.sha256(text.encode()).hexdigest() != check:
+            return None
+        return json.loads(text)
+    except (OSError, ValueError):
         return None
-    return value if ok else None
 
 
 def _write(folder: os.PathLike[str], name: str, path: os.PathLike[str], value: Any) -> None:
     """Store `value` (temp file + rename, so a reader never sees half a memo) and drop the memos of
     older texts of `name`; a read-only or full cache is not an error, only a slower next run."""
     try:
-        check = _checksum(value)
+        text = json.dumps(value, separators=(",", ":"))
     except (TypeError, ValueError):  # not JSON: not memoizable
         return
-    if json.loads(json.dumps(value)) != value:  # tuples, int keys: would not come back the same
+    if json.loads(text) != value:  # tuples, int keys: would not come back the same
         return
     try:
         os.makedirs(folder, exist_ok=True)
@@ -74,11 +77,7 @@ def _write(folder: os.PathLike[str], name: str, path: os.PathLike[str], value: A
                 os.unlink(old.path)
         tmp = f"{os.fspath(path)}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"check": check, "value": value}, f, separators=(",", ":"))
+            f.write(f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}")
         os.replace(tmp, path)
     except OSError:
         return
-
-
-def _checksum(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
