@@ -9,12 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from walkthrough import paths
 from walkthrough.errors import SourcesMissing, UsageError
 from walkthrough.models import LockEntry, Pin
 from walkthrough.pins import Lock, git_blob_id, load_pins, parse_upstreams, set_digest
 
 PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "a" * 40)
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading pins and locks writes memos into the cache: never into the user's."""
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(paths, "_cache_override", None)
 
 
 def test_git_blob_id_matches_git(tmp_path: Path) -> None:
