@@ -180,8 +180,8 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
     pygments and its Go lexer cost more than the rest of `explain`, and an excerpt needs no more.
     `code` should already have gone through `visible()`; tabs are expanded to 4 columns here.
     Words are matched whole and looked up (one regex branch, not one per keyword); other names stay
-    in the plain run around them. Then the few pieces holding newlines (plain runs, block comments,
-    raw strings) are split at them to start numbered lines.
+    in the plain run around them. Then the pieces are split at newlines to number the lines, and
+    neighbouring unstyled text is merged: rich's cost is per piece.
     """
     styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
     code = code.expandtabs(4)
@@ -204,20 +204,23 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
     width = len(str(start_line + code.count("\n")))
     lineno_style = styles["lineno"]
     line_no = start_line
-    pieces: list[tuple[str, str | None]] = [(f"{line_no:>{width}}", lineno_style), ("  ", None)]
+    pieces: list[tuple[str, str | None]] = [(f"{line_no:>{width}}", lineno_style)]
+    plain = "  "  # unstyled text not yet appended: neighbours merge, so rich has fewer segments
     for text, style in tokens:
-        if "\n" not in text:
-            if text:
-                pieces.append((text, style))
-            continue
-        first, *rest = text.split("\n")
-        if first:
-            pieces.append((first, style))
-        for part in rest:
-            line_no += 1
-            pieces += (("\n", None), (f"{line_no:>{width}}", lineno_style), ("  ", None))
-            if part:
+        for i, part in enumerate(text.split("\n") if "\n" in text else (text,)):
+            if i:  # a newline before `part`: end the line, number the next
+                line_no += 1
+                pieces += ((plain + "\n", None), (f"{line_no:>{width}}", lineno_style))
+                plain = "  "
+            if style is None:
+                plain += part
+            elif part:
+                if plain:
+                    pieces.append((plain, None))
+                    plain = ""
                 pieces.append((part, style))
+    if plain:
+        pieces.append((plain, None))
     return pieces
 
 

@@ -7,6 +7,7 @@ The cache is the platform cache dir (XDG on Linux) unless `WALKTHROUGH_CACHE` or
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 CACHE_ENV = "WALKTHROUGH_CACHE"
@@ -28,6 +29,12 @@ def cache_root() -> Path:
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
+    if sys.platform == "linux":
+        # platformdirs' rule for Linux (the XDG base directory spec), written out: importing
+        # platformdirs costs `explain` a twentieth of its time budget. tests/test_paths.py checks
+        # that both agree.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")  # the spec ignores a relative one
+        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")) / "walkthrough"
     from platformdirs import user_cache_path  # noqa: PLC0415 - only needed without an override
 
     return user_cache_path("walkthrough", appauthor=False)
