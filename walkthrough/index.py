@@ -41,7 +41,7 @@ from walkthrough.symbolid import parse_query, splits, suggest
 if TYPE_CHECKING:
     from walkthrough.sources import SourceTree
 
-INDEX_FORMAT = "index-7"
+INDEX_FORMAT = "index-8"
 PARSE_FORMAT = "goparse-6/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
@@ -404,6 +404,18 @@ class Index:
 
     def uses(self, path: str, start_byte: int | None = None, end_byte: int | None = None) -> list[Use]:
         """Identifier uses in `path` (optionally only those inside [start_byte, end_byte))."""
+        picked = self._uses_in(path, start_byte, end_byte)
+        ids = self._ids_of({u[3] for u in picked if u[3] >= 0})
+        text = self.text(path) if picked else b""
+        return [
+            Use(path, u[2], u[0], u[1], text[u[0] : u[1]].decode("utf-8", "replace"), ids.get(u[3]))
+            for u in picked
+        ]
+
+    def _uses_in(
+        self, path: str, start_byte: int | None = None, end_byte: int | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """(start_byte, end_byte, line, target rowid or -1) of the uses in `path` inside the span."""
         rows = self._query("SELECT uses FROM files WHERE path = ?", (path,))
         if not rows:
             return []
@@ -416,14 +428,10 @@ class Index:
             raise IndexError_(msg, hint="run the command again to rebuild it") from None
         lo = start_byte if start_byte is not None else 0
         hi = end_byte if end_byte is not None else 1 << 62
-        picked = [
-            tuple(flat[i : i + 4]) for i in range(0, len(flat), 4) if flat[i] >= lo and flat[i + 1] <= hi
-        ]
-        ids = self._ids_of({u[3] for u in picked if u[3] >= 0})
-        text = self.text(path) if picked else b""
         return [
-            Use(path, u[2], u[0], u[1], text[u[0] : u[1]].decode("utf-8", "replace"), ids.get(u[3]))
-            for u in picked
+            use
+            for use in zip(flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True)
+            if use[0] >= lo and use[1] <= hi
         ]
 
     def _ids_of(self, rowids: set[int]) -> dict[int, str]:
@@ -438,11 +446,9 @@ class Index:
     def references(self, symbol: Symbol | str) -> list[str]:
         """Ids the symbol's span refers to: resolved, deduplicated, in order of first use."""
         sym = self.lookup(symbol) if isinstance(symbol, str) else symbol
-        seen: dict[str, None] = {}
-        for use in self.uses(sym.path, sym.start_byte, sym.end_byte):
-            if use.target is not None and use.target != sym.id:
-                seen.setdefault(use.target, None)
-        return list(seen)
+        targets = dict.fromkeys(u[3] for u in self._uses_in(sym.path, sym.start_byte, sym.end_byte) if u[3] >= 0)
+        ids = self._ids_of(set(targets))
+        return [ids[t] for t in targets if t in ids and ids[t] != sym.id]
 
     def referenced_by(self, symbol_id: str) -> list[str]:
         """Ids of symbols whose spans use `symbol_id` (sorted)."""
