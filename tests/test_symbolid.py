@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from walkthrough.errors import SymbolError
-from walkthrough.symbolid import format_id, parse_query, splits, suggest
+from walkthrough.symbolid import format_id, id_ordinal, parse_query, splits, suggest
 
 
 def test_full_ids() -> None:
@@ -46,6 +46,13 @@ def test_short_forms() -> None:
         "x" * 600,
         "kubernetes@:pkg.X",
         "pkg/(",
+        "pkg.init#2",  # #N without a file
+        "pkg.init@a.go#1",  # the first init has no #N
+        "pkg.init@a.go#0",
+        "pkg.init@a.go#02",
+        "pkg.init@a.go#",
+        "pkg.init@a.go#x",
+        "pkg.init@a.go#2#3",
     ],
 )
 def test_malformed_ids_say_why(bad: str) -> None:
@@ -69,6 +76,19 @@ def test_format_id() -> None:
         == "docker:image.RootFS.ChainID@rootfs_unix.go"
     )
     assert format_id("kubernetes", "pkg/api", "Pod", tag="v1.6.0") == "kubernetes@v1.6.0:pkg/api.Pod"
+
+
+def test_the_nth_init_of_a_file_round_trips() -> None:
+    sid = format_id("docker", "daemon/graphdriver", "init", file="driver.go", ordinal=2)
+    assert sid == "docker:daemon/graphdriver.init@driver.go#2"
+    q = parse_query(sid)
+    assert (q.upstream, q.body, q.file, q.ordinal) == ("docker", "daemon/graphdriver.init", "driver.go", 2)
+    assert parse_query("init@driver.go#12").ordinal == 12  # noqa: PLR2004 - the number written
+    assert parse_query("docker:daemon/graphdriver.init@driver.go").ordinal is None
+    assert (id_ordinal(sid), id_ordinal("docker:daemon/graphdriver.init@driver.go")) == (2, None)
+    for file, ordinal in (("driver.go", 1), (None, 2)):
+        with pytest.raises(ValueError, match="N >= 2"):
+            format_id("docker", "daemon/graphdriver", "init", file=file, ordinal=ordinal)
 
 
 def test_suggest() -> None:

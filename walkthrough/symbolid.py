@@ -1,13 +1,17 @@
 """The symbol id grammar of DESIGN.md, short forms for people, and near-miss suggestions.
 
-Full id:   UPSTREAM[@TAG]:PKGDIR.Qualname[@file.go]
+Full id:   UPSTREAM[@TAG]:PKGDIR.Qualname[@file.go[#N]]
            kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers
            docker:image.RootFS.ChainID@rootfs_unix.go
            kubernetes@v1.6.0:pkg/api.Pod
+           docker:daemon/graphdriver/devmapper.init@deviceset.go#2
 
 PKGDIR is the package directory relative to the upstream root (it may contain dots:
 `vendor/src/gopkg.in/yaml.v2`), Qualname is `Name` or `Type.Member`. Because directories may hold
 dots, splitting PKGDIR from Qualname needs the index: `splits` lists the possible readings.
+`@file.go` picks one of several same-named declarations of a package (build-tagged variants, the
+`func init` of each file). Go allows several `func init` in one file: the first keeps the plain
+`init@file.go`, the Nth (N >= 2, counted in file order) is `init@file.go#N`.
 
 Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`,
 `pkg/apiserver.APIInstaller`) are read by `parse_query`; the index matches them. Pure: no IO.
@@ -26,6 +30,7 @@ _IDENT_RE = re.compile(rf"{_IDENT}\Z")
 _UPSTREAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 _TAG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*\Z")
 _FILE_RE = re.compile(r"[A-Za-z0-9_.+-]+\.go\Z")
+_ORDINAL_RE = re.compile(r"[1-9][0-9]*\Z")
 _PKGDIR_RE = re.compile(r"[A-Za-z0-9_.~+-]+(?:/[A-Za-z0-9_.~+-]+)*\Z")
 _METHOD_EXPR_RE = re.compile(rf"\(\s*\*?\s*({_IDENT})\s*\)\.({_IDENT})\Z")
 MAX_ID_LENGTH = 500
@@ -36,7 +41,7 @@ class Query:
     """A parsed id or short form. `upstream` and `tag` are None when not given.
 
     `body` is what follows `UPSTREAM:` (or the whole short form), with `(*T).M` normalised to
-    `T.M` and the `@file.go` suffix moved to `file`.
+    `T.M`, the `@file.go` suffix moved to `file` and its `#N` to `ordinal` (None when absent).
     """
 
     text: str
@@ -44,6 +49,7 @@ class Query:
     tag: str | None
     body: str
     file: str | None
+    ordinal: int | None = None
 
     @property
     def is_full(self) -> bool:
@@ -51,12 +57,26 @@ class Query:
         return self.upstream is not None
 
 
-def format_id(
-    upstream: str, pkgdir: str, qualname: str, *, file: str | None = None, tag: str | None = None
+def format_id(  # noqa: PLR0913 - all but the id's three parts are keyword-only
+    upstream: str,
+    pkgdir: str,
+    qualname: str,
+    *,
+    file: str | None = None,
+    tag: str | None = None,
+    ordinal: int | None = None,
 ) -> str:
-    """The full id `kubernetes:pkg/apiserver.APIInstaller` (+ `@file.go`; `UPSTREAM@TAG:` for later releases)."""
+    """The full id `kubernetes:pkg/apiserver.APIInstaller` (+ `@file.go`, `#N`, `UPSTREAM@TAG:`).
+
+    `ordinal` N >= 2 numbers the Nth `func init` of `file`; `tag` is given for later releases.
+    """
     head = f"{upstream}@{tag}" if tag else upstream
     body = f"{pkgdir}.{qualname}" if pkgdir else qualname
+    if ordinal is not None:
+        if file is None or ordinal < 2:  # noqa: PLR2004 - the first init of a file has no #N
+            msg = f"#{ordinal} needs a file and N >= 2"
+            raise ValueError(msg)
+        return f"{head}:{body}@{file}#{ordinal}"
     return f"{head}:{body}@{file}" if file else f"{head}:{body}"
 
 
@@ -96,20 +116,39 @@ def parse_query(text: str) -> Query:
             raise _malformed(raw, f"bad tag {tag!r}")
         if ":" in text:
             raise _malformed(raw, "more than one ':'")
-    file = None
-    if "@" in text:
-        text, _, file = text.rpartition("@")
-        if not _FILE_RE.match(file):
-            raise _malformed(raw, f"@{file} is not a Go file name (like @rootfs_unix.go)")
+    text, file, ordinal = _file_suffix(raw, text)
     method_expr = _METHOD_EXPR_RE.search(text)
     if method_expr:
         prefix = text[: method_expr.start()]
         if prefix and not prefix.endswith("."):
             raise _malformed(raw, "a method expression must follow a package: pkg.(*T).M")
         text = f"{prefix}{method_expr.group(1)}.{method_expr.group(2)}"
-    if not text or not splits(text) and not _IDENT_RE.match(text):
+    if not text or (not splits(text) and not _IDENT_RE.match(text)):
         raise _malformed(raw, "expected PKGDIR.Name or Name")
-    return Query(raw.strip(), upstream, tag, text, file)
+    return Query(raw.strip(), upstream, tag, text, file, ordinal)
+
+
+def id_ordinal(symbol_id: str) -> int | None:
+    """Read the `#N` of a full id (`...init@file.go#2` → 2); None when it has none."""
+    _, hash_, number = symbol_id.rpartition("#")
+    return int(number) if hash_ else None
+
+
+def _file_suffix(raw: str, text: str) -> tuple[str, str | None, int | None]:
+    """Split `Name@file.go#N` into the name, the file and N (None when absent); malformed is an error."""
+    if "@" not in text:
+        if "#" in text:
+            raise _malformed(raw, "#N follows a file name: PKGDIR.init@file.go#2")
+        return text, None, None
+    text, _, file = text.rpartition("@")
+    file, hash_, number = file.partition("#")
+    if not _FILE_RE.match(file):
+        raise _malformed(raw, f"@{file} is not a Go file name (like @rootfs_unix.go)")
+    if not hash_:
+        return text, file, None
+    if not _ORDINAL_RE.match(number) or number == "1":
+        raise _malformed(raw, f"#{number} after @{file} is not a number from 2 (the second init of a file)")
+    return text, file, int(number)
 
 
 def splits(body: str) -> list[tuple[str, str]]:
