@@ -6,6 +6,7 @@ Skipped (with the command to run) when the sources are not imported into the cac
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tomllib
@@ -58,7 +59,17 @@ def test_every_plan_symbol_resolves_with_the_plans_lines(
 _CTAGS_KINDS = "fnist"  # func (and methods), methodSpec, interface, struct, type
 
 
-def _ctags(idx: Index) -> set[tuple[str, str, int, int | None]]:
+_CTAGS_SEEN: dict[str, set[tuple[str, str, str, int, int | None]]] = {}
+
+
+def _ctags(idx: Index) -> set[tuple[str, str, str, int, int | None]]:
+    """(kind, path, qualname, line, end line) of each tag ctags finds (one ctags run per upstream)."""
+    if idx.upstream not in _CTAGS_SEEN:
+        _CTAGS_SEEN[idx.upstream] = _run_ctags(idx)
+    return _CTAGS_SEEN[idx.upstream]
+
+
+def _run_ctags(idx: Index) -> set[tuple[str, str, str, int, int | None]]:
     paths = [p for p in idx.tree.paths() if p.endswith(".go")]
     out = subprocess.run(
         [
@@ -87,11 +98,11 @@ def _ctags(idx: Index) -> set[tuple[str, str, int, int | None]]:
         owner = scope.rsplit(".", 1)[-1]
         if kind == "func":
             qual = name if tag.get("scopeKind") in (None, "package") else f"{owner}.{name}"
-            tags.add((tag["path"], qual, tag["line"], tag.get("end")))
+            tags.add((kind, tag["path"], qual, tag["line"], tag.get("end")))
         elif kind in ("struct", "interface", "type"):
-            tags.add((tag["path"], name, tag["line"], tag.get("end")))
+            tags.add((kind, tag["path"], name, tag["line"], tag.get("end")))
         elif kind == "methodSpec":
-            tags.add((tag["path"], f"{owner}.{name}", tag["line"], None))
+            tags.add((kind, tag["path"], f"{owner}.{name}", tag["line"], None))
     return tags
 
 
@@ -100,9 +111,7 @@ def _ctags(idx: Index) -> set[tuple[str, str, int, int | None]]:
 def test_ctags_agrees_on_every_func_method_type_and_interface_method(
     upstream: str, request: pytest.FixtureRequest
 ) -> None:
-    """One known, deliberate difference: a second `func init` in one file has no id of its own (the id
-    grammar cannot name it). Where ctags gives no end line (body-less assembly stubs, interface
-    methods) only the start line is compared."""
+    """Where ctags gives no end line (body-less assembly stubs, interface methods), the start line counts."""
     idx: Index = request.getfixturevalue("k8s" if upstream == "kubernetes" else "docker")
     ours = {}
     for s in idx.symbols():
@@ -115,12 +124,50 @@ def test_ctags_agrees_on_every_func_method_type_and_interface_method(
             SymbolKind.INTERFACE_METHOD,
         ):
             ours[(s.path, s.qualname, s.start_line)] = s.end_line
-    theirs = {(p, q, line): end for p, q, line, end in _ctags(idx)}
-    only_ctags = sorted(k for k in theirs.keys() - ours.keys() if k[1] != "init")
+    theirs = {(p, q, line): end for _, p, q, line, end in _ctags(idx)}
+    only_ctags = sorted(theirs.keys() - ours.keys())
     only_ours = sorted(ours.keys() - theirs.keys())
     ends = sorted(k for k in ours.keys() & theirs.keys() if theirs[k] is not None and theirs[k] != ours[k])
     assert (only_ctags, only_ours, ends) == ([], [], [])
     assert len(ours) > 20000  # noqa: PLR2004 - both trees have tens of thousands
+
+
+_INIT_RE = re.compile(rb"^func init\(\)", re.MULTILINE)
+
+
+def test_every_func_init_of_docker_has_an_id(docker: Index) -> None:
+    """Go allows several `func init` per file: each has its id, and each id leads back to it.
+
+    The ids of one file's inits are `init@file.go`, `init@file.go#2`, ... in file order.
+    """
+    ours: dict[str, list[str]] = {}
+    for s in docker.symbols():
+        if s.qualname == "init" and s.kind is SymbolKind.FUNC:
+            ours.setdefault(s.path, []).append(s.id)
+    written = {}
+    for path in docker.tree.paths():
+        if path.endswith(".go") and (n := len(_INIT_RE.findall(docker.text(path)))):
+            written[path] = n
+    assert {p: len(ids) for p, ids in ours.items()} == written
+    several = {p: ids for p, ids in ours.items() if len(ids) > 1}
+    assert several  # docker v1.12.3 has files with two inits
+    for path, ids in several.items():
+        name = path.rsplit("/", 1)[-1]
+        assert [i.rsplit("@", 1)[-1] for i in ids] == [name] + [f"{name}#{n}" for n in range(2, len(ids) + 1)]
+    assert all(docker.get(i).path == p for p, ids in ours.items() for i in ids)  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(shutil.which("ctags") is None, reason="Universal Ctags (/usr/bin/ctags) is not installed")
+def test_ctags_counts_as_many_funcs_per_docker_file(docker: Index) -> None:
+    ours: dict[str, int] = {}
+    for s in docker.symbols():
+        if s.kind is SymbolKind.FUNC:
+            ours[s.path] = ours.get(s.path, 0) + 1
+    theirs: dict[str, int] = {}
+    for kind, path, qual, _, _ in _ctags(docker):
+        if kind == "func" and "." not in qual:
+            theirs[path] = theirs.get(path, 0) + 1
+    assert ours == theirs
 
 
 def test_explain_json_gives_exact_lines(k8s: Index) -> None:

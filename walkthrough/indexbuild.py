@@ -44,6 +44,7 @@ TYPE_KINDS = frozenset(k.value for k in (SymbolKind.STRUCT, SymbolKind.INTERFACE
 SCOPE_KINDS = TYPE_KINDS | {k.value for k in (SymbolKind.FUNC, SymbolKind.VAR, SymbolKind.CONST)}
 FUNC_KINDS = frozenset(k.value for k in (SymbolKind.FUNC, SymbolKind.METHOD, SymbolKind.INTERFACE_METHOD))
 _METHOD = SymbolKind.METHOD.value
+_FUNC = SymbolKind.FUNC.value
 _STRUCT = SymbolKind.STRUCT.value
 _TYPE = SymbolKind.TYPE.value
 MAX_EMBED_DEPTH = 5
@@ -52,7 +53,6 @@ PARSE_CACHE = "parse.sqlite"
 """The per-blob parse cache, beside the release databases (shared by every release)."""
 SERIAL_BELOW = 24
 """Fewer files to parse than this are parsed in-process: a pool costs more than it saves."""
-
 
 
 def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes, FileFacts]]:
@@ -110,7 +110,9 @@ class ParseCache:
         """Store new results and drop those of other goparse formats (never read again)."""
         try:
             with self.conn:
-                self.conn.execute("DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT))
+                self.conn.execute(
+                    "DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT)
+                )
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
                     [(f"{PARSE_FORMAT}:{b}", d) for b, d in items],
@@ -294,9 +296,7 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
             """
         )
         rows, tag = resolver.symbol_rows()
-        conn.executemany(
-            f"INSERT INTO symbols (rowid, {SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows
-        )  # noqa: S608
+        conn.executemany(f"INSERT INTO symbols (rowid, {SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows)  # noqa: S608
         conn.execute("CREATE UNIQUE INDEX symbols_id ON symbols (id)")
         conn.execute("CREATE INDEX symbols_qualname ON symbols (qualname)")
         conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
@@ -412,15 +412,20 @@ class _Resolver:
         used: set[str] = set()
         for (pkgdir, qualname), members in groups.items():  # files in path order: deterministic rowids
             many = len(members) > 1
+            in_file: dict[str, int] = {}  # path → how many of this group's members it declared so far
             for f, i in members:
+                nth = in_file[f.path] = in_file.get(f.path, 0) + 1
+                # Go allows several `func init` per file: the Nth (N >= 2) is `init@file.go#N`.
+                several_inits = nth > 1 and qualname == "init" and f.facts.decls[i].kind == _FUNC
                 sid = format_id(
                     self.pin.name,
                     pkgdir,
                     qualname,
                     tag=self.tag,
                     file=f.path.rsplit("/", 1)[-1] if many else None,
+                    ordinal=nth if several_inits else None,
                 )
-                if sid in used:  # a second `func init` in the same file: not addressable
+                if sid in used:  # any other same-file duplicate is not Go (nor addressable)
                     continue
                 used.add(sid)
                 d = f.facts.decls[i]
@@ -669,7 +674,9 @@ class _Resolver:
         if base[0] == "nn":
             found = [self.member(alt, name) for alt in base[1]]
             first = found[0]
-            same = first is not None and all(m is not None and m[0] is first[0] and m[1] == first[1] for m in found)
+            same = first is not None and all(
+                m is not None and m[0] is first[0] and m[1] == first[1] for m in found
+            )
             return first if same else None
         if base[0] not in ("n", "tv"):
             return None
