@@ -6,7 +6,7 @@ import pytest
 
 from walkthrough.errors import UsageError
 from walkthrough.models import LockEntry, Pin
-from walkthrough.pins import Lock, _parse_lines
+from walkthrough.pins import Lock, _parse_lines, set_digest
 
 PIN = Pin("fake", "https://example.invalid/fake", "v1.0.0", "a" * 40)
 ENTRIES = [
@@ -19,7 +19,8 @@ ENTRIES = [
 
 def strict(text: str) -> Lock:
     header, _subst, _comments, entries = _parse_lines(text, "t")
-    return Lock(header["upstream"], header["tag"], header["commit"], dict(sorted(entries.items())))
+    entries = dict(sorted(entries.items()))
+    return Lock(header["upstream"], header["tag"], header["commit"], entries, set_digest(entries.values()))
 
 
 def test_fast_lock_equals_the_line_parsers() -> None:

@@ -27,7 +27,6 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -77,21 +76,20 @@ def check_path(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Lock:
-    """The locked file set of one release: what may be read, and what its bytes must hash to."""
+class Lock(NamedTuple):
+    """The locked file set of one release: what may be read, and what its bytes must hash to.
+
+    `digest` is `set_digest(entries.values())`: `build` and `loads` compute or check it. (A named
+    tuple, like the records of `walkthrough.models`: cheap to define on every `explain`.)
+    """
 
     upstream: str
     tag: str
     commit: str
     entries: Mapping[str, LockEntry]
+    digest: str
     export_subst: frozenset[str] = frozenset()
     comments: tuple[str, ...] = ()
-    digest: str = field(default="")
-
-    def __post_init__(self) -> None:
-        if not self.digest:
-            object.__setattr__(self, "digest", set_digest(self.entries.values()))
 
     @classmethod
     def build(
@@ -120,7 +118,8 @@ class Lock:
             by_path[entry.path] = entry
         entries_sorted = {p: by_path[p] for p in sorted(by_path)}
         subst = frozenset(export_subst) & set(entries_sorted)
-        return cls(pin.name, pin.tag, pin.commit, entries_sorted, subst, tuple(comments))
+        digest = set_digest(entries_sorted.values())
+        return cls(pin.name, pin.tag, pin.commit, entries_sorted, digest, subst, tuple(comments))
 
     @property
     def size(self) -> int:
@@ -166,11 +165,13 @@ class Lock:
         for key in ("upstream", "tag", "commit", "digest"):
             if key not in header:
                 raise UsageError(f"{source}: lock lacks its `{key} = ...` line")
+        entries = dict(sorted(entries.items()))
         lock = cls(
             header["upstream"],
             header["tag"],
             header["commit"],
-            dict(sorted(entries.items())),
+            entries,
+            set_digest(entries.values()),
             frozenset(subst),
             tuple(comments),
         )
@@ -219,9 +220,9 @@ def _loads_lazy(cls: type[Lock], text: str, source: str, memo: str | None) -> Lo
         verdict["tag"],
         verdict["commit"],
         _LockedFiles(body, verdict["count"], source),
+        verdict["digest"],
         frozenset(verdict["subst"]),
         tuple(verdict["comments"]),
-        verdict["digest"],
     )
 
 
