@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import textwrap
+import zlib
+from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -207,9 +211,28 @@ def test_syntax_errors_are_flagged_and_the_rest_is_indexed() -> None:
     assert 6 in facts.error_lines
 
 
-def test_json_round_trip() -> None:
+def test_encoding_round_trip() -> None:
     facts = go(SAMPLE)
-    assert FileFacts.from_json(facts.to_json()) == facts
+    assert FileFacts.decode(facts.encode()) == facts
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # cut short
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # a flipped bit (zlib's checksum)
+        lambda _: b"not zlib at all",
+        lambda _: zlib.compress(b"\xff\x00 not marshal"),
+        lambda _: zlib.compress(marshal.dumps(("pkg", (), (), (), ()))),  # too few parts
+        lambda _: zlib.compress(marshal.dumps((1, (), (), (), (), False, ()))),  # a package that is no str
+        lambda _: zlib.compress(marshal.dumps(("p", (), (("N", "N", "nokind", *[0] * 12),), (), (), False, ()))),
+        lambda _: zlib.compress(marshal.dumps(("p", ((1, 2),), (), (), (), False, ()))),  # an import of 2
+        lambda _: zlib.compress(marshal.dumps(("p", (), ((1, 2, 3),), (), (), False, ()))),  # a Decl of 3
+    ],
+)
+def test_damaged_encodings_are_value_errors(damage: Callable[[bytes], bytes]) -> None:
+    with pytest.raises(ValueError, match="not encoded facts"):
+        FileFacts.decode(damage(go(SAMPLE).encode()))
 
 
 def test_use_lines_count_newlines_with_crlf_and_multibyte_names() -> None:
@@ -265,9 +288,7 @@ def test_deep_nesting_and_size_do_not_crash() -> None:
     assert any(d.name == "h" for d in parse_go(slices).decls)
     calls = b"package p\nfunc k() { f" + b"(f" * 3000 + b")" * 3001 + b" }\n"
     assert any(d.name == "k" for d in parse_go(calls).decls)
-    many = b"package p\n" + b"".join(
-        b"func F%d(a int) int { return a + %d }\n" % (i, i) for i in range(20000)
-    )
+    many = b"package p\n" + b"".join(b"func F%d(a int) int { return a + %d }\n" % (i, i) for i in range(20000))
     assert len(parse_go(many).decls) == 20000
 
 
@@ -314,12 +335,10 @@ GO_WORDS = st.sampled_from(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.one_of(st.binary(max_size=2000), st.lists(GO_WORDS, max_size=300).map(lambda w: " ".join(w).encode()))
-)
+@given(st.one_of(st.binary(max_size=2000), st.lists(GO_WORDS, max_size=300).map(lambda w: " ".join(w).encode())))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     facts = parse_go(data)
-    assert FileFacts.from_json(facts.to_json()) == facts
+    assert FileFacts.decode(facts.encode()) == facts
     for d in facts.decls:
         assert 1 <= d.start_line <= d.end_line
         assert 0 <= d.start_byte <= d.end_byte <= len(data)

@@ -378,3 +378,26 @@ def test_stale_databases_are_pruned(fake_upstream: MakeTree) -> None:
     idx.path.unlink()
     load_index("fake").close()
     assert not stale.exists()
+
+
+def test_damaged_parse_cache_rows_are_parsed_again(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_upstream(FILES)
+    idx = load_index("fake")
+    want = list(idx.symbols())
+    parse_cache = idx.path.parent / "parse.sqlite"
+    idx.path.unlink()
+    idx.close()
+    conn = sqlite3.connect(parse_cache)
+    keys = [k for (k,) in conn.execute("SELECT key FROM facts ORDER BY key")]
+    damage = [b"garbage", b"x\x9c" + b"\x00" * 8, b""]
+    for key, data in zip(keys, damage, strict=False):
+        conn.execute("UPDATE facts SET data = ? WHERE key = ?", (data, key))
+    conn.commit()
+    conn.close()
+    from walkthrough import goparse
+
+    parsed: list[bytes] = []
+    real = goparse.parse_go
+    monkeypatch.setattr("walkthrough.goparse.parse_go", lambda data: parsed.append(data) or real(data))
+    assert list(load_index("fake").symbols()) == want
+    assert len(parsed) == len(damage)  # the damaged rows, and only they, are misses

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from walkthrough.sources import SourceTree
 
 INDEX_FORMAT = "index-8"
-PARSE_FORMAT = "goparse-6/tree-sitter-go-0.25.0"
+PARSE_FORMAT = "goparse-7/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
 SYMBOL_COLUMNS = (  # the `symbols` table's columns after rowid, in the order `_row_to_symbol` reads

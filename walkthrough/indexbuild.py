@@ -19,6 +19,7 @@ import sqlite3
 import zlib
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,17 +56,11 @@ SERIAL_BELOW = 24
 """Fewer files to parse than this are parsed in-process: a pool costs more than it saves."""
 
 
-def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes, FileFacts]]:
-    """Worker: parse files, return (blob, zlib'd JSON facts for the cache, facts). Runs in a pool process."""
+def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Worker: parse files, return (blob, encoded facts): the parse cache's rows, decoded by the caller."""
     from walkthrough.goparse import parse_go  # noqa: PLC0415
 
-    out = []
-    for blob, data in batch:
-        facts = parse_go(data)
-        out.append(
-            (blob, zlib.compress(json.dumps(facts.to_json(), separators=(",", ":")).encode(), 1), facts)
-        )
-    return out
+    return [(blob, parse_go(data).encode()) for blob, data in batch]
 
 
 class ParseCache:
@@ -94,15 +89,13 @@ class ParseCache:
             chunk = [f"{PARSE_FORMAT}:{b}" for b in blobs[i : i + 500]]
             marks = ",".join("?" * len(chunk))
             try:
-                rows = self.conn.execute(
-                    f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk
-                ).fetchall()  # noqa: S608
+                rows = self.conn.execute(f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk).fetchall()  # noqa: S608
             except sqlite3.DatabaseError:
                 return out
             for key, data in rows:
                 try:
-                    out[key.rsplit(":", 1)[1]] = FileFacts.from_json(json.loads(zlib.decompress(data)))
-                except (ValueError, TypeError, KeyError, zlib.error):
+                    out[key.rsplit(":", 1)[1]] = FileFacts.decode(data)
+                except ValueError:
                     continue
         return out
 
@@ -110,9 +103,7 @@ class ParseCache:
         """Store new results and drop those of other goparse formats (never read again)."""
         try:
             with self.conn:
-                self.conn.execute(
-                    "DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT)
-                )
+                self.conn.execute("DELETE FROM facts WHERE substr(key, 1, ?) != ?", (len(PARSE_FORMAT), PARSE_FORMAT))
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)",
                     [(f"{PARSE_FORMAT}:{b}", d) for b, d in items],
@@ -140,13 +131,17 @@ def parse_tree(
         facts = cache.get_many(sorted(set(blobs.values())))
         todo: dict[str, str] = {}
         for p, b in blobs.items():
-            if b not in facts and b not in todo.values():
-                todo[p] = b
+            if b not in facts:
+                todo.setdefault(b, p)
         if todo:
-            results = _parse_all(tree, todo, progress=progress, workers=workers)
-            cache.put_many([(blob, data) for blob, data, _ in results])
-            for blob, _, parsed in results:
-                facts[blob] = parsed
+            from walkthrough.goparse import FileFacts  # noqa: PLC0415
+
+            results: list[tuple[str, bytes]] = []
+            for batch in _parse_all(tree, todo, progress=progress, workers=workers):
+                for blob, data in batch:  # decoded while the workers parse on
+                    facts[blob] = FileFacts.decode(data)
+                results += batch
+            cache.put_many(results)
         return facts
     finally:
         cache.close()
@@ -158,11 +153,13 @@ def _parse_all(
     *,
     progress: bool,
     workers: int | None,
-) -> list[tuple[str, bytes, FileFacts]]:
+) -> Iterator[list[tuple[str, bytes]]]:
+    """Parse the files of `todo` (blob → a path), in a pool when there are enough of them; yield
+    batches of (blob, encoded facts) as they come."""
     batches: list[list[tuple[str, bytes]]] = []
     batch: list[tuple[str, bytes]] = []
     size = 0
-    for path, blob in sorted(todo.items()):
+    for path, blob in sorted((p, b) for b, p in todo.items()):
         data = tree.read(path)
         batch.append((blob, data))
         size += len(data)
@@ -175,20 +172,18 @@ def _parse_all(
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     pool = _pool(n_workers) if total >= SERIAL_BELOW and n_workers > 1 else None
     bar = _Progress(progress, f"indexing {tree.pin.label}", total)
-    results: list[tuple[str, bytes, FileFacts]] = []
     try:
         if pool is None:
             for b in batches:
-                results += _parse_batch(b)
+                yield _parse_batch(b)
                 bar.advance(len(b))
         else:
             with pool:
                 for out in pool.map(_parse_batch, batches):
-                    results += out
+                    yield out
                     bar.advance(len(out))
     finally:
         bar.close()
-    return results
 
 
 def _pool(n_workers: int) -> Any:
@@ -264,9 +259,7 @@ def _pkgdir(path: str) -> str:
 def build(tree: SourceTree, dest: Path, *, progress: bool = False, workers: int | None = None) -> None:
     """Parse (or reuse) every locked .go file of `tree`, resolve uses, write the database at `dest`."""
     paths = [p for p in tree.paths() if p.endswith(".go")]
-    facts_by_blob = parse_tree(
-        tree, paths, cache_path=dest.parent / PARSE_CACHE, progress=progress, workers=workers
-    )
+    facts_by_blob = parse_tree(tree, paths, cache_path=dest.parent / PARSE_CACHE, progress=progress, workers=workers)
     files = [_File(p, _pkgdir(p), facts_by_blob[tree.blob(p)]) for p in paths]
     resolver = _Resolver(tree.pin, files, tag=id_tag(tree))
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
@@ -538,9 +531,7 @@ class _Resolver:
         out += pkg.methods.get(d.name, {}).get(name, [])
         return out
 
-    def member(
-        self, owner: tuple[_File, int], name: str, *, direct: bool = False
-    ) -> tuple[_File, int] | None:
+    def member(self, owner: tuple[_File, int], name: str, *, direct: bool = False) -> tuple[_File, int] | None:
         """`name` on a named type, following Go's embedding (shallowest depth wins; unknown → None)."""
         key = (id(owner[0]), owner[1], name if not direct else "\0" + name)
         if key in self._members_memo:
@@ -674,9 +665,7 @@ class _Resolver:
         if base[0] == "nn":
             found = [self.member(alt, name) for alt in base[1]]
             first = found[0]
-            same = first is not None and all(
-                m is not None and m[0] is first[0] and m[1] == first[1] for m in found
-            )
+            same = first is not None and all(m is not None and m[0] is first[0] and m[1] == first[1] for m in found)
             return first if same else None
         if base[0] not in ("n", "tv"):
             return None
