@@ -76,14 +76,7 @@ def test_ids_with_an_ordinal_round_trip(idx: Index) -> None:
         assert id_ordinal(sym.id) == q.ordinal
 
 
-NEEDS_MATCHES_ORDINAL = pytest.mark.xfail(
-    strict=True,
-    reason="Index.matches (walkthrough/index.py) must also compare the `#N` of ids: "
-    "`s.path.rsplit('/', 1)[-1] == q.file and id_ordinal(s.id) == q.ordinal`",
-)
 
-
-@NEEDS_MATCHES_ORDINAL
 def test_lookup_tells_the_inits_of_one_file_apart(idx: Index) -> None:
     for sym in idx.symbols():
         assert idx.lookup(sym.id) == sym
@@ -104,7 +97,6 @@ def test_uses_inside_later_inits_link_both_ways(idx: Index) -> None:
     assert idx.referenced_by("fake:pkg/b.Helper") == ["fake:pkg/b.init@only.go#2"]
 
 
-@NEEDS_MATCHES_ORDINAL
 @pytest.mark.parametrize(
     "text",
     [
@@ -121,7 +113,6 @@ def test_a_wrong_ordinal_is_an_unknown_symbol_with_suggestions(idx: Index, text:
     assert all(idx.get(c) is not None for c in info.value.candidates)
 
 
-@NEEDS_MATCHES_ORDINAL
 @pytest.mark.usefixtures("idx")
 def test_explain_a_second_init(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--json", "fake:pkg/b.init@only.go#2"]) == 0

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import SymbolError, WalkthroughError
 from walkthrough.models import Pin, Symbol, SymbolKind, Use
-from walkthrough.symbolid import parse_query, splits, suggest
+from walkthrough.symbolid import id_ordinal, parse_query, splits, suggest
 
 if TYPE_CHECKING:
     from walkthrough.sources import SourceTree
@@ -307,8 +307,8 @@ class Index:
                 found += self._symbols_where("pkgdir = ? AND qualname = ?", (pkgdir, qualname))
         else:
             found = self._short_matches(q.body)
-        if q.file is not None:
-            found = [s for s in found if s.path.rsplit("/", 1)[-1] == q.file]
+        if q.file is not None:  # `@file.go`, and `#N` for the Nth func init of that file
+            found = [s for s in found if s.path.rsplit("/", 1)[-1] == q.file and id_ordinal(s.id) == q.ordinal]
         return found
 
     def _short_matches(self, body: str) -> list[Symbol]:
