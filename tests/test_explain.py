@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import os
@@ -294,24 +295,40 @@ def test_fast_path_leaves_a_bad_cache_env_to_click(
     assert code == 2 and "is a file" in err
 
 
-def test_warm_explain_imports_no_click(tree: SourceTree) -> None:
+WARM_PATH_NEVER_IMPORTS = (
+    "click",  # the fast path parses its own few arguments
+    "tree_sitter",
+    "walkthrough.goparse",
+    "walkthrough.indexbuild",
+    "tomllib",  # the pins' parse is memoized
+    "platformdirs",  # on Linux the XDG rule is written out
+    "filelock",  # only builds lock
+)
+
+
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "piped"])
+def test_warm_explain_imports_only_what_it_needs(tree: SourceTree, args: list[str]) -> None:
+    """A second `explain` (index and memos warm) loads none of the expensive modules it can do without."""
     load_index("fake").close()
     code = (
         "import sys\n"
         "from walkthrough.cli import main\n"
-        "rc = main(['explain', 'Hello', '--json'])\n"
-        "print('CLICK', 'click' in sys.modules, rc)\n"
+        f"rc = main(['explain', 'Hello', *{args!r}])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{sorted({m.split('.')[0] for m in WARM_PATH_NEVER_IMPORTS} | {'walkthrough', 'rich'})!r}), rc)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        check=True,
-        timeout=60,
-    ).stdout
-    assert "CLICK False 0" in out
-    assert '"id": "fake:pkg/a.Hello"' in out
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    for _ in range(2):  # the first run may build the index and write the memos
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, timeout=60
+        ).stdout
+    loaded_line = next(line for line in out.splitlines() if line.startswith("LOADED"))
+    loaded = set(ast.literal_eval(loaded_line.removeprefix("LOADED ").rsplit(" ", 1)[0]))
+    never = set(WARM_PATH_NEVER_IMPORTS) - ({"platformdirs"} if sys.platform != "linux" else set())
+    assert loaded_line.endswith(" 0")
+    assert not loaded & never, sorted(loaded & never)
+    assert not any(m == "rich" or m.startswith("rich.") for m in loaded)  # plain text and JSON need no rich
+    assert '"id": "fake:pkg/a.Hello"' in out or "fake:pkg/a.Hello" in out
 
 
 def test_go_code_colours_tokens_and_keeps_text_inert() -> None:
