@@ -57,21 +57,23 @@ def set_digest(entries: Iterable[LockEntry]) -> str:
     return "h1:" + base64.b64encode(summary.digest()).decode()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_BAD_PART = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
+# Patterns only writers and a first read need are strings: `re` compiles (and caches) them on first
+# use, so a warm `explain` does not pay for them.
+_CONTROL = r"[\x00-\x1f\x7f]"
+_BAD_PART = r"(?:^|/)\.{0,2}(?:/|$)"
 
 
 def check_path(path: str) -> str | None:
     """Why `path` is not acceptable as a locked (relative, forward-slash, clean) path, or None when it is."""
     if not path:
         return "empty name"
-    if _CONTROL.search(path):
+    if re.search(_CONTROL, path):
         return "control character in name"
     if "\\" in path:
         return "backslash in name"
     if path.startswith("/") or (len(path) > 1 and path[1] == ":" and path[0].isalpha()):
         return "absolute path"
-    if _BAD_PART.search(path):
+    if re.search(_BAD_PART, path):
         return "'..', '.' or empty component in name"
     return None
 
@@ -186,8 +188,8 @@ class Lock(NamedTuple):
 _Parsed = tuple[dict[str, str], list[str], list[str], dict[str, LockEntry]]
 """A lock's header, export-subst paths, comments and entries by path, before the digest check."""
 
-_FIRST_ENTRY = re.compile(r"^[0-9a-f]{40} ", re.MULTILINE)
-_ENTRY_LINES = re.compile(r"(?:[0-9a-f]{40} [0-9]+ [^\x00-\x1f\x7f\x85\u2028\u2029\\]+\n)*")
+_FIRST_ENTRY = r"(?m)^[0-9a-f]{40} "
+_ENTRY_LINES = r"(?:[0-9a-f]{40} [0-9]+ [^\x00-\x1f\x7f\x85\u2028\u2029\\]+\n)*"
 """Only well-formed entry lines (no blank line, comment, control character or backslash)."""
 _MAYBE_BAD_PATH = (":", "//", "/./", "/../", "/\n", "/.\n", "/..\n", " /", " ./", " ../", " .\n", " ..\n")
 """Substrings of entry lines that cover every name `check_path` refuses beyond the characters
@@ -232,14 +234,14 @@ def _bulk_check(text: str, source: str) -> dict[str, Any] | None:
     set digest when the lines are in path order); None for any other lock. Pure: a function of
     `text` alone (`source` only names the file in errors), so `walkthrough.memo` may keep it.
     """
-    first = _FIRST_ENTRY.search(text)
+    first = re.search(_FIRST_ENTRY, text)
     if first is None:
         return None
     header, subst, comments, entries = _parse_lines(text[: first.start()], source)
     body = text[first.start() :]
     if not body.endswith("\n"):
         body += "\n"
-    if entries or _ENTRY_LINES.fullmatch(body) is None or any(x in body for x in _MAYBE_BAD_PATH):
+    if entries or re.fullmatch(_ENTRY_LINES, body) is None or any(x in body for x in _MAYBE_BAD_PATH):
         return None
     count = body.count("\n")
     # `<blob>  <path>` per line (the size dropped), as `set_digest` hashes them
