@@ -45,10 +45,10 @@ INDEX_FORMAT = "index-8"
 PARSE_FORMAT = "goparse-7/tree-sitter-go-0.25.0"
 """Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
 
-SYMBOL_COLUMNS = (  # the `symbols` table's columns after rowid, in the order `_row_to_symbol` reads
-    "id, upstream, path, pkgdir, package, name, qualname, kind, start_line, end_line, start_byte, end_byte, "
-    "doc_start_line, doc_start_byte, receiver, doc, has_error"
-)
+SYMBOL_COLUMNS = ", ".join(Symbol._fields)
+"""The `symbols` table's columns after rowid: a Symbol's fields, in order (the builder writes them so)."""
+_KIND = Symbol._fields.index("kind")
+_HAS_ERROR = Symbol._fields.index("has_error")
 
 
 class IndexError_(WalkthroughError):  # noqa: N801 - not the builtin IndexError
@@ -63,26 +63,8 @@ def index_dir() -> Path:
 
 
 def _row_to_symbol(row: tuple[Any, ...]) -> Symbol:
-    (sid, upstream, path, pkgdir, package, name, qualname, kind, sl, el, sb, eb, dl, db, recv, doc, err) = row
-    return Symbol(
-        id=sid,
-        upstream=upstream,
-        path=path,
-        pkgdir=pkgdir,
-        package=package,
-        name=name,
-        qualname=qualname,
-        kind=SymbolKind(kind),
-        start_line=sl,
-        end_line=el,
-        start_byte=sb,
-        end_byte=eb,
-        doc_start_line=dl,
-        doc_start_byte=db,
-        receiver=recv,
-        doc=doc,
-        has_error=bool(err),
-    )
+    """A `symbols` row (SYMBOL_COLUMNS) as a Symbol: sqlite keeps the kind as text and the flag as 0/1."""
+    return Symbol(*row[:_KIND], SymbolKind(row[_KIND]), *row[_KIND + 1 : _HAS_ERROR], bool(row[_HAS_ERROR]))
 
 
 # ---- loading ---------------------------------------------------------------------------------
