@@ -294,24 +294,21 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
         conn.execute("CREATE INDEX symbols_qualname ON symbols (qualname)")
         conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
         n_uses = n_resolved = 0
-        refs: set[tuple[int, int]] = set()
+        refs: set[int] = set()  # target << 32 | source: ints hash and sort faster than pairs
         file_rows = []
         for f in files:
             resolved = resolver.resolve_file(f)
             n_uses += len(resolved) // 4
-            containing = _Containers(f).containing
-            for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
-                if target >= 0:
-                    n_resolved += 1
-                    for src in containing(start, end):
-                        if src != target:
-                            refs.add((src, target))
+            n_resolved += _add_refs(refs, f, resolved)
             payload = zlib.compress(resolved.tobytes(), 1)
             errors = json.dumps(list(f.facts.error_lines)) if f.facts.has_error else ""
             file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
             bar.advance(1)
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
-        conn.executemany("INSERT INTO refs (source, target) VALUES (?, ?)", sorted(refs))
+        # In (target, source) order, the table's key: rows append to its B-tree instead of landing all over it.
+        conn.executemany(
+            "INSERT INTO refs (source, target) VALUES (?, ?)", ((k & _LOW32, k >> 32) for k in sorted(refs))
+        )
         meta = {
             **expected_meta(tree),
             "symbols": str(len(rows)),
@@ -328,30 +325,39 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
 
 _MEMBER_KIND_VALUES = frozenset((SymbolKind.FIELD.value, SymbolKind.INTERFACE_METHOD.value))
 _PACKAGE_NAME = -2
+_LOW32 = (1 << 32) - 1
 
 
-class _Containers:
-    """The symbols whose spans contain a byte range. Declarations nest two deep at most (a type and
-    its fields), and spans of one level do not overlap (names of one spec share its span), so one
-    bisect per level finds them."""
+def _add_refs(refs: set[int], f: _File, resolved: array.array[int]) -> int:
+    """Add `target << 32 | source` for each resolved use of `f` and each symbol whose span holds
+    it (but the target itself); return the number of resolved uses.
 
-    def __init__(self, f: _File) -> None:
-        levels: list[dict[tuple[int, int], list[int]]] = [{}, {}]
-        for d, r in zip(f.facts.decls, f.rowids, strict=True):
-            if r >= 0:
-                levels[d.kind in _MEMBER_KIND_VALUES].setdefault((d.start_byte, d.end_byte), []).append(r)
-        self.levels = [sorted(level.items()) for level in levels]
-        self.starts = [[span[0] for span, _ in level] for level in self.levels]
-
-    def containing(self, start: int, end: int) -> list[int]:
-        out: list[int] = []
-        for level, starts in zip(self.levels, self.starts, strict=True):
+    Declarations nest two deep at most (a type and its fields), and spans of one level do not
+    overlap (names of one spec share its span), so one bisect per level finds the holders.
+    """
+    by_level: list[dict[tuple[int, int], list[int]]] = [{}, {}]
+    for d, r in zip(f.facts.decls, f.rowids, strict=True):
+        if r >= 0:
+            by_level[d.kind in _MEMBER_KIND_VALUES].setdefault((d.start_byte, d.end_byte), []).append(r)
+    levels = []
+    for level in by_level:
+        if level:
+            spans = sorted(level.items())
+            levels.append(([s for (s, _), _ in spans], [e for (_, e), _ in spans], [r for _, r in spans]))
+    n_resolved = 0
+    add = refs.add
+    for start, end, target in zip(resolved[0::4], resolved[1::4], resolved[3::4], strict=True):
+        if target < 0:
+            continue
+        n_resolved += 1
+        high = target << 32
+        for starts, ends, holders in levels:
             i = bisect_right(starts, start) - 1
-            if i >= 0:
-                (s, e), rowids = level[i]
-                if s <= start and end <= e:
-                    out += rowids
-        return out
+            if i >= 0 and end <= ends[i]:  # starts[i] <= start by the bisect
+                for src in holders[i]:
+                    if src != target:
+                        add(high | src)
+    return n_resolved
 
 
 class _Resolver:
