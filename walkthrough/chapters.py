@@ -10,7 +10,8 @@ The grammar (pymdownx "blocks" style, so the Markdown source reads like any othe
         to: "if len(config.BasicAuthFile) > 0"    # first line containing this text, at or after `from`
       - from: "if len(authenticators) == 0"   # the last range may omit `to` (to the end), the first `from`
     highlight: ["union.New(authenticators...)"]   # lines to highlight (each anchor must match exactly one line)
-    notes:
+
+Notes:
       - at: "group.NewGroupAdder"                 # anchor text: must match exactly one line of the excerpt
         text: Every authenticated user gets `system:authenticated` here.
     python: walkthrough.reimpl.kubernetes.authn:new_authenticator   # optional paired model, module:qualname
@@ -35,7 +36,8 @@ Rules, precisely:
 - Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
   `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
 - Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
-  overlap; the first range may omit `from` (start of the excerpt) and the last may omit `to` (its end); notes and highlights must match exactly one line, and that line must be shown by the focus.
+  overlap; the first range may omit `from` (start of the excerpt) and the last may omit `to` (its end);
+  notes and highlights must match exactly one line, and that line must be shown by the focus.
 
 The API the site plugin consumes::
 
@@ -83,9 +85,11 @@ class IndexLike(Protocol):
 
     pin: Pin
 
-    def lookup(self, symbol_id: str) -> Symbol: ...
+    def lookup(self, symbol_id: str) -> Symbol:
+        """The symbol with this id (raises SymbolError with candidates)."""
 
-    def text(self, path: str) -> bytes: ...
+    def text(self, path: str) -> bytes:
+        """The verified bytes of one upstream file."""
 
 
 IndexFor = Callable[[str], IndexLike]
@@ -124,6 +128,7 @@ class Directive:
 
     @property
     def location(self) -> str:
+        """`chapter.md:line`, the form every problem cites."""
         return f"{self.file}:{self.line}"
 
     @property
@@ -180,7 +185,8 @@ def scan_chapter(text: str, file: str) -> tuple[list[Directive], list[Problem]]:
         raw = lines[i].rstrip("\r\n")
         fence_match = FENCE_RE.match(raw)
         if fence is not None:
-            if fence_match and fence_match.group("fence")[0] == fence[0] and len(fence_match.group("fence")) >= len(fence):
+            if (fence_match and fence_match.group("fence")[0] == fence[0]
+                    and len(fence_match.group("fence")) >= len(fence)):
                 fence = None
             i += 1
             continue
@@ -225,7 +231,8 @@ def _parse_block(
     problems: list[Problem] = []
     if not symbol:
         return None, [Problem(location, "excerpt directive names no symbol",
-                              hint="write `/// excerpt | UPSTREAM:PKGDIR.Name`, e.g. `kubernetes:pkg/auth/group.NewGroupAdder`")]
+                              hint="write `/// excerpt | UPSTREAM:PKGDIR.Name`, "
+                                   "e.g. `kubernetes:pkg/auth/group.NewGroupAdder`")]
     if not SYMBOL_RE.match(symbol):
         problems.append(Problem(location, f"`{symbol}` is not a full symbol id", symbol=symbol,
                                 hint="use `UPSTREAM:PKGDIR.Name`, e.g. `kubernetes:pkg/auth/group.NewGroupAdder`"))
@@ -244,7 +251,8 @@ def _parse_block(
             line = first + 2 + (mark.line if mark is not None else 0)
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             return None, [*problems, Problem(f"{file}:{line}", f"directive options are not valid YAML: {reason}",
-                                             symbol=symbol, hint="options are `key: value` lines; quote anchors that hold `:` or `#`")]
+                                             symbol=symbol,
+                                             hint="options are `key: value` lines; quote anchors that hold `:` or `#`")]
         if not isinstance(loaded, dict):
             return None, [*problems, Problem(location, "directive options must be `key: value` lines", symbol=symbol,
                                              hint="put the caption after a `---` line or a blank line")]
@@ -267,12 +275,13 @@ _LITERAL_RE = re.compile(r"^(?P<head>\s*(?:-\s+)?(?:at|text):[ \t]+)(?P<value>[^
 def _literal_values(header: str) -> str:
     """Quote plain `at:`/`text:` values holding `: ` or ` #`, which YAML would reject or truncate."""
     out = []
-    for text in header.split("\n"):
-        match = _LITERAL_RE.match(text)
+    for line in header.split("\n"):
+        match = _LITERAL_RE.match(line)
         value = match.group("value") if match else ""
         if match and (": " in value or " #" in value or value.endswith(":")):
-            text = match.group("head") + json.dumps(value, ensure_ascii=False)
-        out.append(text)
+            out.append(match.group("head") + json.dumps(value, ensure_ascii=False))
+        else:
+            out.append(line)
     return "\n".join(out)
 
 
@@ -299,7 +308,8 @@ def _validate_options(d: Directive) -> list[Problem]:
         bad("id", f"`id` must be a word of letters, digits, `-`, `_`, `.`, `:`; got {opts['id']!r}",
             "e.g. `id: authn-new`")
     if "doc" in opts and not isinstance(opts["doc"], bool):
-        bad("doc", f"`doc` must be true or false; got {opts['doc']!r}", "write `doc: false` to leave out the doc comment")
+        bad("doc", f"`doc` must be true or false; got {opts['doc']!r}",
+            "write `doc: false` to leave out the doc comment")
     if "focus" in opts:
         focus = opts["focus"]
         if not isinstance(focus, list) or not focus or not all(
@@ -378,7 +388,8 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
         cands = tuple(exc.candidates)
         hint = f"did you mean {', '.join(f'`{c}`' for c in cands[:5])}?" if cands else (
             "run `walkthrough symbols NAME` to find the id")
-        raise DirectiveError([Problem(d.location, f"unknown symbol: {exc.message}", symbol=d.symbol, hint=hint)]) from None
+        problem = Problem(d.location, f"unknown symbol: {exc.message}", symbol=d.symbol, hint=hint)
+        raise DirectiveError([problem]) from None
     if symbol.has_error:
         raise DirectiveError([Problem(d.location, "the parser found syntax errors inside this symbol's span",
                                       symbol=d.symbol, hint="check the pinned sources (`walkthrough sources verify`)")])
@@ -400,7 +411,8 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
             if mirrored is not None and symbol.id not in mirrored:
                 problems.append(Problem(
                     where, f"python pair `{python}` does not mirror this symbol", symbol=d.symbol,
-                    hint=f"it mirrors {', '.join(f'`{m}`' for m in mirrored)}; pair another object or add the id to its @mirrors",
+                    hint=f"it mirrors {', '.join(f'`{m}`' for m in mirrored)}; "
+                    "pair another object or add the id to its @mirrors",
                 ))
     try:
         excerpt = make_excerpt(
@@ -410,7 +422,8 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
         )
     except AnchorError as exc:
         problems.extend(
-            Problem(f"{d.file}:{d.line_of(err.anchor)}", err.message, symbol=d.symbol, hint=err.hint) for err in exc.errors
+            Problem(f"{d.file}:{d.line_of(err.anchor)}", err.message, symbol=d.symbol, hint=err.hint)
+            for err in exc.errors
         )
         raise DirectiveError(problems) from None
     if problems:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from walkthrough import fingerprints as fp_file
@@ -29,16 +28,20 @@ from walkthrough.chapters import (
     expand_directive,
     scan_chapter,
 )
-from walkthrough.errors import InputError, SourcesError, SymbolError
+from walkthrough.errors import InputError, SourcesError, SymbolError, UsageError
 from walkthrough.excerpt import Focus, git_blob_id, make_excerpt, resolve_focus, resolve_single, span_text
 from walkthrough.fingerprints import Fingerprint
 from walkthrough.models import Problem, SymbolKind
 from walkthrough.paths import chapters_dir, snapshots_dir
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from walkthrough.models import Excerpt, Symbol
 
-SNAPSHOT_HINT = "if the change is deliberate, run `walkthrough snapshot update` and review the diff of snapshots/excerpts.json"
+SNAPSHOT_HINT = (
+    "if the change is deliberate, run `walkthrough snapshot update` and review the diff of snapshots/excerpts.json"
+)
 
 
 class Provider(Protocol):
@@ -66,16 +69,18 @@ class SourcesProvider:
         self._locks: dict[str, Any] = {}
 
     def index(self, upstream: str, ref: str | None = None) -> IndexLike:
+        """The index of `upstream` at the locked commit (or at `ref`), loaded once per run."""
         key = (upstream, ref)
         if key not in self._indexes:
-            from walkthrough.index import load_index
+            from walkthrough.index import load_index  # noqa: PLC0415 - loaded on the first chapter that needs an index
 
             self._indexes[key] = load_index(upstream, ref=ref) if ref else load_index(upstream)
         return self._indexes[key]
 
     def locked_blob(self, upstream: str, path: str) -> str | None:
+        """The blob id the lock records for `path`, or None if the lock does not list it."""
         if upstream not in self._locks:
-            from walkthrough.pins import load_pins
+            from walkthrough.pins import load_pins  # noqa: PLC0415 - loaded with the first index
 
             pins = load_pins(self.root)
             self._locks[upstream] = pins.load_lock(pins[upstream].pinned)
@@ -83,9 +88,10 @@ class SourcesProvider:
         return entry.blob if entry is not None else None
 
     def blob_text(self, upstream: str, path: str, blob: str) -> bytes | None:
+        """The bytes of `path` at `blob` from any verified cache entry, or None."""
         # Any complete cache entry of this upstream (an older lock, another release) may still hold the
         # old version of the file; accept it only if its bytes hash to the recorded blob.
-        from walkthrough.sources.cache import MARKER, TREE, sources_dir
+        from walkthrough.sources.cache import MARKER, TREE, sources_dir  # noqa: PLC0415 - only a drifted blob looks in other cache entries
 
         base = sources_dir()
         if not base.is_dir():
@@ -150,8 +156,6 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Der
         known = {name for name, _ in files}
         unknown = [c for c in only if c not in known]
         if unknown:
-            from walkthrough.errors import UsageError
-
             raise UsageError(f"no chapter {', '.join(unknown)} in {chapters_dir(root)}",
                              hint=f"chapters are: {', '.join(sorted(known)) or 'none'}")
         files = [(name, path) for name, path in files if name in only]
@@ -190,11 +194,15 @@ def _check_lock(d: Directive, excerpt: Excerpt, provider: Provider) -> Problem |
         return Problem(d.location, f"cannot read the lock of `{excerpt.pin.name}`: {exc.message}",
                        symbol=d.symbol, hint=exc.hint)
     if locked is None:
-        return Problem(d.location, f"`{excerpt.symbol.path}` is not in the lock of {excerpt.pin.label}", symbol=d.symbol,
+        return Problem(d.location, f"`{excerpt.symbol.path}` is not in the lock of {excerpt.pin.label}",
+                       symbol=d.symbol,
                        hint="only locked files may be quoted; regenerate the lock with `walkthrough sources lock`")
     if locked != excerpt.blob:
-        return Problem(d.location, f"`{excerpt.symbol.path}` in the cache has blob {excerpt.blob[:12]}, the lock says {locked[:12]}",
-                       symbol=d.symbol, hint="re-import the sources (`walkthrough sources import` or `fetch`), then `sources verify`")
+        return Problem(d.location,
+                       f"`{excerpt.symbol.path}` in the cache has blob {excerpt.blob[:12]}, "
+                       f"the lock says {locked[:12]}",
+                       symbol=d.symbol,
+                       hint="re-import the sources (`walkthrough sources import` or `fetch`), then `sources verify`")
     return None
 
 
@@ -226,15 +234,18 @@ class CheckReport:
 
     @property
     def status(self) -> Status:
+        """Unchecked outranks problems: a check that could not run proves nothing."""
         if self.unchecked:
             return Status.UNCHECKED
         return Status.PROBLEMS if self.problems else Status.OK
 
     @property
     def exit_code(self) -> int:
+        """0 ok, 1 problems, 3 sources missing (README's exit codes)."""
         return {Status.OK: 0, Status.PROBLEMS: 1, Status.UNCHECKED: 3}[self.status]
 
     def to_json(self) -> dict[str, Any]:
+        """The `--json` report."""
         return {
             "status": self.status.value, "exit_code": self.exit_code, "chapters": self.chapters,
             "checked": self.checked, "skipped": self.skipped,
@@ -277,7 +288,8 @@ def run_check(root: Path, provider: Provider, chapters: list[str] | None = None)
         old = by_key.get(now.key)
         if old is None:
             problems.append(Problem(item.result.directive.location, f"excerpt `{now.anchor_id}` has no fingerprint",
-                                    symbol=now.symbol, hint="new excerpt? run `walkthrough snapshot update` and commit the result"))
+                                    symbol=now.symbol,
+                                    hint="new excerpt? run `walkthrough snapshot update` and commit the result"))
             continue
         found = compare(old, item, provider)
         problems.extend(found)
@@ -300,7 +312,8 @@ def run_check(root: Path, provider: Provider, chapters: list[str] | None = None)
         if f.key in seen or f.key in accounted:
             continue
         problems.append(Problem(
-            f"{f.chapter}:{f.line}", f"fingerprint `{f.anchor_id}` matches no directive in the chapter", symbol=f.symbol,
+            f"{f.chapter}:{f.line}", f"fingerprint `{f.anchor_id}` matches no directive in the chapter",
+            symbol=f.symbol,
             hint="the excerpt was removed or its id changed; run `walkthrough snapshot update` if that is deliberate",
         ))
     return CheckReport(problems=problems, unchecked=derived.unchecked, checked=checked, chapters=derived.chapters,
@@ -338,7 +351,9 @@ def compare(old: Fingerprint, item: Derived, provider: Provider) -> list[Problem
         if "sha256" in fields:
             what.append("text")
         if {"start_line", "end_line", "path"} & set(fields):
-            what.append(f"span ({old.path}:{old.start_line}-{old.end_line} -> {now.path}:{now.start_line}-{now.end_line})")
+            what.append(
+                f"span ({old.path}:{old.start_line}-{old.end_line} -> {now.path}:{now.start_line}-{now.end_line})"
+            )
         if "symbol" in fields:
             what.append(f"symbol ({old.symbol} -> {now.symbol})")
         problems.append(Problem(d.location, f"excerpt `{now.anchor_id}` changed: {', '.join(what)}", symbol=d.symbol,
@@ -347,14 +362,17 @@ def compare(old: Fingerprint, item: Derived, provider: Provider) -> list[Problem
         before = dict(old.notes)
         for anchor, line in now.notes:
             if anchor not in before:
-                problems.append(Problem(d.location, f"note `{anchor}` (line {line}) has no fingerprint", symbol=d.symbol,
-                                        hint=SNAPSHOT_HINT))
+                problems.append(Problem(d.location, f"note `{anchor}` (line {line}) has no fingerprint",
+                                        symbol=d.symbol, hint=SNAPSHOT_HINT))
             elif before[anchor] != line:
                 problems.append(Problem(d.location, f"note `{anchor}` moved from line {before[anchor]} to line {line}",
-                                        symbol=d.symbol, hint="check the note still says the right thing; " + SNAPSHOT_HINT))
-        for anchor in before.keys() - dict(now.notes).keys():
-            problems.append(Problem(d.location, f"fingerprinted note `{anchor}` is no longer in the directive",
-                                    symbol=d.symbol, hint=SNAPSHOT_HINT))
+                                        symbol=d.symbol,
+                                        hint="check the note still says the right thing; " + SNAPSHOT_HINT))
+        problems.extend(
+            Problem(d.location, f"fingerprinted note `{anchor}` is no longer in the directive", symbol=d.symbol,
+                    hint=SNAPSHOT_HINT)
+            for anchor in before.keys() - dict(now.notes).keys()
+        )
     for name, label in (("shown", "focus ranges"), ("highlight", "highlighted lines"), ("python", "python pair")):
         if name in fields:
             problems.append(Problem(d.location, f"{label} changed: {getattr(old, name)!r} -> {getattr(now, name)!r}",
@@ -417,6 +435,7 @@ class SnapshotResult:
 
     @property
     def exit_code(self) -> int:
+        """3 when sources were missing, 1 when refused for problems, else 0."""
         return 3 if self.unchecked else (1 if self.problems else 0)
 
 
@@ -475,6 +494,7 @@ class DriftEntry:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def to_json(self) -> dict[str, Any]:
+        """One entry of the `--json` drift report."""
         return {
             "chapter": self.chapter, "location": self.location, "anchor_id": self.anchor_id, "symbol": self.symbol,
             "status": self.status.value, "target": self.target, "old_span": self.old_span, "new_span": self.new_span,
@@ -497,15 +517,18 @@ class DriftReport:
         return 3 if self.unchecked else (1 if self.problems else 0)
 
     def by_chapter(self) -> dict[str, list[DriftEntry]]:
+        """Entries grouped by chapter, in report order."""
         grouped: dict[str, list[DriftEntry]] = {}
         for entry in self.entries:
             grouped.setdefault(entry.chapter, []).append(entry)
         return grouped
 
     def counts(self) -> dict[str, int]:
+        """How many excerpts ended in each status."""
         return {s.value: sum(e.status is s for e in self.entries) for s in DriftStatus}
 
     def to_json(self) -> dict[str, Any]:
+        """The `--json` drift report."""
         return {
             "targets": self.targets, "counts": self.counts(),
             "chapters": {c: [e.to_json() for e in es] for c, es in self.by_chapter().items()},
@@ -516,8 +539,6 @@ class DriftReport:
 
 def parse_target(spec: str) -> tuple[str, str]:
     """`kubernetes@v1.6.0` -> (`kubernetes`, `v1.6.0`); a bare name is a usage error."""
-    from walkthrough.errors import UsageError
-
     name, sep, ref = spec.partition("@")
     if not sep or not name or not ref:
         raise UsageError(f"--to {spec!r}: expected NAME@REF, e.g. kubernetes@v1.6.0")
@@ -539,7 +560,9 @@ def run_drift(root: Path, provider: Provider, targets: list[tuple[str, str]],
         try:
             other = provider.index(upstream, ref)
         except SourcesError as exc:
-            unchecked.append(Problem(f"{upstream}@{ref}", f"cannot load {upstream}@{ref}: {exc.message}", hint=exc.hint))
+            unchecked.append(
+                Problem(f"{upstream}@{ref}", f"cannot load {upstream}@{ref}: {exc.message}", hint=exc.hint)
+            )
             wanted.pop(upstream)
             continue
         entries.append(drift_one(item, other, f"{upstream}@{ref}"))

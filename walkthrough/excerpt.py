@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,8 @@ from walkthrough.errors import InputError
 from walkthrough.models import Excerpt, Note
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from walkthrough.models import Pin, Symbol
 
 
@@ -70,11 +71,12 @@ class Elided:
 
     @property
     def count(self) -> int:
+        """How many lines are left out."""
         return self.last - self.first + 1
 
 
 def git_blob_id(data: bytes) -> str:
-    """Git's blob id of a file's bytes: sha1 of `blob <len>\\0` + bytes."""
+    r"""Git's blob id of a file's bytes: sha1 of `blob <len>\0` + bytes."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
@@ -113,11 +115,14 @@ def near_matches(lines: list[str], anchor: str, n: int = 3) -> list[str]:
     for text in stripped:
         width = len(anchor)
         best = max(
-            (difflib.SequenceMatcher(None, anchor, text[i : i + width]).ratio() for i in range(max(1, len(text) - width + 1))),
+            (
+                difflib.SequenceMatcher(None, anchor, text[i : i + width]).ratio()
+                for i in range(max(1, len(text) - width + 1))
+            ),
             default=0.0,
         )
         scored.append((best, text))
-    return [text for score, text in sorted(scored, key=lambda s: -s[0])[:n] if score >= 0.6]
+    return [text for score, text in sorted(scored, key=lambda s: -s[0])[:n] if score >= 0.6]  # noqa: PLR2004 - a same-length window must match closely
 
 
 def _hint(lines: list[str], anchor: str) -> str:
@@ -127,7 +132,9 @@ def _hint(lines: list[str], anchor: str) -> str:
     return "copy the anchor text from a line of the excerpt (`walkthrough explain SYMBOL`)"
 
 
-def resolve_focus(lines: list[str], first_line: int, focus: tuple[Focus, ...]) -> tuple[tuple[tuple[int, int], ...], list[AnchorProblem]]:
+def resolve_focus(
+    lines: list[str], first_line: int, focus: tuple[Focus, ...]
+) -> tuple[tuple[tuple[int, int], ...], list[AnchorProblem]]:
     """Turn focus anchors into upstream line ranges, in order and disjoint.
 
     `from` is the first line containing its text after the previous range; `to` the first line at or
@@ -166,19 +173,24 @@ def _missing_or_order(lines: list[str], first_line: int, anchor: str, what: str,
     if earlier:
         return AnchorProblem(
             anchor,
-            f"{what} anchor `{anchor}` only matches line {earlier[0]}, before line {at}: focus ranges are out of order or overlap",
+            f"{what} anchor `{anchor}` only matches line {earlier[0]}, before line {at}: "
+            "focus ranges are out of order or overlap",
             "list focus ranges top to bottom, each `to` after its `from`, ranges not overlapping",
         )
     return AnchorProblem(anchor, f"{what} anchor `{anchor}` matches no line of the excerpt", _hint(lines, anchor))
 
 
-def resolve_single(lines: list[str], first_line: int, anchor: str, what: str) -> tuple[int | None, AnchorProblem | None]:
+def resolve_single(
+    lines: list[str], first_line: int, anchor: str, what: str
+) -> tuple[int | None, AnchorProblem | None]:
     """The one line containing `anchor`; a problem when it matches nothing or several lines."""
     found = find_lines(lines, first_line, anchor)
     if len(found) == 1:
         return found[0], None
     if not found:
-        return None, AnchorProblem(anchor, f"{what} anchor `{anchor}` matches no line of the excerpt", _hint(lines, anchor))
+        return None, AnchorProblem(
+            anchor, f"{what} anchor `{anchor}` matches no line of the excerpt", _hint(lines, anchor)
+        )
     where = ", ".join(str(n) for n in found[:6])
     return None, AnchorProblem(
         anchor, f"{what} anchor `{anchor}` matches {len(found)} lines ({where})",

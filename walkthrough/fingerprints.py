@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import InputError
 from walkthrough.excerpt import text_sha256
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from walkthrough.models import Excerpt
 
 FILE_NAME = "excerpts.json"
@@ -67,6 +68,7 @@ class Fingerprint:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The snapshot file's form of this fingerprint."""
         return {
             "chapter": self.chapter, "line": self.line, "anchor_id": self.anchor_id, "upstream": self.upstream,
             "tag": self.tag, "path": self.path, "symbol": self.symbol, "start_line": self.start_line,
@@ -77,6 +79,7 @@ class Fingerprint:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fingerprint:
+        """Read back what `to_json` wrote."""
         return cls(
             chapter=data["chapter"], line=int(data["line"]), anchor_id=data["anchor_id"], upstream=data["upstream"],
             tag=data["tag"], path=data["path"], symbol=data["symbol"], start_line=int(data["start_line"]),
@@ -92,6 +95,7 @@ class Fingerprint:
 
 
 def fingerprints_path(snapshots: Path) -> Path:
+    """Where the fingerprints of `snapshots/` live."""
     return snapshots / FILE_NAME
 
 

@@ -23,7 +23,6 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -42,6 +41,8 @@ from walkthrough.paths import project_root as find_project_root
 from walkthrough.sitepages import SYMBOL_INDEX
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
@@ -115,6 +116,7 @@ class FragmentStore:
 
     @classmethod
     def open(cls) -> FragmentStore | None:
+        """The store in the cache, or None when the cache cannot hold one (builds then run cold)."""
         from walkthrough.paths import cache_root  # noqa: PLC0415
 
         path = cache_root() / "site" / "fragments.sqlite"
@@ -139,6 +141,7 @@ class FragmentStore:
         return cls(conn, latest + 1)
 
     def get(self, key: str) -> str | None:
+        """The stored fragment for `key`, pending writes included."""
         if key in self._pending:
             return self._pending[key]
         row = self._conn.execute("SELECT html FROM fragment WHERE key = ?", (key,)).fetchone()
@@ -180,7 +183,7 @@ class WalkthroughConfig(base.Config):
     """Generate a page for every link target no chapter quotes (else such links go upstream)."""
 
 
-def default_index_for(project: Path) -> IndexFor:
+def default_index_for(project: Path) -> IndexFor:  # noqa: ARG001 - IndexFor's signature; the cache is global
     """Upstream name → its persisted index, loaded once per build (never parsed here)."""
     from walkthrough.index import load_index  # noqa: PLC0415 - only the build needs the index
 
@@ -213,6 +216,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         self._full_views: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Find the project root and add our stylesheets."""
         if self.config.project:
             self._project = Path(self.config.project)
             if not self._project.is_absolute():
@@ -226,6 +230,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Plan the site from the chapters; add the generated pages and the assets."""
         import markdown  # noqa: PLC0415
 
         from walkthrough.sitepages import SiteModel  # noqa: PLC0415
@@ -275,6 +280,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace each directive by a placeholder; the excerpt HTML is swapped in after Markdown."""
         site = self._site()
         src_uri = page.file.src_uri
         if src_uri in site.chapters:
@@ -289,6 +295,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Swap the placeholders for the rendered excerpts, then resolve the links."""
         from walkthrough.sitepages import swap_placeholders  # noqa: PLC0415
 
         site = self._site()
@@ -389,6 +396,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         return page, not unresolved
 
     def on_build_error(self, *, error: Exception) -> None:
+        """Close the fragment store even when the build fails."""
         self._close_store()
 
     def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:

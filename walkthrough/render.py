@@ -18,7 +18,6 @@ import html
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, MutableMapping, Sequence
+
     import jinja2
 
     from walkthrough.models import Excerpt, Pin, Symbol
@@ -43,7 +44,7 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
 
 def is_hidden_char(ch: str) -> bool:
     """True for a character a reader could not see or that could reorder what they see."""
-    return ch != "\t" and ch != "\n" and unicodedata.category(ch) in _HIDDEN_CATEGORIES
+    return ch not in {"\t", "\n"} and unicodedata.category(ch) in _HIDDEN_CATEGORIES
 
 
 def control_marker(ch: str) -> Markup:
@@ -111,11 +112,13 @@ class Elision:
 
     @property
     def count(self) -> int:
+        """How many lines are left out."""
         return self.last - self.first + 1
 
 
 @cache
 def go_lexer() -> Any:
+    """Pygments' Go lexer, created once."""
     from pygments.lexers.go import GoLexer  # noqa: PLC0415 - imported once, only when rendering
 
     # No newline stripping or adding: token offsets must be offsets into the exact upstream text.
@@ -124,6 +127,7 @@ def go_lexer() -> Any:
 
 @cache
 def python_lexer() -> Any:
+    """Pygments' Python lexer, created once."""
     from pygments.lexers.python import PythonLexer  # noqa: PLC0415
 
     return PythonLexer(stripnl=False, ensurenl=False, tabsize=0)
@@ -144,9 +148,9 @@ _UNSTYLED = frozenset({"w", "nx", "x"})
 
 
 def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> list[Markup]:
-    """`text` as one HTML string per line (split on `\\n` only), tokens classed, links as `wt-sym:` hrefs.
+    r"""`text` as one HTML string per line (split on `\n` only), tokens classed, links as `wt-sym:` hrefs.
 
-    Splits on `\\n` alone (not `str.splitlines`, which also splits on U+2028, form feeds and others) so
+    Splits on `\n` alone (not `str.splitlines`, which also splits on U+2028, form feeds and others) so
     that line numbers match upstream's and every other character stays on its line, visibly. Links are
     applied in order of their start; one overlapping an earlier link is dropped (never nested).
     """
@@ -211,10 +215,7 @@ def _add_linked(
 
 def _piece(cls: str, part: str, link: CodeLink | None) -> str:
     """One run of same-class text on one line: escaped, hidden characters made visible, maybe linked."""
-    if part.replace("\t", " ").isprintable():
-        inner = str(escape(part))
-    else:
-        inner = str(escape_visible(part))
+    inner = str(escape(part)) if part.replace("\t", " ").isprintable() else str(escape_visible(part))
     if cls:
         inner = f'<span class="{cls}">{inner}</span>'
     if link is not None:
@@ -244,15 +245,10 @@ def build_code_rows(
     for first, last in ranges:
         if first > cursor:
             rows.append(Elision(cursor, first - 1))
-        for number in range(first, last + 1):
-            rows.append(
-                CodeLine(
-                    number,
-                    rendered[number - start_line],
-                    number in marked,
-                    tuple(notes_on.get(number, ())),
-                )
-            )
+        rows.extend(
+            CodeLine(number, rendered[number - start_line], number in marked, tuple(notes_on.get(number, ())))
+            for number in range(first, last + 1)
+        )
         cursor = last + 1
     if cursor <= end_line:
         rows.append(Elision(cursor, end_line))
@@ -317,6 +313,7 @@ class PythonModel:
 
     @property
     def run_command(self) -> str:
+        """The command that runs the model's demo."""
         return f"python -m {self.module}"
 
 
@@ -325,14 +322,14 @@ class ModelNotFound(LookupError):
 
 
 @cache
-def _module_source(file: Path, mtime_ns: int) -> tuple[str, str]:
+def _module_source(file: Path, mtime_ns: int) -> tuple[str, str]:  # noqa: ARG001 - mtime_ns keys the cache
     """A model module's source and its digest, read once per version (many cards pair with one module)."""
     source = file.read_text(encoding="utf-8")
     return source, hashlib.sha256(source.encode()).hexdigest()
 
 
 @cache
-def _module_tree(digest: str, source: str) -> Any:
+def _module_tree(digest: str, source: str) -> Any:  # noqa: ARG001 - digest keys the cache
     return ast.parse(source)
 
 
@@ -586,7 +583,7 @@ def parse_flow(source: str) -> list[FlowStep]:
         parts = [p.strip() for p in line.split("|")]
         label = parts[0]
         link = parts[1] if len(parts) > 1 and parts[1] not in ("", "-") else None
-        detail = parts[2] if len(parts) > 2 else ""
+        detail = parts[2] if len(parts) > 2 else ""  # noqa: PLR2004 - the optional third field
         steps.append(FlowStep(label, link, detail))
     return steps
 
@@ -624,7 +621,7 @@ def flow_svg(steps: Sequence[FlowStep], title: str = "") -> Markup:
     ).format(w=width, h=height, label=label, body=Markup("".join(parts)))
 
 
-def flow_fence(source: str, language: str, css_class: str, options: Any, md: Any, **kwargs: Any) -> str:
+def flow_fence(source: str, language: str, css_class: str, options: Any, md: Any, **kwargs: Any) -> str:  # noqa: ARG001 - superfences' formatter signature
     """pymdownx.superfences custom fence formatter: ```` ```flow ```` blocks → inline SVG."""
     return str(flow_svg(parse_flow(source)))
 

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from walkthrough.chapters import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
-from walkthrough.errors import WalkthroughError
+from walkthrough.errors import SourcesError, WalkthroughError
 from walkthrough.excerpt import make_excerpt
 from walkthrough.models import Excerpt, Pin, Problem, Symbol
 from walkthrough.render import (
@@ -190,7 +190,7 @@ class SiteModel:
                 self.problems.extend(exc.problems)
                 page.resolved.append(None)
             except WalkthroughError as exc:
-                if exc.exit_code == 3:
+                if exc.exit_code == SourcesError.exit_code:  # missing sources end the build
                     raise
                 self.problems.append(Problem(d.location, exc.message, symbol=d.symbol, hint=exc.hint))
                 page.resolved.append(None)
@@ -273,7 +273,9 @@ class SiteModel:
             return None
         return self.index_for(sym.upstream).pin.permalink(sym.path, sym.start_line, sym.end_line)
 
-    def resolve_refs(self, page: str, text: str, url_of: Callable[[str, str, str], str | None]) -> tuple[str, list[str]]:
+    def resolve_refs(
+        self, page: str, text: str, url_of: Callable[[str, str, str], str | None]
+    ) -> tuple[str, list[str]]:
         """Rewrite `wt-sym:`/`wt-page:` links of a page; `url_of(from_page, to_page, fragment)` makes URLs."""
 
         def mapper(scheme: str, target: str) -> str | None:
@@ -555,11 +557,8 @@ class SiteModel:
 
     def _model_html(self, module: str, rel: str, source: str) -> Markup:
         lines = highlight_lines(source.rstrip("\n"), python_lexer())
-        body = "".join(
-            str(Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>').format(
-                n=n, code=code))
-            for n, code in enumerate(lines, start=1)
-        )
+        line = Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>')
+        body = "".join(str(line.format(n=n, code=code)) for n, code in enumerate(lines, start=1))
         return Markup(
             '<p class="wt-model-meta"><code>{rel}</code> · run it: <code>python -m {module}</code></p>'
             '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'

@@ -17,14 +17,15 @@ from walkthrough.console import visible
 from walkthrough.paths import project_root
 
 if TYPE_CHECKING:
+    from walkthrough.check import SourcesProvider
     from walkthrough.models import Problem
 
 def _root(project: Path | None) -> Path:
     return project.resolve() if project is not None else project_root()
 
 
-def _provider(root: Path):
-    from walkthrough.check import SourcesProvider
+def _provider(root: Path) -> SourcesProvider:
+    from walkthrough.check import SourcesProvider  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     return SourcesProvider(root)
 
@@ -55,7 +56,7 @@ def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int
     Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
     are missing or do not match the lock.
     """
-    from walkthrough.check import run_check
+    from walkthrough.check import run_check  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     root = _root(project)
     report = run_check(root, _provider(root), list(chapters) or None)
@@ -87,12 +88,12 @@ def snapshot() -> None:
 @project_option
 def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
-    from walkthrough.check import update_snapshot
+    from walkthrough.check import update_snapshot  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     root = _root(project)
     result = update_snapshot(root, _provider(root), list(chapters) or None)
     if as_json:
-        from walkthrough.check import problem_json
+        from walkthrough.check import problem_json  # noqa: PLC0415 - only --json needs it
 
         click.echo(json.dumps({
             "written": str(result.path) if result.path else None, "excerpts": result.count,
@@ -117,7 +118,7 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
 @project_option
 def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
-    from walkthrough.check import parse_target, run_drift
+    from walkthrough.check import parse_target, run_drift  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     parsed = [parse_target(t) for t in targets]
     root = _root(project)
@@ -135,7 +136,8 @@ def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, pr
             if e.status.value == "moved" and e.new_span and not e.diff:
                 click.echo("            text unchanged")
             if e.broken_anchors:
-                click.echo("            anchors that would break: " + "; ".join(f"`{visible(a)}`" for a in e.broken_anchors))
+                broken = "; ".join(f"`{visible(a)}`" for a in e.broken_anchors)
+                click.echo(f"            anchors that would break: {broken}")
             if e.diff:
                 click.echo("            " + visible(e.diff).replace("\n", "\n            "))
     _echo_problems("problems in the chapters", report.problems)

@@ -16,19 +16,21 @@ from walkthrough.errors import SourcesError, SourcesMissing, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import TaskID
 
-    from walkthrough.pins import Release, Upstreams
+    from walkthrough.pins import Lock, Release, Upstreams
     from walkthrough.sources.importer import ImportReport
+    from walkthrough.sources.local import DirCopy, GitCopy
 
 
-def _console(err: bool = False) -> Console:
-    from rich.console import Console
+def _console(*, err: bool = False) -> Console:
+    from rich.console import Console  # noqa: PLC0415 - rich only when a subcommand prints
 
     return Console(stderr=err, highlight=False, soft_wrap=True)
 
 
 def _upstreams() -> Upstreams:
-    from walkthrough.pins import load_pins
+    from walkthrough.pins import load_pins  # noqa: PLC0415 - each subcommand imports only what it uses
 
     return load_pins()
 
@@ -41,8 +43,8 @@ def _selected(upstreams: Upstreams, spec: str | None, *, all_releases: bool = Fa
     return releases if all_releases else [r for r in releases if r.pinned]
 
 
-def _copy(git: Path | None, rev: str | None, directory: Path | None):
-    from walkthrough.sources.local import DirCopy, GitCopy
+def _copy(git: Path | None, rev: str | None, directory: Path | None) -> GitCopy | DirCopy:
+    from walkthrough.sources.local import DirCopy, GitCopy  # noqa: PLC0415 - each subcommand imports only what it uses
 
     if (git is None) == (directory is None):
         raise UsageError("give exactly one of --git DIR (with --rev) or --dir DIR")
@@ -78,8 +80,8 @@ def lock_cmd(
     exclude: tuple[str, ...],
 ) -> int:
     """Write snapshots/NAME[@REF].lock from a local copy: path, blob id and size of every selected file."""
-    from walkthrough.sources.importer import make_lock
-    from walkthrough.sources.local import Root
+    from walkthrough.sources.importer import make_lock  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.sources.local import Root  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()
     release = upstreams.release(spec)
@@ -165,8 +167,8 @@ def import_cmd(
     spec: str, git: Path | None, rev: str | None, directory: Path | None, roots: tuple[str, ...], force: bool
 ) -> int:
     """Import NAME[@REF] from a local git repository or directory into the cache, verifying every file."""
-    from walkthrough.sources.importer import ImportIncomplete, import_copy
-    from walkthrough.sources.local import Root
+    from walkthrough.sources.importer import ImportIncomplete, import_copy  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.sources.local import Root  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()
     release = upstreams.release(spec)
@@ -206,7 +208,7 @@ def fetch_cmd(
     spec: str | None, all_releases: bool, base_url: str, timeout: float, retries: int, force: bool
 ) -> int:
     """Download the pinned commit's archive from GitHub, keep and verify the locked files, store them."""
-    from rich.progress import (
+    from rich.progress import (  # noqa: PLC0415 - rich only when a subcommand prints
         BarColumn,
         DownloadColumn,
         Progress,
@@ -215,7 +217,7 @@ def fetch_cmd(
         TransferSpeedColumn,
     )
 
-    from walkthrough.sources.download import FetchOptions, fetch_release
+    from walkthrough.sources.download import FetchOptions, fetch_release  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()
     console = _console(err=True)
@@ -234,7 +236,9 @@ def fetch_cmd(
         ) as progress:
             task = progress.add_task(release.pin.label, total=None, files=f"0/{len(lock)}")
 
-            def update(downloaded: int, total: int | None, files: int, *, _task=task, _lock=lock) -> None:
+            def update(
+                downloaded: int, total: int | None, files: int, *, _task: TaskID = task, _lock: Lock = lock
+            ) -> None:
                 progress.update(_task, completed=downloaded, total=total, files=f"{files}/{len(_lock)}")
 
             result = fetch_release(release, lock, options=options, progress=update, force=force)
@@ -255,7 +259,7 @@ def fetch_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_cmd(as_json: bool) -> int:
     """Show each upstream release: pin, lock, whether it is imported, and when it was last verified."""
-    from walkthrough.sources.cache import find_entry, sources_dir
+    from walkthrough.sources.cache import find_entry, sources_dir  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()
     rows = []
@@ -290,7 +294,7 @@ def status_cmd(as_json: bool) -> int:
     if as_json:
         click.echo(json.dumps({"cache": str(sources_dir()), "releases": rows}, indent=1))
         return 0
-    from rich.table import Table
+    from rich.table import Table  # noqa: PLC0415 - rich only when a subcommand prints
 
     table = Table(title=f"sources in {sources_dir()}", title_justify="left", box=None, pad_edge=False)
     for col in ("release", "commit", "files", "digest", "imported", "verified"):
@@ -317,8 +321,8 @@ def status_cmd(as_json: bool) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
     """Re-hash every cached file against the lock and check_blobs; exit 3 naming any mismatching file."""
-    from walkthrough.errors import VerificationError
-    from walkthrough.sources.cache import open_release, verify_tree
+    from walkthrough.errors import VerificationError  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.sources.cache import open_release, verify_tree  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()
     results = []

@@ -21,13 +21,15 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from types import ModuleType
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,12 @@ class FileReport:
 
     @property
     def failed(self) -> list[Outcome]:
+        """The outcomes that did not match."""
         return [o for o in self.outcomes if not o.passed]
 
     @property
     def passed_count(self) -> int:
+        """How many outcomes matched."""
         return sum(1 for o in self.outcomes if o.passed)
 
     @property
@@ -101,11 +105,11 @@ def guarded(name: str, expected: Any, compute: Callable[[], Any], *, subset: boo
 
 def runners() -> list[ModuleType]:
     """Every runner module of this package, in name order."""
-    found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            found.append(importlib.import_module(f"{__name__}.{info.name}"))
-    return found
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+        if not info.name.startswith("_")
+    ]
 
 
 def run_file(path: Path) -> FileReport:

@@ -51,7 +51,8 @@ def run(data: dict[str, Any]) -> list[Outcome]:
         try:
             policies = _load(directory, "policy.jsonl", lines)
         except abac.PolicyLoadError as exc:
-            return [*outcomes, Outcome("policy_lines", passed=False, expected="a loadable policy file", actual=str(exc))]
+            failed = Outcome("policy_lines", passed=False, expected="a loadable policy file", actual=str(exc))
+            return [*outcomes, failed]
         # each policy alone, to find which lines individually allow a request
         singles: list[tuple[int, abac.PolicyList]] = []
         for number, line in enumerate(lines, 1):

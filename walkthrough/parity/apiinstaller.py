@@ -40,6 +40,7 @@ def accepts(file_name: str, meta: dict) -> bool:
 
 
 def action_from_operation(operation: str) -> str:
+    """The RBAC action Go's installer derives from an operation id."""
     if operation.startswith("watch"):
         return "WATCHLIST" if "List" in operation else "WATCH"
     for prefix, action in ACTION_PREFIXES:
@@ -63,27 +64,33 @@ class FakeStorage:
     kind_name: str = ""
 
     def new_get_options(self) -> tuple[str, bool, str]:
+        """As the Go storage answers: the vector's get options."""
         return self.get_options
 
     def new_connect_options(self) -> tuple[str, bool, str]:
+        """As the Go storage answers: the vector's connect options."""
         return self.connect_options
 
     def connect_methods(self) -> list[str]:
+        """As the Go storage answers: the vector's connect methods."""
         return self.methods
 
-    def produces_mime_types(self, verb: str) -> list[str]:
+    def produces_mime_types(self, verb: str) -> list[str]:  # noqa: ARG002 - the Go interface's signature
+        """As the Go storage answers: the vector's MIME types, whatever the verb."""
         return self.mime_types
 
-    def produces_object(self, verb: str) -> str | None:
+    def produces_object(self, verb: str) -> str | None:  # noqa: ARG002 - the Go interface's signature
+        """As the Go storage answers: the vector's produced object, whatever the verb."""
         return self.produced_object
 
-    def Kind(self) -> str:
+    def Kind(self) -> str:  # noqa: N802 - the model calls it by its Go name
+        """As the Go storage answers: the vector's kind."""
         return self.kind_name
 
 
 def _options(text: str) -> tuple[str, bool, list[str]]:
     """`api.PodProxyOptions, subpath=true, methods=[GET POST]` -> (type, subpath, methods)."""
-    go_type = text.split(",")[0].strip()
+    go_type = text.split(",", maxsplit=1)[0].strip()
     if go_type in ("nil", "<nil>"):
         go_type = ""  # NewConnectOptions returned no options object
     subpath = "subpath=true" in text
@@ -94,10 +101,7 @@ def _options(text: str) -> tuple[str, bool, list[str]]:
 def parse_storage(spec: dict[str, Any]) -> tuple[FakeStorage, GroupVersionKind | None]:
     """Turn one described storage into a fake, plus its subresource kind override if any."""
     new_object = spec["new_object"]
-    if new_object.startswith("unregistered"):
-        go_type = UNREGISTERED_GO_TYPE
-    else:
-        go_type = new_object.split()[0]
+    go_type = UNREGISTERED_GO_TYPE if new_object.startswith("unregistered") else new_object.split()[0]
     storage = FakeStorage(go_type)
     listed = re.search(r"\(list ([\w.]+)\)", new_object)
     override = None
@@ -169,6 +173,7 @@ def install_case(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(data: dict[str, Any]) -> list[Outcome]:
+    """Check every case of an API-installer vector file."""
     if "cases" not in data:
         raise InputError("an API-installer vector file needs a 'cases' list")
     outcomes = []
@@ -176,12 +181,14 @@ def run(data: dict[str, Any]) -> list[Outcome]:
         try:
             actual = install_case(case)
         except Exception as exc:  # noqa: BLE001 - a crash of the model is a failed vector, reported
-            outcomes.append(Outcome(f"cases[{index}] {case.get('name')}", False, None, None, f"model raised {exc!r}"))
+            outcomes.append(Outcome(f"cases[{index}] {case.get('name')}", passed=False, detail=f"model raised {exc!r}"))
             continue
         name = f"cases[{index}] {case.get('name')}"
-        for key in ("web_service_root", "install_error", "discovery"):
-            if key in case:
-                outcomes.append(Outcome(f"{name} {key}", case[key] == actual[key], case[key], actual[key]))
+        outcomes.extend(
+            Outcome(f"{name} {key}", case[key] == actual[key], case[key], actual[key])
+            for key in ("web_service_root", "install_error", "discovery")
+            if key in case
+        )
         if "routes" in case:
             expected_routes, got_routes = case["routes"], actual["routes"]
             for r_index, want in enumerate(expected_routes):
@@ -191,6 +198,8 @@ def run(data: dict[str, Any]) -> list[Outcome]:
                                         want == got_view, want, got_view))
             if len(got_routes) > len(expected_routes):
                 extra = got_routes[len(expected_routes):]
-                outcomes.append(Outcome(f"{name} extra routes", False, [], extra,
-                                        f"{len(extra)} routes installed beyond the {len(expected_routes)} expected"))
+                outcomes.append(Outcome(
+                    f"{name} extra routes", passed=False, expected=[], actual=extra,
+                    detail=f"{len(extra)} routes installed beyond the {len(expected_routes)} expected",
+                ))
     return outcomes

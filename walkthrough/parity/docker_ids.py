@@ -22,11 +22,13 @@ def accepts(file_name: str, meta: dict[str, Any]) -> bool:
 
 
 def chain_id(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The model's chain ids for the vector's diff ids."""
     diff_ids = inputs["diff_ids"]
     return {"chain_id": ids.create_chain_id(diff_ids), "prefix_chain_ids": ids.prefix_chain_ids(diff_ids)}
 
 
 def image_id(inputs: dict[str, Any], store_root: Path) -> dict[str, Any]:
+    """The model's image id, and what storing the config does, for the vector's config."""
     config = inputs["config_json"].encode("utf-8", errors="surrogateescape")
     out: dict[str, Any] = {"digest_of_bytes": ids.digest_from_bytes(config)}
     try:

@@ -23,7 +23,9 @@ def pod_from_json(raw: dict[str, Any]) -> quota.Pod:
     """The vectors' pod form: containers/initContainers with requests/limits, phase, activeDeadlineSeconds."""
 
     def containers(items: list[dict[str, Any]] | None) -> list[quota.Container]:
-        return [quota.Container(quota.rl(c.get("requests") or {}), quota.rl(c.get("limits") or {})) for c in items or []]
+        return [
+            quota.Container(quota.rl(c.get("requests") or {}), quota.rl(c.get("limits") or {})) for c in items or []
+        ]
 
     return quota.Pod(
         name=raw.get("name", "p"),

@@ -33,6 +33,7 @@ def attributes(raw: dict[str, Any]) -> AttributesRecord:
 
 
 def policy_rule(raw: dict[str, Any]) -> rbac.PolicyRule:
+    """A vector's rule as the model's PolicyRule."""
     return rbac.PolicyRule(
         verbs=list(raw.get("verbs") or []),
         api_groups=list(raw.get("apiGroups") or []),

@@ -70,6 +70,7 @@ def select_route(container: Container, request: Request) -> dict[str, Any]:
 
 
 def serve_http(container: Container, request: Request) -> dict[str, Any]:
+    """What the model's container answers to `request`, in the vector's form."""
     response = container.serve_http(request)
     out: dict[str, Any] = {"body": response.body.decode("utf-8", "replace"), "status": response.status}
     if response.headers.get("Location"):
@@ -95,12 +96,15 @@ def _compare(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
 
 
 def run(data: dict[str, Any]) -> list[Outcome]:
+    """Check every vector of a go-restful vector file."""
     outcomes = []
     for index, vector in enumerate(data["vectors"]):
         container = build_container(data["web_services"])
         spec = vector["inputs"]["request"]
-        name = f"vectors[{index}] {spec['method']} {spec['path']} accept={spec.get('accept', '')!r}" \
-               f" content-type={spec.get('content_type', '')!r}"
+        name = (
+            f"vectors[{index}] {spec['method']} {spec['path']} accept={spec.get('accept', '')!r}"
+            f" content-type={spec.get('content_type', '')!r}"
+        )
         expected = vector["outputs"]
         try:
             request = _request(spec)
@@ -108,7 +112,7 @@ def run(data: dict[str, Any]) -> list[Outcome]:
                       "select_route": select_route(container, _request(spec)),
                       "serve_http": serve_http(container, _request(spec))}
         except Exception as exc:  # noqa: BLE001 - a crash of the model is a failed vector, reported
-            outcomes.append(Outcome(name, False, expected, None, f"model raised {exc!r}"))
+            outcomes.append(Outcome(name, passed=False, expected=expected, detail=f"model raised {exc!r}"))
             continue
         passed = all(
             _compare(expected[k], actual[k]) if isinstance(expected[k], dict) else expected[k] == actual[k]

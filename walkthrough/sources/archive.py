@@ -17,13 +17,16 @@ import re
 import tarfile
 import unicodedata
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from walkthrough.errors import NetworkError, VerificationError
 from walkthrough.pins import Lock, check_path, git_blob_id
-from walkthrough.sources.cache import EntryWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from walkthrough.sources.cache import EntryWriter
 
 CHUNK = 1 << 16
 OUT_CHUNK = 1 << 20
@@ -105,6 +108,7 @@ class GzipStream:
             self.buffer += out
 
     def read(self, size: int = -1) -> bytes:
+        """Up to `size` inflated bytes (all that is left when negative), checking the limits."""
         if size is None or size < 0:
             chunks = []
             while chunk := self.read(OUT_CHUNK):

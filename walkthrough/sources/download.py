@@ -18,14 +18,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from walkthrough import __version__
 from walkthrough.errors import NetworkError, UsageError, VerificationError
-from walkthrough.pins import Lock, Release
 from walkthrough.sources.archive import GzipStream, Limits, TruncatedArchive, UnsafeArchive, unpack
 from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from walkthrough.pins import Lock, Release
 
 DEFAULT_BASE_URL = "https://codeload.github.com"
 BASE_URL_ENV = "WALKTHROUGH_ARCHIVE_URL"
@@ -65,7 +70,7 @@ def archive_url(release: Release, base_url: str = DEFAULT_BASE_URL) -> str:
     """`BASE/OWNER/REPO/tar.gz/COMMIT` for a GitHub repository URL."""
     parts = urlsplit(release.pin.repository)
     path = parts.path.strip("/").removesuffix(".git").split("/")
-    if parts.netloc != "github.com" or len(path) != 2:
+    if parts.netloc != "github.com" or len(path) != 2:  # noqa: PLR2004 - OWNER/REPO
         raise UsageError(
             f"{release.pin.label}: cannot fetch from {release.pin.repository} (only github.com/OWNER/REPO)",
             hint="import an offline copy with `walkthrough sources import`",
@@ -78,13 +83,13 @@ class _NoRetry(NetworkError):
 
 
 def _open(url: str, timeout: float) -> http.client.HTTPResponse:
-    request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})
+    request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})  # noqa: S310 - archive_url's https URL, or a test's
     host = urlsplit(url).netloc
     try:
-        return urllib.request.urlopen(request, timeout=timeout)
+        return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - archive_url's https URL, or a test's
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response socket
-        retry = exc.code >= 500 or exc.code == 429
+        retry = exc.code >= HTTPStatus.INTERNAL_SERVER_ERROR or exc.code == HTTPStatus.TOO_MANY_REQUESTS
         error = NetworkError if retry else _NoRetry
         raise error(
             f"{url} answered HTTP {exc.code} {exc.reason}",
@@ -113,7 +118,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
 def _check_response(response: http.client.HTTPResponse, url: str) -> int | None:
     """Refuse what is not a gzip archive (an HTML login or error page with status 200); return the length."""
     ctype = (response.headers.get("Content-Type") or "").lower()
-    if response.status != 200:
+    if response.status != HTTPStatus.OK:
         raise _NoRetry(f"{url} answered HTTP {response.status}, not 200")
     if "html" in ctype or ctype.startswith("text/"):
         raise _NoRetry(
@@ -215,7 +220,7 @@ def fetch_release(
         for attempt in range(options.retries + 1):
             result.attempts = attempt + 1
             if attempt:
-                time.sleep(options.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+                time.sleep(options.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))  # noqa: S311 - retry jitter, not a secret
             try:
                 with EntryWriter(lock, cache) as writer:
                     downloaded, absent = _attempt(url, lock, options, writer, progress)
@@ -232,7 +237,7 @@ def fetch_release(
             result.absent = absent
             result.seconds = time.monotonic() - started
             return result
-    assert last is not None
+    assert last is not None  # noqa: S101 - the loop ran at least once and only exits by raising or returning
     raise NetworkError(
         f"{release.pin.label}: {last.message} (after {result.attempts} attempt(s))",
         hint=last.hint or "retry later, or import an offline copy with `walkthrough sources import`",

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from walkthrough.errors import UsageError, VerificationError
 from walkthrough.models import LockEntry, Pin
 from walkthrough.pins import Lock, git_blob_id
 from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
 from walkthrough.sources.local import DirCopy, GitCopy, Root
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Copy = GitCopy | DirCopy
 Progress = Callable[[int, int], None]
@@ -54,6 +57,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """True when every locked file was found with its blob id."""
         return not (self.missing or self.mismatching)
 
 
@@ -81,7 +85,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 def select_files(
     copy: Copy, roots: Sequence[Root], include: Sequence[str], exclude: Sequence[str]
 ) -> dict[str, str]:
-    """upstream path -> path in the copy, for each file under the roots the globs select (first root wins)."""
+    """Upstream path -> path in the copy, for each file under the roots the globs select (first root wins)."""
     inc = [glob_regex(g) for g in include] or [re.compile(".*")]
     exc = [glob_regex(g) for g in exclude]
     chosen: dict[str, str] = {}
@@ -206,8 +210,7 @@ def import_copy(
     with entry_lock(lock, cache):
         current = find_entry(lock, cache)
         if current.complete and not force:
-            report = ImportReport(label, copy.describe(), skipped=True, entry=current)
-            return report
+            return ImportReport(label, copy.describe(), skipped=True, entry=current)
         report, data_of = match_copy(lock, copy, roots, label)
         if not report.ok:
             n_bad = len(report.mismatching)

@@ -13,11 +13,14 @@ import shutil
 import stat
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from walkthrough.errors import SourcesError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class GitCopy:
         self._listing: dict[str, Found] | None = None
 
     def describe(self) -> str:
+        """How reports name this copy."""
         return f"git {self.git_dir} at {self.rev} ({self.commit[:12]})"
 
     def _git(self, *args: str, input_: bytes | None = None) -> bytes:
@@ -143,7 +147,8 @@ class GitCopy:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         )
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None  # noqa: S101 - PIPE sets it; narrows the type
+        assert proc.stdout is not None  # noqa: S101 - PIPE sets it; narrows the type
 
         def feed() -> None:
             try:
@@ -157,7 +162,7 @@ class GitCopy:
         try:
             for blob in ids:
                 header = proc.stdout.readline().split()
-                if len(header) != 3 or header[1] != b"blob":
+                if len(header) != 3 or header[1] != b"blob":  # noqa: PLR2004 - `<oid> blob <size>`
                     raise SourcesError(
                         f"blob {blob} is missing from {self.git_dir} "
                         f"(git says {b' '.join(header).decode()!r})",
@@ -183,9 +188,11 @@ class DirCopy:
         self._listing: dict[str, Found] | None = None
 
     def describe(self) -> str:
+        """How reports name this copy."""
         return f"directory {self.directory}"
 
     def listing(self) -> dict[str, Found]:
+        """Every regular file under the directory (`.git` left out), with its size; listed once."""
         if self._listing is None:
             found: dict[str, Found] = {}
             for dirpath, dirnames, filenames in os.walk(self.directory):
@@ -201,4 +208,5 @@ class DirCopy:
         return self._listing
 
     def read(self, path: str) -> bytes:
+        """The bytes of `path` under the directory."""
         return (self.directory / path).read_bytes()
