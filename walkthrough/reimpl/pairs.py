@@ -17,8 +17,11 @@ from __future__ import annotations
 import ast
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 REIMPL_DIR = Path(__file__).resolve().parent
 PACKAGE = "walkthrough.reimpl"

@@ -31,10 +31,7 @@ class GoTypeError(GoJSONError):
     """
 
     def __init__(self, value: str, type_name: str, struct: str = "", field_path: str = "") -> None:
-        if struct or field_path:
-            where = f"Go struct field {struct}.{field_path}"
-        else:
-            where = "Go value"
+        where = f"Go struct field {struct}.{field_path}" if struct or field_path else "Go value"
         super().__init__(f"json: cannot unmarshal {value} into {where} of type {type_name}")
         self.value, self.type_name = value, type_name
 
@@ -220,8 +217,10 @@ def parse_rfc3339_json(value: str) -> GoTime:
 class _Number(str):
     """A JSON number kept as its literal text (Go reports it as `number 1.5`)."""
 
+    __slots__ = ()
 
-class _String(str):
+
+class _String(str):  # noqa: SLOT000 - carries `raw`; a str subtype cannot slot it
     """A decoded JSON string and its raw text (with quotes and escapes)."""
 
     raw: str
@@ -565,8 +564,10 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def encode_string(s: str) -> str:
-    """encodeState.string with escapeHTML: <, >, & and U+2028/U+2029 as \\u escapes (Go 1.19 also
-    writes \\b and \\f as \\u0008 and \\u000c)."""
+    r"""encodeState.string with escapeHTML.
+
+    <, >, & and U+2028/U+2029 as \u escapes (Go 1.19 also writes \b and \f as \u0008 and \u000c).
+    """
     out = ['"']
     for ch in s:
         code = ord(ch)

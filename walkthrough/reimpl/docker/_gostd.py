@@ -297,7 +297,7 @@ class DurationError(ValueError):
 
 
 def time_quote(b: bytes) -> str:
-    """time.quote: `"` + bytes, with `"`/`\\` escaped and each byte of a non-ASCII or control rune as \\xNN."""
+    r"""time.quote: `"` + bytes, with `"`/`\` escaped and each byte of a non-ASCII or control rune as \xNN."""
     text = b.decode("utf-8", errors="surrogateescape")
     out = ['"']
     for ch in text:
@@ -352,7 +352,7 @@ def _leading_fraction(s: bytes) -> tuple[int, float, bytes]:
 
 
 def parse_duration(text: str) -> int:
-    """time.ParseDuration (Go 1.19): `[-+]?([0-9]*(\\.[0-9]*)?[a-z]+)+`, in nanoseconds.
+    r"""time.ParseDuration (Go 1.19): `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, in nanoseconds.
 
     Raises DurationError with Go 1.19's message; Go 1.6 printed the input unquoted.
     """
@@ -450,12 +450,14 @@ def duration_string(d: int) -> str:
 
 # -- strings -----------------------------------------------------------------------------------
 
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-            "\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def trim_space(s: str) -> str:
-    """strings.TrimSpace (unicode.IsSpace, which differs from Python's str.strip on \\x1c-\\x1f)."""
+    r"""strings.TrimSpace (unicode.IsSpace, which differs from Python's str.strip on \x1c-\x1f)."""
     return s.strip(_GO_SPACE)
 
 
@@ -607,9 +609,10 @@ def ip_string(ip: bytes) -> str:
 
 
 def tabwrite(text: str, minwidth: int, padding: int, padchar: str = " ") -> str:
-    """text/tabwriter with flags 0 and a non-tab pad character, as `tabwriter.NewWriter(w, minwidth, 1,
-    padding, ' ', 0)` followed by Flush: cells end at tabs, a column block is a run of consecutive lines
-    that have a cell in that column, and every cell of a block is padded to the widest + padding.
+    """text/tabwriter with flags 0 and a non-tab pad character, then Flush.
+
+    As `tabwriter.NewWriter(w, minwidth, 1, padding, ' ', 0)`: cells end at tabs, a column block is a run of
+    consecutive lines that have a cell in that column, and every cell of a block is padded to the widest + padding.
 
     A line with a single cell flushes the writer (as Go does on a newline), which ends all blocks.
     """

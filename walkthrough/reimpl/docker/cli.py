@@ -314,8 +314,10 @@ def new_api_client_from_flags(client_flags: ClientFlags, config_headers: Mapping
 class DockerCli:
     """The client object; its API client is built lazily, by the init closure Initialize runs."""
 
-    def __init__(self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
-                 config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None):
+    def __init__(
+        self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
+        config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None,
+    ) -> None:
         self.client_flags = client_flags
         self.trace = trace
         self.results = dict(results or {})

@@ -20,14 +20,16 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.docker import _gojson
 from walkthrough.reimpl.docker._gojson import Field, GoJSONError, GoType
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DiffID = str
 ChainID = str
@@ -193,8 +195,10 @@ class Image:
 
     @mirrors("docker:image.Image.MarshalJSON")
     def marshal_json(self) -> str:
-        """Marshal as a struct, then again through a map, so that the top-level keys come out sorted
-        while nested objects keep Go's field order."""
+        """Marshal as a struct, then again through a map.
+
+        So the top-level keys come out sorted while nested objects keep Go's field order.
+        """
         return _gojson.marshal_raw_map(_gojson.struct_to_raw_map(self.fields, IMAGE))
 
     @mirrors("docker:image.Image.ImageID")
@@ -337,8 +341,10 @@ class ImageStore:
 
 @mirrors("docker:image/v1.CreateID")
 def create_v1_id(v1_image: dict[str, Any], layer_id: ChainID, parent: str) -> str:
-    """Marshal the V1Image without its id, re-marshal through a map adding `layer_id` (and `parent`
-    unless empty), and hash the result."""
+    """Hash the V1Image as Go marshals it for a v1 id.
+
+    Marshal it without its id, re-marshal through a map adding `layer_id` (and `parent` unless empty), and hash.
+    """
     v1 = dict(v1_image, ID="")
     config = _gojson.struct_to_raw_map(v1, V1_IMAGE)
     config["layer_id"] = _gojson.encode_string(layer_id)

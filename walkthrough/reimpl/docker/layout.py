@@ -63,8 +63,10 @@ class LayoutError(WalkthroughError):
 
 @mirrors("docker:pkg/stringid.GenerateRandomID")
 def generate_random_id(random_bytes: RandomBytes = secrets.token_bytes) -> str:
-    """64 random hex characters, redrawn while the first 12 are all digits (they would parse as an
-    int, and such IDs once broke hostnames)."""
+    """64 random hex characters, redrawn while the first 12 are all digits.
+
+    Such a prefix would parse as an int, and such IDs once broke hostnames.
+    """
     while True:
         candidate = random_bytes(32).hex()
         if not candidate[:12].isdigit():
@@ -77,8 +79,10 @@ def generate_random_id(random_bytes: RandomBytes = secrets.token_bytes) -> str:
 @mirrors("docker:daemon.NewDaemon")
 @dataclass(frozen=True)
 class DaemonPaths:
-    """Where NewDaemon puts each store: image/<driver>/{layerdb,imagedb,distribution,repositories.json}
-    and the driver's own home <root>/<driver>."""
+    """Where NewDaemon puts each store.
+
+    image/<driver>/{layerdb,imagedb,distribution,repositories.json} and the driver's own home <root>/<driver>.
+    """
 
     root: Path
     driver: str = "aufs"
@@ -234,8 +238,11 @@ def crc64_iso(data: bytes) -> bytes:
 
 
 def _go_header_name(tar_stream: bytes, member: tarfile.TarInfo) -> str:
-    """The name Go's tar reader reports: the PAX path, else ustar prefix/name as stored (a directory
-    keeps its trailing slash, which Python's tarfile strips)."""
+    """The name Go's tar reader reports.
+
+    the PAX path, else ustar prefix/name as stored (a directory keeps its trailing slash, which Python's tarfile
+    strips).
+    """
     if "path" in member.pax_headers:
         return member.pax_headers["path"]
     header = tar_stream[member.offset_data - 512: member.offset_data]
@@ -251,9 +258,12 @@ def _go_header_name(tar_stream: bytes, member: tarfile.TarInfo) -> str:
 
 @mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/asm.NewInputTarStream")
 def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
-    """The tar-split metadata of a layer: every byte that is not file content (headers, padding, the
-    end-of-archive blocks and the trailing record padding) as base64 segments, and for each member its
-    name, size and crc64, so that the exact tar (and so its diff ID) can be rebuilt from diff/<cache-id>."""
+    """The tar-split metadata of a layer.
+
+    every byte that is not file content (headers, padding, the end-of-archive blocks and the trailing record padding) as
+    base64 segments, and for each member its name, size and crc64, so that the exact tar (and so its diff ID) can be
+    rebuilt from diff/<cache-id>.
+    """
     entries: list[dict[str, object]] = []
 
     def segment(payload: bytes) -> None:
@@ -287,8 +297,7 @@ def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
 
 @mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/storage.NewJSONPacker")
 def tar_split_json(entries: list[dict[str, object]]) -> bytes:
-    """The JSON packer's stream: one JSON object per line, Go field order (type, name, size, payload,
-    position)."""
+    """The JSON packer's stream: one JSON object per line, Go field order (type, name, size, payload, position)."""
     lines = []
     for e in entries:
         parts = [f'"type":{e["type"]}']
@@ -412,7 +421,7 @@ class MountedLayer:
 @mirrors("docker:daemon.setupInitLayer@daemon_unix.go")
 def setup_init_layer(init_layer: Path) -> None:
     """The mount points and files every container's init layer holds (bind-mount targets)."""
-    for pth, typ in {"/dev/pts": "dir", "/dev/shm": "dir", "/proc": "dir", "/sys": "dir", "/.dockerenv": "file",
+    for pth, typ in {"/dev/pts": "dir", "/dev/shm": "dir", "/proc": "dir", "/sys": "dir", "/.dockerenv": "file",  # noqa: S108 - paths in the layer
                      "/etc/resolv.conf": "file", "/etc/hosts": "file", "/etc/hostname": "file",
                      "/dev/console": "file", "/etc/mtab": "/proc/mounts"}.items():
         target = init_layer / pth.lstrip("/")
@@ -431,7 +440,9 @@ def setup_init_layer(init_layer: Path) -> None:
 class LayerStore:
     """layer/layer_store.go: registers layer tars with the driver and the metadata store."""
 
-    def __init__(self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = secrets.token_bytes):
+    def __init__(
+        self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = secrets.token_bytes
+    ) -> None:
         self.store = store
         self.driver = driver
         self.random_bytes = random_bytes
@@ -453,8 +464,10 @@ class LayerStore:
 
     @mirrors("docker:layer.layerStore.registerWithDescriptor")
     def register(self, ts: bytes, parent: ids.ChainID) -> RoLayer:
-        """A fresh random cache-id, the driver directory, metadata in a transaction; if the chain ID
-        already exists the new copy is thrown away and the existing layer returned."""
+        """A fresh random cache-id, the driver directory, metadata in a transaction.
+
+        If the chain ID already exists the new copy is thrown away and the existing layer returned.
+        """
         p: RoLayer | None = None
         pid = ""
         if parent != "":
@@ -585,7 +598,7 @@ class ReferenceStore:
     @mirrors("docker:reference.store.save")
     def save(self) -> None:
         """json.Marshal(store): only the exported Repositories map, keys sorted, written atomically."""
-        repos = {name: {k: v for k, v in sorted(refs.items())} for name, refs in sorted(self.repositories.items())}
+        repos = {name: dict(sorted(refs.items())) for name, refs in sorted(self.repositories.items())}
         data = json.dumps({"Repositories": repos}, separators=(",", ":"), ensure_ascii=False)
         ids._atomic_write(self.json_path, data.encode(), 0o600)
 
@@ -597,10 +610,12 @@ MAX_METADATA = 50
 
 @mirrors("docker:distribution/metadata.V2MetadataService", "docker:distribution/metadata.FSMetadataStore")
 class V2MetadataService:
-    """Registry digests of layers, both ways: `v2metadata-by-diffid/sha256/<diff hex>` holds a JSON list
-    of {Digest, SourceRepository} (the compressed blob's digest and where it was seen), and
-    `diffid-by-digest/sha256/<blob hex>` holds the diff ID. Only pull and push write here (a load
-    leaves distribution/ empty): it is how a push knows a layer already exists in a registry."""
+    """Registry digests of layers, both ways.
+
+    `v2metadata-by-diffid/sha256/<diff hex>` holds a JSON list of {Digest, SourceRepository} (the compressed blob's
+    digest and where it was seen), and `diffid-by-digest/sha256/<blob hex>` holds the diff ID. Only pull and push write
+    here (a load leaves distribution/ empty): it is how a push knows a layer already exists in a registry.
+    """
 
     def __init__(self, base_path: Path) -> None:
         self.base_path = Path(base_path)
@@ -725,8 +740,10 @@ def _tar_bytes(entries: list[tuple[str, bytes | None]]) -> bytes:
 @mirrors("docker:image/tarexport.manifestItem")
 def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: list[str],
                        config_extra: dict[str, object] | None = None) -> bytes:
-    """A `docker save`-style archive for synthetic layers, as saveSession.save lays it out:
-    manifest.json, repositories, <image hex>.json, and <v1 id>/{VERSION,json,layer.tar}."""
+    """A `docker save`-style archive for synthetic layers, as saveSession.save lays it out.
+
+    manifest.json, repositories, <image hex>.json, and <v1 id>/{VERSION,json,layer.tar}.
+    """
     layer_tars = [_tar_bytes(entries) for entries in layers]
     diff_ids = [ids.diff_id_of(t) for t in layer_tars]
     config_obj: dict[str, object] = {"architecture": "amd64", "os": "linux", "created": "2016-10-27T00:00:00Z",
@@ -756,7 +773,9 @@ def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: 
 
 def sample_archive() -> bytes:
     """A two-layer image `walkthrough/sample:1.0` with a few small files."""
-    base = [("etc", None), ("etc/os-release", b'NAME="Sample"\n'), ("bin", None), ("bin/hello", b"#!/bin/sh\necho hi\n")]
+    base = [
+        ("etc", None), ("etc/os-release", b'NAME="Sample"\n'), ("bin", None), ("bin/hello", b"#!/bin/sh\necho hi\n"),
+    ]
     app = [("app", None), ("app/main.txt", b"hello from layer 2\n"), ("etc", None), ("etc/.wh.motd", b"")]
     return build_save_archive([base, app], ["walkthrough/sample:1.0"],
                               {"config": {"Cmd": ["/bin/hello"], "Env": ["PATH=/bin"]}})
@@ -799,8 +818,11 @@ class Daemon:
 
     @mirrors("docker:image/tarexport.tarexporter.Load")
     def load(self, archive: SaveArchive) -> LoadResult:
-        """Register each manifest item's layers bottom up (reusing known chain IDs), check each diff ID
-        against the config, store the config, then tag it."""
+        """Load a `docker save` archive, item by item.
+
+        Register each manifest item's layers bottom up (reusing known chain IDs), check each diff ID against the
+        config, store the config, then tag it.
+        """
         result = LoadResult()
         for m in archive.manifest:
             config = archive.read(str(m.get("Config", "")))
@@ -850,7 +872,9 @@ def explain_tree(daemon: Daemon, result: LoadResult) -> str:
     root = daemon.paths.root
     notes: dict[Path, str] = {}
     for image_id in result.image_ids:
-        notes[daemon.images.fs.content_file(image_id)] = f"image config; sha256 of these bytes = image ID {image_id[:19]}…"
+        notes[daemon.images.fs.content_file(image_id)] = (
+            f"image config; sha256 of these bytes = image ID {image_id[:19]}…"
+        )
     for i, layer in enumerate(dict.fromkeys(result.layers)):
         d = daemon.layers.store.get_layer_directory(layer.chain_id)
         how = "= its diff ID (base layer)" if layer.parent is None else "= sha256(parent chain ID + ' ' + diff ID)"
@@ -861,8 +885,9 @@ def explain_tree(daemon: Daemon, result: LoadResult) -> str:
         if layer.parent is not None:
             notes[d / "parent"] = "parent layer's chain ID"
         notes[d / "tar-split.json.gz"] = "tar headers and padding, to rebuild the exact tar"
-        notes[daemon.layers.driver.home / "diff" / layer.cache_id] = f"files of layer {i + 1}"
-        notes[daemon.layers.driver.home / "layers" / layer.cache_id] = f"parent cache-ids of layer {i + 1}, nearest first"
+        aufs = daemon.layers.driver.home
+        notes[aufs / "diff" / layer.cache_id] = f"files of layer {i + 1}"
+        notes[aufs / "layers" / layer.cache_id] = f"parent cache-ids of layer {i + 1}, nearest first"
     for m in result.mounts:
         md = daemon.layers.store.get_mount_directory(m.name)
         notes[md] = "container RW layer record"

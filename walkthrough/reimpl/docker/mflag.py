@@ -404,8 +404,8 @@ class FlagSet:
     def var(self, value: Any, names: list[str], usage: str) -> None:
         """Define a flag under all its names; a name defined twice is a programming error (panic)."""
         flag = Flag(list(names), usage, value, value.string())
-        for name in names:
-            name = name.removeprefix("#")
+        for written in names:
+            name = written.removeprefix("#")
             if name in self.formal:
                 msg = f"{self.name} flag redefined: {name}" if self.name else f"flag redefined: {name}"
                 self.out(msg + "\n")
@@ -534,8 +534,11 @@ class FlagSet:
 
     @mirrors("docker:pkg/mflag.FlagSet.PrintDefaults")
     def print_defaults(self) -> None:
-        """The options table: non-deprecated names joined by `, -`, `=default` unless zero, usage in a
-        second column aligned by text/tabwriter (minwidth 20, padding 3)."""
+        """The options table.
+
+        non-deprecated names joined by `, -`, `=default` unless zero, usage in a second column aligned by text/tabwriter
+        (minwidth 20, padding 3).
+        """
         home = "" if self.home == "/" else self.home
         text = ""
         if len(sort_flags(self.formal)) > 0:  # FlagCount
@@ -677,8 +680,11 @@ class FlagSet:
 
 @mirrors("docker:pkg/mflag.Merge")
 def merge(dest: FlagSet, *flag_sets: FlagSet) -> FlagError | None:
-    """Make dest parse the other sets' flags too. Setting a merged flag sets it in its own set, so
-    `commonFlags.FlagSet.IsSet("-tlsverify")` still works after docker's global parse."""
+    """Make dest parse the other sets' flags too.
+
+    Setting a merged flag sets it in its own set, so `commonFlags.FlagSet.IsSet("-tlsverify")` still works after
+    docker's global parse.
+    """
     for fset in flag_sets:
         for k, f in fset.formal.items():
             if k in dest.formal:
@@ -730,7 +736,7 @@ def docker_run_flags(environ: Mapping[str, str] | None = None) -> tuple[FlagSet,
     v["memory"] = fs.string(["m", "-memory"], "", "Memory limit")
     v["cpu_shares"] = fs.int64(["c", "-cpu-shares"], 0, "CPU shares (relative weight)")
     v["health_interval"] = fs.duration(["-health-interval"], 0, "Time between running the check")
-    v["ip"] = fs.string(["ip"], "0.0.0.0", "A single-dash long name")
+    v["ip"] = fs.string(["ip"], "0.0.0.0", "A single-dash long name")  # noqa: S104 - a flag default, nothing binds
     env = ListOpts(make_validate_env(environ))
     fs.var(env, ["e", "-env"], "Set environment variables")
     v["env"] = env

@@ -21,7 +21,7 @@ from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.docker import _gostd
 
 
-class ReferenceError(WalkthroughError):
+class ReferenceError(WalkthroughError):  # noqa: A001 - the model's public name; never the builtin here
     """An error either reference package returns; the message is Go's."""
 
 
@@ -382,8 +382,11 @@ def with_default_tag(ref: NamedRef) -> NamedRef:
 
 @mirrors("docker:reference.ParseIDOrReference")
 def parse_id_or_reference(id_or_ref: str) -> tuple[str, NamedRef | None]:
-    """A 64-hex string is an image ID (`sha256:` is prepended); a valid digest is returned as a digest;
-    anything else must parse as a reference."""
+    """An image ID, a digest or a reference.
+
+    A 64-hex string is an image ID (`sha256:` is prepended); a valid digest is returned as a digest; anything
+    else must parse as a reference.
+    """
     if validate_id(id_or_ref) is None:
         id_or_ref = "sha256:" + id_or_ref
     dgst, err = parse_digest(id_or_ref)

@@ -262,13 +262,18 @@ class _GoJSONParser:
         return json.loads(self.data[start : self.i])
 
 
-_FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+_FIND_KIND_TYPE = (
+    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+)
 _GO_KIND_NAMES = {"object": "object", "array": "array", "string": "string", "number": "number", "bool": "bool"}
 
 
 def _yaml_to_json(line: bytes) -> bytes:
-    """The YAML serializer's YAMLToJSON for one line: JSON stays JSON; a plain scalar or one
-    `key: value` pair is converted; anything else is reported as unsupported YAML."""
+    """The YAML serializer's YAMLToJSON for one line.
+
+    JSON stays JSON; a plain scalar or one `key: value` pair is converted; anything else is reported as unsupported
+    YAML.
+    """
     text = line.decode("utf-8", "replace").strip()
     try:
         _GoJSONParser(text.encode()).parse()
@@ -398,8 +403,11 @@ def _ugorji_decode(node: _Node, fields: list[tuple[str, Any]]) -> dict[str, Any]
 
 @mirrors("kubernetes:pkg/apis/abac/v0.addConversionFuncs")
 def convert_v0(v0: dict[str, Any]) -> Policy:
-    """v0 -> internal: no subject means everyone; no namespace/resource means all (and then
-    non-resource paths too); every v0 rule matches all API groups."""
+    """v0 -> internal.
+
+    no subject means everyone; no namespace/resource means all (and then non-resource paths too); every v0 rule matches
+    all API groups.
+    """
     user, group = v0.get("user", ""), v0.get("group", "")
     namespace, resource = v0.get("namespace", ""), v0.get("resource", "")
     spec = PolicySpec(User=user, Group=group, Namespace=namespace, Resource=resource,
@@ -424,8 +432,10 @@ def _convert_v1beta1(v1: dict[str, Any]) -> Policy:
 
 
 def _decode(line: bytes, default: tuple[str, str, str] | None) -> tuple[str, dict[str, Any]]:
-    """The universal decoder: (version, fields of the typed object). `default` is the (group,
-    version, kind) of the `into` object, as DecodeInto supplies it."""
+    """The universal decoder: (version, fields of the typed object).
+
+    `default` is the (group, version, kind) of the `into` object, as DecodeInto supplies it.
+    """
     stripped = line.lstrip()
     data = line if stripped.startswith(b"{") else _yaml_to_json(line)
     group, version, kind, node = interpret(data)
@@ -484,12 +494,13 @@ def _decode_line(path: str, number: int, b: bytes) -> Policy:
         return convert_v0(obj) if version == "v0" else _convert_v1beta1(obj)
     try:
         version, obj = _decode(b, (GROUP_NAME, "v0", "Policy"))
-        if version != "v0":
-            # the codec converts the decoded object into the v0.Policy it was given; no function
-            # is registered for v1beta1 -> v0, and reflection fails on the first field v0 has
-            raise GoJSONError("converting (v1beta1.Policy) to (v0.Policy): User not present in src")
     except GoJSONError as exc:
         raise PolicyLoadError(path, number, b, exc) from None
+    if version != "v0":
+        # the codec converts the decoded object into the v0.Policy it was given; no function
+        # is registered for v1beta1 -> v0, and reflection fails on the first field v0 has
+        error = GoJSONError("converting (v1beta1.Policy) to (v0.Policy): User not present in src")
+        raise PolicyLoadError(path, number, b, error)
     return convert_v0(obj)
 
 
@@ -507,8 +518,11 @@ def load_policies(lines: list[bytes], path: str) -> PolicyList:
 
 @mirrors("kubernetes:pkg/auth/authorizer/abac.NewFromFile")
 def new_from_file(path: str) -> PolicyList:
-    """Read a policy file: one policy per line; blank and '#' lines skipped; a bad line is an error
-    naming the file and line. A line of 64 KiB or more stops the scanner (bufio.ErrTooLong)."""
+    """Read a policy file.
+
+    one policy per line; blank and '#' lines skipped; a bad line is an error naming the file and line. A line of 64 KiB
+    or more stops the scanner (bufio.ErrTooLong).
+    """
     data = Path(path).read_bytes()
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
@@ -526,8 +540,11 @@ def new_from_file(path: str) -> PolicyList:
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:pkg/auth/authorizer/abac.subjectMatches")
 def subject_matches(p: Policy, a: AttributesRecord) -> bool:
-    """A set user must be '*' or the user; a set group must be '*' or one of the user's groups;
-    a policy with neither never matches."""
+    """Whether the policy's user or group names the requester.
+
+    A set user must be '*' or the user; a set group must be '*' or one of the user's groups; a policy with
+    neither never matches.
+    """
     matched = False
     username, groups = ("", []) if a.user is None else (a.user.name, a.user.groups)
     if len(p.Spec.User) > 0:
@@ -557,7 +574,7 @@ def verb_matches(p: Policy, a: AttributesRecord) -> bool:
 def non_resource_matches(p: Policy, a: AttributesRecord) -> bool:
     if not a.resource_request:
         path = p.Spec.NonResourcePath
-        if path == "*" or path == a.path:
+        if path in {"*", a.path}:
             return True
         if path.endswith("*") and a.path.startswith(path.rstrip("*")):
             return True
@@ -584,7 +601,7 @@ def matches(p: Policy, a: AttributesRecord) -> bool:
 
 
 def _demo() -> None:
-    from walkthrough.reimpl.kubernetes.authn import UserInfo
+    from walkthrough.reimpl.kubernetes.authn import UserInfo  # noqa: PLC0415 - demo only
 
     lines = [
         b"# one policy per line",

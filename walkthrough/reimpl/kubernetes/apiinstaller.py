@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from walkthrough.reimpl import mirrors
@@ -33,6 +32,9 @@ from walkthrough.reimpl.kubernetes.restful import (
     WebService,
 )
 from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind, RequestScope, StatusError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # The media types api.Codecs offers with the json, yaml and protobuf serializers installed;
 # True where a stream serializer exists (those get a ';stream=watch' variant).
@@ -555,12 +557,14 @@ class APIInstaller:
                 if is_exporter:
                     add_object_params(route, "ExportOptions")
             elif act.verb == "LIST":
-                doc = f"list {subresource} of objects of kind {kind}" if has_subresource else f"list objects of kind {kind}"
+                doc = (f"list {subresource} of objects of kind {kind}" if has_subresource
+                       else f"list objects of kind {kind}")
                 if is_lister and is_watcher:
                     doc = (f"list or watch {subresource} of objects of kind {kind}" if has_subresource
                            else f"list or watch objects of kind {kind}")
                 elif is_watcher:
-                    doc = f"watch {subresource}of objects of kind {kind}" if has_subresource else f"watch objects of kind {kind}"
+                    doc = (f"watch {subresource}of objects of kind {kind}" if has_subresource
+                           else f"watch objects of kind {kind}")
                 handler = rh.list_resource(storage, storage if is_watcher else None, req_scope, False,
                                           self.min_request_timeout)
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty) \
@@ -568,7 +572,8 @@ class APIInstaller:
                     .Produces(*produces, *all_media).Writes(versioned_list)
                 add_object_params(route, "ListOptions")
             elif act.verb == "PUT":
-                doc = f"replace {subresource} of the specified {kind}" if has_subresource else f"replace the specified {kind}"
+                doc = (f"replace {subresource} of the specified {kind}" if has_subresource
+                       else f"replace the specified {kind}")
                 route = ws.PUT(act.path).To(rh.update_resource(storage, req_scope, admit)).Doc(doc).Param(pretty) \
                     .Operation("replace" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Reads(versioned_object).Writes(versioned_object)

@@ -186,7 +186,9 @@ def handler_chain(authenticator: Any, authorizer: Any, log: Log) -> Callable[[Ca
 
     def build(container_serve: Callable[[Request, Response], Response], config: gs.Config) -> tuple[Any, Any]:
         def api_handler(req: authn.Request) -> authn.Response:
-            assert isinstance(req, ChainRequest) and req.inner is not None and req.response is not None
+            assert isinstance(req, ChainRequest)
+            assert req.inner is not None
+            assert req.response is not None
             req.inner.context["user"] = req.user
             response = container_serve(req.inner, req.response)
             route = req.inner.selected_route_path or "(no route)"
@@ -444,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         f"curl -s -H 'Authorization: Bearer view-token' {base}/api/v1/namespaces/dev/pods   # 200 list",
         f"curl -s -H 'Authorization: Bearer dev-token' {base}/api/v1/namespaces/default/pods # 403: bob is dev-only",
         (f"curl -s -H 'Authorization: Bearer dev-token' -H 'Content-Type: application/json' -X POST "
-        f"-d '{{\"metadata\":{{\"name\":\"p1\"}}}}' {base}/api/v1/namespaces/dev/pods      # 201, twice more -> 403 quota"),
+        f"-d '{{\"metadata\":{{\"name\":\"p1\"}}}}' {base}/api/v1/namespaces/dev/pods"
+        "      # 201, twice more -> 403 quota"),
         f"curl -s -H 'Authorization: Bearer admin-token' '{base}/api/v1/watch/namespaces/dev/pods?timeoutSeconds=30'",
     ):
         print("  " + line)

@@ -455,9 +455,11 @@ class X509Authenticator:
 @mirrors("kubernetes:pkg/apiserver/authenticator.AuthenticatorConfig")
 @dataclass
 class AuthenticatorConfig:
-    """What `New` builds from. File-backed mechanisms are modelled; for the others (front proxy,
-    keystone, client CA, service accounts, OIDC, webhook) pass a ready authenticator, which `New`
-    puts in its upstream position."""
+    """What `New` builds from.
+
+    File-backed mechanisms are modelled; for the others (front proxy, keystone, client CA, service accounts, OIDC,
+    webhook) pass a ready authenticator, which `New` puts in its upstream position.
+    """
 
     anonymous: bool = False
     any_token: bool = False
@@ -535,8 +537,11 @@ def authenticator_from_tokens(tokens: Mapping[str, UserInfo]) -> AuthenticatorRe
 def with_loopback_token(
     authenticator: AuthenticatorRequest | None, token: str, uid: str | None = None
 ) -> AuthenticatorRequest | None:
-    """What Run does when authentication is on: put a loopback token (system:apiserver in
-    system:masters) in front of the configured chain. Authentication off: unchanged (None)."""
+    """What Run does when authentication is on.
+
+    put a loopback token (system:apiserver in system:masters) in front of the configured chain. Authentication off:
+    unchanged (None).
+    """
     if authenticator is None:
         return None
     loopback_user = UserInfo(name=API_SERVER_USER, uid=uid or str(uuid.uuid4()), groups=[SYSTEM_PRIVILEGED_GROUP])

@@ -22,7 +22,6 @@ ABAC and RBAC live in `abac.py` and `rbac.py`. Run `python -m walkthrough.reimpl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs
@@ -40,6 +39,8 @@ from walkthrough.reimpl.kubernetes.authn import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from walkthrough.reimpl.kubernetes.authn import AuthenticatorRequest
 
 
@@ -94,7 +95,9 @@ class UnionAuthorizer:
     @mirrors("kubernetes:pkg/auth/authorizer/union.unionAuthzHandler.Authorize")
     def authorize(self, a: AttributesRecord) -> AuthzResult:
         """Allowed: that authorizer's reason, no error (earlier errors dropped).
-        Otherwise: not allowed, the non-empty reasons joined by newlines, the aggregated errors."""
+
+        Otherwise: not allowed, the non-empty reasons joined by newlines, the aggregated errors.
+        """
         errlist: list[Exception] = []
         reasonlist: list[str] = []
         for handler in self.handlers:
@@ -183,8 +186,11 @@ def parse_authorization_modes(flag_value: str = DEFAULT_AUTHORIZATION_MODE) -> l
 @mirrors("kubernetes:pkg/genericapiserver/authorizer.AuthorizationConfig")
 @dataclass
 class AuthorizationConfig:
-    """Inputs of the factory. `webhook` is a ready authorizer (the webhook client is not modelled);
-    `rbac_store` holds the roles and bindings for RBAC (see rbac.RBACStore)."""
+    """Inputs of the factory.
+
+    `webhook` is a ready authorizer (the webhook client is not modelled); `rbac_store` holds the roles and bindings for
+    RBAC (see rbac.RBACStore).
+    """
 
     policy_file: str = ""
     webhook_config_file: str = ""
@@ -197,7 +203,7 @@ class AuthorizationConfig:
 def new_authorizer_from_authorization_config(modes: list[str], config: AuthorizationConfig) -> UnionAuthorizer:
     """One authorizer per mode, in order, as a union; raises AuthorizationConfigError like the Go."""
     # imported here: abac and rbac import AttributesRecord from this module
-    from walkthrough.reimpl.kubernetes import abac, rbac
+    from walkthrough.reimpl.kubernetes import abac, rbac  # noqa: PLC0415 - circular import
 
     if len(modes) == 0:
         raise AuthorizationConfigError("At least one authorization mode should be passed")

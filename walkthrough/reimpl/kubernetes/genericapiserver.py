@@ -42,8 +42,9 @@ from walkthrough.reimpl.kubernetes.restful import (
 
 DEFAULT_LEGACY_API_PREFIX = "/api"  # mirrors genericapiserver.DefaultLegacyAPIPrefix
 API_GROUP_PREFIX = "/apis"  # mirrors genericapiserver.APIGroupPrefix
-VERSION_INFO = {"major": "1", "minor": "5", "gitVersion": "v1.5.2", "gitCommit": "08e099554f3c31f6e6f07b448ab3ed78d0520507",
-                "gitTreeState": "clean", "buildDate": "", "goVersion": "", "compiler": "gc", "platform": ""}
+VERSION_INFO = {"major": "1", "minor": "5", "gitVersion": "v1.5.2",
+                "gitCommit": "08e099554f3c31f6e6f07b448ab3ed78d0520507", "gitTreeState": "clean",
+                "buildDate": "", "goVersion": "", "compiler": "gc", "platform": ""}
 
 
 class ServerError(UsageError):
@@ -65,7 +66,7 @@ class ServerRunOptions:
     authorization_rbac_super_user: str = ""
     basic_auth_file: str = ""
     token_auth_file: str = ""
-    bind_address: str = "0.0.0.0"
+    bind_address: str = "0.0.0.0"  # noqa: S104 - the apiserver's default, as upstream
     cert_directory: str = "/var/run/kubernetes"
     tls_cert_file: str = ""
     tls_private_key_file: str = ""
@@ -237,7 +238,8 @@ def new_generic_server_response(code: int, server_message: str) -> rh.StatusErro
                403: ("Forbidden", "the server does not allow access to the requested resource"),
                405: ("MethodNotAllowed", "the server does not allow this method on the requested resource"),
                422: ("Invalid", "the server rejected our request due to an error in our request"),
-               504: ("ServerTimeout", "the server cannot complete the requested operation at this time, try again later"),
+               504: ("ServerTimeout",
+                     "the server cannot complete the requested operation at this time, try again later"),
                429: ("Timeout", "the server has received too many requests and has asked us to try again later")}
     unknown = f"the server responded with the status code {code} but did not return more information"
     reason, message = reasons.get(code, ("", unknown))
@@ -345,7 +347,10 @@ class GenericAPIServer:
     @mirrors("kubernetes:pkg/genericapiserver.GenericAPIServer.getAPIGroupVersion")
     def get_api_group_version(self, info: APIGroupInfo, group_version: ai.GroupVersion,
                               api_prefix: str) -> ai.APIGroupVersion:
-        """Storage keys are lower-cased: 'replicationControllers/status' is served as 'replicationcontrollers/status'."""
+        """Storage keys are lower-cased.
+
+        'replicationControllers/status' is served as 'replicationcontrollers/status'.
+        """
         storage = {k.lower(): v for k, v in info.versioned_resources_storage_map.get(group_version.version, {}).items()}
         version = self.new_api_group_version(info, group_version)
         version.root = api_prefix
@@ -439,8 +444,7 @@ Serve = Callable[[socket.socket], None]
 
 def tcp_listen(address: str) -> socket.socket:
     host, _, port = address.rpartition(":")
-    sock = socket.create_server((host.strip("[]") or "0.0.0.0", int(port)))
-    return sock
+    return socket.create_server((host.strip("[]") or "0.0.0.0", int(port)))  # noqa: S104 - Go's ":port" binds all
 
 
 @mirrors("kubernetes:pkg/genericapiserver.runServer")
@@ -525,9 +529,10 @@ class HTTPHandlerBridge(BaseHTTPRequestHandler):
                 if chunk:
                     self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
                     self.wfile.flush()
-                return True
             except OSError:
                 return False
+            else:
+                return True
 
         response.flush = flush
         result = type(self).chain(request, response)
@@ -547,7 +552,7 @@ class HTTPHandlerBridge(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
         """Quiet: the apiserver logs its own stages."""
 
 
@@ -690,9 +695,12 @@ LEGACY_STORAGE_KINDS = {
 
 @mirrors("kubernetes:pkg/registry/core/rest.LegacyRESTStorageProvider.NewLegacyRESTStorage")
 def new_legacy_rest_storage(enabled_versions: set[str], make_storage: Callable[[str, str], Any | None]) -> APIGroupInfo:
-    """The core group's APIGroupInfo: every key of the table under version v1, plus the scale and
-    eviction subresources only when autoscaling/v1 and policy/v1beta1 are enabled, with their kinds
-    overridden. `make_storage(key, kind)` builds a storage, or None to leave the key out."""
+    """The core group's APIGroupInfo.
+
+    every key of the table under version v1, plus the scale and eviction subresources only when autoscaling/v1 and
+    policy/v1beta1 are enabled, with their kinds overridden. `make_storage(key, kind)` builds a storage, or None to
+    leave the key out.
+    """
     info = APIGroupInfo("", [ai.GroupVersion("", "v1")], {}, options_external_version=ai.GroupVersion("", "v1"))
     storage_map: dict[str, Any] = {}
     keys = dict(LEGACY_STORAGE_KINDS)

@@ -294,7 +294,7 @@ def scaled_value(unscaled: int, scale: int, new_scale: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# amount.go: int64Amount
+# int64Amount, from amount.go
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:pkg/api/resource.int64Amount")
 @dataclass
@@ -556,7 +556,7 @@ class Quantity:
         i: Int64Amount | None = None,
         d: _Dec | None = None,
         s: str = "",
-        format: Format = Format.DECIMAL_SI,
+        format: Format = Format.DECIMAL_SI,  # noqa: A002 - the Go field's name
     ) -> None:
         self.i = i if i is not None else Int64Amount()
         self.d = d
@@ -805,10 +805,10 @@ def parse_quantity(s: str) -> Quantity:
             shifted = num + denom
             try:
                 parsed = int(shifted, 10)
-                if not MOST_NEGATIVE <= parsed <= MOST_POSITIVE:
-                    raise ValueError(shifted)
             except ValueError:
                 raise QuantityError(ERR_NUMERIC) from None
+            if not MOST_NEGATIVE <= parsed <= MOST_POSITIVE:
+                raise QuantityError(ERR_NUMERIC)
             result, ok = int64_multiply(parsed, mantissa)
             if ok:
                 if not positive:

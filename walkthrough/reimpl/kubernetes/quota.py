@@ -74,7 +74,7 @@ def equals(a: ResourceList, b: ResourceList) -> bool:
     for key, value in a.items():
         if key not in b or value.cmp(b[key]) != 0:
             return False
-    for key, value in b.items():
+    for key, value in b.items():  # noqa: SIM110 - the Go loop, like the one above
         if key not in a or value.cmp(a[key]) != 0:
             return False
     return True
@@ -361,8 +361,11 @@ def validate_resource_name(value: str, path: str) -> list[FieldError]:
 
 @mirrors("kubernetes:pkg/api/validation.validateContainerResourceName")
 def validate_container_resource_name(value: str, path: str) -> list[FieldError]:
-    """Names without '/' must be cpu or memory. (Upstream drops the qualified-name errors of a
-    standard name; only the "standard resource for containers" error survives.)"""
+    """Names without '/' must be cpu or memory.
+
+    (Upstream drops the qualified-name errors of a standard name; only the "standard resource for containers" error
+    survives.)
+    """
     errs = validate_resource_name(value, path)
     if "/" not in value and value not in _STANDARD_CONTAINER_RESOURCES:
         return [*errs, FieldError(path, value, "must be a standard resource for containers")]
@@ -393,7 +396,8 @@ def validate_resource_requirements(container: Container, path: str) -> list[Fiel
         request = container.requests.get(name)
         if request is not None:
             if name == RESOURCE_NVIDIA_GPU and quantity.cmp(request) != 0:
-                errs.append(FieldError(req_path, request.copy().string(), f"must be equal to {RESOURCE_NVIDIA_GPU} limit"))
+                errs.append(FieldError(req_path, request.copy().string(),
+                                       f"must be equal to {RESOURCE_NVIDIA_GPU} limit"))
             elif quantity.cmp(request) < 0:
                 errs.append(FieldError(lim_path, quantity.copy().string(),
                                        f"must be greater than or equal to {name} request"))
@@ -452,8 +456,11 @@ _SUPPORTED_QOS_COMPUTE_RESOURCES = {RESOURCE_CPU, RESOURCE_MEMORY}
 
 @mirrors("kubernetes:pkg/kubelet/qos.GetPodQOS")
 def get_pod_qos(pod: Pod) -> str:
-    """BestEffort: no positive request or limit on cpu/memory. Guaranteed: every container limits
-    both, and summed requests equal summed limits. Otherwise Burstable. Init containers are ignored."""
+    """BestEffort: no positive request or limit on cpu/memory.
+
+    Guaranteed: every container limits both, and summed requests equal summed limits. Otherwise Burstable. Init
+    containers are ignored.
+    """
     requests: ResourceList = {}
     limits: ResourceList = {}
     zero = must_parse("0")
@@ -684,10 +691,13 @@ def _count_evaluator(kind: str, resource: str, operations: tuple[str, ...], list
 
 
 @mirrors("kubernetes:pkg/quota/evaluator/core.NewRegistry")
-def new_registry(lister: Callable[[str, str], list[KubeObject]] | None = None) -> dict[tuple[str, str], GenericEvaluator]:
+def new_registry(
+    lister: Callable[[str, str], list[KubeObject]] | None = None,
+) -> dict[tuple[str, str], GenericEvaluator]:
     """The core evaluators by (group, kind). `lister(kind, namespace)` lists objects for UsageStats.
 
-    Service and PVC constraints are not modelled beyond "no constraint" (their own files)."""
+    Service and PVC constraints are not modelled beyond "no constraint" (their own files).
+    """
     def by_kind(kind: str) -> ListFunc:
         return lambda namespace: (lister or (lambda k, n: []))(kind, namespace)
 
@@ -698,7 +708,8 @@ def new_registry(lister: Callable[[str, str], list[KubeObject]] | None = None) -
         GenericEvaluator("Evaluator.Service", ("", "Service"), {CREATE: service_resources, UPDATE: service_resources},
                          service_resources, matches_no_scope_func, service_usage_func, lambda r, o: None,
                          by_kind("Service")),
-        _count_evaluator("ReplicationController", RESOURCE_REPLICATION_CONTROLLERS, (CREATE,), by_kind("ReplicationController")),
+        _count_evaluator("ReplicationController", RESOURCE_REPLICATION_CONTROLLERS, (CREATE,),
+                         by_kind("ReplicationController")),
         _count_evaluator("Secret", RESOURCE_SECRETS, (CREATE,), by_kind("Secret")),
         _count_evaluator("ConfigMap", RESOURCE_CONFIG_MAPS, (CREATE,), by_kind("ConfigMap")),
         _count_evaluator("ResourceQuota", RESOURCE_QUOTAS, (CREATE,), by_kind("ResourceQuota")),

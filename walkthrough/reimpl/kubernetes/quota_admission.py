@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import quota
@@ -40,6 +39,9 @@ from walkthrough.reimpl.kubernetes.quota import (
     ResourceList,
     ResourceQuota,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EVALUATE_TIMEOUT_SECONDS = 10.0
 
@@ -119,8 +121,10 @@ class QuotaAccessor(Protocol):
 
 
 class InMemoryQuotaAccessor:
-    """Quotas held in memory with resource versions: a status write with a stale resourceVersion
-    is a 409 Conflict, as the apiserver answers UpdateStatus. Thread-safe."""
+    """Quotas held in memory with resource versions.
+
+    a status write with a stale resourceVersion is a 409 Conflict, as the apiserver answers UpdateStatus. Thread-safe.
+    """
 
     def __init__(self, quotas: list[ResourceQuota] | None = None) -> None:
         self._lock = threading.Lock()
@@ -170,8 +174,11 @@ class InMemoryQuotaAccessor:
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:pkg/util/workqueue.Type")
 class WorkQueue:
-    """FIFO of distinct items: an item added while queued is not queued twice; added while being
-    processed, it is queued again only when Done is called."""
+    """FIFO of distinct items.
+
+    an item added while queued is not queued twice; added while being processed, it is queued again only when Done is
+    called.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -548,7 +555,9 @@ class QuotaAdmission:
 
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.NewResourceQuota")
-def new_resource_quota(accessor: QuotaAccessor, registry: Registry | None = None, num_evaluators: int = 5) -> QuotaAdmission:
+def new_resource_quota(
+    accessor: QuotaAccessor, registry: Registry | None = None, num_evaluators: int = 5,
+) -> QuotaAdmission:
     """The plugin over a quota accessor and the core registry (informer-less, as the factory builds it)."""
     evaluator = QuotaEvaluator(accessor, registry if registry is not None else quota.new_registry(), num_evaluators)
     return QuotaAdmission(evaluator)

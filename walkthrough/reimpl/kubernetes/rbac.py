@@ -102,7 +102,7 @@ class ClusterRoleBinding:
 
 
 # ---------------------------------------------------------------------------------------------
-# matchers (pkg/apis/rbac/helpers.go)
+# Matchers, from pkg/apis/rbac/helpers.go
 # ---------------------------------------------------------------------------------------------
 @mirrors("kubernetes:pkg/apis/rbac.VerbMatches")
 def verb_matches(rule: PolicyRule, requested_verb: str) -> bool:
@@ -218,10 +218,13 @@ def make_service_account_username(namespace: str, name: str) -> str:
 
 @mirrors("kubernetes:pkg/apis/rbac/validation.appliesToUser")
 def applies_to_user(user: UserInfo, subject: Subject, namespace: str) -> bool:
-    """User: name or '*'. Group: membership. ServiceAccount: its username, namespace defaulting
-    to the binding's namespace (so a cluster binding needs an explicit one). Other kinds: never."""
+    """User: name or '*'.
+
+    Group: membership. ServiceAccount: its username, namespace defaulting to the binding's namespace (so a cluster
+    binding needs an explicit one). Other kinds: never.
+    """
     if subject.kind == USER_KIND:
-        return subject.name == USER_ALL or user.name == subject.name
+        return subject.name in {USER_ALL, user.name}
     if subject.kind == GROUP_KIND:
         return subject.name in user.groups
     if subject.kind == SERVICE_ACCOUNT_KIND:
@@ -262,8 +265,10 @@ class DefaultRuleResolver:
 
     @mirrors("kubernetes:pkg/apis/rbac/validation.DefaultRuleResolver.RulesFor")
     def rules_for(self, user: UserInfo, namespace: str) -> tuple[list[PolicyRule], Exception | None]:
-        """Cluster bindings first, then (with a namespace) that namespace's bindings. Errors are
-        collected, and the rules found so far still count (rules only add)."""
+        """Cluster bindings first, then (with a namespace) that namespace's bindings.
+
+        Errors are collected, and the rules found so far still count (rules only add).
+        """
         policy_rules: list[PolicyRule] = []
         errorlist: list[Exception] = []
         try:
@@ -302,8 +307,11 @@ class RBACAuthorizer:
 
     @mirrors("kubernetes:plugin/pkg/auth/authorizer/rbac.RBACAuthorizer.Authorize")
     def authorize(self, attrs: AttributesRecord) -> AuthzResult:
-        """Super-user: allowed. Else any applicable rule allows; a resolution error is returned only
-        when nothing allowed. The reason is always empty."""
+        """Super-user: allowed.
+
+        Else any applicable rule allows; a resolution error is returned only when nothing allowed. The reason is always
+        empty.
+        """
         if self.super_user != "" and attrs.user is not None and attrs.user.name == self.super_user:
             return True, "", None
         if attrs.user is None:

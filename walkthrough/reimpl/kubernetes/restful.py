@@ -238,7 +238,7 @@ class Route:
             without_quality = each.split(";")[0].strip(" ")
             if without_quality == "*/*":
                 return True
-            if any(p == "*/*" or p == without_quality for p in self.produces):
+            if any(p in {"*/*", without_quality} for p in self.produces):
                 return True
         return False
 
@@ -253,7 +253,7 @@ class Route:
             mime_types = MIME_OCTET
         for each in mime_types.split(","):
             content_type = each.split(";")[0].strip(" ")
-            if any(c == "*/*" or c == content_type for c in self.consumes):
+            if any(c in {"*/*", content_type} for c in self.consumes):
                 return True
         return False
 
@@ -517,7 +517,9 @@ class CurlyRouter:
                 param_count += 1
                 colon = route_token.find(":")
                 if colon != -1:
-                    matches_token, matches_remainder = self.regular_matches_path_token(route_token, colon, request_token)
+                    matches_token, matches_remainder = self.regular_matches_path_token(
+                        route_token, colon, request_token
+                    )
                     if not matches_token:
                         return False, 0, 0
                     if matches_remainder:

@@ -505,8 +505,10 @@ def get_resource_with_options(storage: Any, scope: RequestScope) -> Handler:
 # Field labels each v1 kind can be selected by (pkg/api/v1/conversion.go); other kinds have none.
 _OBJECT_META_ONLY = ("metadata.namespace", "metadata.name")
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    **{kind: _OBJECT_META_ONLY for kind in ("Endpoints", "ResourceQuota", "PersistentVolumeClaim", "Service",
-                                            "ServiceAccount", "ConfigMap")},
+    **dict.fromkeys(
+        ("Endpoints", "ResourceQuota", "PersistentVolumeClaim", "Service", "ServiceAccount", "ConfigMap"),
+        _OBJECT_META_ONLY,
+    ),
     "Pod": ("metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "spec.nodeName",
             "spec.restartPolicy", "spec.serviceAccountName", "status.phase", "status.podIP"),
     "Node": ("metadata.name", "spec.unschedulable"),
@@ -624,7 +626,9 @@ def list_resource(lister: Any, watcher: Any, scope: RequestScope, force_watch: b
 
 
 @mirrors("kubernetes:pkg/apiserver.ListResource")
-def watch_timeout(timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = random.random) -> float:
+def watch_timeout(
+    timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = random.random
+) -> float:
     """timeoutSeconds when given; else a random value in [minRequestTimeout, 2*minRequestTimeout)."""
     timeout = float(timeout_seconds or 0)
     if timeout == 0 and min_request_timeout > 0:
@@ -836,18 +840,20 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
     def update() -> Obj:
         try:
             out, _ = patcher.update(ctx, name, info)
-            return out
         except StatusError as err:
             update_err = err
+        else:
+            return out
         for _ in range(MAX_PATCH_CONFLICTS):
             if update_err.reason != "Conflict":
                 break
             state["last_conflict"] = update_err
             try:
                 out, _ = patcher.update(ctx, name, info)
-                return out
             except StatusError as err:
                 update_err = err
+            else:
+                return out
         raise update_err
 
     result = finish_request(timeout, update)
@@ -1281,7 +1287,7 @@ class StatusSubresource:
 
 
 def _demo() -> None:
-    from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
+    from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming  # noqa: PLC0415 - demo only
 
     store = MemoryStorage("Pod", "pods")
     scope = RequestScope(ScopeNaming("/api/v1"), GroupVersionKind("", "v1", "Pod"), "pods")
