@@ -51,7 +51,8 @@ def plain_project(project: Path, dest: Path) -> Path:
         (chapters / src.name).write_text("".join(out), encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - walkthrough\n", "")
-    config = config.replace("      - Symbol index: symbols.md\n", "").replace("      - About the sources: about-sources.md\n", "")
+    config = config.replace("      - Symbol index: symbols.md\n", "")
+    config = config.replace("      - About the sources: about-sources.md\n", "")
     config = config.replace("  - Reference:\n", "")
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest / "mkdocs.yml"
@@ -79,6 +80,7 @@ def timed_build(config: Path, site: Path, env: dict[str, str], code: Path | None
 
 
 def main() -> int:
+    """Run the benchmark; prints the timings."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=2, help="builds per side; the best time counts")
     parser.add_argument("--against", type=Path, help="a folder holding another version of the walkthrough package")

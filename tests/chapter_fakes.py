@@ -7,15 +7,21 @@ the doc comment: enough for the small Go files these tests write, and independen
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from walkthrough.errors import SourcesMissing, SymbolError
 from walkthrough.excerpt import git_blob_id
 from walkthrough.models import Pin, Symbol, SymbolKind
 
-_DECL = re.compile(r"^(?:func (?:\((?:\w+ )?\*?(?P<recv>\w+)\) )?(?P<func>\w+)\(|type (?P<type>\w+) (?P<what>struct|interface)?)")
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+_DECL = re.compile(
+    r"^(?:func (?:\((?:\w+ )?\*?(?P<recv>\w+)\) )?(?P<func>\w+)\(|type (?P<type>\w+) (?P<what>struct|interface)?)"
+)
 
 
 def fake_pin(name: str = "fake", tag: str = "v1.0.0") -> Pin:
@@ -39,7 +45,6 @@ class FakeIndex:
         tail = [s for s in self.symbols if s.endswith("." + symbol_id)]
         if len(tail) == 1:
             return self.symbols[tail[0]]
-        import difflib
 
         near = tuple(tail) or tuple(difflib.get_close_matches(symbol_id, list(self.symbols), n=3, cutoff=0.6))
         raise SymbolError(f"no symbol `{symbol_id}`", candidates=near)
@@ -71,8 +76,11 @@ def fake_symbols(upstream: str, path: str, data: bytes) -> list[Symbol]:
             doc -= 1
         recv, name = m.group("recv"), m.group("func") or m.group("type")
         qualname = f"{recv}.{name}" if recv else name
-        kind = (SymbolKind.METHOD if recv else SymbolKind.FUNC) if m.group("func") else (
-            SymbolKind.STRUCT if m.group("what") == "struct" else SymbolKind.INTERFACE if m.group("what") else SymbolKind.TYPE)
+        if m.group("func"):
+            kind = SymbolKind.METHOD if recv else SymbolKind.FUNC
+        else:
+            kinds = {"struct": SymbolKind.STRUCT, "interface": SymbolKind.INTERFACE}
+            kind = kinds.get(m.group("what"), SymbolKind.TYPE)
         out.append(Symbol(
             id=f"{upstream}:{pkgdir}.{qualname}", upstream=upstream, path=path, pkgdir=pkgdir, package=package,
             name=name, qualname=qualname, kind=kind, start_line=i + 1, end_line=end + 1, start_byte=offsets[i],
@@ -101,7 +109,8 @@ class FakeProvider:
     def locked_blob(self, upstream: str, path: str) -> str | None:
         if self.lock is not None:
             return self.lock.get(path)
-        return git_blob_id(self.releases[(upstream, None)].files[path]) if path in self.releases[(upstream, None)].files else None
+        files = self.releases[(upstream, None)].files
+        return git_blob_id(files[path]) if path in files else None
 
     def blob_text(self, upstream: str, path: str, blob: str) -> bytes | None:
         return self.old_blobs.get(blob)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,17 @@ from walkthrough.sources import SourceTree, open_tree
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from typing import TYPE_CHECKING
+
 from fakeupstream import Files, make_fake_upstream
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.fixture
 def fake_upstream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., SourceTree]:
-    """A factory: `fake_upstream({"pkg/a/a.go": "package a\\n"}, name="fake", later={...})` -> SourceTree.
+    r"""A factory: `fake_upstream({"pkg/a/a.go": "package a\n"}, name="fake", later={...})` -> SourceTree.
 
     The project (`tmp_path/project`) and cache (`tmp_path/cache`) become this process's
     WALKTHROUGH_PROJECT and cache root for the test, and are restored afterwards.

@@ -1,6 +1,6 @@
-"""A fake upstream for tests: small Go files of our own, locked and imported exactly like kubernetes.
+r"""A fake upstream for tests: small Go files of our own, locked and imported exactly like kubernetes.
 
-    tree = make_fake_upstream(tmp_path, {"pkg/a/a.go": "package a\\n"})
+    tree = make_fake_upstream(tmp_path, {"pkg/a/a.go": "package a\n"})
     tree.read("pkg/a/a.go")
 
 It writes a temp project (`tmp_path/project/snapshots/upstreams.toml` and the lock, made by the real lock
@@ -20,7 +20,7 @@ import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from walkthrough import paths
 from walkthrough.models import Pin
@@ -29,12 +29,15 @@ from walkthrough.sources import SourceTree, open_tree
 from walkthrough.sources.importer import import_copy, make_lock
 from walkthrough.sources.local import DirCopy, Root
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 Files = Mapping[str, str | bytes]
 
 
 def fake_commit(name: str, tag: str) -> str:
     """A stable made-up 40-hex commit for a fake release."""
-    return hashlib.sha1(f"{name}@{tag}".encode()).hexdigest()
+    return hashlib.sha1(f"{name}@{tag}".encode(), usedforsecurity=False).hexdigest()
 
 
 def _toml_str(value: str) -> str:

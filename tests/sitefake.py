@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chapter_fakes import fake_symbols
 
 from walkthrough.errors import SymbolError
 from walkthrough.models import Pin, Symbol, Use
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
 
 EVIL = """\
 // Package evil holds hostile text: </code><script>alert(1)</script> {{7*7}} {% raw %}

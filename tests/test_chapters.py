@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex
@@ -18,6 +18,9 @@ from walkthrough.chapters import (
     scan_chapter,
 )
 from walkthrough.errors import SourcesMissing
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INDEX = FakeIndex({"pkg/auth/auth.go": GO_AUTH})
 
@@ -113,7 +116,7 @@ def test_symbol_must_be_a_full_id() -> None:
 
 
 def test_note_anchor_problem_points_at_its_chapter_line() -> None:
-    text = "/// excerpt | fake:pkg/auth.Chain\nnotes:\n  - at: \"retrun item\"\n    text: typo\n///\n"
+    text = '/// excerpt | fake:pkg/auth.Chain\nnotes:\n  - at: "retrun item"\n    text: typo\n///\n'
     (p,) = problems_of(text)
     assert p.location == "c.md:3"
     assert "`retrun item` matches no line" in p.message
@@ -127,8 +130,8 @@ def test_ambiguous_anchor() -> None:
 
 
 def test_focus_out_of_order() -> None:
-    text = ("/// excerpt | fake:pkg/auth.Chain\nfocus:\n  - from: \"// nobody\"\n    to: \"return \\\"\\\"\"\n"
-            "  - from: \"func Chain(\"\n    to: \"for _\"\n///\n")
+    text = ('/// excerpt | fake:pkg/auth.Chain\nfocus:\n  - from: "// nobody"\n    to: "return \\"\\""\n'
+            '  - from: "func Chain("\n    to: "for _"\n///\n')
     (p,) = problems_of(text)
     assert "out of order" in p.message
     assert p.location == "c.md:5"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, fake_pin, write_project
@@ -11,6 +11,9 @@ from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, fake_pin, write_proj
 from walkthrough.check import DriftStatus, parse_target, run_drift
 from walkthrough.cli import main
 from walkthrough.errors import UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CHAPTER = """\
 # Auth
@@ -39,7 +42,9 @@ GO_V2 = (
     .replace("// Request is what every authenticator looks at.\ntype Request struct {\n\tHeader string\n}\n\n", "")
     .replace("func helper() int { return 1 }\n\n", "")
 )
-GO_V2_REQUEST = "package request\n\n// Request is what every authenticator looks at.\ntype Request struct {\n\tHeader string\n}\n"
+GO_V2_REQUEST = (
+    "package request\n\n// Request is what every authenticator looks at.\ntype Request struct {\n\tHeader string\n}\n"
+)
 
 
 @pytest.fixture
@@ -127,8 +132,10 @@ def test_moved_and_changed_shows_a_diff_and_common_names_are_not_guesses(tmp_pat
 
 def test_a_function_that_became_a_method_is_moved_not_gone(tmp_path: Path) -> None:
     chapter = "# Build\n\n/// excerpt | fake:pkg/auth.Build\n///\n"
-    v1 = "package auth\n\n// Build makes one.\nfunc Build(c Config) int {\n\treturn c.N\n}\n\ntype Config struct {\n\tN int\n}\n"
-    v2 = "package auth\n\ntype Config struct {\n\tN int\n}\n\n// Build makes one.\nfunc (c Config) Build() int {\n\treturn c.N\n}\n"
+    v1 = ("package auth\n\n// Build makes one.\nfunc Build(c Config) int {\n\treturn c.N\n}\n\n"
+          "type Config struct {\n\tN int\n}\n")
+    v2 = ("package auth\n\ntype Config struct {\n\tN int\n}\n\n"
+          "// Build makes one.\nfunc (c Config) Build() int {\n\treturn c.N\n}\n")
     two_methods = v2 + "\ntype Other struct{}\n\nfunc (o Other) Build() int {\n\treturn 0\n}\n"
     root = write_project(tmp_path / "p", {"build.md": chapter})
     for later, expected in ((v2, DriftStatus.MOVED), (two_methods, DriftStatus.GONE)):

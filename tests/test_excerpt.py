@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex
 
@@ -16,6 +18,9 @@ from walkthrough.excerpt import (
     span_text,
 )
 
+if TYPE_CHECKING:
+    from walkthrough.models import Excerpt
+
 PATH = "pkg/auth/auth.go"
 
 
@@ -24,7 +29,7 @@ def index() -> FakeIndex:
     return FakeIndex({PATH: GO_AUTH})
 
 
-def excerpt(index: FakeIndex, name: str = "fake:pkg/auth.Chain", **kw):
+def excerpt(index: FakeIndex, name: str = "fake:pkg/auth.Chain", **kw: Any) -> Excerpt:
     sym = index.lookup(name)
     return make_excerpt(sym, index.text(sym.path), index.pin, **kw)
 
@@ -57,7 +62,7 @@ def test_crlf_and_unicode_are_kept_exactly() -> None:
 
 
 def test_focus_ranges_and_elisions(index: FakeIndex) -> None:
-    ex = excerpt(index, focus=(Focus("func Chain(", "for _, item"), Focus("// nobody", "return \"\"")))
+    ex = excerpt(index, focus=(Focus("func Chain(", "for _, item"), Focus("// nobody", 'return ""')))
     assert ex.shown == ((12, 13), (18, 19))
     shown = list(iter_display(ex))
     assert shown[0] == Elided(10, 11)
@@ -75,7 +80,7 @@ def test_focus_searches_after_previous_range(index: FakeIndex) -> None:
 
 def test_focus_out_of_order_is_an_error(index: FakeIndex) -> None:
     with pytest.raises(AnchorError) as err:
-        excerpt(index, focus=(Focus("// nobody", "return \"\""), Focus("func Chain(", "for _")))
+        excerpt(index, focus=(Focus("// nobody", 'return ""'), Focus("func Chain(", "for _")))
     assert "out of order" in str(err.value)
     assert err.value.errors[0].anchor == "func Chain("
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from walkthrough import paths
 from walkthrough.plugin import FragmentStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from mkdocs.exceptions import Abort
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sitefake  # noqa: E402
+import sitefake
 
-from walkthrough.errors import SourcesMissing  # noqa: E402
-from walkthrough.plugin import WalkthroughPlugin  # noqa: E402
-from walkthrough.render import Renderer  # noqa: E402
-from walkthrough.sitepages import placeholder, swap_placeholders, symbol_page_uri  # noqa: E402
+from walkthrough.errors import SourcesMissing
+from walkthrough.plugin import WalkthroughPlugin
+from walkthrough.render import Renderer
+from walkthrough.sitepages import placeholder, swap_placeholders, symbol_page_uri
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.fixture
@@ -72,7 +74,8 @@ def test_problems_are_warnings_naming_chapter_line_and_symbol(
     assert not any("second.md#helper" in m for m in messages), messages  # card ids count as anchors
     # Strict mode still writes every page before failing: the failed directives are marked, not dropped.
     bad = (root / "site" / "bad" / "index.html").read_text(encoding="utf-8")
-    assert bad.count("wt-card-error") == 3 and 'data-source="bad.md:3"' in bad
+    assert bad.count("wt-card-error") == 3
+    assert 'data-source="bad.md:3"' in bad
 
 
 def test_upstream_text_never_reaches_markdown(project: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,8 +92,11 @@ def test_upstream_text_never_reaches_markdown(project: tuple[Path, Any], monkeyp
     monkeypatch.setattr(WalkthroughPlugin, "on_page_markdown", spy)
     sitefake.build(root)
     for src_uri, markdown in seen.items():
-        assert "alert" not in markdown and "onerror" not in markdown and "--8<--" not in markdown, src_uri
-    assert placeholder("evil.md", 0) in seen["evil.md"] and "/// excerpt" not in seen["evil.md"]
+        assert "alert" not in markdown, src_uri
+        assert "onerror" not in markdown, src_uri
+        assert "--8<--" not in markdown, src_uri
+    assert placeholder("evil.md", 0) in seen["evil.md"]
+    assert "/// excerpt" not in seen["evil.md"]
 
 
 def test_missing_sources_is_a_plugin_error(
@@ -125,12 +131,14 @@ def test_swap_placeholders_and_page_names() -> None:
     token = placeholder("a.md", 0)
     html, missing = swap_placeholders(f"<p>{token}</p><li>{placeholder('a.md', 1)}</li>",
                                       {token: "<b>x</b>", placeholder("a.md", 1): "y", placeholder("a.md", 2): "z"})
-    assert html == "<b>x</b><li>y</li>" and missing == [placeholder("a.md", 2)]
+    assert html == "<b>x</b><li>y</li>"
+    assert missing == [placeholder("a.md", 2)]
     assert placeholder("a.md", 0) != placeholder("b.md", 0)
     assert symbol_page_uri("kubernetes:pkg/apiserver.APIInstaller.Install") == (
         "symbols/kubernetes/pkg/apiserver/APIInstaller.Install.md"
     )
-    assert symbol_page_uri("docker:image.RootFS.ChainID@rootfs_unix.go") == "symbols/docker/image/RootFS.ChainID@rootfs_unix.go.md"
+    uri = symbol_page_uri("docker:image.RootFS.ChainID@rootfs_unix.go")
+    assert uri == "symbols/docker/image/RootFS.ChainID@rootfs_unix.go.md"
 
 
 def test_warm_rebuild_after_a_prose_edit_does_not_parse_go(
@@ -158,7 +166,8 @@ def test_warm_rebuild_after_a_prose_edit_does_not_parse_go(
     site = sitefake.build(root)
     assert rendered == []  # every card and symbol page came from the fragment store
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
-    assert "One more sentence of prose." in second and 'data-symbol="fake:pkg/evil.Helper"' in second
+    assert "One more sentence of prose." in second
+    assert 'data-symbol="fake:pkg/evil.Helper"' in second
 
 
 def test_without_symbol_pages_links_go_upstream(project: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,12 +26,17 @@ def test_cli_global_flags_version() -> None:
 def test_cli_global_flags_help_merges_and_sorts_commands() -> None:
     """Behaviour cli-global-flags."""
     out = run("--help")
-    assert out.exit_code == 0 and out.trace == []
-    assert out.stdout.startswith("Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n")
-    assert "  --config=~/.docker " in out.stdout and "  -H, --host=[] " in out.stdout
+    assert out.exit_code == 0
+    assert out.trace == []
+    assert out.stdout.startswith(
+        "Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n"
+    )
+    assert "  --config=~/.docker " in out.stdout
+    assert "  -H, --host=[] " in out.stdout
     commands = out.stdout.split("\nCommands:\n")[1].split("\n\n")[0].splitlines()
     names = [line.split()[0] for line in commands]
-    assert names == sorted(names) and {"inspect", "ps", "exec", "volume"} <= set(names)
+    assert names == sorted(names)
+    assert {"inspect", "ps", "exec", "volume"} <= set(names)
     assert "    inspect   Return low-level information on a container, image or task" in commands
     assert out.stdout.endswith("\nRun 'docker COMMAND --help' for more information on a command.\n")
 
@@ -39,9 +44,11 @@ def test_cli_global_flags_help_merges_and_sorts_commands() -> None:
 def test_cli_global_flags_stop_at_first_argument_and_errors_exit_125() -> None:
     """Behaviour cli-global-flags."""
     out = run("-D", "ps", "-D")
-    assert out.flags_set == ["D"] and out.global_args == ["ps", "-D"]
+    assert out.flags_set == ["D"]
+    assert out.global_args == ["ps", "-D"]
     bad = run("--nope", "ps")
-    assert bad.exit_code == 125 and bad.stderr == "flag provided but not defined: --nope\nSee 'docker --help'.\n"
+    assert bad.exit_code == 125
+    assert bad.stderr == "flag provided but not defined: --nope\nSee 'docker --help'.\n"
 
 
 # -- cli-handler-order -----------------------------------------------------------------------------
@@ -64,7 +71,8 @@ def test_cli_handler_order_legacy_shadows_cobra_and_nil_handlers_are_skipped() -
     legacy = cli.DockerCli(flags, trace)
     cobra = cli.CobraAdaptor(cli.DockerCli(flags, trace), trace, {"inspect": "cobra inspect", "ps": "List"})
     c = cli.Cli(None, legacy, None, cobra, streams=cli.Streams(), usage=lambda: None)
-    assert c.run("inspect", "a") is None and c.run("ps") is None
+    assert c.run("inspect", "a") is None
+    assert c.run("ps") is None
     assert [(i.handler, i.command) for i in trace] == [("DockerCli", "inspect"), ("CobraAdaptor", "ps")]
 
 
@@ -103,7 +111,8 @@ def test_cli_run_lookup_unknown_command_and_no_arguments() -> None:
     assert out.exit_code == 1
     assert out.stderr == "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'.\n"
     empty = run()
-    assert empty.exit_code == 0 and empty.stdout.startswith("Usage: docker")
+    assert empty.exit_code == 0
+    assert empty.stdout.startswith("Usage: docker")
 
 
 # -- cli-initializer -------------------------------------------------------------------------------
@@ -128,13 +137,17 @@ def test_cli_initializer_checks_the_log_level_only_when_initialising() -> None:
 def test_cli_initializer_error_aborts_before_the_command() -> None:
     """Behaviour cli-initializer."""
     out = run("-H", "a", "-H", "b", "inspect", "x")
-    assert out.trace == [] and out.exit_code == 1 and out.stderr == "Please specify only one -H\n"
+    assert out.trace == []
+    assert out.exit_code == 1
+    assert out.stderr == "Please specify only one -H\n"
 
 
 # -- cli-api-client --------------------------------------------------------------------------------
 
 
-def _client(*args: str, environ: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> dict[str, object]:
+def _client(
+    *args: str, environ: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> dict[str, object]:
     out = run(*args, "inspect", "x", environ=environ or ENV, config_headers=headers)
     assert out.exit_code == 0, out.stderr
     return out.trace[0].detail
@@ -184,7 +197,8 @@ def test_cli_daemon_proxy_help_and_path_lookup() -> None:
     out = run("daemon", "--help", look_path=lambda name: f"/usr/local/bin/{name}")
     assert out.trace[0].detail == {"exec": "/usr/local/bin/dockerd", "argv": ["dockerd", "--help"]}
     missing = run("daemon")
-    assert missing.exit_code == 1 and 'executable file not found in $PATH' in missing.stderr
+    assert missing.exit_code == 1
+    assert "executable file not found in $PATH" in missing.stderr
 
 
 # -- cli-cobra-dispatch ----------------------------------------------------------------------------
@@ -194,7 +208,8 @@ def test_cli_cobra_dispatch_prepends_the_name() -> None:
     """Behaviour cli-cobra-dispatch."""
     out = run("volume", "ls", "-q")
     (inv,) = out.trace
-    assert inv.handler == "CobraAdaptor" and inv.detail["cobra_args"] == ["volume", "ls", "-q"]
+    assert inv.handler == "CobraAdaptor"
+    assert inv.detail["cobra_args"] == ["volume", "ls", "-q"]
     assert run("stack").exit_code == 1  # experimental-only commands are not registered
 
 
@@ -220,7 +235,8 @@ def test_cli_help_runs_the_command_with_help_flag() -> None:
     out = run("help", "ps")
     assert [(i.handler, i.command, i.args) for i in out.trace] == [("CobraAdaptor", "ps", ["--help"])]
     unknown = run("help", "nope")
-    assert unknown.exit_code == 1 and "docker: 'nope' is not a docker command." in unknown.stderr
+    assert unknown.exit_code == 1
+    assert "docker: 'nope' is not a docker command." in unknown.stderr
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -234,8 +250,10 @@ def test_cli_api_client_tls_options_after_post_parse() -> None:
     common.exists = lambda path: path.endswith("cert.pem")
     assert common.flag_set.parse(["--tlsverify"]) is None
     common.post_parse(cli.Streams())
-    assert common.tls.value is True and common.tls_options is not None
-    assert common.tls_options["cert"] == "/root/.docker/cert.pem" and common.tls_options["key"] == ""
+    assert common.tls.value is True
+    assert common.tls_options is not None
+    assert common.tls_options["cert"] == "/root/.docker/cert.pem"
+    assert common.tls_options["key"] == ""
     assert common.tls_options["insecure_skip_verify"] == ""
     plain = cli.init_common_flags(ENV)
     plain.post_parse(cli.Streams())

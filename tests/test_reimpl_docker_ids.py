@@ -141,7 +141,8 @@ def test_marshal_json_sorts_top_level_keys_and_keeps_nested_field_order() -> Non
      'parsing time "\\"2016-13-01T00:00:00Z\\"": month out of range'),
     (b'{"created":"yesterday","rootfs":{}}',
      'parsing time "\\"yesterday\\"" as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse "yesterday\\"" as "2006"'),
-    (b'{"config":{"Cmd":5},"rootfs":{}}', "json: cannot unmarshal number into Go struct field Config.config.Cmd of type string"),
+    (b'{"config":{"Cmd":5},"rootfs":{}}',
+     "json: cannot unmarshal number into Go struct field Config.config.Cmd of type string"),
     (b'{"history":[{"empty_layer":"x"}],"rootfs":{}}',
      "json: cannot unmarshal string into Go struct field History.history.empty_layer of type bool"),
 ])
@@ -193,7 +194,9 @@ def test_img_save_v1_id_only_top_layer_carries_the_image_config() -> None:
     second_id = ids.create_v1_id(ids.empty_v1_image(), chains[1], first_id)
     assert layers[1][0] == second_id[7:]
     top = json.loads(layers[2][1])
-    assert top["os"] == "linux" and top["id"] == layers[2][0] and top["parent"] == layers[1][0]
+    assert top["os"] == "linux"
+    assert top["id"] == layers[2][0]
+    assert top["parent"] == layers[1][0]
 
 
 # -- references ------------------------------------------------------------------------------------
@@ -221,14 +224,17 @@ def test_parse_id_or_reference_prefers_ids_and_digests() -> None:
     hex64 = "ab" * 32
     assert reference.parse_id_or_reference(hex64) == ("sha256:" + hex64, None)
     dgst, ref = reference.parse_id_or_reference("busybox")
-    assert dgst == "" and ref is not None and ref.string() == "busybox"
+    assert dgst == ""
+    assert ref is not None
+    assert ref.string() == "busybox"
 
 
 def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert ids.main([]) == 0
     assert reference.main(["ubuntu"]) == 0
     out = capsys.readouterr().out
-    assert "chain IDs" in out and "docker.io/library/ubuntu" in out
+    assert "chain IDs" in out
+    assert "docker.io/library/ubuntu" in out
 
 
 def test_repeated_keys_decode_again_into_the_same_value() -> None:

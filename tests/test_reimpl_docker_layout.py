@@ -12,12 +12,16 @@ import hashlib
 import io
 import json
 import random
+import re
 import tarfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from walkthrough.reimpl.docker import ids, layout, reference
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _tar(entries: list[tuple[str, bytes | None]], fmt: int = tarfile.USTAR_FORMAT) -> bytes:
@@ -61,7 +65,7 @@ def _save_archive(layers: list[bytes], repo_tags: list[str], *, gzip_layer: int 
 
 
 def _seeded() -> layout.RandomBytes:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
     return lambda n: bytes(rng.getrandbits(8) for _ in range(n))
 
 
@@ -138,9 +142,13 @@ def test_img_cacheid_random_and_aufs_dirs(loaded: tuple[layout.Daemon, layout.Lo
     base, top = result.layers
     for layer in result.layers:
         cache_id = (daemon.paths.layerdb / "sha256" / layer.chain_id[7:] / "cache-id").read_text()
-        assert cache_id == layer.cache_id and len(cache_id) == 64 and not cache_id[:12].isdigit()
-        assert cache_id != layer.diff_id[7:] and cache_id != layer.chain_id[7:]
-        assert (home / "mnt" / cache_id).is_dir() and (home / "diff" / cache_id).is_dir()
+        assert cache_id == layer.cache_id
+        assert len(cache_id) == 64
+        assert not cache_id[:12].isdigit()
+        assert cache_id != layer.diff_id[7:]
+        assert cache_id != layer.chain_id[7:]
+        assert (home / "mnt" / cache_id).is_dir()
+        assert (home / "diff" / cache_id).is_dir()
     assert (home / "layers" / base.cache_id).read_text() == ""
     assert (home / "layers" / top.cache_id).read_text() == base.cache_id + "\n"
     assert (home / "diff" / top.cache_id / "etc" / ".wh.hostname").is_file()  # AUFS whiteouts stay files
@@ -194,7 +202,8 @@ def test_img_mounts_container_rw_and_init_layers(loaded: tuple[layout.Daemon, la
     assert (home / "layers" / (m.mount_id + "-init")).read_text().split() == [top.cache_id, result.layers[0].cache_id]
     assert (home / "layers" / m.mount_id).read_text().split()[0] == m.mount_id + "-init"
     init = home / "diff" / (m.mount_id + "-init")
-    assert (init / ".dockerenv").is_file() and (init / "dev" / "pts").is_dir()
+    assert (init / ".dockerenv").is_file()
+    assert (init / "dev" / "pts").is_dir()
     assert (init / "etc" / "mtab").is_symlink()
     assert m.mount_id != "c" * 64  # the mount-id is random, not the container ID
 
@@ -207,8 +216,9 @@ def test_img_repositories_json(loaded: tuple[layout.Daemon, layout.LoadResult, b
     assert data == {"Repositories": {"example/app": {"example/app:1.0": image_id, "example/app:latest": image_id}}}
     store = daemon.references
     store.add_tag(reference.parse_named("example/other"), image_id, False)  # a bare name gets :latest
-    assert "example/other:latest" in json.loads(daemon.paths.repositories_json.read_text())["Repositories"]["example/other"]
-    with pytest.raises(layout.LayoutError, match="Conflict: Tag example/app:1.0 is already set"):
+    repositories = json.loads(daemon.paths.repositories_json.read_text())["Repositories"]
+    assert "example/other:latest" in repositories["example/other"]
+    with pytest.raises(layout.LayoutError, match=re.escape("Conflict: Tag example/app:1.0 is already set")):
         store.add_tag(reference.parse_named("example/app:1.0"), "sha256:" + "0" * 64, False)
     digest_ref = reference.parse_named("example/app@sha256:" + "1" * 64)
     with pytest.raises(layout.LayoutError, match="refusing to create a tag with a digest reference"):
@@ -223,13 +233,13 @@ def test_load_rejects_wrong_diff_id_and_unsafe_archives(tmp_path: Path) -> None:
     archive, _ = _save_archive([LAYER_1], ["a/b:1"], diff_ids=["sha256:" + "0" * 64])
     with pytest.raises(layout.LayoutError, match="invalid diffID for layer 0"):
         layout.Daemon.open(tmp_path / "a", _seeded()).load(layout.read_save_archive(archive))
-    with pytest.raises(layout.LayoutError, match="absolute path or '..'"):
+    with pytest.raises(layout.LayoutError, match=re.escape("absolute path or '..'")):
         layout.read_save_archive(_tar([("../escape", b"x")]))
     evil_layer = _tar([("../../outside", b"x")])
     with pytest.raises(layout.LayoutError, match="absolute path"):
         layout.Daemon.open(tmp_path / "b", _seeded()).layers.register(evil_layer, "")
     assert not (tmp_path / "outside").exists()
-    with pytest.raises(layout.LayoutError, match="no manifest.json"):
+    with pytest.raises(layout.LayoutError, match=re.escape("no manifest.json")):
         _ = layout.read_save_archive(_tar([("x", b"")])).manifest
 
 
@@ -240,7 +250,8 @@ def test_symlinks_in_layers_are_counted_not_created(tmp_path: Path) -> None:
         link.type, link.linkname = tarfile.SYMTYPE, "/etc"
         tar.addfile(link)
     layer = layout.Daemon.open(tmp_path, _seeded()).layers.register(buf.getvalue(), "")
-    assert layer.size == len("/etc") and layer.skipped == ["etc -> /etc (symlink)"]
+    assert layer.size == len("/etc")
+    assert layer.skipped == ["etc -> /etc (symlink)"]
     assert not (tmp_path / "aufs" / "diff" / layer.cache_id / "etc").exists()
 
 
@@ -254,14 +265,16 @@ def test_model_builder_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [p.split("/")[0] for p in manifest[0]["Layers"]] == [v1 for v1, _ in ids.save_v1_layers(img)]
     assert layout.main(["--root", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "layerdb/" in out and "repositories.json" in out and "top chain ID = RootFS.ChainID()" in out
+    assert "layerdb/" in out
+    assert "repositories.json" in out
+    assert "top chain ID = RootFS.ChainID()" in out
     archive_path = tmp_path / "sample.tar"
     archive_path.write_bytes(archive)
     assert layout.main([str(archive_path), "--root", str(tmp_path / "demo2"), "--container", ""]) == 0
 
 
 def test_save_archive_layer_symlinks_are_followed_inside_the_archive(tmp_path: Path) -> None:
-    """docker save links a repeated layer (same diff ID) to its first copy."""
+    """Docker save links a repeated layer (same diff ID) to its first copy."""
     empty = _tar([])
     archive, config = _save_archive([LAYER_1, empty, empty], ["a/b:1"])
     buf = io.BytesIO()
@@ -279,7 +292,7 @@ def test_save_archive_layer_symlinks_are_followed_inside_the_archive(tmp_path: P
     assert result.layers[1] is not result.layers[2]  # same diff ID, different chain IDs
     assert result.image_ids == [ids.digest_from_bytes(config)]
     bad = layout.SaveArchive({}, {"x/layer.tar": "../../../etc/passwd"})
-    with pytest.raises(layout.LayoutError, match="absolute path or '..'"):
+    with pytest.raises(layout.LayoutError, match=re.escape("absolute path or '..'")):
         bad.read("x/layer.tar")
 
 

@@ -42,7 +42,8 @@ def test_grouped_short_flags_take_the_next_argument_for_the_last_letter() -> Non
 def test_unknown_letter_in_group_fails_after_setting_earlier_letters() -> None:
     fs, v = _run_set()
     err = fs.parse(["-dq", "busybox"])
-    assert err is not None and err.message == "flag provided but not defined: -dq"
+    assert err is not None
+    assert err.message == "flag provided but not defined: -dq"
     assert v["detach"].value is True
     assert fs.output_text() == "flag provided but not defined: -dq\nSee 'docker run --help'.\n"
 
@@ -51,7 +52,8 @@ def test_deprecated_name_warns_with_its_replacement() -> None:
     fs, _ = _run_set()
     assert fs.parse(["-rm", "x"]) is None
     assert fs.output_text() == "Warning: '-rm' is deprecated, it will be replaced by '--rm' soon. See usage.\n"
-    assert fs.is_set("rm") and not fs.is_set("-rm")
+    assert fs.is_set("rm")
+    assert not fs.is_set("-rm")
 
 
 def test_removed_name_warns_without_replacement() -> None:
@@ -63,17 +65,21 @@ def test_removed_name_warns_without_replacement() -> None:
 
 def test_single_dash_long_name_is_not_reachable_with_two_dashes() -> None:
     fs, v = _run_set()
-    assert fs.parse(["-ip=1.2.3.4"]) is None and v["ip"].value == "1.2.3.4"
+    assert fs.parse(["-ip=1.2.3.4"]) is None
+    assert v["ip"].value == "1.2.3.4"
     fs, _ = _run_set()
     err = fs.parse(["--ip", "1.2.3.4"])
-    assert err is not None and err.message == "flag provided but not defined: --ip"
+    assert err is not None
+    assert err.message == "flag provided but not defined: --ip"
 
 
 def test_double_dash_ends_flags_and_is_consumed_but_single_dash_is_an_argument() -> None:
     fs, _ = _run_set()
-    assert fs.parse(["-d", "--", "-t"]) is None and fs.get_args() == ["-t"]
+    assert fs.parse(["-d", "--", "-t"]) is None
+    assert fs.get_args() == ["-t"]
     fs, _ = _run_set()
-    assert fs.parse(["-", "-t"]) is None and fs.get_args() == ["-", "-t"]
+    assert fs.parse(["-", "-t"]) is None
+    assert fs.get_args() == ["-", "-t"]
 
 
 def test_help_without_help_flag_prints_usage_and_returns_err_help() -> None:
@@ -81,7 +87,9 @@ def test_help_without_help_flag_prints_usage_and_returns_err_help() -> None:
     assert fs.parse(["--help"]) is mflag.ERR_HELP
     text = fs.output_text()
     assert text.startswith("Usage of run:\n\n")
-    assert "  -d, --detach" in text and "--rm" in text and "#" not in text
+    assert "  -d, --detach" in text
+    assert "--rm" in text
+    assert "#" not in text
 
 
 def test_usage_columns_follow_tabwriter_minwidth_and_padding() -> None:
@@ -148,7 +156,8 @@ def test_float_printed_like_fmt_v(value: float, text: str) -> None:
 
 
 @pytest.mark.parametrize(("addr", "canonical"), [
-    ("::1", "::1"), ("0:0:0:0:0:0:0:1", "::1"), ("::ffff:1.2.3.4", "1.2.3.4"), ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+    ("::1", "::1"), ("0:0:0:0:0:0:0:1", "::1"), ("::ffff:1.2.3.4", "1.2.3.4"),
+    ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
     ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"), (" 8.8.8.8 ", "8.8.8.8"),
 ])
 def test_validate_ip_address_canonicalises_like_go(addr: str, canonical: str) -> None:
@@ -158,7 +167,9 @@ def test_validate_ip_address_canonicalises_like_go(addr: str, canonical: str) ->
 @pytest.mark.parametrize("addr", ["010.1.1.1", "1.2.3", "1::2::3", "::1.2.3.4.5", "1:2:3:4:5:6:7:8:9", "256.1.1.1"])
 def test_validate_ip_address_rejects(addr: str) -> None:
     value, err = mflag.validate_ip_address(addr)
-    assert value == "" and err is not None and err.message == f"{addr} is not an ip address"
+    assert value == ""
+    assert err is not None
+    assert err.message == f"{addr} is not an ip address"
 
 
 def test_quote_matches_strconv_quote() -> None:
@@ -180,7 +191,8 @@ def test_check_args_and_report_error() -> None:
     fs.report_error(message, with_help=True)
     assert fs.output_text() == "docker: \"rm\" requires a minimum of 1 argument.\nSee 'docker rm --help'.\n"
     fs.require("max", 2)
-    assert fs.parse(["a", "b", "c"]) is None and fs.check_args() == '"rm" requires a maximum of 2 arguments'
+    assert fs.parse(["a", "b", "c"]) is None
+    assert fs.check_args() == '"rm" requires a maximum of 2 arguments'
 
 
 def test_merge_sets_the_flag_in_its_own_set() -> None:
@@ -189,7 +201,10 @@ def test_merge_sets_the_flag_in_its_own_set() -> None:
     top = mflag.new_flag_set("docker", home="")
     assert mflag.merge(top, common) is None
     assert top.parse(["--tlsverify", "ps"]) is None
-    assert verify.value is True and common.is_set("-tlsverify") and top.is_set("-tlsverify")
+    assert verify.value is True
+    assert common.is_set("-tlsverify")
+    assert top.is_set("-tlsverify")
     assert [f.names for f in top.visit_all()] == [["-tlsverify"]]
     err = mflag.merge(top, common)
-    assert err is not None and err.message == "flag redefined: -tlsverify"
+    assert err is not None
+    assert err.message == "flag redefined: -tlsverify"

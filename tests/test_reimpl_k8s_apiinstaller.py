@@ -26,7 +26,8 @@ def _golden() -> dict:
 def test_golden_h_vectors_all_pass() -> None:
     outcomes = runner.run(_golden())
     failed = [o.name for o in outcomes if not o.passed]
-    assert outcomes and not failed
+    assert outcomes
+    assert not failed
 
 
 def _install(storage: dict, group: str = "", version: str = "v1", root: str = "/api") -> tuple[Container, list[str]]:
@@ -71,7 +72,8 @@ def test_api_capabilities_named_creater_graceful_and_watchlist() -> None:
                 "events": FakeStorage("api.Event", list_go_type="api.EventList", capabilities={"Lister", "Watcher"})}
     ops = {op for _, _, op in _routes(_install(storages)[0])}
     assert "createNamespacedConfigMap" in ops          # a named creater counts as a creater
-    assert "watchNamespacedConfigMap" in ops and "watchNamespacedConfigMapList" not in ops  # no Lister
+    assert "watchNamespacedConfigMap" in ops
+    assert "watchNamespacedConfigMapList" not in ops
     assert "deleteNamespacedSecret" in ops             # graceful implies deleter
     assert "watchNamespacedEventList" in ops            # Watcher and Lister
 
@@ -158,7 +160,8 @@ def test_api_namers() -> None:
         namespaced.name(missing)
     assert (caught.value.code, caught.value.status["message"]) == (400, "name must be provided")
     root = ai.RootScopeNaming("/api/v1/nodes")
-    assert root.namespace(request) == "" and root.name(request) == ("", "p1")
+    assert root.namespace(request) == ""
+    assert root.name(request) == ("", "p1")
     # v1.5.2's path.Join drops the slash before the name of cluster-scoped self links
     assert root.generate_link(request, {"metadata": {"name": "n1"}}) == "/api/v1/nodesn1"
 
@@ -220,7 +223,7 @@ def test_inst_legacy_group_prefix_checked_and_versions_listed() -> None:
     assert (body["kind"], body["versions"]) == ("APIVersions", ["v1"])
 
 
-def _provider(group: str, enabled: bool = True, hook: bool = False) -> gs.RESTStorageProvider:
+def _provider(group: str, *, enabled: bool = True, hook: bool = False) -> gs.RESTStorageProvider:
     def build() -> tuple[gs.APIGroupInfo, bool]:
         info = gs.new_default_api_group_info(group, ["v1"])
         info.versioned_resources_storage_map["v1"] = {"things": FakeStorage(f"{group}.Thing", capabilities={"Getter"})}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +16,9 @@ from walkthrough.reimpl.kubernetes import apiserver
 from walkthrough.reimpl.kubernetes import genericapiserver as gs
 from walkthrough.reimpl.kubernetes.restful import Request
 from walkthrough.reimpl.kubernetes.resthandler import MemoryStorage
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @pytest.fixture(params=["abac", "rbac"])
@@ -33,9 +36,9 @@ def _http(base: str, method: str, path: str, token: str | None = None, body: Any
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)  # noqa: S310 - local server
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - local server
             return response.status, response.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
@@ -71,11 +74,14 @@ def test_capstone_create_get_list_and_quota(server: tuple[str, list[str], apiser
     assert refusal["message"] == ('pods "p3" is forbidden: exceeded quota: dev-quota, requested: pods=1, '
                                   "used: pods=2, limited: pods=2")
     status, body = _http(base, "GET", "/api/v1/namespaces/dev/pods/p1", token="view-token")
-    assert status == 200 and json.loads(body)["metadata"]["name"] == "p1"
+    assert status == 200
+    assert json.loads(body)["metadata"]["name"] == "p1"
     status, body = _http(base, "GET", "/api/v1/namespaces/dev/pods", token="view-token")
-    assert status == 200 and [i["metadata"]["name"] for i in json.loads(body)["items"]] == ["p1", "p2"]
+    assert status == 200
+    assert [i["metadata"]["name"] for i in json.loads(body)["items"]] == ["p1", "p2"]
     status, body = _http(base, "GET", "/api/v1/pods", token="admin-token")
-    assert status == 200 and len(json.loads(body)["items"]) == 2
+    assert status == 200
+    assert len(json.loads(body)["items"]) == 2
     # the stages of the first create, in the order the request met them
     first = lines.index("POST /api/v1/namespaces/dev/pods")
     stages = [line.split()[0] for line in lines[first + 1:first + 7]]
@@ -93,11 +99,13 @@ def test_capstone_quota_replenished_after_delete(server: tuple[str, list[str], a
 def test_capstone_discovery_and_watch(server: tuple[str, list[str], apiserver.MiniAPIServer]) -> None:
     base, _, _ = server
     status, body = _http(base, "GET", "/api/v1", token="view-token")
-    assert status == 200 and "pods/status" in [r["name"] for r in json.loads(body)["resources"]]
+    assert status == 200
+    assert "pods/status" in [r["name"] for r in json.loads(body)["resources"]]
     assert _http(base, "POST", "/api/v1/namespaces/dev/pods", token="dev-token", body=_pod("w"))[0] == 201
     status, body = _http(base, "GET", "/api/v1/watch/namespaces/dev/pods?timeoutSeconds=1", token="admin-token")
     events = [json.loads(line) for line in body.splitlines()]
-    assert status == 200 and [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("ADDED", "w")]
+    assert status == 200
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("ADDED", "w")]
 
 
 def test_capstone_cli_rejects_unknown_mode() -> None:
@@ -120,19 +128,24 @@ def test_srv_bootstrap_order() -> None:
 def test_srv_generic_defaults() -> None:
     options = gs.new_server_run_options()
     assert (options.admission_control, options.authorization_mode) == ("AlwaysAdmit", "AlwaysAllow")
-    assert (options.bind_address, options.secure_port) == ("0.0.0.0", 6443)
+    assert (options.bind_address, options.secure_port) == ("0.0.0.0", 6443)  # noqa: S104 - the default, asserted
     assert (options.insecure_bind_address, options.insecure_port) == ("127.0.0.1", 8080)
     assert (options.cert_directory, options.max_requests_in_flight, options.min_request_timeout) == (
         "/var/run/kubernetes", 400, 1800)
-    assert options.enable_watch_cache and options.default_storage_media_type == "application/json"
+    assert options.enable_watch_cache
+    assert options.default_storage_media_type == "application/json"
 
 
 def test_srv_newconfig() -> None:
     config = gs.new_config()
-    assert config.read_write_port == 6443 and config.legacy_api_group_prefixes == {"/api"}
-    assert config.enable_index and config.enable_swagger_support
-    assert config.secure_serving_info is None and config.insecure_serving_info is None
-    assert config.audit_log_path == "" and config.serializer is not None
+    assert config.read_write_port == 6443
+    assert config.legacy_api_group_prefixes == {"/api"}
+    assert config.enable_index
+    assert config.enable_swagger_support
+    assert config.secure_serving_info is None
+    assert config.insecure_serving_info is None
+    assert config.audit_log_path == ""
+    assert config.serializer is not None
 
 
 def test_srv_applyoptions() -> None:
@@ -140,14 +153,19 @@ def test_srv_applyoptions() -> None:
     options.basic_auth_file = "/etc/basic.csv"
     config = gs.Config().apply_options(options)
     secure = config.secure_serving_info
-    assert secure is not None and secure.bind_address == "0.0.0.0:6443" and secure.generate_cert
+    assert secure is not None
+    assert secure.bind_address == "0.0.0.0:6443"
+    assert secure.generate_cert
     assert (secure.cert_file, secure.key_file) == ("/var/run/kubernetes/apiserver.crt",
                                                    "/var/run/kubernetes/apiserver.key")
     assert config.insecure_serving_info == gs.ServingInfo("127.0.0.1:8080")
-    assert config.supports_basic_auth and config.read_write_port == 6443
+    assert config.supports_basic_auth
+    assert config.read_write_port == 6443
     options.tls_cert_file, options.tls_private_key_file, options.secure_port = "c.crt", "c.key", 443
     secure = gs.Config().apply_options(options).secure_serving_info
-    assert secure is not None and not secure.generate_cert and secure.cert_file == "c.crt"
+    assert secure is not None
+    assert not secure.generate_cert
+    assert secure.cert_file == "c.crt"
 
 
 def test_srv_complete() -> None:
@@ -168,7 +186,8 @@ def test_srv_new() -> None:
     assert roots == ["/version", "/apis"]
     assert json.loads(server.handler_container.serve_http(Request.new("GET", "/")).body) == {
         "paths": ["/apis", "/version"]}
-    assert server.handler is not None and server.insecure_handler is not None
+    assert server.handler is not None
+    assert server.insecure_handler is not None
 
 
 def test_srv_run_serves_configured_ports_and_hooks() -> None:
@@ -180,7 +199,8 @@ def test_srv_run_serves_configured_ports_and_hooks() -> None:
     stop = threading.Event()
     try:
         ports = server.prepare_run().run(stop, block=False, log=lambda line: None)
-        assert list(ports) == ["insecure"] and ran == [True]
+        assert list(ports) == ["insecure"]
+        assert ran == [True]
         status, body = _http(f"http://127.0.0.1:{ports['insecure']}", "GET", "/healthz")
         assert (status, body) == (200, "ok")
     finally:
@@ -188,7 +208,7 @@ def test_srv_run_serves_configured_ports_and_hooks() -> None:
 
 
 def test_srv_runserver_retry() -> None:
-    with pytest.raises(gs.ServerError, match="failed to listen on 127.0.0.1:1"):
+    with pytest.raises(gs.ServerError, match=re.escape("failed to listen on 127.0.0.1:1")):
         gs.run_server("127.0.0.1:1", lambda sock: None, threading.Event(),
                       listen=lambda address: (_ for _ in ()).throw(OSError("address in use")))
     listens: list[str] = []
@@ -211,7 +231,8 @@ def test_srv_runserver_retry() -> None:
 
     try:
         port = gs.run_server("127.0.0.1:0", serve, stop, listen=listen, retry_interval=0.01, log=logged.append)
-        assert port > 0 and served.wait(5)
+        assert port > 0
+        assert served.wait(5)
         assert len(listens) == 3
         assert any("will try again" in line for line in logged)
     finally:
@@ -226,16 +247,18 @@ def test_srv_master_complete() -> None:
     assert config.generic_config.discovery_addresses["cidr_rules"] == [{"ip_range": "10.0.0.0/24",
                                                                          "address": "10.0.0.1:443"}]
     assert config.service_node_port_range == (30000, 2768)
-    assert not config.generic_config.enable_swagger_ui and config.generic_config.enable_metrics
+    assert not config.generic_config.enable_swagger_ui
+    assert config.generic_config.enable_metrics
     assert config.endpoint_reconciler_interval == 10.0
 
 
 def test_srv_master_new() -> None:
-    with pytest.raises(gs.ServerError, match="empty config.KubeletClientConfig"):
+    with pytest.raises(gs.ServerError, match=re.escape("empty config.KubeletClientConfig")):
         gs.MasterConfig(gs.new_config()).complete().new()
     config = gs.MasterConfig(gs.new_config(), kubelet_client_config={"port": 10250},
                              legacy_storage={"pods": MemoryStorage("Pod", "pods")}, enable_watch_cache=False)
     master = config.complete().new()
     assert master.storage_decorator == "UndecoratedStorage"
     roots = [ws.root_path for ws in master.generic_api_server.handler_container.registered_web_services()]
-    assert "/api/v1" in roots and "/api" in roots
+    assert "/api/v1" in roots
+    assert "/api" in roots

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,8 +22,11 @@ from walkthrough.reimpl.kubernetes.authn import (
     UserInfo,
 )
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def fixed(user: UserInfo | None = None, ok: bool = False, err: Exception | None = None) -> RequestFunc:
+
+def fixed(user: UserInfo | None = None, *, ok: bool = False, err: Exception | None = None) -> RequestFunc:
     return RequestFunc(lambda req: (user, ok, err))
 
 
@@ -79,7 +82,9 @@ def test_authn_empty_config() -> None:
     anonymous, _ = authn.new(AuthenticatorConfig(anonymous=True))
     assert anonymous is not None
     user, ok, err = anonymous.authenticate_request(Request())
-    assert ok and err is None and user == UserInfo(authn.ANONYMOUS, groups=[authn.ALL_UNAUTHENTICATED])
+    assert ok
+    assert err is None
+    assert user == UserInfo(authn.ANONYMOUS, groups=[authn.ALL_UNAUTHENTICATED])
     assert not isinstance(anonymous, GroupAdder | authn.UnionAuthenticator)
 
 
@@ -96,7 +101,9 @@ def test_authn_union_first_success() -> None:
     assert authn.union_new(fixed(), fixed()).authenticate_request(Request()) == (None, False, None)
     user, ok, err = authn.union_new(fixed(err=e1), fixed()).authenticate_request(Request())
     assert (user, ok) == (None, False)
-    assert isinstance(err, authn.Aggregate) and err.errors == [e1] and str(err) == "e1"
+    assert isinstance(err, authn.Aggregate)
+    assert err.errors == [e1]
+    assert str(err) == "e1"
     _, _, both = authn.union_new(fixed(err=e1), fixed(err=ValueError("e2"))).authenticate_request(Request())
     assert str(both) == "[e1, e2]"
 
@@ -110,7 +117,8 @@ def test_authn_union_fail_on_error() -> None:
 def test_authn_group_adder() -> None:
     inner = fixed(UserInfo("u", uid="7", groups=["g1"], extra={"k": ["v"]}), ok=True)
     user, ok, err = GroupAdder(inner, [authn.ALL_AUTHENTICATED]).authenticate_request(Request())
-    assert ok and err is None
+    assert ok
+    assert err is None
     assert user == UserInfo("u", uid="7", groups=["g1", "system:authenticated"], extra={"k": ["v"]})
     e = ValueError("bad")
     assert GroupAdder(fixed(UserInfo("u"), ok=False, err=e), ["x"]).authenticate_request(Request()) == (None, False, e)
@@ -121,9 +129,14 @@ def test_authn_anonymous_fallback(files: tuple[str, str]) -> None:
     auth, _ = authn.new(AuthenticatorConfig(anonymous=True, token_auth_file=tokens))
     assert auth is not None
     user, ok, _ = auth.authenticate_request(Request())
-    assert ok and user is not None and user.name == "system:anonymous" and user.groups == ["system:unauthenticated"]
+    assert ok
+    assert user is not None
+    assert user.name == "system:anonymous"
+    assert user.groups == ["system:unauthenticated"]
     user, ok, _ = auth.authenticate_request(bearer("tok2"))
-    assert user is not None and user.name == "bob" and user.groups == ["system:authenticated"]
+    assert user is not None
+    assert user.name == "bob"
+    assert user.groups == ["system:authenticated"]
     # a credential that errors is not turned into anonymous: the chain fails (401 at the filter)
     erroring = AuthenticatorConfig(anonymous=True, client_ca=fixed(err=ValueError("x509: bad certificate")))
     failing, _ = authn.new(erroring)
@@ -137,7 +150,8 @@ def test_authn_basic_adapter(files: tuple[str, str]) -> None:
     assert adapter.authenticate_request(Request()) == (None, False, None)
     assert adapter.authenticate_request(Request(headers={"Authorization": "Basic !!"})) == (None, False, None)
     user, ok, _ = adapter.authenticate_request(basic("carol", "secret"))
-    assert ok and user == UserInfo("carol", uid="3")
+    assert ok
+    assert user == UserInfo("carol", uid="3")
 
 
 def test_authn_password_file(files: tuple[str, str], tmp_path: Path) -> None:
@@ -163,7 +177,8 @@ def test_authn_keystone() -> None:
     keystone = authn.KeystoneAuthenticator.new("https://keystone", login)
     assert keystone.authenticate_password("dave", "ok") == (UserInfo("dave"), True, None)
     user, ok, err = keystone.authenticate_password("dave", "bad")
-    assert (user, ok) == (None, False) and str(err) == "Failed to authenticate"
+    assert (user, ok) == (None, False)
+    assert str(err) == "Failed to authenticate"
 
 
 @pytest.mark.parametrize(("header", "token"), [
@@ -180,7 +195,8 @@ def test_authn_bearer_extraction(header: str, token: str | None) -> None:
 
     result = BearerTokenAuthenticator(Recorder()).authenticate_request(Request(headers={"Authorization": header}))
     if token is None:
-        assert result == (None, False, None) and seen == []
+        assert result == (None, False, None)
+        assert seen == []
     else:
         assert seen == [token]
 
@@ -218,7 +234,9 @@ def test_authn_x509() -> None:
     auth = authn.X509Authenticator(verify)
     assert auth.authenticate_request(Request()) == (None, False, None)
     user, ok, _ = auth.authenticate_request(Request(peer_certificates=(leaf, Certificate("intermediate"))))
-    assert ok and user == UserInfo("erin", groups=["admins"]) and seen[-1] == [Certificate("intermediate")]
+    assert ok
+    assert user == UserInfo("erin", groups=["admins"])
+    assert seen[-1] == [Certificate("intermediate")]
     assert auth.authenticate_request(Request(peer_certificates=(Certificate("mallory"),))) == (None, False, ca_error)
     assert auth.authenticate_request(Request(peer_certificates=(Certificate(""),))) == (None, False, None)
 
@@ -233,9 +251,11 @@ def test_authn_filter() -> None:
     ok = handler(bearer("t"))
     assert (ok.status, ok.body) == (200, "alice")
     denied = handler(bearer("nope"))
-    assert denied.status == 401 and denied.headers["WWW-Authenticate"] == 'Basic realm="kubernetes-master"'
+    assert denied.status == 401
+    assert denied.headers["WWW-Authenticate"] == 'Basic realm="kubernetes-master"'
     no_basic = authn.with_authentication(api, tokens, authn.unauthorized(supports_basic_auth=False))(Request())
-    assert no_basic.status == 401 and "WWW-Authenticate" not in no_basic.headers
+    assert no_basic.status == 401
+    assert "WWW-Authenticate" not in no_basic.headers
     assert authn.with_authentication(api, None, authn.unauthorized(False)) is api
 
 
@@ -268,11 +288,12 @@ def test_authn_loopback_token(files: tuple[str, str]) -> None:
     chain = authn.with_loopback_token(configured, "loopback-secret", uid="u-1")
     assert chain is not None
     user, ok, _ = chain.authenticate_request(bearer("loopback-secret"))
-    assert ok and user == UserInfo("system:apiserver", uid="u-1", groups=["system:masters"])
+    assert ok
+    assert user == UserInfo("system:apiserver", uid="u-1", groups=["system:masters"])
     assert chain.authenticate_request(bearer("tok2"))[0].name == "bob"  # type: ignore[union-attr]
     assert authn.with_loopback_token(None, "x") is None
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    authn._demo()
+    authn._demo()  # noqa: SLF001 - the module's `python -m` demo
     assert "system:anonymous" in capsys.readouterr().out

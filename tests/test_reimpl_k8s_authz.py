@@ -32,7 +32,8 @@ def deny(reason: str, err: Exception | None = None) -> authz.AuthorizerFunc:
 @pytest.mark.parametrize("name", ["d-abac.json", "g-rbac.json"])
 def test_golden_vectors_pass(name: str) -> None:
     report = run_file(GOLDEN / name)
-    assert report.outcomes and not report.failed, report.failed[:3]
+    assert report.outcomes
+    assert not report.failed, report.failed[:3]
 
 
 def test_authz_mode_parsing(tmp_path: Path) -> None:
@@ -210,7 +211,7 @@ def test_authz_loopback() -> None:
 
 
 def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
-    authz._demo()
-    abac._demo()
-    rbac._demo()
+    authz._demo()  # noqa: SLF001 - the module's `python -m` demo
+    abac._demo()  # noqa: SLF001 - the module's `python -m` demo
+    rbac._demo()  # noqa: SLF001 - the module's `python -m` demo
     assert "deletecollection" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from walkthrough.parity import run_file
+from walkthrough.reimpl.kubernetes import quantity
 from walkthrough.reimpl.kubernetes.quantity import (
     ERR_FORMAT_WRONG,
     ERR_SUFFIX,
@@ -23,7 +24,8 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def test_golden_vectors_pass() -> None:
     report = run_file(GOLDEN / "a-quantity.json")
-    assert len(report.outcomes) > 300 and not report.failed, report.failed[:3]
+    assert len(report.outcomes) > 300
+    assert not report.failed, report.failed[:3]
 
 
 @pytest.mark.parametrize(("text", "rep", "string"), [
@@ -60,7 +62,8 @@ def test_arithmetic_keeps_format_and_clears_cache() -> None:
     assert z.string() == "-500m"
     big = parse_quantity("9223372036854775807")
     big.add(parse_quantity("1"))
-    assert big.string() == "9223372036854775808" and big.representation() == {"repr": "infDec"}
+    assert big.string() == "9223372036854775808"
+    assert big.representation() == {"repr": "infDec"}
 
 
 def test_json_round_trip() -> None:
@@ -79,7 +82,5 @@ def test_canonical_form_parses_back_to_the_same_value(number: int, suffix: str) 
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    from walkthrough.reimpl.kubernetes import quantity
-
-    quantity._demo()
+    quantity._demo()  # noqa: SLF001 - the module's `python -m` demo
     assert "inf.Dec" in capsys.readouterr().out

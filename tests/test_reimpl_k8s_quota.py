@@ -42,7 +42,8 @@ def evaluator(*quotas: ResourceQuota, accessor: InMemoryQuotaAccessor | None = N
 
 def test_golden_vectors_pass() -> None:
     report = run_file(GOLDEN / "e-quota.json")
-    assert report.outcomes and not report.failed, report.failed[:3]
+    assert report.outcomes
+    assert not report.failed, report.failed[:3]
 
 
 # ---- k8s-quota-evaluator ------------------------------------------------------------------------
@@ -52,15 +53,18 @@ def test_q_matches() -> None:
     assert not pods.matches(compute_quota({"secrets": "2"}, {}), pod())
     assert not pods.matches(None, pod())
     best_effort = compute_quota({"pods": "2"}, {}, scopes=[quota.SCOPE_BEST_EFFORT])
-    assert pods.matches(best_effort, pod()) and not pods.matches(best_effort, pod(cpu="1"))
+    assert pods.matches(best_effort, pod())
+    assert not pods.matches(best_effort, pod(cpu="1"))
 
 
 def test_q_usagestats() -> None:
     listed = {"dev": [pod("a", cpu="100m"), pod("b", cpu="200m", phase="Succeeded"), pod("c")]}
     pods = quota.new_pod_evaluator(lambda ns: listed.get(ns, []))
-    assert show(pods.usage_stats("empty")) == dict.fromkeys(quota.POD_COMPUTE_RESOURCES + ["pods"], "0")
+    assert show(pods.usage_stats("empty")) == dict.fromkeys([*quota.POD_COMPUTE_RESOURCES, "pods"], "0")
     used = show(pods.usage_stats("dev"))
-    assert used["pods"] == "2" and used["cpu"] == "100m" and used["limits.cpu"] == "0"
+    assert used["pods"] == "2"
+    assert used["cpu"] == "100m"
+    assert used["limits.cpu"] == "0"
     assert show(pods.usage_stats("dev", [quota.SCOPE_BEST_EFFORT]))["pods"] == "1"  # only c is best-effort
 
 
@@ -73,7 +77,7 @@ def test_q_pod_usage() -> None:
 
 
 @pytest.mark.parametrize(("deadline", "terminating"), [(None, False), (0, True), (30, True), (-1, False)])
-def test_q_pod_scopes(deadline: int | None, terminating: bool) -> None:
+def test_q_pod_scopes(deadline: int | None, terminating: bool) -> None:  # noqa: FBT001 - a parametrized case
     p = pod(active_deadline_seconds=deadline)
     assert quota.pod_matches_scope_func(quota.SCOPE_TERMINATING, p) is terminating
     assert quota.pod_matches_scope_func(quota.SCOPE_NOT_TERMINATING, p) is not terminating
@@ -112,7 +116,8 @@ def test_q_arith() -> None:
     assert show(quota.max_(a, b)) == {"cpu": "1", "memory": "1Gi", "pods": "2"}
     assert quota.less_than_or_equal(a, b) == (False, ["cpu"])  # only keys in both are compared
     assert show(quota.mask(a, ["memory", "pods"])) == {"memory": "1Gi"}
-    assert quota.is_zero(rl({"cpu": "0", "pods": "0m"})) and not quota.is_zero(a)
+    assert quota.is_zero(rl({"cpu": "0", "pods": "0m"}))
+    assert not quota.is_zero(a)
     assert quota.is_negative(quota.subtract(a, b)) == ["pods"]
 
 
@@ -135,7 +140,9 @@ def test_qa_register() -> None:
 def test_qa_ops() -> None:
     plugin = quota_admission.new_resource_quota(InMemoryQuotaAccessor([compute_quota({"pods": "0"}, {"pods": "0"})]))
     try:
-        assert plugin.handles(CREATE) and plugin.handles(UPDATE) and not plugin.handles("DELETE")
+        assert plugin.handles(CREATE)
+        assert plugin.handles(UPDATE)
+        assert not plugin.handles("DELETE")
         binding = Attributes(POD_KIND, "dev", "p", PODS, CREATE, pod(), subresource="binding")
         assert plugin.admit(binding) is None
         assert isinstance(plugin.admit(create(pod())), StatusError)
@@ -145,7 +152,7 @@ def test_qa_ops() -> None:
 
 def test_qa_evaluate_filter() -> None:
     e = evaluator(compute_quota({"pods": "0"}, {"pods": "0"}))
-    e._started = True  # no workers: anything that reached the queue would time out
+    e._started = True  # noqa: SLF001 - no workers: anything that reached the queue would time out
     assert e.evaluate(Attributes(("", "Widget"), "dev", "w", ("", "widgets"), CREATE, pod()), timeout=0.05) is None
     assert e.evaluate(Attributes(POD_KIND, "dev", "p", PODS, UPDATE, pod(), old_obj=pod()), timeout=0.05) is None
     assert str(e.evaluate(create(pod()), timeout=0.05)) == "timeout"
@@ -153,12 +160,14 @@ def test_qa_evaluate_filter() -> None:
 
 def test_qa_default_deny() -> None:
     waiter = quota_admission.new_admission_waiter(create(pod()))
-    assert quota_admission.is_default_deny(waiter.result) and str(waiter.result) == "DEFAULT DENY"
+    assert quota_admission.is_default_deny(waiter.result)
+    assert str(waiter.result) == "DEFAULT DENY"
     assert not quota_admission.is_default_deny(None)
     # no quota applies: the placeholder is replaced by success
     e = evaluator()
     e.check_attributes("dev", [waiter])
-    assert waiter.result is None and waiter.finished.is_set()
+    assert waiter.result is None
+    assert waiter.finished.is_set()
 
 
 def test_qa_batching() -> None:
@@ -166,11 +175,13 @@ def test_qa_batching() -> None:
     first = AdmissionWaiter(create(pod("a")))
     e.add_work(first)
     ns, batch, _ = e.get_work()
-    assert (ns, batch) == ("dev", [first]) and "dev" in e.in_progress
+    assert (ns, batch) == ("dev", [first])
+    assert "dev" in e.in_progress
     late = [AdmissionWaiter(create(pod("b"))), AdmissionWaiter(create(pod("c")))]
     for waiter in late:
         e.add_work(waiter)
-    assert e.dirty_work["dev"] == late and "dev" not in e.work
+    assert e.dirty_work["dev"] == late
+    assert "dev" not in e.work
     e.complete_work("dev")
     ns, batch, _ = e.get_work()
     assert (ns, batch) == ("dev", late)
@@ -193,7 +204,8 @@ def test_qa_check_request() -> None:
     e = evaluator()
     limits = compute_quota({"limits.memory": "1Gi", "pods": "5"}, {"limits.memory": "0", "pods": "0"})
     _, err = e.check_request([limits], create(pod("web")))
-    assert isinstance(err, StatusError) and err.code == 403
+    assert isinstance(err, StatusError)
+    assert err.code == 403
     assert str(err) == 'pods "web" is forbidden: failed quota: compute: must specify limits.memory'
     unknown = compute_quota({"pods": "5", "cpu": "1"}, {"pods": "0"})
     assert str(e.check_request([unknown], create(pod("web", cpu="100m")))[1]) == (
@@ -204,7 +216,8 @@ def test_qa_check_request() -> None:
     old = quota.Service(name="s", resource_version="7")
     update = Attributes(("", "Service"), "dev", "s", ("", "services"), UPDATE, quota.Service(name="s"), old)
     same, err = e.check_request([services], update)
-    assert err is None and same[0] is services  # zero delta: nothing changes
+    assert err is None
+    assert same[0] is services
     no_old = Attributes(("", "Service"), "dev", "s", ("", "services"), UPDATE, quota.Service(name="s"))
     assert "prior version of object was not found" in str(e.check_request([services], no_old)[1])
 
@@ -213,10 +226,14 @@ def test_qa_limit_compare() -> None:
     e = evaluator()
     q = compute_quota({"pods": "2"}, {"pods": "1"})
     (after,), err = e.check_request([q], create(pod("a")))
-    assert err is None and show(after.used) == {"pods": "2"}
+    assert err is None
+    assert show(after.used) == {"pods": "2"}
     _, err = e.check_request([after], create(pod("b")))
-    assert str(err) == 'pods "b" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2'
-    assert err.status()["reason"] == "Forbidden" and err.status()["details"] == {"kind": "pods", "name": "b"}
+    assert str(err) == (
+        'pods "b" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2'
+    )
+    assert err.status()["reason"] == "Forbidden"
+    assert err.status()["details"] == {"kind": "pods", "name": "b"}
 
 
 def test_qa_batch_accumulate() -> None:
@@ -249,14 +266,16 @@ def test_qa_status_update_retry() -> None:
     accessor = Racing([compute_quota({"pods": "10"}, {"pods": "0"})], races=2)
     waiter = AdmissionWaiter(create(pod("a")))
     evaluator(accessor=accessor).check_attributes("dev", [waiter])
-    assert waiter.result is None and accessor.writes == 3
+    assert waiter.result is None
+    assert accessor.writes == 3
     assert show(accessor.get("dev", "compute").used) == {"pods": "3"}
 
     always = Racing([compute_quota({"pods": "10"}, {"pods": "0"})], races=100)
     waiter = AdmissionWaiter(create(pod("b")))
     evaluator(accessor=always).check_attributes("dev", [waiter])
     assert always.writes == 4  # the first write and 3 retries
-    assert isinstance(waiter.result, StatusError) and waiter.result.code == 409
+    assert isinstance(waiter.result, StatusError)
+    assert waiter.result.code == 409
 
 
 def test_evaluate_end_to_end_with_workers() -> None:
@@ -276,13 +295,14 @@ def test_evaluate_end_to_end_with_workers() -> None:
     for t in threads:
         t.join(timeout=15)
     plugin.evaluator.stop()
-    assert sum(r is None for r in results) == 3 and len(results) == 5
+    assert sum(r is None for r in results) == 3
+    assert len(results) == 5
     assert show(accessor.get("dev", "compute").used) == {"pods": "3"}
 
 
 def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
-    quota._demo()
-    quota_admission._demo()
+    quota._demo()  # noqa: SLF001 - the module's `python -m` demo
+    quota_admission._demo()  # noqa: SLF001 - the module's `python -m` demo
     assert "exceeded quota" in capsys.readouterr().out
 
 
@@ -294,6 +314,8 @@ def test_pod_from_api_json() -> None:
         "status": {"phase": "Pending"},
     })
     assert (p.generate_name, p.namespace, p.phase, p.active_deadline_seconds) == ("web-", "dev", "Pending", 5)
-    assert show(quota.pod_usage_func(p)) == {"pods": "1", "cpu": "250m", "requests.cpu": "250m", "limits.memory": "1024"}
+    assert show(quota.pod_usage_func(p)) == {
+        "pods": "1", "cpu": "250m", "requests.cpu": "250m", "limits.memory": "1024",
+    }
     with pytest.raises(QuantityError, match="must match the regular expression"):
         quota.pod_from_api({"spec": {"containers": [{"resources": {"requests": {"cpu": "lots"}}}]}})

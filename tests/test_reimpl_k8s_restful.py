@@ -33,7 +33,8 @@ def _golden() -> dict:
 def test_golden_f_vectors_all_pass() -> None:
     outcomes = runner.run(_golden())
     failed = [o.name for o in outcomes if not o.passed]
-    assert outcomes and not failed
+    assert outcomes
+    assert not failed
 
 
 def test_runner_accepts_by_name_and_meta() -> None:

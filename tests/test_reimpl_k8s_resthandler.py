@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import queue
 import time
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from walkthrough.reimpl.kubernetes.restful import Request, Response
 POD_KIND = rh.GroupVersionKind("", "v1", "Pod")
 
 
-def _scope(all_namespaces: bool = False) -> rh.RequestScope:
+def _scope(*, all_namespaces: bool = False) -> rh.RequestScope:
     return rh.RequestScope(ScopeNaming("/api/v1/namespaces/", "/pods/", "", all_namespaces), POD_KIND, "pods")
 
 
@@ -97,7 +98,8 @@ def test_rh_list_name_selector(store: rh.MemoryStorage) -> None:
     store.create({"namespace": "default"}, _pod("db"))
     handler = rh.list_resource(store, store, _scope(), False, 1800)
     status, body, _ = _call(handler, "GET", WEB)
-    assert status == 200 and [i["metadata"]["name"] for i in body["items"]] == ["web"]
+    assert status == 200
+    assert [i["metadata"]["name"] for i in body["items"]] == ["web"]
     status, body, _ = _call(handler, "GET", WEB, query="fieldSelector=metadata.name%3Ddb")
     assert (status, body["message"]) == (400, ("both a name and a field selector provided; please provide one or "
                                               "the other."))
@@ -106,11 +108,13 @@ def test_rh_list_name_selector(store: rh.MemoryStorage) -> None:
 def test_rh_list_name_selector_field_labels_converted_first(store: rh.MemoryStorage) -> None:
     handler = rh.list_resource(store, store, _scope(), False, 1800)
     status, body, _ = _call(handler, "GET", NS, query="fieldSelector=spec.host%3Dnode-1")
-    assert status == 200 and body["items"] == []  # spec.host is read as spec.nodeName
+    assert status == 200
+    assert body["items"] == []
     status, body, _ = _call(handler, "GET", NS, query="fieldSelector=spec.bogus%3Dx")
     assert (status, body["message"]) == (400, "field label not supported: spec.bogus")
     status, body, _ = _call(handler, "GET", NS, query="fieldSelector=metadata.name%21%3Dweb")
-    assert status == 200 and body["items"] == []
+    assert status == 200
+    assert body["items"] == []
     config_maps = rh.RequestScope(_scope().namer, rh.GroupVersionKind("", "v1", "ConfigMap"), "configmaps")
     status, body, _ = _call(rh.list_resource(store, None, config_maps, False, 0), "GET", NS,
                             query="fieldSelector=data.x%3D1")
@@ -120,7 +124,8 @@ def test_rh_list_name_selector_field_labels_converted_first(store: rh.MemoryStor
 def test_rh_list_all_namespaces(store: rh.MemoryStorage) -> None:
     store.create({"namespace": "other"}, _pod("x"))
     status, body, _ = _call(rh.list_resource(store, store, _scope(all_namespaces=True), False, 1800), "GET", {})
-    assert status == 200 and len(body["items"]) == 2
+    assert status == 200
+    assert len(body["items"]) == 2
     assert body["metadata"]["selfLink"] == "/api/v1/pods"
 
 
@@ -133,8 +138,6 @@ class OneShotWatch:
         self.stopped = False
 
     def watch(self, ctx: dict[str, Any], opts: dict[str, Any]) -> rh.Watch:
-        import queue
-
         self.options = opts
         channel: queue.Queue = queue.Queue()
         for event in [*self.events, None]:
@@ -145,12 +148,14 @@ class OneShotWatch:
 def test_rh_watch_switch_by_query_or_route(store: rh.MemoryStorage) -> None:
     watcher = OneShotWatch([])
     _, _, response = _call(rh.list_resource(store, watcher, _scope(), False, 1800), "GET", NS, query="watch=true")
-    assert response.headers.get("Transfer-Encoding") == "chunked" and watcher.options is not None
+    assert response.headers.get("Transfer-Encoding") == "chunked"
+    assert watcher.options is not None
     watcher = OneShotWatch([])
     _call(rh.list_resource(store, watcher, _scope(), True, 1800), "GET", NS)
     assert watcher.options is not None
     status, body, _ = _call(rh.list_resource(store, None, _scope(), False, 1800), "GET", NS, query="watch=true")
-    assert status == 200 and body["kind"] == "PodList"  # no watcher: a plain list
+    assert status == 200
+    assert body["kind"] == "PodList"
 
 
 def test_rh_watch_switch_timeout() -> None:
@@ -166,7 +171,8 @@ def test_rh_watch_stream_events_with_self_links(store: rh.MemoryStorage) -> None
     watcher = OneShotWatch(events)
     status, _, response = _call(rh.list_resource(store, watcher, _scope(), True, 1800), "GET", NS)
     lines = [json.loads(line) for line in response.body.decode().splitlines()]
-    assert status == 200 and [e["type"] for e in lines] == ["ADDED", "DELETED"]
+    assert status == 200
+    assert [e["type"] for e in lines] == ["ADDED", "DELETED"]
     assert lines[0]["object"]["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/a"
     assert watcher.stopped
 
@@ -187,7 +193,8 @@ def test_rh_create_201_with_admission_and_self_link() -> None:
     store = rh.MemoryStorage("Pod", "pods")
     admission = RecordingAdmission()
     status, body, _ = _call(rh.create_resource(store, _scope(), admission), "POST", NS, _pod("new"))
-    assert status == 201 and body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/new"
+    assert status == 201
+    assert body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/new"
     seen = admission.seen[0]
     assert (seen.operation, seen.namespace, seen.name, seen.resource, seen.kind) == ("CREATE", "default", "", "pods",
                                                                                      POD_KIND)
@@ -247,9 +254,11 @@ def test_rh_update_name_must_match(store: rh.MemoryStorage) -> None:
 def test_rh_update_admission_sees_new_and_old(store: rh.MemoryStorage) -> None:
     admission = RecordingAdmission()
     status, body, _ = _call(rh.update_resource(store, _scope(), admission), "PUT", WEB, _pod("web", app="v2"))
-    assert status == 200 and body["metadata"]["labels"] == {"app": "v2"}
+    assert status == 200
+    assert body["metadata"]["labels"] == {"app": "v2"}
     seen = admission.seen[0]
-    assert seen.operation == "UPDATE" and seen.old_object["metadata"]["labels"] == {"app": "web"}
+    assert seen.operation == "UPDATE"
+    assert seen.old_object["metadata"]["labels"] == {"app": "web"}
 
 
 def test_rh_update_created_is_201() -> None:
@@ -275,10 +284,12 @@ MERGE = {"Content-Type": "application/merge-patch+json; charset=utf-8"}
 def test_rh_patch_merge_and_json_patch(store: rh.MemoryStorage) -> None:
     handler = rh.patch_resource(store, _scope(), None)
     status, body, _ = _call(handler, "PATCH", WEB, {"metadata": {"labels": {"tier": "front"}}}, headers=MERGE)
-    assert status == 200 and body["metadata"]["labels"] == {"app": "web", "tier": "front"}
+    assert status == 200
+    assert body["metadata"]["labels"] == {"app": "web", "tier": "front"}
     ops = [{"op": "remove", "path": "/metadata/labels/app"}]
     status, body, _ = _call(handler, "PATCH", WEB, ops, headers={"Content-Type": "application/json-patch+json"})
-    assert status == 200 and body["metadata"]["labels"] == {"tier": "front"}
+    assert status == 200
+    assert body["metadata"]["labels"] == {"tier": "front"}
 
 
 def test_rh_patch_missing_object_is_404() -> None:
@@ -290,7 +301,9 @@ def test_rh_patch_missing_object_is_404() -> None:
 class RacingStore:
     """Another writer changes the object during the first update, which then fails with a conflict."""
 
-    def __init__(self, store: rh.MemoryStorage, their_labels: dict[str, str] | None, always_conflict: bool = False):
+    def __init__(
+        self, store: rh.MemoryStorage, their_labels: dict[str, str] | None, *, always_conflict: bool = False
+    ) -> None:
         self.store = store
         self.their_labels = their_labels
         self.always_conflict = always_conflict
@@ -312,7 +325,8 @@ def test_rh_patch_retry_reapplies_non_conflicting_change(store: rh.MemoryStorage
     racing = RacingStore(store, {"other": "x"})
     status, body, _ = _call(rh.patch_resource(racing, _scope(), None), "PATCH", WEB,
                             {"metadata": {"labels": {"tier": "front"}}}, headers=MERGE)
-    assert status == 200 and racing.calls == 2
+    assert status == 200
+    assert racing.calls == 2
     assert body["metadata"]["labels"] == {"app": "web", "other": "x", "tier": "front"}
 
 
@@ -327,7 +341,8 @@ def test_rh_patch_retry_stops_on_meaningful_conflict(store: rh.MemoryStorage) ->
 def test_rh_patch_gives_up_after_max_patch_conflicts(store: rh.MemoryStorage) -> None:
     racing = RacingStore(store, None, always_conflict=True)
     status, _, _ = _call(rh.patch_resource(racing, _scope(), None), "PATCH", WEB, {"metadata": {}}, headers=MERGE)
-    assert status == 409 and racing.calls == 1 + rh.MAX_PATCH_CONFLICTS
+    assert status == 409
+    assert racing.calls == 1 + rh.MAX_PATCH_CONFLICTS
 
 
 def test_rh_patch_has_conflicts_compares_first_key_only() -> None:
@@ -343,7 +358,8 @@ def test_rh_delete_status_success_through_error_path(store: rh.MemoryStorage) ->
     admission = RecordingAdmission()
     status, body, _ = _call(rh.delete_resource(store, True, _scope(), admission), "DELETE", WEB)
     assert (status, body["kind"], body["status"]) == (200, "Status", "Success")
-    assert admission.seen[0].operation == "DELETE" and admission.seen[0].object is None
+    assert admission.seen[0].operation == "DELETE"
+    assert admission.seen[0].object is None
 
 
 def test_rh_delete_nothing_returned_gives_success_status() -> None:
@@ -365,7 +381,8 @@ def test_rh_delete_options_from_body_or_query() -> None:
 
     body_options = {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 5}
     status, body, _ = _call(rh.delete_resource(Recording(), True, _scope(), None), "DELETE", WEB, body_options)
-    assert status == 200 and Recording.options["gracePeriodSeconds"] == 5
+    assert status == 200
+    assert Recording.options["gracePeriodSeconds"] == 5
     assert body["metadata"]["selfLink"] == "/api/v1/namespaces/default/pods/web"
     _call(rh.delete_resource(Recording(), True, _scope(), None), "DELETE", WEB, query="gracePeriodSeconds=0")
     assert Recording.options == {"gracePeriodSeconds": 0}
@@ -414,4 +431,5 @@ def test_rh_write_streams_and_objects() -> None:
 def test_rh_write_unacceptable_media_type() -> None:
     response = Response()
     rh.write(200, {"kind": "Pod"}, response, Request.new("GET", "/x", {"Accept": "text/html"}))
-    assert response.status == 406 and json.loads(response.body)["reason"] == "NotAcceptable"
+    assert response.status == 406
+    assert json.loads(response.body)["reason"] == "NotAcceptable"

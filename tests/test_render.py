@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitefake import EVIL, SiteIndex, card_texts  # noqa: E402
+from sitefake import EVIL, SiteIndex, card_texts
 
-from walkthrough.excerpt import make_excerpt  # noqa: E402
-from walkthrough.models import Pin  # noqa: E402
-from walkthrough.render import (  # noqa: E402
+from walkthrough.excerpt import make_excerpt
+from walkthrough.models import Pin
+from walkthrough.render import (
     Card,
     CodeLink,
     Elision,
@@ -57,15 +57,19 @@ def test_hostile_upstream_text_is_escaped(index: SiteIndex) -> None:
     for bad in HOSTILE:
         assert bad not in html
     assert "&lt;/code&gt;&lt;script&gt;" in html
-    assert "{{ .Name }}" in html and "{% endraw %}" in html  # template syntax stays text, never evaluated
+    assert "{{ .Name }}" in html
+    assert "{% endraw %}" in html
     assert "javascript:" not in html.split("wt-src", 1)[0]  # no href can come from upstream text
     assert 'href="javascript' not in html
 
 
 def test_bidi_controls_are_visible_and_round_trip(index: SiteIndex) -> None:
     html = _card(index, "fake:pkg/evil.Render")
-    assert '<span class="wt-ctrl" data-cp="202E"' in html and "&lt;U+202E&gt;" in html
-    assert "\u202e" not in html and "\u2066" not in html and "\u200b" not in html
+    assert '<span class="wt-ctrl" data-cp="202E"' in html
+    assert "&lt;U+202E&gt;" in html
+    assert "\u202e" not in html
+    assert "\u2066" not in html
+    assert "\u200b" not in html
     lines = EVIL.split("\n")
     (card,) = card_texts(html)
     for number, text in card["lines"].items():
@@ -76,7 +80,8 @@ def test_card_header_and_permalink(index: SiteIndex) -> None:
     html = _card(index, "fake:pkg/evil.Helper")
     sym = index.lookup("fake:pkg/evil.Helper")
     first, last = sym.doc_start_line, sym.end_line
-    assert "fake:pkg/evil.Helper" in html and ">func<" in html
+    assert "fake:pkg/evil.Helper" in html
+    assert ">func<" in html
     assert f"https://github.com/example/fake/blob/{PIN.commit}/pkg/evil/evil.go#L{first}-L{last}" in html
     assert f"pkg/evil/evil.go:{first}-{last}" in html
 
@@ -94,7 +99,10 @@ def test_highlight_round_trips_any_text(text: str) -> None:
     assert len(lines) == text.count("\n") + 1
     html = "".join(f'<span class="wt-line" data-line="{i + 1}"><span class="wt-src">{ln}</span></span>'
                    for i, ln in enumerate(lines))
-    page = f'<section class="wt-card" data-symbol="s" data-path="p"><pre class="wt-code" data-lang="go"><code>{html}</code></pre></section>'
+    page = (
+        '<section class="wt-card" data-symbol="s" data-path="p">'
+        f'<pre class="wt-code" data-lang="go"><code>{html}</code></pre></section>'
+    )
     (card,) = card_texts(page)
     assert [card["lines"][i + 1] for i in range(len(lines))] == text.split("\n")
 
@@ -124,15 +132,19 @@ def test_rows_mark_elisions_highlights_and_notes() -> None:
     kinds = [(type(r).__name__, getattr(r, "number", None) or (r.first, r.last)) for r in rows]
     assert kinds == [("Elision", (10, 11)), ("CodeLine", 12), ("CodeLine", 13), ("Elision", (14, 15)),
                      ("CodeLine", 16), ("Elision", (17, 19))]
-    assert rows[2].highlighted and rows[4].notes == (1,)
-    assert isinstance(rows[0], Elision) and rows[0].count == 2
+    assert rows[2].highlighted
+    assert rows[4].notes == (1,)
+    assert isinstance(rows[0], Elision)
+    assert rows[0].count == 2
 
 
 def test_notes_render_beside_their_line(index: SiteIndex) -> None:
     from walkthrough.excerpt import NoteSpec  # noqa: PLC0415
 
     html = _card(index, "fake:pkg/evil.Helper", notes=(NoteSpec("return s", "Adds <b> text"),))
-    assert 'id="x-m1"' in html and 'href="#x-n1"' in html and 'id="x-n1"' in html
+    assert 'id="x-m1"' in html
+    assert 'href="#x-n1"' in html
+    assert 'id="x-n1"' in html
     assert "Adds &lt;b&gt; text" in html  # without rendered note HTML, the note text is escaped
 
 
@@ -143,21 +155,26 @@ def test_fix_refs_rewrites_and_reports() -> None:
         return {"a:p.X": "../x/#X", "b.md#f": "../b/#f"}.get(target)
 
     out, missing = fix_refs(html, url_for)
-    assert 'href="../x/#X"' in out and 'href="../b/#f"' in out
+    assert 'href="../x/#X"' in out
+    assert 'href="../b/#f"' in out
     assert missing == ["wt-sym:a:p.Gone"]
     assert "wt-sym:" not in out
 
 
 def test_escape_visible_marks_controls() -> None:
-    assert str(escape_visible("a\u202eb<")) == 'a<span class="wt-ctrl" data-cp="202E" title="RIGHT-TO-LEFT OVERRIDE">&lt;U+202E&gt;</span>b&lt;'
+    assert str(escape_visible("a\u202eb<")) == (
+        'a<span class="wt-ctrl" data-cp="202E" title="RIGHT-TO-LEFT OVERRIDE">&lt;U+202E&gt;</span>b&lt;'
+    )
 
 
 def test_flow_diagram_is_escaped_svg_with_page_links() -> None:
     steps = parse_flow("# comment\nAuth | a.md#x | who <are> you\nStore | - | etcd\n")
     assert steps == [FlowStep("Auth", "a.md#x", "who <are> you"), FlowStep("Store", None, "etcd")]
     svg = str(flow_svg(steps))
-    assert svg.startswith('<figure class="wt-flow"><svg') and "who &lt;are&gt; you" in svg
-    assert 'href="wt-page:a.md#x"' in svg and svg.count("<a ") == 1
+    assert svg.startswith('<figure class="wt-flow"><svg')
+    assert "who &lt;are&gt; you" in svg
+    assert 'href="wt-page:a.md#x"' in svg
+    assert svg.count("<a ") == 1
 
 
 def test_python_model_is_read_without_importing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,21 +185,27 @@ def test_python_model_is_read_without_importing(tmp_path: Path, monkeypatch: pyt
     monkeypatch.syspath_prepend(str(tmp_path))
     model = load_python_model("wt_model_probe:Box.open", tmp_path)
     assert (model.start_line, model.end_line, model.path) == (5, 7, "wt_model_probe.py")
-    assert model.source.startswith("    @staticmethod") and model.run_command == "python -m wt_model_probe"
+    assert model.source.startswith("    @staticmethod")
+    assert model.run_command == "python -m wt_model_probe"
     with pytest.raises(ModelNotFound):
         load_python_model("wt_model_probe:Box.close", tmp_path)
     with pytest.raises(ModelNotFound):
         load_python_model("no_such_module_xyz:f", tmp_path)
 
 
-def test_card_with_model_has_tabs_and_run_command(index: SiteIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_card_with_model_has_tabs_and_run_command(
+    index: SiteIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "wt_model_two.py").write_text("def f():\n    return '<script>'\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     sym = index.lookup("fake:pkg/evil.Helper")
     ex = make_excerpt(sym, index.text(sym.path), PIN)
     model = load_python_model("wt_model_two:f", tmp_path)
     html = str(Renderer().card(Card(excerpt=ex, anchor="h", model=model, model_url="wt-page:m.md#L1")))
-    assert 'id="h-tab-go" checked' in html and 'id="h-tab-py"' in html and "wt-has-model" in html
-    assert "python -m wt_model_two" in html and 'href="wt-page:m.md#L1"' in html
+    assert 'id="h-tab-go" checked' in html
+    assert 'id="h-tab-py"' in html
+    assert "wt-has-model" in html
+    assert "python -m wt_model_two" in html
+    assert 'href="wt-page:m.md#L1"' in html
     assert "<script>" not in html
 

@@ -11,19 +11,21 @@ import http.server
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sitefake  # noqa: E402
-from fakeupstream import make_fake_upstream  # noqa: E402
+import sitefake
+from fakeupstream import make_fake_upstream
 
-from walkthrough import paths  # noqa: E402
+from walkthrough import paths
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -114,7 +116,8 @@ def test_crawl_finds_no_broken_link_no_console_error_and_exact_excerpts(served: 
             continue
         seen.add(url)
         response = page.goto(url, wait_until="load")
-        assert response is not None and response.ok, f"{url}: {response and response.status}"
+        assert response is not None, url
+        assert response.ok, f"{url}: {response.status}"
         for card in page.evaluate(CARD_LINES_JS):
             assert card["lines"], f"{url}: card {card['symbol']} shows no lines"
             for number, text in card["lines"]:
@@ -138,7 +141,8 @@ def test_crawl_finds_no_broken_link_no_console_error_and_exact_excerpts(served: 
     page.close()
     assert not errors, errors
     assert not bad_responses, bad_responses
-    assert len(seen) >= 8 and lines_checked >= 20
+    assert len(seen) >= 8
+    assert lines_checked >= 20
 
 
 def test_screenshots_wide_and_narrow(served: tuple[str, Any], tmp_path: Path) -> None:
@@ -151,11 +155,14 @@ def test_screenshots_wide_and_narrow(served: tuple[str, Any], tmp_path: Path) ->
         go_visible = page.is_visible("#render .wt-go")
         py_visible = page.is_visible("#render .wt-py")
         if width == 1400:
-            assert go_visible and py_visible  # side by side
+            assert go_visible
+            assert py_visible
         else:
-            assert go_visible and not py_visible  # tabs: Go first
+            assert go_visible
+            assert not py_visible
             page.click("label[for='render-tab-py']")
-            assert page.is_visible("#render .wt-py") and not page.is_visible("#render .wt-go")
+            assert page.is_visible("#render .wt-py")
+            assert not page.is_visible("#render .wt-go")
             page.click("label[for='render-tab-go']")
         page.screenshot(path=str(out / f"chapter-{width}.png"), full_page=True)
         page.close()

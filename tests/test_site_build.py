@@ -5,20 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sitefake  # noqa: E402
-from fakeupstream import make_fake_upstream  # noqa: E402
+import sitefake
+from fakeupstream import make_fake_upstream
 
-from walkthrough import paths  # noqa: E402
-from walkthrough.cli import main  # noqa: E402
+from walkthrough import paths
+from walkthrough.cli import main
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 
 @pytest.fixture
@@ -95,9 +97,12 @@ def test_no_upstream_byte_becomes_markup(built: tuple[Path, Any]) -> None:
         for char in ("\u202e", "\u2066", "\u200b"):
             assert char not in text, name
     evil = (site / "evil" / "index.html").read_text(encoding="utf-8")
-    assert "&lt;U+202E&gt;" in evil and "{% endraw %}" in evil
+    assert "&lt;U+202E&gt;" in evil
+    assert "{% endraw %}" in evil
     index = (site / "symbols" / "index.html").read_text(encoding="utf-8")
-    assert "{{7*7}}" in index and "{% raw %}" in index and "&lt;img src=x onerror=alert(1)&gt;" in index
+    assert "{{7*7}}" in index
+    assert "{% raw %}" in index
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
     assert "--8&lt;--" in second or "--8<--" not in second.replace("--8&lt;--", "")
 
@@ -107,10 +112,13 @@ def test_links_go_to_quoting_chapter_else_symbol_page(built: tuple[Path, Any]) -
     evil = (site / "evil" / "index.html").read_text(encoding="utf-8")
     assert 'href="../second/#helper"' in evil  # quoted by another chapter
     assert 'href="../symbols/fake/pkg/evil/Config.Run/"' in evil  # quoted nowhere: its own page
-    assert "wt-sym:" not in evil and "wt-page:" not in evil
-    assert 'class="wt-see-also"' in evil and "The second chapter" in evil
+    assert "wt-sym:" not in evil
+    assert "wt-page:" not in evil
+    assert 'class="wt-see-also"' in evil
+    assert "The second chapter" in evil
     symbol_page = (site / "symbols" / "fake" / "pkg" / "evil" / "NewConfig" / "index.html").read_text(encoding="utf-8")
-    assert "Used by" in symbol_page and "fake:pkg/evil.Render" in symbol_page
+    assert "Used by" in symbol_page
+    assert "fake:pkg/evil.Render" in symbol_page
     assert f"{'https://github.com/example/fake/blob/'}" in symbol_page
 
 
@@ -118,10 +126,14 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     site, tree = built
     home = (site / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
-    assert "Symbol index" in nav and "About the sources" in nav
-    assert "NewConfig" not in nav and "wtfake_model" not in nav  # symbol and model pages stay out of the nav
+    assert "Symbol index" in nav
+    assert "About the sources" in nav
+    assert "NewConfig" not in nav
+    assert "wtfake_model" not in nav
     about = (site / "about-sources" / "index.html").read_text(encoding="utf-8")
-    assert tree.lock.digest in about and tree.pin.commit in about and "snapshots/fake.lock" in about
+    assert tree.lock.digest in about
+    assert tree.pin.commit in about
+    assert "snapshots/fake.lock" in about
     search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     index_docs = [d for d in search["docs"] if d["location"].startswith("symbols/")]
     assert any("NewConfig" in d["text"] for d in index_docs)
@@ -130,9 +142,11 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     assert any("func Render(s string) string {" in d["text"] for d in chapter_docs)  # the search view of a card
     assert not any("wt-line" in d["text"] for d in chapter_docs)
     model = (site / "models" / "wtfake_model" / "index.html").read_text(encoding="utf-8")
-    assert 'id="L6"' in model and "python -m wtfake_model" in model
+    assert 'id="L6"' in model
+    assert "python -m wtfake_model" in model
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
-    assert '<figure class="wt-flow"><svg' in second and 'href="../second/#helper"' not in second.split("wt-flow")[0]
+    assert '<figure class="wt-flow"><svg' in second
+    assert 'href="../second/#helper"' not in second.split("wt-flow")[0]
 
 
 def _digest(site: Path) -> dict[str, str]:
@@ -145,7 +159,8 @@ def test_cli_build_strict_twice_gives_identical_bytes(project: tuple[Path, Any],
     for out in ("one", "two"):
         assert main(["build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(tmp_path / out)]) == 0
     first, second = _digest(tmp_path / "one"), _digest(tmp_path / "two")
-    assert "sitemap.xml.gz" in first and "evil/index.html" in first
+    assert "sitemap.xml.gz" in first
+    assert "evil/index.html" in first
     assert first == second
 
 
@@ -158,7 +173,8 @@ def test_cli_build_strict_fails_on_a_broken_directive(
     assert main(["build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(tmp_path / "out")]) == 2
     assert "strict" in capsys.readouterr().err
     line = chapter.read_text(encoding="utf-8").split("\n").index("/// excerpt | fake:pkg/evil.Konfig") + 1
-    assert any(f"evil.md:{line}:" in r.getMessage() and "fake:pkg/evil.Konfig" in r.getMessage() for r in caplog.records)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(f"evil.md:{line}:" in m and "fake:pkg/evil.Konfig" in m for m in messages)
 
 
 def test_cli_build_without_sources_exits_3(
@@ -168,6 +184,7 @@ def test_cli_build_without_sources_exits_3(
     monkeypatch.setenv("WALKTHROUGH_CACHE", str(tmp_path / "empty-cache"))
     assert main(["build", "-f", str(root / "mkdocs.yml")]) == 3
     err = capsys.readouterr().err
-    assert "not in the cache" in err and "walkthrough sources" in err
+    assert "not in the cache" in err
+    assert "walkthrough sources" in err
     assert not (root / "site").exists()
     assert main(["serve", "-f", str(root / "mkdocs.yml")]) == 3  # checked before any server starts

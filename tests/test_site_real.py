@@ -15,10 +15,9 @@ import posixpath
 import re
 import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
@@ -30,6 +29,9 @@ from test_site_browser import ARGS, CARD_LINES_JS, CHROMIUM, _playwright, _Quiet
 
 from walkthrough import paths
 from walkthrough.sources import SourceTree, open_tree
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 pytestmark = [pytest.mark.upstream, pytest.mark.browser]
 
@@ -66,7 +68,7 @@ class RealSite:
         return self.trees[upstream]
 
     def lines_of(self, upstream: str, path: str) -> list[str]:
-        """The upstream file as lines (`\\n`-split, like the cards number them), read once per file."""
+        r"""The upstream file as lines (`\n`-split, like the cards number them), read once per file."""
         key = (upstream, path)
         if key not in self.upstream_lines:
             self.upstream_lines[key] = self.tree(upstream).read(path).decode("utf-8").split("\n")
@@ -138,7 +140,8 @@ def test_every_internal_link_and_anchor_resolves(real_site: RealSite) -> None:
             elif fragment and fragment not in ids.get(target, ()):
                 broken.append(f"{name}: {href} → no id {fragment!r} in {target}")
     assert not broken, f"{len(broken)} broken links, first: {broken[:10]}"
-    assert checked > 20_000 and len(pages) > 1000  # the whole site, symbol pages included
+    assert checked > 20_000
+    assert len(pages) > 1000
 
 
 def test_every_card_round_trips_to_the_upstream_bytes(real_site: RealSite) -> None:
@@ -162,7 +165,8 @@ def test_every_card_round_trips_to_the_upstream_bytes(real_site: RealSite) -> No
                 assert whole == "\n".join(upstream_lines[card["start"] - 1 : card["end"]])
             cards += 1
             lines += len(shown)
-    assert cards > 1000 and lines > 10_000
+    assert cards > 1000
+    assert lines > 10_000
 
 
 def test_chapter_cards_link_to_the_pinned_upstream_lines(real_site: RealSite) -> None:
@@ -186,7 +190,9 @@ def test_chapter_cards_link_to_the_pinned_upstream_lines(real_site: RealSite) ->
     authn = real_site.pages["k8s-authenticator/index.html"]
     assert (
         "wt-has-model" in authn
-        and '<figure class="wt-flow"><svg' in real_site.pages["request-path/index.html"]
+    )
+    assert (
+        '<figure class="wt-flow"><svg' in real_site.pages["request-path/index.html"]
     )
 
 
@@ -241,7 +247,8 @@ def test_chromium_crawl_has_no_console_error_nor_failed_request(real_site: RealS
 
     def visit(url: str) -> list[str]:
         response = page.goto(url, wait_until="load")
-        assert response is not None and response.ok, f"{url}: {response and response.status}"
+        assert response is not None, url
+        assert response.ok, f"{url}: {response.status}"
         for card in page.evaluate(CARD_LINES_JS):  # the round trip again, as the browser's DOM reads it
             upstream_lines = real_site.lines_of(card["symbol"].partition(":")[0], card["path"])
             assert card["lines"], f"{url}: card {card['symbol']} shows no lines"
@@ -274,4 +281,5 @@ def test_chromium_crawl_has_no_console_error_nor_failed_request(real_site: RealS
     expected = {base + page.removesuffix("index.html") for page in _chapters().values()}
     expected |= {base + "symbols/", base + "about-sources/"}
     assert expected <= seen, f"never reached: {sorted(expected - seen)}"
-    assert len(sample) == SYMBOL_SAMPLE and not problems, problems[:20]
+    assert len(sample) == SYMBOL_SAMPLE
+    assert not problems, problems[:20]

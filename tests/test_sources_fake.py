@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,10 +11,16 @@ from walkthrough.errors import VerificationError
 from walkthrough.pins import git_blob_id, load_pins
 from walkthrough.sources import open_tree
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from walkthrough.sources import SourceTree
+
 GO = 'package a\n\n// Hello says hello.\nfunc Hello() string { return "hi" }\n'
 
 
-def test_fake_upstream_opens_like_a_real_one(fake_upstream, tmp_path: Path) -> None:
+def test_fake_upstream_opens_like_a_real_one(fake_upstream: Callable[..., SourceTree], tmp_path: Path) -> None:
     tree = fake_upstream({"pkg/a/a.go": GO, "README.md": b"# fake\n"})
     assert tree.pin.name == "fake"
     assert tree.paths() == ["README.md", "pkg/a/a.go"]
@@ -26,7 +32,7 @@ def test_fake_upstream_opens_like_a_real_one(fake_upstream, tmp_path: Path) -> N
     assert again.pin.permalink("pkg/a/a.go", 3, 4).endswith("/blob/" + tree.pin.commit + "/pkg/a/a.go#L3-L4")
 
 
-def test_two_fakes_and_a_later_release_share_one_project(fake_upstream) -> None:
+def test_two_fakes_and_a_later_release_share_one_project(fake_upstream: Callable[..., SourceTree]) -> None:
     fake_upstream({"a.go": "package a\n"}, name="one")
     fake_upstream({"b.go": "package b\n"}, name="two", later={"v0.2.0": {"b.go": "package b // v2\n"}})
     assert set(load_pins()) == {"one", "two"}
@@ -34,7 +40,7 @@ def test_two_fakes_and_a_later_release_share_one_project(fake_upstream) -> None:
     assert open_tree("two", ref="v0.2.0").read("b.go") == b"package b // v2\n"
 
 
-def test_unlocked_path_is_refused(fake_upstream) -> None:
+def test_unlocked_path_is_refused(fake_upstream: Callable[..., SourceTree]) -> None:
     tree = fake_upstream({"a.go": "package a\n"})
     with pytest.raises(VerificationError, match="not in the lock"):
         tree.read("b.go")

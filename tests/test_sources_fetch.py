@@ -6,13 +6,13 @@ import gzip
 import io
 import itertools
 import os
+import socket
 import tarfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fakeupstream import fake_commit, make_fake_upstream
@@ -20,11 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from walkthrough.cli import main
-from walkthrough.errors import NetworkError, VerificationError
+from walkthrough.errors import NetworkError, SourcesError, VerificationError
+from walkthrough.paths import set_cache_root
 from walkthrough.pins import Lock, Release, load_pins
 from walkthrough.sources import find_entry, open_release, sources_dir
-from walkthrough.sources.archive import Limits, TruncatedArchive, UnsafeArchive
+from walkthrough.sources.archive import GzipStream, Limits, TruncatedArchive, UnsafeArchive, unpack
+from walkthrough.sources.cache import EntryWriter, entry_lock
 from walkthrough.sources.download import FetchOptions, archive_url, fetch_release
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 GO_A = b"package a\n\nfunc A() int { return 1 }\n"
 GO_B = b"package b\n\nconst B = 2\n"
@@ -148,12 +154,14 @@ def assert_nothing_new(cache: Path) -> None:
     assert leftovers == []
 
 
-def test_fetch_verifies_and_stores_the_locked_files(server: Server, project) -> None:
+def test_fetch_verifies_and_stores_the_locked_files(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     options = serve(server, release, Route(tar_gz(good_members())))
     seen: list[tuple[int, int | None, int]] = []
     result = fetch_release(release, lock, options=options, cache=cache, progress=lambda *a: seen.append(a))
-    assert result.files == 3 and result.attempts == 1 and seen
+    assert result.files == 3
+    assert result.attempts == 1
+    assert seen
     tree = open_release(load_pins(lock_project(project)), release, cache=cache)
     assert tree.read("pkg/a/a.go") == GO_A
     assert not (tree.root / "README").exists()
@@ -161,12 +169,12 @@ def test_fetch_verifies_and_stores_the_locked_files(server: Server, project) -> 
     assert again.skipped
 
 
-def lock_project(project) -> Path:
+def lock_project(project: tuple[Release, Lock, Path]) -> Path:
     cache = project[2]
     return cache.parent / "side" / "project"
 
 
-def test_export_subst_file_is_left_out_and_reported(server: Server, project) -> None:
+def test_export_subst_file_is_left_out_and_reported(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     substituted = SUBST.replace(b"$Format:%H$", b"0123456789abcdef0123456789abcdef01234567")
     members = good_members({**FILES, "pkg/version/base.go": substituted})
@@ -179,25 +187,25 @@ def test_export_subst_file_is_left_out_and_reported(server: Server, project) -> 
 
 
 BAD_ARCHIVES = {
-    "dotdot": (good_members() + [reg(f"{TOP}/../evil.go", b"x")], "'..'"),
-    "absolute": (good_members() + [reg("/etc/evil.go", b"x")], "absolute"),
-    "backslash": (good_members() + [reg(f"{TOP}/pkg\\evil.go", b"x")], "backslash"),
-    "drive": (good_members() + [reg("C:/evil.go", b"x")], "drive letter"),
-    "control": (good_members() + [reg(f"{TOP}/pkg/ev\x1bil.go", b"x")], "control character"),
+    "dotdot": ([*good_members(), reg(f"{TOP}/../evil.go", b"x")], "'..'"),
+    "absolute": ([*good_members(), reg("/etc/evil.go", b"x")], "absolute"),
+    "backslash": ([*good_members(), reg(f"{TOP}/pkg\\evil.go", b"x")], "backslash"),
+    "drive": ([*good_members(), reg("C:/evil.go", b"x")], "drive letter"),
+    "control": ([*good_members(), reg(f"{TOP}/pkg/ev\x1bil.go", b"x")], "control character"),
     "symlink": (
         [m for m in good_members() if not m[0].name.endswith("a/a.go")]
         + [special(f"{TOP}/pkg/a/a.go", tarfile.SYMTYPE, "/etc/passwd")],
         "symlink",
     ),
     "hardlink": (
-        good_members() + [special(f"{TOP}/pkg/x.go", tarfile.LNKTYPE, f"{TOP}/pkg/a/a.go")],
+        [*good_members(), special(f"{TOP}/pkg/x.go", tarfile.LNKTYPE, f"{TOP}/pkg/a/a.go")],
         "hardlink",
     ),
-    "device": (good_members() + [special(f"{TOP}/dev0", tarfile.CHRTYPE)], "device"),
-    "fifo": (good_members() + [special(f"{TOP}/fifo", tarfile.FIFOTYPE)], "fifo"),
-    "duplicate": (good_members() + [reg(f"{TOP}/pkg/a/a.go", GO_A)], "appears twice"),
-    "case": (good_members() + [reg(f"{TOP}/pkg/a/A.go", GO_A)], "collides"),
-    "outside-top": (good_members() + [reg("other/pkg/a.go", b"x")], "outside the archive's top"),
+    "device": ([*good_members(), special(f"{TOP}/dev0", tarfile.CHRTYPE)], "device"),
+    "fifo": ([*good_members(), special(f"{TOP}/fifo", tarfile.FIFOTYPE)], "fifo"),
+    "duplicate": ([*good_members(), reg(f"{TOP}/pkg/a/a.go", GO_A)], "appears twice"),
+    "case": ([*good_members(), reg(f"{TOP}/pkg/a/A.go", GO_A)], "collides"),
+    "outside-top": ([*good_members(), reg("other/pkg/a.go", b"x")], "outside the archive's top"),
     "blob-mismatch": (
         good_members({**FILES, "pkg/b/b.go": GO_B.replace(b"2", b"3")}),
         "does not match the lock",
@@ -207,7 +215,9 @@ BAD_ARCHIVES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ARCHIVES))
-def test_hostile_archive_is_refused_and_cache_untouched(server: Server, project, case: str) -> None:
+def test_hostile_archive_is_refused_and_cache_untouched(
+    server: Server, project: tuple[Release, Lock, Path], case: str
+) -> None:
     release, lock, cache = project
     members, expected = BAD_ARCHIVES[case]
     route = Route(tar_gz(members))
@@ -218,7 +228,7 @@ def test_hostile_archive_is_refused_and_cache_untouched(server: Server, project,
     assert_nothing_new(cache)
 
 
-def test_archive_missing_a_locked_file(server: Server, project) -> None:
+def test_archive_missing_a_locked_file(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     members = [m for m in good_members() if not m[0].name.endswith("b/b.go")]
     with pytest.raises(VerificationError, match=r"lacks 1 locked file.*pkg/b/b.go"):
@@ -226,9 +236,9 @@ def test_archive_missing_a_locked_file(server: Server, project) -> None:
     assert_nothing_new(cache)
 
 
-def test_gzip_bomb_is_capped(server: Server, project) -> None:
+def test_gzip_bomb_is_capped(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
-    members = good_members() + [reg(f"{TOP}/zeros.bin", bytes(8 << 20))]
+    members = [*good_members(), reg(f"{TOP}/zeros.bin", bytes(8 << 20))]
     options = serve(server, release, Route(tar_gz(members)))
     options = FetchOptions(
         options.base_url, timeout=5, retries=0, limits=Limits(max_bytes=1 << 20, max_members=100)
@@ -239,7 +249,7 @@ def test_gzip_bomb_is_capped(server: Server, project) -> None:
     assert Limits.for_lock(lock).max_bytes == 32 * lock.size + (256 << 20)
 
 
-def test_too_many_members(server: Server, project) -> None:
+def test_too_many_members(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     members = good_members() + [reg(f"{TOP}/m{i}", b"") for i in range(50)]
     options = serve(server, release, Route(tar_gz(members)))
@@ -251,7 +261,7 @@ def test_too_many_members(server: Server, project) -> None:
 
 
 @pytest.mark.parametrize("cut", [20, -30])
-def test_truncated_stream_is_retried_then_fails(server: Server, project, cut: int) -> None:
+def test_truncated_stream_is_retried_then_fails(server: Server, project: tuple[Release, Lock, Path], cut: int) -> None:
     release, lock, cache = project
     body = tar_gz(good_members())
     route = Route(body, cut=len(body) + cut if cut < 0 else cut)
@@ -261,25 +271,23 @@ def test_truncated_stream_is_retried_then_fails(server: Server, project, cut: in
     assert_nothing_new(cache)
 
 
-def test_truncated_gzip_without_length_error(project) -> None:
+def test_truncated_gzip_without_length_error(project: tuple[Release, Lock, Path]) -> None:
     """A stream that ends cleanly at the HTTP level but inside the gzip data is still truncated."""
-    from walkthrough.sources.archive import GzipStream, unpack
-    from walkthrough.sources.cache import EntryWriter, entry_lock
-
     _release, lock, cache = project
     body = tar_gz(good_members())
     with entry_lock(lock, cache), EntryWriter(lock, cache) as writer, pytest.raises(TruncatedArchive):
         unpack(GzipStream(io.BytesIO(body[:-12]), Limits.for_lock(lock)), lock, writer)
 
 
-def test_transient_503_is_retried(server: Server, project) -> None:
+def test_transient_503_is_retried(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     route = Route(tar_gz(good_members()), fail_first=2)
     result = fetch_release(release, lock, options=serve(server, release, route), cache=cache)
-    assert result.attempts == 3 and result.files == 3
+    assert result.attempts == 3
+    assert result.files == 3
 
 
-def test_html_page_with_status_200(server: Server, project) -> None:
+def test_html_page_with_status_200(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     route = Route(b"<!DOCTYPE html><html>Sign in</html>", ctype="text/html; charset=utf-8")
     with pytest.raises(NetworkError, match="text/html page instead of a gzip archive"):
@@ -291,17 +299,17 @@ def test_html_page_with_status_200(server: Server, project) -> None:
     assert_nothing_new(cache)
 
 
-def test_404_is_not_retried(server: Server, project) -> None:
+def test_404_is_not_retried(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     options = FetchOptions(base_url=server.base_url, timeout=5, retries=3, backoff=5)
     with pytest.raises(NetworkError, match="HTTP 404"):
         fetch_release(release, lock, options=options, cache=cache)
 
 
-def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, project, capsys) -> None:
+def test_offline_fails_fast_with_exit_3_pointing_at_import(
+    tmp_path: Path, project: tuple[Release, Lock, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     _release, lock, cache = project
-    import socket
-
     with socket.socket() as sock:  # a loopback port with nobody listening
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -322,8 +330,6 @@ def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, proje
         )
     finally:
         del os.environ["WALKTHROUGH_PROJECT"]
-        from walkthrough.paths import set_cache_root
-
         set_cache_root(None)
     err = capsys.readouterr().err
     assert code == 3
@@ -332,7 +338,10 @@ def test_offline_fails_fast_with_exit_3_pointing_at_import(tmp_path: Path, proje
 
 
 def test_cli_fetch_status_and_verify(
-    server: Server, project, capsys, monkeypatch: pytest.MonkeyPatch
+    server: Server,
+    project: tuple[Release, Lock, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     release, _lock, cache = project
     options = serve(server, release, Route(tar_gz(good_members())))
@@ -352,7 +361,7 @@ def test_cli_fetch_status_and_verify(
     assert main(["sources", "verify", "fake"]) == 0
 
 
-def test_stalled_download_times_out_and_is_retried(server: Server, project) -> None:
+def test_stalled_download_times_out_and_is_retried(server: Server, project: tuple[Release, Lock, Path]) -> None:
     release, lock, cache = project
     route = Route(tar_gz(good_members()), delay=1.0)
     options = serve(server, release, route)
@@ -365,12 +374,8 @@ def test_stalled_download_times_out_and_is_retried(server: Server, project) -> N
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_corrupted_archives_fail_cleanly(project, data: st.DataObject) -> None:
+def test_corrupted_archives_fail_cleanly(project: tuple[Release, Lock, Path], data: st.DataObject) -> None:
     """Any byte damage to a good archive ends in one of our errors, never a traceback or a partial entry."""
-    from walkthrough.errors import SourcesError
-    from walkthrough.sources.archive import GzipStream, unpack
-    from walkthrough.sources.cache import EntryWriter, entry_lock
-
     _release, lock, cache = project
     cache = cache / f"example{next(EXAMPLES)}"  # examples must not see each other's entries
     in_tar = data.draw(st.booleans())  # damage the tar inside (headers, names) or the gzip bytes

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +17,12 @@ from walkthrough.pins import git_blob_id, load_pins
 from walkthrough.sources import entry_name, find_entry, open_tree, sources_dir, verify_tree
 from walkthrough.sources.importer import glob_regex, import_copy
 from walkthrough.sources.local import DirCopy, GitCopy, Root
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from walkthrough.sources import SourceTree
 
 COMMIT = "c" * 40
 GO = {
@@ -108,13 +114,15 @@ def lock_from_git(repo: Path, rev: str = "main") -> int:
 
 
 def test_glob_semantics() -> None:
-    assert glob_regex("*.go").match("a/b/c.go") and not glob_regex("*.go").match("a/b/c.gox")
-    assert glob_regex("docs/*.md").match("docs/x.md") and not glob_regex("docs/*.md").match("docs/a/x.md")
+    assert glob_regex("*.go").match("a/b/c.go")
+    assert not glob_regex("*.go").match("a/b/c.gox")
+    assert glob_regex("docs/*.md").match("docs/x.md")
+    assert not glob_regex("docs/*.md").match("docs/a/x.md")
     assert glob_regex("vendor/**.go").match("vendor/a/b/c.go")
     assert glob_regex("*_test.go").match("pkg/a/a_test.go")
 
 
-def test_lock_then_import_from_git(tmp_path: Path, project: Path, capsys) -> None:
+def test_lock_then_import_from_git(tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = tmp_path / "vendoring"
     vendoring_repo(repo, GO)
     assert lock_from_git(repo) == 0
@@ -143,7 +151,10 @@ def test_lock_then_import_from_git(tmp_path: Path, project: Path, capsys) -> Non
     assert run("sources", "status", "--json") == 0
     status = json.loads(capsys.readouterr().out)
     (row,) = status["releases"]
-    assert row["imported"] and row["files"] == 4 and row["verified_at"] and row["method"] == "git"
+    assert row["imported"]
+    assert row["files"] == 4
+    assert row["verified_at"]
+    assert row["method"] == "git"
 
 
 def test_first_root_with_the_right_blob_wins(tmp_path: Path, project: Path) -> None:
@@ -167,7 +178,9 @@ def test_first_root_with_the_right_blob_wins(tmp_path: Path, project: Path) -> N
     assert report.found["docs/spec.md"] == "vendor/example.com/fake/docs/spec.md"
 
 
-def test_mismatch_and_missing_are_reported_and_nothing_written(tmp_path: Path, project: Path, capsys) -> None:
+def test_mismatch_and_missing_are_reported_and_nothing_written(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock_repo = tmp_path / "truth"
     vendoring_repo(lock_repo, GO)
     assert lock_from_git(lock_repo) == 0
@@ -199,7 +212,9 @@ def test_mismatch_and_missing_are_reported_and_nothing_written(tmp_path: Path, p
     assert "--root vendor/example.com/fake --root ." in hint
 
 
-def test_dir_import_leaves_out_substituted_export_subst_file(tmp_path: Path, project: Path, capsys) -> None:
+def test_dir_import_leaves_out_substituted_export_subst_file(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock_repo = tmp_path / "truth"
     vendoring_repo(lock_repo, GO)
     assert lock_from_git(lock_repo) == 0
@@ -213,7 +228,8 @@ def test_dir_import_leaves_out_substituted_export_subst_file(tmp_path: Path, pro
     assert run("sources", "import", "fake", "--dir", str(unpacked), "--root", ".") == 0
     out = capsys.readouterr().out
     assert "3/4 found, 0 missing, 0 mismatching, 1 export-subst" in out
-    assert "left out pkg/version/base.go" in out and "import from git" in out
+    assert "left out pkg/version/base.go" in out
+    assert "import from git" in out
     tree = open_tree("fake")
     assert "pkg/version/base.go" not in tree.paths()
     with pytest.raises(VerificationError, match="export-subst"):
@@ -221,7 +237,9 @@ def test_dir_import_leaves_out_substituted_export_subst_file(tmp_path: Path, pro
     assert verify_tree(tree).ok
 
 
-def test_edited_cache_entry_is_found_and_refused(fake_upstream, capsys) -> None:
+def test_edited_cache_entry_is_found_and_refused(
+    fake_upstream: Callable[..., SourceTree], capsys: pytest.CaptureFixture[str]
+) -> None:
     tree = fake_upstream({"a.go": "package a\n", "b.go": "package b\n"})
     target = tree.root / "a.go"
     target.chmod(0o644)
@@ -229,18 +247,20 @@ def test_edited_cache_entry_is_found_and_refused(fake_upstream, capsys) -> None:
     (tree.root / "extra.go").write_bytes(b"package x\n")
     with pytest.raises(VerificationError, match=r"a.go in the cache was modified after import") as info:
         open_tree("fake").read("a.go")
-    assert info.value.path == "a.go" and "sources verify fake" in str(info.value)
+    assert info.value.path == "a.go"
+    assert "sources verify fake" in str(info.value)
     assert open_tree("fake").read("b.go") == b"package b\n"
     capsys.readouterr()
     assert run("sources", "verify", "fake") == 3
     err = capsys.readouterr().err
-    assert "fake: a.go: blob" in err and "extra.go: not in the lock" in err
+    assert "fake: a.go: blob" in err
+    assert "extra.go: not in the lock" in err
     src = tree.root.parent.parent.parent.parent / "src" / "fake@v0.1.0"  # where make_fake_upstream wrote them
     assert run("sources", "import", "fake", "--dir", str(src), "--force") == 0
     assert run("sources", "verify", "fake") == 0
 
 
-def test_incomplete_entries_are_ignored_and_cleaned(fake_upstream, tmp_path: Path) -> None:
+def test_incomplete_entries_are_ignored_and_cleaned(fake_upstream: Callable[..., SourceTree], tmp_path: Path) -> None:
     tree = fake_upstream({"a.go": "package a\n"})
     name = entry_name(tree.lock)
     cache = tmp_path / "cache"
@@ -251,11 +271,12 @@ def test_incomplete_entries_are_ignored_and_cleaned(fake_upstream, tmp_path: Pat
         open_tree("fake")
     src = tmp_path / "src" / "fake@v0.1.0"
     report = import_copy(tree.lock, DirCopy(src), [Root.parse(".")], label="fake", cache=cache)
-    assert not report.skipped and not stale.exists()
+    assert not report.skipped
+    assert not stale.exists()
     assert open_tree("fake").read("a.go") == b"package a\n"
 
 
-def test_concurrent_imports_into_one_cache(fake_upstream, tmp_path: Path) -> None:
+def test_concurrent_imports_into_one_cache(fake_upstream: Callable[..., SourceTree], tmp_path: Path) -> None:
     files = {f"pkg/p{i}/f{i}.go": f"package p{i}\n\nconst X = {i}\n" * 50 for i in range(60)}
     tree = fake_upstream(files)
     cache = tmp_path / "cache2"
@@ -280,13 +301,15 @@ def test_concurrent_imports_into_one_cache(fake_upstream, tmp_path: Path) -> Non
     assert sum("already in the cache" in t for t in texts) == 3
     assert [p.name for p in sources_dir(cache).iterdir() if p.name != ".locks"] == [entry_name(tree.lock)]
     entry = find_entry(tree.lock, cache)
-    assert entry.complete and entry.marker and entry.marker["files"] == 60
+    assert entry.complete
+    assert entry.marker
+    assert entry.marker["files"] == 60
     again = open_tree("fake", cache=cache)
     assert verify_tree(again).ok
 
 
 @pytest.mark.upstream
-def test_real_trees_verify_and_match_check_blobs(k8s_tree, docker_tree) -> None:
+def test_real_trees_verify_and_match_check_blobs(k8s_tree: SourceTree, docker_tree: SourceTree) -> None:
     ups = load_pins()
     for tree in (k8s_tree, docker_tree):
         report = verify_tree(tree)
