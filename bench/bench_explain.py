@@ -3,7 +3,7 @@
 Run by hand with the real sources imported and the index built (`walkthrough explain APIInstaller` once):
 `python bench/bench_explain.py`. Prints, per case, the best and median wall time and the best CPU time
 (user + sys of the process, which other load on the machine disturbs far less than wall time) and their
-ratios to the anchor (goal ≤ 1.5×), piped (plain text, what scripts see) and on a pseudo-terminal (rich
+ratios to the anchor (goal at most 1.5x), piped (plain text, what scripts see) and on a pseudo-terminal (rich
 output, what people see). Runs are interleaved round-robin, so a burst of load hits every case alike.
 
 `--compare LABEL=DIR[,CACHE]` (repeatable) runs the tool from the checkout DIR instead (put first on
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 SYMBOL = "kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers"
 """A long method (590 lines): the worst case for the terminal's syntax highlighting."""
@@ -46,7 +47,7 @@ def run_once(cmd: list[str], env: dict[str, str], *, tty: bool) -> tuple[float, 
     if tty:
         pid, fd = pty.fork()
         if pid == 0:  # pragma: no cover - the child
-            os.execve(cmd[0], cmd, env)
+            os.execve(cmd[0], cmd, env)  # noqa: S606 - our own fixed command
         while True:
             try:
                 if not os.read(fd, 65536):
@@ -56,7 +57,7 @@ def run_once(cmd: list[str], env: dict[str, str], *, tty: bool) -> tuple[float, 
         _, status, usage = os.wait4(pid, 0)
         os.close(fd)
     else:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # noqa: S603
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
@@ -66,6 +67,7 @@ def run_once(cmd: list[str], env: dict[str, str], *, tty: bool) -> tuple[float, 
 
 
 def main() -> int:
+    """Time every case round-robin and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", action="append", default=[], metavar="LABEL=DIR")
     parser.add_argument("--runs", type=int, default=RUNS)
@@ -80,9 +82,9 @@ def main() -> int:
     for spec in args.compare:
         label, _, rest = spec.partition("=")
         path, _, cache = rest.partition(",")
-        variants[label] = {**base, "PYTHONPATH": os.path.abspath(path)}
+        variants[label] = {**base, "PYTHONPATH": str(Path(path).resolve())}
         if cache:  # its own cache: the model-pairs scan cache follows the checkout's files
-            variants[label]["WALKTHROUGH_CACHE"] = os.path.abspath(cache)
+            variants[label]["WALKTHROUGH_CACHE"] = str(Path(cache).resolve())
     exe = _walkthrough()
     jobs = [("anchor", "", [sys.executable, "-c", "import rich.console"], False)]
     jobs += [(case, label, [*exe, *argv], tty) for case, argv, tty in CASES for label in variants]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from walkthrough.cli import fast_explain_args, main
 from walkthrough.cli.group import click_main
@@ -76,7 +77,8 @@ def test_plain_output_when_piped(tree: SourceTree, capsys: pytest.CaptureFixture
 def test_json_escapes_bidi_controls(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "Evil", "--json")
     assert code == 0
-    assert "\u202e" not in out and "\x1b" not in out
+    assert "\u202e" not in out
+    assert "\x1b" not in out
     assert "\u202e" in json.loads(out)["code"]  # the exact upstream text, once decoded
 
 
@@ -117,7 +119,8 @@ def test_terminal_output_is_rich_but_upstream_text_is_inert(
     code, out, _ = run(capsys, "explain", "Evil")
     assert code == 0
     assert "[bold]markup[/bold] :smile:" in out  # neither markup nor emoji codes are interpreted
-    assert "<U+202E>bidi" in out and "<U+001B>[31m" in out
+    assert "<U+202E>bidi" in out
+    assert "<U+001B>[31m" in out
     assert "\u202e" not in out
     params = {p for sgr in re.findall(r"\x1b\[([0-9;]*)m", out) for p in sgr.split(";")}
     assert not params & {*map(str, range(30, 39)), *map(str, range(90, 98))}  # NO_COLOR: no colours
@@ -126,8 +129,6 @@ def test_terminal_output_is_rich_but_upstream_text_is_inert(
 
 
 def test_renderables_render_to_a_string(tree: SourceTree) -> None:
-    from rich.console import Console
-
     idx = load_index("fake")
     sym = idx.lookup("Evil")
     ex = Explanation(sym, idx.pin, idx.text(sym.path)[sym.start_byte : sym.end_byte].decode())
@@ -135,20 +136,28 @@ def test_renderables_render_to_a_string(tree: SourceTree) -> None:
     Console(file=buf, width=100, color_system=None, force_terminal=False).print(renderable(ex))
     text = buf.getvalue()
     assert "4 func Evil() string {" in text.replace("  ", " ").replace("  ", " ")
-    assert "<U+202E>" in text and "\u202e" not in text
+    assert "<U+202E>" in text
+    assert "\u202e" not in text
     assert "<U+202E>" in plain_text(ex)
     assert visible("a\tb\nc\u200bd\x00") == "a\tb\nc<U+200B>d<U+0000>"
 
 
 def test_bad_input_exit_codes(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "explain", "Helo")
-    assert code == 2 and "did you mean" in err and "fake:pkg/a.Hello" in err
+    assert code == 2
+    assert "did you mean" in err
+    assert "fake:pkg/a.Hello" in err
     code, _, err = run(capsys, "explain", "Open")
-    assert code == 2 and "fake:pkg/c.Open@c_darwin.go" in err and "fake:pkg/c.Open@c_linux.go" in err
+    assert code == 2
+    assert "fake:pkg/c.Open@c_darwin.go" in err
+    assert "fake:pkg/c.Open@c_linux.go" in err
     code, _, err = run(capsys, "explain", "fake:pkg/a.")
-    assert code == 2 and "malformed" in err
+    assert code == 2
+    assert "malformed" in err
     code, _, err = run(capsys, "explain", "Broken")
-    assert code == 2 and "syntax errors" in err and "pkg/d/d.go:3" in err
+    assert code == 2
+    assert "syntax errors" in err
+    assert "pkg/d/d.go:3" in err
     assert "Traceback" not in err
 
 
@@ -218,9 +227,14 @@ def test_symbols_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -
         "fake:pkg/d.Broken",
     ]
     code, out, _ = run(capsys, "symbols", "Greeter")
-    assert code == 0 and "struct" in out and "fake:pkg/a.Greeter" in out and "pkg/a/a.go:4-4" in out
+    assert code == 0
+    assert "struct" in out
+    assert "fake:pkg/a.Greeter" in out
+    assert "pkg/a/a.go:4-4" in out
     code, out, err = run(capsys, "symbols", "zzz")
-    assert code == 0 and out == "" and "no symbol matches" in err
+    assert code == 0
+    assert out == ""
+    assert "no symbol matches" in err
 
 
 def test_pairs_cache_follows_the_files(tmp_path: Path) -> None:
@@ -274,7 +288,7 @@ def test_fast_path_says_what_click_says(
         ["explain", "--upstream=", "Hello"],
         ["explain", "--", "Hello"],
         ["explain", "-ufake", "Hello"],
-        ["--cache", "/tmp", "explain", "Hello"],
+        ["--cache", "/tmp", "explain", "Hello"],  # noqa: S108 - parsed, never used
         ["symbols", "Hello"],
         [],
     ],
@@ -292,7 +306,8 @@ def test_fast_path_leaves_a_bad_cache_env_to_click(
     monkeypatch.setenv("WALKTHROUGH_CACHE", str(afile))
     assert fast_explain_args(["explain", "Hello"]) is None
     code, _, err = run(capsys, "explain", "Hello")
-    assert code == 2 and "is a file" in err
+    assert code == 2
+    assert "is a file" in err
 
 
 WARM_PATH_NEVER_IMPORTS = (
@@ -332,8 +347,6 @@ def test_warm_explain_imports_only_what_it_needs(tree: SourceTree, args: list[st
 
 
 def test_go_code_colours_tokens_and_keeps_text_inert() -> None:
-    from rich.console import Console
-
     code = visible(
         '// a [red]x[/red] \u202e\nfunc F() string {\n\tx := `raw\n/* no */` /* block\n*/ + "s\\"q" + 0x1F\n}'
     )
@@ -342,13 +355,20 @@ def test_go_code_colours_tokens_and_keeps_text_inert() -> None:
     assert lines[0] == "41  // a [red]x[/red] <U+202E>"
     assert lines[2] == "43      x := `raw"  # tabs expanded to 4, upstream line numbers
     styled = set(go.pieces)
-    assert ("func", "bold magenta") in styled and ("string", "cyan") in styled
-    assert ("/* no */`", "yellow") in styled and ("`raw", "yellow") in styled  # a raw string spans lines
-    assert ("/* block", "bright_black italic") in styled and ("*/", "bright_black italic") in styled
-    assert ('"s\\"q"', "yellow") in styled and ("0x1F", "blue") in styled
-    assert ("41", "bright_black") in styled and ("46", "bright_black") in styled
+    assert ("func", "bold magenta") in styled
+    assert ("string", "cyan") in styled
+    assert ("/* no */`", "yellow") in styled
+    assert ("`raw", "yellow") in styled
+    assert ("/* block", "bright_black italic") in styled
+    assert ("*/", "bright_black italic") in styled
+    assert ('"s\\"q"', "yellow") in styled
+    assert ("0x1F", "blue") in styled
+    assert ("41", "bright_black") in styled
+    assert ("46", "bright_black") in styled
     buf = io.StringIO()
     Console(file=buf, force_terminal=True, color_system="standard", markup=False).print(go)
     out = buf.getvalue()
-    assert "\x1b[1;35mfunc\x1b[0m" in out and "[red]x[/red]" in out and "\u202e" not in out
+    assert "\x1b[1;35mfunc\x1b[0m" in out
+    assert "[red]x[/red]" in out
+    assert "\u202e" not in out
     assert re.sub(r"\x1b\[[0-9;]*m", "", out) == go.plain + "\n"

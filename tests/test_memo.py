@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from walkthrough import memo, paths
 from walkthrough.errors import UsageError
 from walkthrough.pins import Lock, load_pins
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +100,18 @@ def test_a_read_only_cache_only_costs_the_work(cache: Path, tmp_path: Path, monk
     assert f.calls == 2
 
 
+def test_none_is_a_result_like_any_other(cache: Path) -> None:
+    calls = []
+
+    def nothing(text: str) -> None:
+        calls.append(text)
+
+    assert memo.memoized("n", "x", nothing) is None
+    forget()
+    assert memo.memoized("n", "x", nothing) is None
+    assert calls == ["x"]
+
+
 def test_results_that_json_would_change_are_not_memoized(cache: Path) -> None:
     calls = []
 
@@ -170,4 +184,4 @@ def test_memo_files_are_a_checksum_then_json(cache: Path) -> None:
     check, text = path.read_text(encoding="utf-8").split("\n")
     assert check == hashlib.sha256(text.encode()).hexdigest()
     assert json.loads(text) == {"length": 3}
-    assert not [p for p in os.listdir(cache / "memo") if p.endswith(".tmp")]
+    assert not list((cache / "memo").glob("*.tmp"))

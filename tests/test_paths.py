@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 import pytest
 
 from walkthrough import paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +28,7 @@ def test_cli_option_then_env_then_platform(monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the written-out rule is Linux's; elsewhere platformdirs decides")
-@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-cache", "relative/cache"])
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/var/cache/xdg", "relative/cache"])
 def test_linux_default_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
     if xdg is None:
         monkeypatch.delenv("XDG_CACHE_HOME", raising=False)

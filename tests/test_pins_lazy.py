@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 
 from walkthrough.errors import UsageError
@@ -27,17 +30,23 @@ def test_fast_lock_equals_the_line_parsers() -> None:
     plain = Lock.build(PIN, [e for e in ENTRIES if " " not in e.path])
     lock = Lock.loads(plain.dumps())
     assert type(lock.entries).__name__ == "_LockedFiles"  # the fast path was taken
-    assert lock == plain == strict(plain.dumps()) and lock.dumps() == plain.dumps()
-    assert lock.entries["b.go"] == ENTRIES[1] and "dir/b.go" in lock and "b" not in lock
-    assert lock.entries.get("o") is None and lock.entries.get("dir/b.go\n") is None
-    assert list(lock.entries) == ["b.go", "dir/b.go"] and len(lock) == 2  # noqa: PLR2004
+    assert lock == plain == strict(plain.dumps())
+    assert lock.dumps() == plain.dumps()
+    assert lock.entries["b.go"] == ENTRIES[1]
+    assert "dir/b.go" in lock
+    assert "b" not in lock
+    assert lock.entries.get("o") is None
+    assert lock.entries.get("dir/b.go\n") is None
+    assert list(lock.entries) == ["b.go", "dir/b.go"]
+    assert len(lock) == 2
 
 
 def test_paths_with_spaces_use_the_line_parser_and_look_up_exactly() -> None:
     built = Lock.build(PIN, ENTRIES)
     lock = Lock.loads(built.dumps())
     assert lock == built
-    assert lock.entries["b.go"].size == 10 and lock.entries["x/12 b.go"].size == 5  # noqa: PLR2004
+    assert lock.entries["b.go"].size == 10
+    assert lock.entries["x/12 b.go"].size == 5
 
 
 def test_unsorted_lock_is_sorted_by_the_line_parser() -> None:
@@ -57,8 +66,6 @@ def test_tampered_fast_lock_is_refused() -> None:
 
 
 def test_forged_digest_over_repeated_lines_fails_when_iterated() -> None:
-    import base64
-    import hashlib
 
     line = f"{'2' * 40} 10 b.go\n"
     body = line + line

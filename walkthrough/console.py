@@ -1,8 +1,9 @@
 """What `explain` shows, as data: rich renderables for a terminal, plain text for a pipe, JSON. No printing.
 
 Upstream text (code, doc comments) is never interpreted: it goes into `rich.text.Text` objects
-(code highlighted by `go_pieces`' small tokenizer into plain segments), never through markup or emoji codes, and `visible()` first replaces
-control, invisible and bidirectional characters by `<U+XXXX>` (Trojan Source, escape sequences).
+(code highlighted by `go_pieces`' small tokenizer into plain segments), never through markup or emoji
+codes, and `visible()` first replaces control, invisible and bidirectional characters by `<U+XXXX>`
+(Trojan Source, escape sequences).
 rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 """
 
@@ -44,10 +45,12 @@ class Explanation(NamedTuple):
 
     @property
     def permalink(self) -> str:
+        """The symbol's lines on GitHub at the pinned commit."""
         return self.pin.permalink(self.symbol.path, self.symbol.start_line, self.symbol.end_line)
 
     @property
     def location(self) -> str:
+        """`path:start-end at upstream@tag`."""
         s = self.symbol
         return f"{s.path}:{s.start_line}-{s.end_line} at {self.pin.label}"
 
@@ -225,14 +228,18 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
 
 
 class GoCode:
-    """A rich renderable of `go_pieces`: plain segments, so rich neither parses, wraps nor re-splits
-    them (rendering a 600-line `Text` cost more than the rest of `explain`)."""
+    """A rich renderable of `go_pieces` as plain segments.
+
+    Rich neither parses, wraps nor re-splits them: rendering a 600-line `Text` cost more than the
+    rest of `explain`.
+    """
 
     def __init__(self, code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> None:
         self.pieces = go_pieces(code, start_line, theme=theme)
 
     @property
     def plain(self) -> str:
+        """The text without styles, as a pipe would show it."""
         return "".join(text for text, _ in self.pieces)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:

@@ -1,4 +1,5 @@
 """The symbol index of one pinned release: load (building when missing or stale), look up, search.
+
 No rendering; building lives in `walkthrough.indexbuild`, imported only when a database is built.
 
     from walkthrough.index import load_index, Index
@@ -30,7 +31,6 @@ import array
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,8 @@ from walkthrough.models import Pin, Symbol, SymbolKind, Use
 from walkthrough.symbolid import id_ordinal, parse_query, splits, suggest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from walkthrough.sources import SourceTree
 
 INDEX_FORMAT = "index-8"
@@ -49,6 +51,10 @@ SYMBOL_COLUMNS = ", ".join(Symbol._fields)
 """The `symbols` table's columns after rowid: a Symbol's fields, in order (the builder writes them so)."""
 _KIND = Symbol._fields.index("kind")
 _HAS_ERROR = Symbol._fields.index("has_error")
+
+
+SHOWN_CANDIDATES = 10
+"""How many candidates an ambiguity error's hint lists."""
 
 
 class IndexError_(WalkthroughError):  # noqa: N801 - not the builtin IndexError
@@ -207,6 +213,7 @@ class Index:
         return f"Index({self.pin.label}, {self.path.name})"
 
     def close(self) -> None:
+        """Close the database (the index is unusable afterwards)."""
         self._conn.close()
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -246,6 +253,7 @@ class Index:
         return data
 
     def pkgdirs(self) -> set[str]:
+        """Every package directory of the release (for splitting ids whose directories hold dots)."""
         if self._pkgdirs is None:
             self._pkgdirs = {r[0] for r in self._query("SELECT DISTINCT pkgdir FROM symbols")}
         return self._pkgdirs
@@ -268,7 +276,9 @@ class Index:
             raise SymbolError(
                 f"{text!r} is ambiguous: {len(ids)} symbols match",
                 candidates=ids,
-                hint="use one of the full ids: " + ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else ""),
+                hint="use one of the full ids: "
+                + ", ".join(ids[:SHOWN_CANDIDATES])
+                + (" ..." if len(ids) > SHOWN_CANDIDATES else ""),
             )
         near = tuple(self.suggestions(text))
         hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"

@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.paths import cache_root
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 FORMAT = 2
 """Bump when a memoized function's result for the same text changes."""
@@ -38,32 +41,35 @@ def memoized(name: str, text: str, compute: Callable[[str], Any]) -> Any:
         return _SEEN[key]
     folder = cache_root() / "memo"
     path = folder / f"{name}-{key[:32]}.json"
-    value = _read(path)
-    if value is None:
+    found, value = _read(path)
+    if not found:
         value = compute(text)
         _write(folder, name, path, value)
     _SEEN[key] = value
     return value
 
 
-def _read(path: os.PathLike[str]) -> Any:
-    """The value stored at `path`, or None when absent, unreadable or failing its checksum.
+def _read(path: Path) -> tuple[bool, Any]:
+    """(True, the value stored at `path`), or (False, None) when absent, unreadable or damaged.
 
     A memo is the SHA-256 of the value's JSON text on the first line, then that text: checking it
-    costs a hash, not a second serialisation."""
+    costs a hash, not a second serialisation.
+    """
     try:
-        with open(path, encoding="utf-8") as f:
-            check, _, text = f.read().partition("\n")
-        if hashlib.sha256(text.encode()).hexdigest() != check:
-            return None
-        return json.loads(text)
+        check, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode()).hexdigest() == check:
+            return True, json.loads(text)
     except (OSError, ValueError):
-        return None
+        pass
+    return False, None
 
 
-def _write(folder: os.PathLike[str], name: str, path: os.PathLike[str], value: Any) -> None:
-    """Store `value` (temp file + rename, so a reader never sees half a memo) and drop the memos of
-    older texts of `name`; a read-only or full cache is not an error, only a slower next run."""
+def _write(folder: Path, name: str, path: Path, value: Any) -> None:
+    """Store `value` and drop the memos of older texts of `name`.
+
+    Temp file + rename, so a reader never sees half a memo; a read-only or full cache is not an
+    error, only a slower next run.
+    """
     try:
         text = json.dumps(value, separators=(",", ":"))
     except (TypeError, ValueError):  # not JSON: not memoizable
@@ -71,13 +77,12 @@ def _write(folder: os.PathLike[str], name: str, path: os.PathLike[str], value: A
     if json.loads(text) != value:  # tuples, int keys: would not come back the same
         return
     try:
-        os.makedirs(folder, exist_ok=True)
-        for old in os.scandir(folder):
-            if old.name.startswith(f"{name}-") and old.path != os.fspath(path):
-                os.unlink(old.path)
-        tmp = f"{os.fspath(path)}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}")
-        os.replace(tmp, path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{name}-*.json"):
+            if old != path:
+                old.unlink()
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}", encoding="utf-8")
+        tmp.replace(path)
     except OSError:
         return

@@ -169,4 +169,5 @@ class Excerpt(NamedTuple):
 
     @property
     def permalink(self) -> str:
+        """The excerpt's lines on GitHub at the pinned commit."""
         return self.pin.permalink(self.symbol.path, self.start_line, self.end_line)

@@ -33,8 +33,8 @@ def cache_root() -> Path:
         # platformdirs' rule for Linux (the XDG base directory spec), written out: importing
         # platformdirs costs `explain` a twentieth of its time budget. tests/test_paths.py checks
         # that both agree.
-        xdg = os.environ.get("XDG_CACHE_HOME", "")  # the spec ignores a relative one
-        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")) / "walkthrough"
+        xdg = Path(os.environ.get("XDG_CACHE_HOME", ""))  # the spec ignores a relative one
+        return (xdg if xdg.is_absolute() else Path("~/.cache").expanduser()) / "walkthrough"
     from platformdirs import user_cache_path  # noqa: PLC0415 - only needed without an override
 
     return user_cache_path("walkthrough", appauthor=False)

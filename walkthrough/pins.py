@@ -1,4 +1,4 @@
-"""Pins and locks: the facts in `snapshots/` about which upstream bytes the tool may read. No network.
+r"""Pins and locks: the facts in `snapshots/` about which upstream bytes the tool may read. No network.
 
 `snapshots/upstreams.toml` names each upstream (repository, tag, commit), where an offline copy can be
 had, a few `check_blobs`, and later releases kept for drift reports. One lock per release
@@ -15,7 +15,7 @@ Lock format (text, one file per line, sorted by path, so diffs of a regenerated 
     export-subst = pkg/version/base.go
     <blob> <size> <path>
 
-The digest is Go's `h1:` dirhash recipe (sha256 over sorted `"<hash>  <path>\\n"` lines, base64) applied
+The digest is Go's `h1:` dirhash recipe (sha256 over sorted `"<hash>  <path>\n"` lines, base64) applied
 to the git blob ids instead of per-file sha256, so it can be recomputed from the lock alone, without
 the files. `export-subst` names files holding git `$Format:` placeholders: an archive of the tag
 substitutes them, so their archive bytes legitimately differ from the git blob (see `sources.importer`).
@@ -27,13 +27,15 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from walkthrough.errors import SourcesMissing, UsageError
 from walkthrough.models import LockEntry, Pin
 from walkthrough.paths import snapshots_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 UPSTREAMS_FILE = "upstreams.toml"
 _LOCK_CACHE: dict[tuple[str, int, int], Lock] = {}
@@ -43,8 +45,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
 def git_blob_id(data: bytes) -> str:
-    """The git blob id of `data`: sha1 of `b"blob <len>\\0"` + bytes, as `git hash-object` prints it."""
-    sha = hashlib.sha1(b"blob %d\0" % len(data))
+    r"""The git blob id of `data`: sha1 of `b"blob <len>\0"` + bytes, as `git hash-object` prints it."""
+    sha = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)  # git's name for the bytes
     sha.update(data)
     return sha.hexdigest()
 
@@ -229,10 +231,11 @@ def _loads_lazy(cls: type[Lock], text: str, source: str, memo: str | None) -> Lo
 
 
 def _bulk_check(text: str, source: str) -> dict[str, Any] | None:
-    """The header of a lock whose every entry line is well formed and in path order and whose digest
-    matches (regex passes over the whole text, and the digest over the text itself, which equals the
-    set digest when the lines are in path order); None for any other lock. Pure: a function of
-    `text` alone (`source` only names the file in errors), so `walkthrough.memo` may keep it.
+    """The header of a well-formed lock in path order with a matching digest; None for any other.
+
+    Regex passes check every entry line; the digest is taken over the text itself, which equals the
+    set digest when the lines are in path order. Pure: a function of `text` alone (`source` only
+    names the file in errors), so `walkthrough.memo` may keep it.
     """
     first = re.search(_FIRST_ENTRY, text)
     if first is None:
@@ -270,8 +273,11 @@ def _bulk_check(text: str, source: str) -> dict[str, Any] | None:
 
 
 class _LockedFiles(Mapping[str, LockEntry]):
-    """The entries of a lock checked by `_loads_lazy`, kept as its text: one path is looked up in the
-    text, all entries are built (and their order and uniqueness checked) on first iteration."""
+    """The entries of a lock checked by `_loads_lazy`, kept as its text.
+
+    One path is looked up in the text; all entries are built (and their order and uniqueness
+    checked) on first iteration.
+    """
 
     def __init__(self, body: str, count: int, source: str) -> None:
         self._body = body
@@ -340,7 +346,7 @@ def _parse_lines(text: str, source: str) -> _Parsed:
                 header[key] = value
             continue
         parts = line.split(" ", 2)
-        if len(parts) != 3 or not _HEX40.match(parts[0]) or not parts[1].isdigit():
+        if len(parts) != len(("blob", "size", "path")) or not _HEX40.match(parts[0]) or not parts[1].isdigit():
             raise UsageError(
                 f"{source}:{lineno}: malformed lock line {line[:80]!r}",
                 hint="regenerate the lock with `walkthrough sources lock`",
@@ -354,7 +360,7 @@ def _parse_lines(text: str, source: str) -> _Parsed:
 
 def _fold(path: str) -> str:
     """A path as case-insensitive, normalising file systems see it."""
-    import unicodedata
+    import unicodedata  # noqa: PLC0415 - only lock writers fold names
 
     return unicodedata.normalize("NFC", path).casefold()
 
@@ -400,9 +406,11 @@ class Upstream(NamedTuple):
 
     @property
     def pin(self) -> Pin:
+        """The pinned release's pin."""
         return self.pinned.pin
 
     def releases(self) -> tuple[Release, ...]:
+        """The pinned release, then the later ones."""
         return (self.pinned, *self.later)
 
     def release(self, ref: str | None = None) -> Release:
@@ -457,6 +465,7 @@ class Upstreams(Mapping[str, Upstream]):
         return [r for u in self.values() for r in u.releases()]
 
     def lock_path(self, release: Release) -> Path:
+        """Where the lock of `release` lives: `snapshots/<lock_name>.lock`."""
         return snapshots_dir(self.root) / f"{release.lock_name}.lock"
 
     def load_lock(self, release: Release) -> Lock:
@@ -567,7 +576,7 @@ def _toml(text: str, source: str) -> dict[str, Any]:
 
 def load_pins(project_root: Path | None = None) -> Upstreams:
     """Read `snapshots/upstreams.toml` of the project (default: `walkthrough.paths.project_root()`)."""
-    from walkthrough.paths import project_root as default_root
+    from walkthrough.paths import project_root as default_root  # noqa: PLC0415 - tests patch it
 
     root = (project_root or default_root()).resolve()
     path = snapshots_dir(root) / UPSTREAMS_FILE

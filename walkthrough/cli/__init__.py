@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from walkthrough.errors import WalkthroughError
@@ -96,7 +97,7 @@ def _cache_env_usable() -> bool:
     if not env:
         return True
     try:
-        st = os.stat(env)
+        st = Path(env).stat()
     except OSError:
         return True  # click.Path(exists=False) accepts a path that does not exist yet
     import stat  # noqa: PLC0415

@@ -133,8 +133,10 @@ def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str]]:
 
 
 def _links_by_symbol(text: str) -> dict[str, list[list[str]]]:
-    """symbol id → [chapters quoting it, models paired with it], in excerpt order, without repeats.
-    A function of the fingerprints' text alone, so `explain` keeps it in the memo."""
+    """Symbol id → [chapters quoting it, models paired with it], in excerpt order, without repeats.
+
+    A function of the fingerprints' text alone, so `explain` keeps it in the memo.
+    """
     try:
         data = json.loads(text)
     except ValueError:

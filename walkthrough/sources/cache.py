@@ -20,16 +20,19 @@ import base64
 import json
 import os
 import time
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
-from walkthrough.models import LockEntry, Pin
 from walkthrough.paths import cache_root
 from walkthrough.pins import Lock, Release, Upstreams, git_blob_id, load_pins
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from walkthrough.models import LockEntry, Pin
 
 MARKER = "COMPLETE"
 VERIFIED = "VERIFIED"
@@ -92,10 +95,12 @@ class Entry(NamedTuple):
 
     @property
     def tree(self) -> Path:
+        """The directory holding the upstream files."""
         return self.path / TREE
 
     @property
     def complete(self) -> bool:
+        """Whether the entry was imported whole, for exactly this lock."""
         return self.marker is not None
 
     @property
@@ -136,6 +141,7 @@ class SourceTree:
 
     @property
     def name(self) -> str:
+        """The upstream's name (`kubernetes`)."""
         return self.pin.name
 
     def __repr__(self) -> str:
@@ -203,6 +209,7 @@ class SourceTree:
 
 
 def reimport_hint(release: Release) -> str:
+    """The command that replaces a damaged entry of `release`."""
     return f"`walkthrough sources fetch {release.spec} --force` (or `sources import ... --force`)"
 
 
@@ -248,9 +255,11 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
+        """Whether nothing was wrong."""
         return not (self.mismatching or self.missing or self.unlocked)
 
     def problems(self) -> list[str]:
+        """One line per file that was wrong, saying what was."""
         return (
             [f"{p}: {why}" for p, why in self.mismatching]
             + [f"{p}: missing from the cache entry" for p in self.missing]
@@ -290,7 +299,7 @@ def verify_tree(tree: SourceTree) -> VerifyReport:
 @contextmanager
 def entry_lock(lock: Lock, root: Path | None = None, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the writer lock of `lock`'s entry (one writer per entry across processes)."""
-    from filelock import FileLock, Timeout
+    from filelock import FileLock, Timeout  # noqa: PLC0415 - only writers need it
 
     locks = sources_dir(root) / ".locks"
     locks.mkdir(parents=True, exist_ok=True)
@@ -352,12 +361,13 @@ class EntryWriter:
             )
         target = self.tmp / TREE / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as fh:  # "x": never follow or overwrite anything already there
+        with target.open("xb") as fh:  # "x": never follow or overwrite anything already there
             fh.write(data)
         target.chmod(0o444)
         self.written[path] = len(data)
 
     def missing(self) -> list[str]:
+        """Locked paths not written yet."""
         return [p for p in self.lock.entries if p not in self.written]
 
     def commit(self, *, method: str, source: str, absent: dict[str, str] | None = None) -> Entry:
