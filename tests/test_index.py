@@ -227,6 +227,14 @@ def test_search(idx: Index) -> None:
     assert len(list(idx.symbols())) == len({s.id for s in idx.symbols()})
 
 
+def test_a_build_restores_the_garbage_collector(fake_upstream: MakeTree) -> None:
+    import gc
+
+    fake_upstream(FILES)
+    load_index("fake").close()
+    assert gc.isenabled()
+
+
 def test_warm_load_does_not_parse(fake_upstream: MakeTree, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_upstream(FILES)
     load_index("fake").close()

@@ -39,7 +39,7 @@ from functools import cache
 from importlib import resources
 from itertools import accumulate
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from walkthrough.models import SymbolKind
 
@@ -112,9 +112,11 @@ class FileFacts:
     error_lines: tuple[int, ...] = field(default=())
 
     def encode(self) -> bytes:
-        """The persisted form (see `decode`): zlib'd marshal of plain tuples, a few times cheaper to
-        write and read than JSON or pickle. Pool workers send it back as is: one encoding serves
-        both the parse cache and the trip to the main process."""
+        """Encode for the parse cache (see `decode`): zlib'd marshal of plain tuples.
+
+        A few times cheaper to write and read than JSON or pickle. Pool workers send it back as
+        is: one encoding serves both the parse cache and the trip to the main process.
+        """
         return zlib.compress(
             marshal.dumps(
                 (
@@ -139,7 +141,7 @@ class FileFacts:
         keeps tuples tuples, so nothing is copied back into hashable form.
         """
         try:
-            package, imports, decls, uses, refs, has_error, error_lines = marshal.loads(zlib.decompress(blob))
+            package, imports, decls, uses, refs, has_error, error_lines = marshal.loads(zlib.decompress(blob))  # noqa: S302 - our own cache; shapes checked below
             facts = cls(
                 package,
                 tuple(Import(name, path, line) for name, path, line in imports),
@@ -370,27 +372,6 @@ class _Extractor:
         self.codes: dict[int, Any] = {}
         """Node kind id → what the walk does with it (see `_code`), filled as kinds are met."""
         self.depth = 0
-        self.walkers = {
-            "identifier": self._w_identifier,
-            "type_identifier": self._w_identifier,
-            "selector_expression": self._w_selector,
-            "qualified_type": self._w_qualified,
-            "composite_literal": self._w_composite,
-            "func_literal": self._w_func_literal,
-            "type_switch_statement": self._w_type_switch,
-            "short_var_declaration": self._w_short_var,
-            "range_clause": self._w_range,
-            "receive_statement": self._w_receive,
-            "var_declaration": self._w_local_var,
-            "const_declaration": self._w_local_const,
-            "type_declaration": self._w_local_type,
-            "labeled_statement": self._w_labeled,
-            "struct_type": self._w_struct_type,
-            "interface_type": self._w_interface_type,
-            "function_type": self._w_signature,
-            "keyed_element": self._w_keyed_untyped,
-            "literal_value": self._w_literal_untyped,
-        }
 
     # ---- declarations -------------------------------------------------------------------
 
@@ -667,7 +648,7 @@ class _Extractor:
                         children.reverse()
                         stack.extend(children)
                 elif code is not _SKIP:
-                    code(current)
+                    code(self, current)
         finally:
             for _ in range(stack.count(None)):  # an exception left block scopes open
                 scopes.pop()
@@ -683,7 +664,7 @@ class _Extractor:
             return _SKIP
         if kind in _SCOPED_TYPES:
             return _SCOPE
-        return self.walkers.get(kind, _DESCEND)
+        return self.WALKERS.get(kind, _DESCEND)
 
     def _walk_types_only(self, node: Node | None) -> None:
         """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
@@ -1062,3 +1043,27 @@ class _Extractor:
     def _unary_op(self, node: Node) -> str:
         op = node.child_by_field_name("operator")
         return _text(self.data, op) if op is not None else "?"
+
+    WALKERS: ClassVar[dict[str, Any]] = {
+        "identifier": _w_identifier,
+        "type_identifier": _w_identifier,
+        "selector_expression": _w_selector,
+        "qualified_type": _w_qualified,
+        "composite_literal": _w_composite,
+        "func_literal": _w_func_literal,
+        "type_switch_statement": _w_type_switch,
+        "short_var_declaration": _w_short_var,
+        "range_clause": _w_range,
+        "receive_statement": _w_receive,
+        "var_declaration": _w_local_var,
+        "const_declaration": _w_local_const,
+        "type_declaration": _w_local_type,
+        "labeled_statement": _w_labeled,
+        "struct_type": _w_struct_type,
+        "interface_type": _w_interface_type,
+        "function_type": _w_signature,
+        "keyed_element": _w_keyed_untyped,
+        "literal_value": _w_literal_untyped,
+    }
+    """Node kind → the method that walks it, as a plain function: an extractor holding its own
+    bound methods would be a reference cycle, garbage that only the cyclic collector frees."""

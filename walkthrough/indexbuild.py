@@ -13,6 +13,7 @@ evident stays unresolved: a missing link is acceptable, a wrong one is not.
 from __future__ import annotations
 
 import array
+import gc
 import json
 import os
 import sqlite3
@@ -20,6 +21,7 @@ import zlib
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +62,8 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Worker: parse files, return (blob, encoded facts): the parse cache's rows, decoded by the caller."""
     from walkthrough.goparse import parse_go  # noqa: PLC0415
 
-    return [(blob, parse_go(data).encode()) for blob, data in batch]
+    with _gc_paused():  # a spawned worker starts with the collector on
+        return [(blob, parse_go(data).encode()) for blob, data in batch]
 
 
 class ParseCache:
@@ -258,6 +261,29 @@ def _pkgdir(path: str) -> str:
 
 def build(tree: SourceTree, dest: Path, *, progress: bool = False, workers: int | None = None) -> None:
     """Parse (or reuse) every locked .go file of `tree`, resolve uses, write the database at `dest`."""
+    with _gc_paused():  # forked pool workers inherit the pause
+        _build(tree, dest, progress=progress, workers=workers)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Run without the cyclic garbage collector, restoring its state after.
+
+    A build allocates millions of container objects that live to its end (facts, memos, rows) and
+    makes next to no cyclic garbage (goparse's extractor holds no cycles): the collector would
+    traverse the growing heap again and again to free nothing, a quarter to a third of a warm
+    build. It is process-wide: other threads make their cycles meanwhile, freed after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(tree: SourceTree, dest: Path, *, progress: bool, workers: int | None) -> None:
     paths = [p for p in tree.paths() if p.endswith(".go")]
     facts_by_blob = parse_tree(tree, paths, cache_path=dest.parent / PARSE_CACHE, progress=progress, workers=workers)
     files = [_File(p, _pkgdir(p), facts_by_blob[tree.blob(p)]) for p in paths]
