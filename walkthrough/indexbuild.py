@@ -158,8 +158,29 @@ def _parse_all(
     workers: int | None,
 ) -> Iterator[list[tuple[str, bytes]]]:
     """Parse the files of `todo` (blob → a path), in a pool when there are enough of them; yield
-    batches of (blob, encoded facts) as they come."""
-    batches: list[list[tuple[str, bytes]]] = []
+    batches of (blob, encoded facts) as they come. Files are read as batches are handed out, so
+    the workers start on the first batch while the rest are read."""
+    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    pool = _pool(n_workers) if len(todo) >= SERIAL_BELOW and n_workers > 1 else None
+    bar = _Progress(progress, f"indexing {tree.pin.label}", len(todo))
+    try:
+        if pool is None:
+            for b in _read_batches(tree, todo):
+                yield _parse_batch(b)
+                bar.advance(len(b))
+        else:
+            try:
+                for out in pool.map(_parse_batch, _read_batches(tree, todo)):
+                    yield out
+                    bar.advance(len(out))
+            finally:  # on an error (a file that fails verification), parse no further batch
+                pool.shutdown(cancel_futures=True)
+    finally:
+        bar.close()
+
+
+def _read_batches(tree: SourceTree, todo: dict[str, str]) -> Iterator[list[tuple[str, bytes]]]:
+    """(blob, verified bytes) of the files of `todo` in path order, in batches of about 256 KiB."""
     batch: list[tuple[str, bytes]] = []
     size = 0
     for path, blob in sorted((p, b) for b, p in todo.items()):
@@ -167,26 +188,10 @@ def _parse_all(
         batch.append((blob, data))
         size += len(data)
         if size > 256 * 1024:
-            batches.append(batch)
+            yield batch
             batch, size = [], 0
     if batch:
-        batches.append(batch)
-    total = sum(len(b) for b in batches)
-    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pool = _pool(n_workers) if total >= SERIAL_BELOW and n_workers > 1 else None
-    bar = _Progress(progress, f"indexing {tree.pin.label}", total)
-    try:
-        if pool is None:
-            for b in batches:
-                yield _parse_batch(b)
-                bar.advance(len(b))
-        else:
-            with pool:
-                for out in pool.map(_parse_batch, batches):
-                    yield out
-                    bar.advance(len(out))
-    finally:
-        bar.close()
+        yield batch
 
 
 def _pool(n_workers: int) -> Any:
