@@ -295,16 +295,75 @@ def _build(tree: SourceTree, dest: Path, *, progress: bool, workers: int | None)
     resolver = _Resolver(tree.pin, files, tag=id_tag(tree))
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     remove_db(tmp)
-    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))
+    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    pool = _resolution_pool(resolver, n_workers) if len(files) >= SERIAL_BELOW else None
+    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))  # after the fork: it starts a thread
     try:
-        _write_db(tree, tmp, files, resolver, bar)
+        if pool is None:
+            resolution = map(_resolve_span, [(resolver, 0, len(files))])
+        else:  # submitted now: the workers resolve while this process writes the symbols
+            step = -(-len(files) // (4 * n_workers))
+            resolution = pool.map(_resolve_span, [(None, i, i + step) for i in range(0, len(files), step)])
+        _write_db(tree, tmp, files, resolver, resolution, bar)
         os.replace(tmp, dest)
     finally:
         bar.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         remove_db(tmp)
 
 
-def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolver, bar: _Progress) -> None:
+_RESOLVER: _Resolver | None = None
+"""The resolver forked resolution workers inherit (set by the parent while it forks them)."""
+
+Resolution = tuple[list[bytes], int, int, bytes]
+"""Files' resolution: zlib'd flat uses of each, count of uses, count resolved, reference keys (array 'Q')."""
+
+
+def _resolution_pool(resolver: _Resolver, n_workers: int) -> Any:
+    """Worker processes that share the resolver by fork (copy-on-write; the collector is paused, so
+    it touches no page), or None: without fork, or with other threads alive, resolution stays here."""
+    import multiprocessing  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    if n_workers < 2 or os.name != "posix" or threading.active_count() != 1:  # noqa: PLR2004
+        return None
+    global _RESOLVER  # noqa: PLW0603 - the one way to hand forked workers a large object graph
+    _RESOLVER = resolver
+    try:
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("fork"))
+        for future in [pool.submit(int) for _ in range(n_workers)]:
+            future.result()  # every worker forked now, while the resolver is set and no thread runs
+    finally:
+        _RESOLVER = None
+    return pool
+
+
+def _resolve_span(span: tuple[_Resolver | None, int, int]) -> Resolution:
+    """Resolve files [start, end) of the resolver (None: the one a forked worker inherited)."""
+    resolver, start, end = span
+    resolver = resolver or _RESOLVER
+    assert resolver is not None
+    refs: set[int] = set()
+    payloads = []
+    n_uses = n_resolved = 0
+    for f in resolver.files[start:end]:
+        resolved = resolver.resolve_file(f)
+        n_uses += len(resolved) // 4
+        n_resolved += _add_refs(refs, f, resolved)
+        payloads.append(zlib.compress(resolved.tobytes(), 1))
+    return payloads, n_uses, n_resolved, array.array("Q", refs).tobytes()
+
+
+def _write_db(
+    tree: SourceTree,
+    tmp: Path,
+    files: list[_File],
+    resolver: _Resolver,
+    resolution: Iterator[Resolution],
+    bar: _Progress,
+) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.executescript(
@@ -326,15 +385,23 @@ def _write_db(tree: SourceTree, tmp: Path, files: list[_File], resolver: _Resolv
         conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
         n_uses = n_resolved = 0
         refs: set[int] = set()  # target << 32 | source: ints hash and sort faster than pairs
-        file_rows = []
-        for f in files:
-            resolved = resolver.resolve_file(f)
-            n_uses += len(resolved) // 4
-            n_resolved += _add_refs(refs, f, resolved)
-            payload = zlib.compress(resolved.tobytes(), 1)
-            errors = json.dumps(list(f.facts.error_lines)) if f.facts.has_error else ""
-            file_rows.append((f.path, tree.blob(f.path), f.facts.package, errors, payload))
-            bar.advance(1)
+        payloads: list[bytes] = []
+        for span_payloads, span_uses, span_resolved, span_refs in resolution:
+            payloads += span_payloads
+            n_uses += span_uses
+            n_resolved += span_resolved
+            refs.update(array.array("Q", span_refs))
+            bar.advance(len(span_payloads))
+        file_rows = [
+            (
+                f.path,
+                tree.blob(f.path),
+                f.facts.package,
+                json.dumps(list(f.facts.error_lines)) if f.facts.has_error else "",
+                payload,
+            )
+            for f, payload in zip(files, payloads, strict=True)
+        ]
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
         # One statement over a JSON array of the keys (no Python per row), in (target, source)
         # order, the table's key: rows append to its B-tree instead of landing all over it.
