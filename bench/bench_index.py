@@ -1,7 +1,7 @@
 """Cold index of both pinned upstreams vs a parallel raw tree-sitter parse of the same files.
 
 Run by hand (needs the real sources imported): `python bench/bench_index.py`. Prints the times, the
-ratio (goal ≤ 1.5×), the peak memory of the build (goal < 1 GiB) and the share of resolved uses. On a
+ratio (goal ≤ 1.5x), the peak memory of the build (goal < 1 GiB) and the share of resolved uses. On a
 shared machine wall times drift with the load; the CPU-time ratio (build process and its workers vs
 the raw parse workers), printed beside it, is the steadier figure.
 The index is built into a temp directory, so the real cache is neither used nor touched.
@@ -9,6 +9,7 @@ The index is built into a temp directory, so the real cache is neither used nor 
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -19,14 +20,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import tree_sitter
+import tree_sitter_go
+
+from walkthrough.sources import open_tree
+
 UPSTREAMS = ("kubernetes", "docker")
 
 
 def _raw_parse(batch: list[bytes]) -> float:
     """Parse a batch; return the CPU seconds it took (the parser is built once per worker)."""
-    import tree_sitter
-    import tree_sitter_go
-
     start = time.process_time()
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language()))
     for data in batch:
@@ -45,8 +48,10 @@ def raw_parse_seconds(batches: list[list[bytes]], workers: int) -> tuple[float, 
 
 
 def cold_build(name: str, tmp: Path) -> tuple[float, float, dict[str, int]]:
-    """Run a cold build in a child process (fresh memory figures); return its wall and CPU times
-    (the build process and its workers) and stats."""
+    """Run a cold build in a child process (fresh memory figures).
+
+    Returns its wall and CPU times (the build process and its workers) and stats.
+    """
     code = (
         "import sys, time, json, resource\n"
         "from pathlib import Path\n"
@@ -63,16 +68,14 @@ def cold_build(name: str, tmp: Path) -> tuple[float, float, dict[str, int]]:
         "rc = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'seconds': dt, 'cpu': dc, 'rss_kib': rs, 'child_rss_kib': rc, **idx.stats()}))\n"
     )
-    import json
-
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(  # noqa: S603 - this Python, our own code
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     data = json.loads(out.strip().splitlines()[-1])
     return data.pop("seconds"), data.pop("cpu"), data
 
 
 def _batches(name: str) -> tuple[list[list[bytes]], int]:
-    from walkthrough.sources import open_tree
-
     tree = open_tree(name)
     batches: list[list[bytes]] = [[]]
     size = 0
@@ -88,21 +91,15 @@ def _batches(name: str) -> tuple[list[list[bytes]], int]:
 
 def main() -> int:
     """Each upstream: raw parse, then cold index, back to back (the machine is shared: load drifts)."""
-    from walkthrough.sources import open_tree
-
     workers = min(2, os.cpu_count() or 1)
     if shutil.which("ctags"):
         for name in UPSTREAMS:
             tree = open_tree(name)
             paths = "\n".join(p for p in tree.paths() if p.endswith(".go"))
             start = time.perf_counter()
-            subprocess.run(
-                ["ctags", "-f", "/dev/null", "-L", "-"], input=paths, text=True, cwd=tree.root, check=True
-            )
-            print(
-                f"Universal Ctags, {name} (declarations only, one process): "
-                f"{time.perf_counter() - start:.2f} s"
-            )
+            ctags = ["ctags", "-f", "/dev/null", "-L", "-"]
+            subprocess.run(ctags, input=paths, text=True, cwd=tree.root, check=True)  # noqa: S603 - Universal Ctags from PATH, a fixed argv
+            print(f"Universal Ctags, {name} (declarations only, one process): {time.perf_counter() - start:.2f} s")
     raw_total = cold_total = raw_cpu_total = cold_cpu_total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name in UPSTREAMS:

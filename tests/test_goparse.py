@@ -6,7 +6,7 @@ import gc
 import marshal
 import textwrap
 import zlib
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from walkthrough.goparse import FileFacts, parse_go
 from walkthrough.models import SymbolKind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def go(src: str) -> FileFacts:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from walkthrough import goparse
 from walkthrough import index as index_mod
 from walkthrough.errors import SymbolError
 from walkthrough.index import Index, load_index
 from walkthrough.models import SymbolKind
 from walkthrough.sources import SourceTree
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 A_GO = """\
 // Package a is a fixture.
@@ -97,7 +102,9 @@ FILES = {
     "pkg/c/c_unix.go": "// +build !windows\n\npackage c\n\nfunc Open() int { return 1 }\n",
     "pkg/c/c_windows.go": "package c\n\nfunc Open() int { return 2 }\n",
     "pkg/d/d.go": "package d\n\nfunc Good() {}\n\nfunc Bad() {\n\tx := := 1\n}\n",
-    "pkg/e/common.go": "package e\n\ntype Common struct{ Level int }\n\nfunc Use(c *Config) int { return c.Level + c.Only }\n",
+    "pkg/e/common.go": (
+        "package e\n\ntype Common struct{ Level int }\n\nfunc Use(c *Config) int { return c.Level + c.Only }\n"
+    ),
     "pkg/e/config_unix.go": "package e\n\ntype Config struct {\n\tCommon\n\tOnly int\n}\n",
     "pkg/e/config_windows.go": "package e\n\ntype Config struct {\n\tCommon\n\tOnly string\n}\n",
     "README.md": "not Go\n",
@@ -123,13 +130,16 @@ def test_ids_kinds_and_lines(idx: Index) -> None:
     )
     assert server.doc == "Server serves."
     name = idx.get("fake:pkg/a.Server.Name")
-    assert name is not None and (name.kind, name.receiver, name.start_line) == (
+    assert name is not None
+    assert (name.kind, name.receiver, name.start_line) == (
         SymbolKind.FIELD,
         "Server",
         14,
     )
     first, second, third = (idx.get(f"fake:pkg/a.{n}") for n in ("First", "Second", "Third"))
-    assert first and second and third
+    assert first
+    assert second
+    assert third
     assert (first.start_line, first.end_line, first.doc_start_line) == (21, 21, 20)
     assert (second.start_line, third.start_line) == (21, 22)
     run = idx.lookup("(*Server).Run")
@@ -228,8 +238,6 @@ def test_search(idx: Index) -> None:
 
 
 def test_a_build_restores_the_garbage_collector(fake_upstream: MakeTree) -> None:
-    import gc
-
     fake_upstream(FILES)
     load_index("fake").close()
     assert gc.isenabled()
@@ -308,8 +316,6 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
     later["pkg/b/b.go"] = B_GO.replace("func NewStore()", "// moved\n\nfunc NewStore()")
     fake_upstream(FILES, later={"v0.2.0": later})
     load_index("fake").close()
-    from walkthrough import goparse
-
     parsed: list[bytes] = []
     real = goparse.parse_go
 
@@ -319,9 +325,10 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
 
     monkeypatch.setattr("walkthrough.goparse.parse_go", counting)
     idx = load_index("fake", ref="v0.2.0")
-    assert len(parsed) == 1 and b"// moved" in parsed[0]  # only the changed file is parsed again
+    assert len(parsed) == 1  # only the changed file is parsed again
+    assert b"// moved" in parsed[0]
     moved = idx.lookup("fake@v0.2.0:pkg/b.NewStore")
-    assert moved.id == "fake@v0.2.0:pkg/b.NewStore" and moved.start_line == 9 and moved.doc == ""
+    assert (moved.id, moved.start_line, moved.doc) == ("fake@v0.2.0:pkg/b.NewStore", 9, "")
     assert idx.lookup("pkg/b.NewStore").id == moved.id
     with pytest.raises(SymbolError):
         idx.lookup("fake:pkg/b.NewStore")  # the pinned release's id does not name the later one
@@ -351,9 +358,11 @@ def test_any_lookup_text_is_a_symbol_or_a_symbol_error(idx: Index, text: str) ->
     try:
         found = idx.lookup(text)
     except SymbolError as exc:
-        assert exc.exit_code == 2
+        code = exc.exit_code
     else:
+        code = 0
         assert idx.get(found.id) == found
+    assert code in (0, 2)
 
 
 def test_unwritable_cache_is_an_error_not_a_traceback(
@@ -368,7 +377,7 @@ def test_unwritable_cache_is_an_error_not_a_traceback(
 
 
 def test_an_index_serves_other_threads(idx: Index) -> None:
-    import threading
+    import threading  # noqa: PLC0415 - this test alone starts a thread
 
     seen: list[str] = []
     worker = threading.Thread(target=lambda: seen.append(idx.lookup("NewServer").id))
@@ -402,8 +411,6 @@ def test_damaged_parse_cache_rows_are_parsed_again(fake_upstream: MakeTree, monk
         conn.execute("UPDATE facts SET data = ? WHERE key = ?", (data, key))
     conn.commit()
     conn.close()
-    from walkthrough import goparse
-
     parsed: list[bytes] = []
     real = goparse.parse_go
     monkeypatch.setattr("walkthrough.goparse.parse_go", lambda data: parsed.append(data) or real(data))

@@ -1,17 +1,23 @@
-"""The builder's process pool: the same database as a build in one process, and a file that fails
-verification while the pool parses is an error, not a hang."""
+"""The builder's process pools: the same database as a build in one process.
+
+A file that fails verification while the pool parses is an error, not a hang.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from walkthrough.errors import VerificationError
 from walkthrough.indexbuild import SERIAL_BELOW, build
-from walkthrough.sources import SourceTree
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from walkthrough.sources import SourceTree
 
 N_FILES = SERIAL_BELOW + 16
 

@@ -7,15 +7,19 @@ symbol with suggestions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from walkthrough.cli import main
 from walkthrough.errors import SymbolError
 from walkthrough.index import Index, load_index
-from walkthrough.sources import SourceTree
 from walkthrough.symbolid import format_id, id_ordinal, parse_query
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from walkthrough.sources import SourceTree
 
 MAIN_GO = """\
 package a
@@ -76,11 +80,10 @@ def test_ids_with_an_ordinal_round_trip(idx: Index) -> None:
         assert id_ordinal(sym.id) == q.ordinal
 
 
-
 def test_lookup_tells_the_inits_of_one_file_apart(idx: Index) -> None:
     for sym in idx.symbols():
         assert idx.lookup(sym.id) == sym
-    assert idx.lookup("pkg/a.init@main.go#3").start_line == 16  # noqa: PLR2004 - short forms take #N too
+    assert idx.lookup("pkg/a.init@main.go#3").start_line == 16  # short forms take #N too
     assert idx.lookup("init@only.go#2").id == "fake:pkg/b.init@only.go#2"
     assert idx.lookup("fake:pkg/a.init@main.go").doc == "init registers the first."
 
@@ -119,5 +122,5 @@ def test_explain_a_second_init(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert (data["id"], data["start_line"], data["end_line"]) == ("fake:pkg/b.init@only.go#2", 5, 7)
     assert data["references"] == ["fake:pkg/b.Helper"]
-    assert main(["explain", "fake:pkg/b.init@only.go#3"]) == 2  # noqa: PLR2004 - usage error
+    assert main(["explain", "fake:pkg/b.init@only.go#3"]) == 2  # a usage error
     assert "fake:pkg/b.init@only.go" in capsys.readouterr().err

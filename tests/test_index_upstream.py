@@ -11,12 +11,16 @@ import shutil
 import subprocess
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from walkthrough.cli.explain import explanation
 from walkthrough.index import Index, index_for_tree
 from walkthrough.models import SymbolKind
-from walkthrough.sources import SourceTree
+
+if TYPE_CHECKING:
+    from walkthrough.sources import SourceTree
 
 pytestmark = pytest.mark.upstream
 
@@ -39,9 +43,7 @@ def _plan_symbols(upstream: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("upstream", ["kubernetes", "docker"])
-def test_every_plan_symbol_resolves_with_the_plans_lines(
-    upstream: str, request: pytest.FixtureRequest
-) -> None:
+def test_every_plan_symbol_resolves_with_the_plans_lines(upstream: str, request: pytest.FixtureRequest) -> None:
     """doc_line, start_line and end_line of the plan come from go/parser: ours must equal them."""
     idx: Index = request.getfixturevalue("k8s" if upstream == "kubernetes" else "docker")
     wrong = []
@@ -129,7 +131,7 @@ def test_ctags_agrees_on_every_func_method_type_and_interface_method(
     only_ours = sorted(ours.keys() - theirs.keys())
     ends = sorted(k for k in ours.keys() & theirs.keys() if theirs[k] is not None and theirs[k] != ours[k])
     assert (only_ctags, only_ours, ends) == ([], [], [])
-    assert len(ours) > 20000  # noqa: PLR2004 - both trees have tens of thousands
+    assert len(ours) > 20000  # both trees have tens of thousands
 
 
 _INIT_RE = re.compile(rb"^func init\(\)", re.MULTILINE)
@@ -171,8 +173,6 @@ def test_ctags_counts_as_many_funcs_per_docker_file(docker: Index) -> None:
 
 
 def test_explain_json_gives_exact_lines(k8s: Index) -> None:
-    from walkthrough.cli.explain import explanation
-
     sym = k8s.lookup("kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
     data = explanation(k8s, sym).to_json()
     assert (data["path"], data["start_line"], data["end_line"]) == (

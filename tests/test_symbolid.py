@@ -83,7 +83,7 @@ def test_the_nth_init_of_a_file_round_trips() -> None:
     assert sid == "docker:daemon/graphdriver.init@driver.go#2"
     q = parse_query(sid)
     assert (q.upstream, q.body, q.file, q.ordinal) == ("docker", "daemon/graphdriver.init", "driver.go", 2)
-    assert parse_query("init@driver.go#12").ordinal == 12  # noqa: PLR2004 - the number written
+    assert parse_query("init@driver.go#12").ordinal == 12
     assert parse_query("docker:daemon/graphdriver.init@driver.go").ordinal is None
     assert (id_ordinal(sid), id_ordinal("docker:daemon/graphdriver.init@driver.go")) == (2, None)
     for file, ordinal in (("driver.go", 1), (None, 2)):

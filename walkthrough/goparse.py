@@ -52,6 +52,9 @@ FORMAT_VERSION = "goparse-7/tree-sitter-go-0.25.0"
 MAX_DEPTH = 180
 """Nesting depth below which uses are not extracted: keeps hostile input from exhausting the stack."""
 
+MAX_ERROR_LINES = 200
+"""Syntax error lines kept per file: enough for messages, bounded for broken input."""
+
 Ref = tuple[Any, ...]
 
 
@@ -222,7 +225,7 @@ def _error_lines(root: Node) -> set[int]:
     """Lines of ERROR/MISSING nodes (first few hundred), for messages; iterative, no recursion."""
     lines: set[int] = set()
     stack = [root]
-    while stack and len(lines) < 200:
+    while stack and len(lines) < MAX_ERROR_LINES:
         node = stack.pop()
         if node.is_error or node.is_missing:
             lines.add(node.start_point.row + 1)
@@ -394,7 +397,7 @@ class _Extractor:
                 list_node = _first_named(node, "var_spec_list")
                 specs = [c for c in list_node.named_children if c.type == spec_kind] if list_node else []
             for spec in specs:
-                self._value_spec(spec, spec if grouped else node, kind == "const_declaration")
+                self._value_spec(spec, spec if grouped else node, const=kind == "const_declaration")
 
     def _add(self, node: Node, name: str, qualname: str, kind: str, **extra: Any) -> None:
         doc_line, doc_byte, doc = _doc(self.data, node)
@@ -514,7 +517,7 @@ class _Extractor:
                 embeds.append(self.type_expr(kids[0]) if len(kids) == 1 else None)
         return tuple(embeds)
 
-    def _value_spec(self, spec: Node, span: Node, const: bool) -> None:
+    def _value_spec(self, spec: Node, span: Node, *, const: bool) -> None:
         kind = _CONST if const else _VAR
         type_node = spec.child_by_field_name("type")
         declared = self.type_expr(type_node) if type_node is not None else None
@@ -656,8 +659,11 @@ class _Extractor:
             self.depth -= 1
 
     def _code(self, kind: str) -> Any:
-        """What the walk does with a node kind: a walker method, or one of the `_DESCEND`,
-        `_IDENTIFIER`, `_SCOPE`, `_SKIP` markers. Kinds are looked up by id: no type string per node."""
+        """What the walk does with a node kind: a walker method, or a marker.
+
+        The markers are `_DESCEND`, `_IDENTIFIER`, `_SCOPE` and `_SKIP`. Kinds are looked up by
+        id: no type string per node.
+        """
         if kind in ("identifier", "type_identifier"):
             return _IDENTIFIER
         if kind in _SKIP_TYPES:
@@ -670,7 +676,7 @@ class _Extractor:
         """Types mention names too (`[]*api.Pod`), but parameter names inside them are not uses."""
         if node is None:
             return
-        if node.type in ("parameter_list",):
+        if node.type == "parameter_list":
             for param in node.named_children:
                 self._walk_types_only(param.child_by_field_name("type"))
             return
@@ -692,7 +698,7 @@ class _Extractor:
         return rid
 
     def _line(self, byte: int) -> int:
-        """1-based line of a byte offset (tree-sitter counts rows by `\\n` too)."""
+        """1-based line of a byte offset (tree-sitter counts rows by newlines too)."""
         return bisect_right(self.line_ends, byte) + 1
 
     def _use(self, node: Node, ref: Ref | None) -> None:

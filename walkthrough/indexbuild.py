@@ -1,6 +1,8 @@
-"""Building a release's index database: parse every locked file (in parallel, with the per-blob
-parse cache), resolve uses to definitions, write the database. `walkthrough.index` loads and
-queries what this writes, and imports this module only when a database is missing or stale, so
+"""Building a release's index database: parse, resolve, write.
+
+Every locked file is parsed (in parallel, with the per-blob parse cache), uses are resolved to
+definitions (in parallel too), the database is written. `walkthrough.index` loads and queries
+what this writes, and imports this module only when a database is missing or stale, so
 the warm `explain` path never pays for it.
 
 Resolution (see `goparse` for the reference expressions) follows Go's scoping as far as syntax
@@ -20,10 +22,8 @@ import sqlite3
 import zlib
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.index import PARSE_FORMAT, SYMBOL_COLUMNS, expected_meta, id_tag, remove_db
@@ -31,6 +31,9 @@ from walkthrough.models import Pin, SymbolKind
 from walkthrough.symbolid import format_id
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
     from walkthrough.goparse import FileFacts
     from walkthrough.sources import SourceTree
 
@@ -85,6 +88,7 @@ class ParseCache:
         return conn
 
     def get_many(self, blobs: list[str]) -> dict[str, FileFacts]:
+        """The cached facts of those `blobs` that have a readable row (blob id → facts)."""
         from walkthrough.goparse import FileFacts  # noqa: PLC0415
 
         out: dict[str, FileFacts] = {}
@@ -115,6 +119,7 @@ class ParseCache:
             pass
 
     def close(self) -> None:
+        """Close the cache's connection."""
         self.conn.close()
 
 
@@ -126,8 +131,7 @@ def parse_tree(
     progress: bool = False,
     workers: int | None = None,
 ) -> dict[str, FileFacts]:
-    """goparse facts of `paths` (blob id → facts), from the parse cache at `cache_path` or parsed
-    in parallel."""
+    """The goparse facts of `paths` (blob id → facts), from the parse cache or parsed in parallel."""
     cache = ParseCache(cache_path)
     try:
         blobs = {p: tree.blob(p) for p in paths}
@@ -157,12 +161,14 @@ def _parse_all(
     progress: bool,
     workers: int | None,
 ) -> Iterator[list[tuple[str, bytes]]]:
-    """Parse the files of `todo` (blob → a path), in a pool when there are enough of them; yield
-    batches of (blob, encoded facts) as they come. Files are read as batches are handed out, so
-    the workers start on the first batch while the rest are read."""
+    """Parse the files of `todo` (blob → a path); yield batches of (blob, encoded facts) as they come.
+
+    In a pool when there are enough files. Files are read as batches are handed out, so the
+    workers start on the first batch while the rest are read.
+    """
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     pool = _pool(n_workers) if len(todo) >= SERIAL_BELOW and n_workers > 1 else None
-    bar = _Progress(progress, f"indexing {tree.pin.label}", len(todo))
+    bar = _Progress(f"indexing {tree.pin.label}", len(todo), enabled=progress)
     try:
         if pool is None:
             for b in _read_batches(tree, todo):
@@ -195,9 +201,12 @@ def _read_batches(tree: SourceTree, todo: dict[str, str]) -> Iterator[list[tuple
 
 
 def _pool(n_workers: int) -> Any:
-    """A process pool. Fork while this process has one thread: spawn would re-run a caller's
-    unguarded script in every worker (and deadlock on our build lock); with other threads alive,
-    fork is unsafe, so spawn it is. Workers start at once, before the progress bar's thread."""
+    """A process pool, its workers started at once (before the progress bar's thread).
+
+    Fork while this process has one thread: spawn would re-run a caller's unguarded script in
+    every worker (and deadlock on our build lock); with other threads alive, fork is unsafe, so
+    spawn it is.
+    """
     import multiprocessing  # noqa: PLC0415
     import threading  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -212,7 +221,7 @@ def _pool(n_workers: int) -> Any:
 class _Progress:
     """A rich progress bar on stderr when asked for and stderr is a terminal; else silent."""
 
-    def __init__(self, enabled: bool, label: str, total: int) -> None:
+    def __init__(self, label: str, total: int, *, enabled: bool) -> None:
         self.bar = None
         if enabled:
             from rich.console import Console  # noqa: PLC0415
@@ -244,7 +253,8 @@ class _File:
     path: str
     pkgdir: str
     facts: FileFacts
-    pkg: _Package | None = None
+    pkg: _Package = field(init=False)
+    """Set for every file when the resolver groups files into packages."""
     imports: dict[str, _Package] = field(default_factory=dict)
     dots: list[_Package] = field(default_factory=list)
     rowids: list[int] = field(default_factory=list)
@@ -297,7 +307,7 @@ def _build(tree: SourceTree, dest: Path, *, progress: bool, workers: int | None)
     remove_db(tmp)
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     pool = _resolution_pool(resolver, n_workers) if len(files) >= SERIAL_BELOW else None
-    bar = _Progress(progress, f"resolving {tree.pin.label}", len(files))  # after the fork: it starts a thread
+    bar = _Progress(f"resolving {tree.pin.label}", len(files), enabled=progress)  # after the fork: it starts a thread
     try:
         if pool is None:
             resolution = map(_resolve_span, [(resolver, 0, len(files))])
@@ -305,7 +315,7 @@ def _build(tree: SourceTree, dest: Path, *, progress: bool, workers: int | None)
             step = -(-len(files) // (4 * n_workers))
             resolution = pool.map(_resolve_span, [(None, i, i + step) for i in range(0, len(files), step)])
         _write_db(tree, tmp, files, resolver, resolution, bar)
-        os.replace(tmp, dest)
+        tmp.replace(dest)
     finally:
         bar.close()
         if pool is not None:
@@ -321,8 +331,11 @@ Resolution = tuple[list[bytes], int, int, bytes]
 
 
 def _resolution_pool(resolver: _Resolver, n_workers: int) -> Any:
-    """Worker processes that share the resolver by fork (copy-on-write; the collector is paused, so
-    it touches no page), or None: without fork, or with other threads alive, resolution stays here."""
+    """Worker processes that share the resolver by fork (copy-on-write), or None.
+
+    The collector is paused, so it does not touch (and copy) every page of the inherited heap.
+    Without fork, or with other threads alive, resolution stays in this process.
+    """
     import multiprocessing  # noqa: PLC0415
     import threading  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -342,9 +355,11 @@ def _resolution_pool(resolver: _Resolver, n_workers: int) -> Any:
 
 def _resolve_span(span: tuple[_Resolver | None, int, int]) -> Resolution:
     """Resolve files [start, end) of the resolver (None: the one a forked worker inherited)."""
-    resolver, start, end = span
-    resolver = resolver or _RESOLVER
-    assert resolver is not None
+    resolver = span[0] or _RESOLVER
+    if resolver is None:  # pragma: no cover - only a worker forked by _resolution_pool gets None
+        msg = "a resolution worker without the resolver"
+        raise RuntimeError(msg)
+    start, end = span[1:]
     refs: set[int] = set()
     payloads = []
     n_uses = n_resolved = 0
@@ -429,8 +444,9 @@ _LOW32 = (1 << 32) - 1
 
 
 def _add_refs(refs: set[int], f: _File, resolved: array.array[int]) -> int:
-    """Add `target << 32 | source` for each resolved use of `f` and each symbol whose span holds
-    it (but the target itself); return the number of resolved uses.
+    """Add `target << 32 | source` for each resolved use of `f` and each symbol holding it.
+
+    A symbol does not refer to itself. Returns the number of resolved uses.
 
     Declarations nest two deep at most (a type and its fields), and spans of one level do not
     overlap (names of one spec share its span), so one bisect per level finds the holders.
@@ -501,7 +517,6 @@ class _Resolver:
             for i, d in enumerate(f.facts.decls):
                 groups[(f.pkgdir, d.qualname)].append((f, i))
                 pkg = f.pkg
-                assert pkg is not None
                 if d.kind in SCOPE_KINDS:
                     pkg.scope[d.name].append((f, i))
                 elif d.kind == _METHOD and d.receiver:
@@ -557,7 +572,7 @@ class _Resolver:
     def symbol_rows(self) -> tuple[list[tuple[Any, ...]], str | None]:
         return self.rows, self.tag
 
-    # imports
+    # import paths → packages
 
     def _resolve_imports(self, f: _File) -> None:
         for imp in f.facts.imports:
@@ -601,7 +616,6 @@ class _Resolver:
 
     def _scope(self, ctx: _File, name: str) -> tuple[_File, int] | None:
         pkg = ctx.pkg
-        assert pkg is not None
         cands = pkg.scope.get(name)
         if cands:
             return self._pick(cands, ctx)
@@ -633,7 +647,6 @@ class _Resolver:
             and mf.facts.decls[j].end_byte <= d.end_byte
         ]
         pkg = f.pkg
-        assert pkg is not None
         out += pkg.methods.get(d.name, {}).get(name, [])
         return out
 
@@ -700,14 +713,13 @@ class _Resolver:
             return ("fn", d)
         return self.resolve(decl.type, f, depth) if decl.type is not None else None
 
-    def _resolve(self, ref: Any, ctx: _File, depth: int) -> Any:  # noqa: C901, PLR0911, PLR0912 - one case per tag
+    def _resolve(self, ref: Any, ctx: _File, depth: int) -> Any:
         tag = ref[0]
         if tag == "t":
             d = self._scope(ctx, ref[1])
             if d is not None:
                 return ("n", d) if d[0].facts.decls[d[1]].kind in TYPE_KINDS else None
             pkg = ctx.pkg
-            assert pkg is not None
             alts = tuple(c for c in pkg.scope.get(ref[1], ()) if c[0].facts.decls[c[1]].kind in TYPE_KINDS)
             # Build-tagged variants of one type: a member is known when every variant agrees on it.
             return ("nn", alts) if len(alts) > 1 else None
@@ -802,7 +814,7 @@ class _Resolver:
         return None
 
     def resolve_file(self, f: _File) -> array.array[int]:
-        """Flat [start_byte, end_byte, line, target rowid or -1] × uses of the file."""
+        """Flat [start_byte, end_byte, line, target rowid or -1] for each use of the file."""
         targets: list[int] = []
         names = self._import_names(f)
         for ref in f.facts.refs:
@@ -825,8 +837,10 @@ class _Resolver:
         )
 
     def _import_names(self, f: _File) -> set[str]:
-        """Names the file's imports bind: aliases, resolved package names, and for packages outside
-        the tree Go's usual guess (last path element without `go-` and `.vN`)."""
+        """Names the file's imports bind: aliases, resolved package names, Go's guess for others.
+
+        Go's usual guess for a package outside the tree: the last path element without `go-` and `.vN`.
+        """
         names = set(f.imports)
         for imp in f.facts.imports:
             if imp.name not in (".", "_"):

@@ -20,10 +20,13 @@ Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from walkthrough.errors import SymbolError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _IDENT = r"[^\W\d]\w*"
 _IDENT_RE = re.compile(rf"{_IDENT}\Z")
@@ -34,6 +37,7 @@ _ORDINAL_RE = re.compile(r"[1-9][0-9]*\Z")
 _PKGDIR_RE = re.compile(r"[A-Za-z0-9_.~+-]+(?:/[A-Za-z0-9_.~+-]+)*\Z")
 _METHOD_EXPR_RE = re.compile(rf"\(\s*\*?\s*({_IDENT})\s*\)\.({_IDENT})\Z")
 MAX_ID_LENGTH = 500
+_FIRST_PRINTABLE = 0x20  # below: ASCII control characters
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class Query:
         return self.upstream is not None
 
 
-def format_id(  # noqa: PLR0913 - all but the id's three parts are keyword-only
+def format_id(
     upstream: str,
     pkgdir: str,
     qualname: str,
@@ -97,7 +101,7 @@ def parse_query(text: str) -> Query:
     if len(text) > MAX_ID_LENGTH:
         raise _malformed(text[:40] + "...", f"longer than {MAX_ID_LENGTH} characters")
     if any(
-        ord(c) < 0x20
+        ord(c) < _FIRST_PRINTABLE
         or c.isspace()
         or c in "\x7f\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
         for c in text
