@@ -5,6 +5,7 @@ A file that fails verification while the pool parses is an error, not a hang.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -60,3 +61,17 @@ def test_a_file_failing_verification_stops_the_pool(fake_upstream: Callable[...,
     with pytest.raises(VerificationError, match="modified after import"):
         build(tree, tmp_path / "x.sqlite", workers=2)
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_build_leaves_its_facts_to_reference_counting(
+    fake_upstream: Callable[..., SourceTree], tmp_path: Path
+) -> None:
+    """The collector is paused during a build: the facts must not be held by cycles when it ends."""
+    tree = fake_upstream(FILES)
+    gc.collect()
+    gc.disable()
+    try:
+        build(tree, tmp_path / "x.sqlite", workers=1)
+        assert gc.collect() < 100
+    finally:
+        gc.enable()

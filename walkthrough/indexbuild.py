@@ -265,7 +265,6 @@ class _File:
 class _Package:
     pkgdir: str
     name: str
-    files: list[_File] = field(default_factory=list)
     scope: dict[str, list[tuple[_File, int]]] = field(default_factory=lambda: defaultdict(list))
     methods: dict[str, dict[str, list[tuple[_File, int]]]] = field(default_factory=lambda: defaultdict(dict))
 
@@ -321,6 +320,7 @@ def _build(tree: SourceTree, dest: Path, *, progress: bool, workers: int | None)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         remove_db(tmp)
+        resolver.close()
 
 
 _RESOLVER: _Resolver | None = None
@@ -490,7 +490,6 @@ class _Resolver:
             pkg = self.packages.get(key)
             if pkg is None:
                 pkg = self.packages[key] = _Package(f.pkgdir, f.facts.package)
-            pkg.files.append(f)
             f.pkg = pkg
             if not f.path.endswith("_test.go"):
                 by_dir[f.pkgdir][f.facts.package] += 1
@@ -568,6 +567,16 @@ class _Resolver:
                         int(d.has_error),
                     )
                 )
+
+    def close(self) -> None:
+        """Drop the package → file links, the build's only reference cycles (a file knows its package).
+
+        Reference counting then frees the release's facts as the build returns; left to the cyclic
+        collector (paused during the build), freeing them costs a traversal of all of them first.
+        """
+        for pkg in self.packages.values():
+            pkg.scope.clear()
+            pkg.methods.clear()
 
     def symbol_rows(self) -> tuple[list[tuple[Any, ...]], str | None]:
         return self.rows, self.tag
