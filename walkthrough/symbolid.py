@@ -20,8 +20,7 @@ Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from walkthrough.errors import SymbolError
 
@@ -40,8 +39,7 @@ MAX_ID_LENGTH = 500
 _FIRST_PRINTABLE = 0x20  # below: ASCII control characters
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A parsed id or short form. `upstream` and `tag` are None when not given.
 
     `body` is what follows `UPSTREAM:` (or the whole short form), with `(*T).M` normalised to
