@@ -228,10 +228,13 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
 
 
 class GoCode:
-    """A rich renderable of `go_pieces` as plain segments.
+    """A rich renderable of `go_pieces`, rendered as one segment of text with its colours.
 
-    Rich neither parses, wraps nor re-splits them: rendering a 600-line `Text` cost more than the
-    rest of `explain`.
+    Rich neither parses, wraps nor re-splits it: rendering a 600-line `Text` cost more than the rest
+    of `explain`, and so did yielding a segment per token. The escape codes are rich's own, made as
+    its `Console` makes them (each piece's `Style.render` for the console's colour system, colours
+    dropped under NO_COLOR); a console without a colour system gets the plain text, and Windows'
+    legacy console, which rich styles through its own API, a segment per piece.
     """
 
     def __init__(self, code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> None:
@@ -243,18 +246,24 @@ class GoCode:
         return "".join(text for text, _ in self.pieces)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
+        """Yield the code as segments (see the class docstring)."""
+        from rich.console import COLOR_SYSTEMS  # noqa: PLC0415
         from rich.segment import Segment  # noqa: PLC0415
         from rich.style import Style  # noqa: PLC0415
 
-        parsed: dict[str, Style] = {}
-        for text, name in self.pieces:
-            if name is None:
-                yield Segment(text)
-            else:
-                style = parsed.get(name)
-                if style is None:
-                    style = parsed[name] = Style.parse(name)
-                yield Segment(text, style)
+        styles = {name: Style.parse(name) for name in {name for _, name in self.pieces if name is not None}}
+        if console.no_color:  # NO_COLOR: bold and italic stay, as rich's own rendering does
+            styles = {name: style.without_color for name, style in styles.items()}
+        if console.legacy_windows:
+            yield from (Segment(text, styles.get(name)) for text, name in self.pieces)
+        elif console.color_system is None:
+            yield Segment(self.plain)
+        else:
+            system = COLOR_SYSTEMS[console.color_system]
+            wrap = {name: style.render("\0", color_system=system).split("\0") for name, style in styles.items()}
+            yield Segment(
+                "".join(f"{wrap[name][0]}{text}{wrap[name][1]}" if name else text for text, name in self.pieces)
+            )
         yield Segment.line()
 
 
