@@ -14,7 +14,7 @@ from walkthrough import fingerprints
 from walkthrough.check import SourcesProvider, compare, derive, run_check, update_snapshot
 from walkthrough.cli import main
 from walkthrough.errors import UsageError
-from walkthrough.excerpt import git_blob_id
+from walkthrough.pins import git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -29,10 +29,11 @@ from walkthrough.chapters import (
     scan_chapter,
 )
 from walkthrough.errors import InputError, SourcesError, SymbolError, UsageError
-from walkthrough.excerpt import Focus, git_blob_id, make_excerpt, resolve_focus, resolve_single, span_text
+from walkthrough.excerpt import Focus, make_excerpt, resolve_focus, resolve_single, span_text
 from walkthrough.fingerprints import Fingerprint
 from walkthrough.models import Problem, SymbolKind
 from walkthrough.paths import chapters_dir, snapshots_dir
+from walkthrough.pins import git_blob_id, load_pins
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -80,8 +81,6 @@ class SourcesProvider:
     def locked_blob(self, upstream: str, path: str) -> str | None:
         """The blob id the lock records for `path`, or None if the lock does not list it."""
         if upstream not in self._locks:
-            from walkthrough.pins import load_pins  # noqa: PLC0415 - loaded with the first index
-
             pins = load_pins(self.root)
             self._locks[upstream] = pins.load_lock(pins[upstream].pinned)
         entry = self._locks[upstream].entries.get(path)

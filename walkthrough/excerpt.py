@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from walkthrough.errors import InputError
 from walkthrough.models import Excerpt, Note
+from walkthrough.pins import git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -73,11 +74,6 @@ class Elided:
     def count(self) -> int:
         """How many lines are left out."""
         return self.last - self.first + 1
-
-
-def git_blob_id(data: bytes) -> str:
-    r"""Git's blob id of a file's bytes: sha1 of `blob <len>\0` + bytes."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def text_sha256(text: str) -> str:
