@@ -278,6 +278,14 @@ def test_warm_process_imports_no_tree_sitter_nor_rich(fake_upstream: MakeTree) -
     assert "func fake:pkg/a.NewServer" in out
 
 
+def tamper(path: Path, sql: str) -> None:
+    """Change an index database behind the tool's back."""
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
 def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     tree = fake_upstream(FILES)
     idx = load_index("fake")
@@ -287,26 +295,17 @@ def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     idx = load_index("fake")
     assert idx.lookup("NewServer").start_line == 28
     idx.close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = 'h1:somethingelse' WHERE key = 'digest'")
-    conn.commit()
-    conn.close()
+    tamper(path, "UPDATE meta SET value = 'h1:somethingelse' WHERE key = 'digest'")
     idx = load_index("fake")
     assert idx.lookup("NewServer").start_line == 28
     assert index_mod.db_path(tree) == idx.path
     idx.close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE files SET uses = x'00ff'")
-    conn.commit()
-    conn.close()
+    tamper(path, "UPDATE files SET uses = x'00ff'")
     idx = load_index("fake")
     with pytest.raises(index_mod.IndexError_, match="damaged"):
         idx.uses("pkg/a/a.go")
     assert load_index("fake").uses("pkg/a/a.go")  # removed, then rebuilt
-    conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM symbols WHERE rowid = (SELECT max(rowid) FROM symbols)")  # cut short
-    conn.commit()
-    conn.close()
+    tamper(path, "DELETE FROM symbols WHERE rowid = (SELECT max(rowid) FROM symbols)")  # cut short
     idx = load_index("fake")
     assert idx.stats()["symbols"] == len(list(idx.symbols()))  # rebuilt whole
 
