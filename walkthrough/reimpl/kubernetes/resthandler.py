@@ -9,9 +9,9 @@ write the answer.
 Objects are plain JSON dicts (`{"kind": "Pod", "apiVersion": "v1", "metadata": {...}}`): the
 model has no separate internal and versioned structs, so decoding "into the internal version"
 only checks group/version and fills defaults. Only JSON is spoken; YAML and protobuf requests are
-answered as the Go answers media types it cannot negotiate. Strategic merge patch is modelled
-as JSON merge patch (RFC 7386), which is what it does for maps; the list merge keys of the Go
-structs are not modelled. Error texts of Go's JSON decoder are not reproduced (ours are Python's).
+answered as the Go answers media types it cannot negotiate. Strategic merge patch is the model
+of `strategicpatch.py`, whose list merge keys are a table copied from the Go struct tags rather
+than read from Go types. Error texts of Go's JSON decoder are not reproduced (ours are Python's).
 
 `MemoryStorage` stands in for `pkg/registry/generic/registry.Store`: keys by namespace/name,
 resource versions from one counter, UIDs, the optimistic-lock conflict, watch events.
@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes import strategicpatch
 from walkthrough.reimpl.kubernetes.restful import Request, Response
 
 JSON_MEDIA_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
@@ -781,6 +782,7 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
             return
         ctx = scope.context_fn(req)
         ctx["namespace"] = namespace
+        versioned_kind = storage.new()["kind"]  # the Go type whose struct tags steer a strategic merge patch
         content_type = req.headers.get("Content-Type")
         if content_type.find(";") > 0:
             content_type = content_type[:content_type.find(";")]
@@ -791,8 +793,8 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
                                              scope.subresource, UPDATE, ctx.get("user")))
 
         try:
-            result = patch_resource_with_retries(ctx, update_admit, timeout, storage, name, content_type, req.body,
-                                    scope.namer, scope.resource, scope.group)
+            result = patch_resource_with_retries(ctx, update_admit, timeout, versioned_kind, storage, name,
+                                                 content_type, req.body, scope.namer, scope.resource, scope.group)
         except StatusError as err:
             scope.err(err, res, req)
             return
@@ -803,13 +805,14 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 
 
 @mirrors("kubernetes:pkg/apiserver.patchResource")
-def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj], None], timeout: float, patcher: Any,
-                   name: str, patch_type: str, patch_js: bytes, namer: ScopeNamer, resource: str,
-                   group: str = "") -> Obj:
+def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj], None], timeout: float,
+                                versioned_kind: str, patcher: Any, name: str, patch_type: str, patch_js: bytes,
+                                namer: ScopeNamer, resource: str, group: str = "") -> Obj:
     """Apply the patch to the current object; on conflicts retry up to MaxPatchConflicts more times.
 
     A retry re-applies the *original* change (as a strategic merge patch) onto the new current
     object, unless what changed meanwhile conflicts with it: then the last conflict error is returned.
+    `versioned_kind` stands for the Go's `versionedObj`: the kind whose merge keys the patches use.
     """
     namespace = ctx.get("namespace", "")
     state: dict[str, Any] = {"original": None, "patched": None, "last_conflict": None}
@@ -819,17 +822,22 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
             raise new_not_found(resource, name, group)
         if state["original"] is None or state["patched"] is None:
             state["original"] = copy.deepcopy(current)
-            state["patched"] = get_patched_js(patch_type, state["original"], patch_js)
+            state["patched"] = get_patched_js(patch_type, state["original"], patch_js, versioned_kind)
             obj_to_update = copy.deepcopy(state["patched"])
             check_name(obj_to_update, name, namespace, namer)
             return obj_to_update
-        current_patch = create_merge_patch(state["original"], current)
-        original_patch = create_merge_patch(state["original"], state["patched"])
-        if has_conflicts(original_patch, current_patch):
+        try:
+            current_patch = strategicpatch.create_strategic_merge_patch(state["original"], current, versioned_kind)
+            original_patch = strategicpatch.create_strategic_merge_patch(state["original"], state["patched"],
+                                                                         versioned_kind)
+            conflicting = strategicpatch.has_conflicts(original_patch, current_patch)
+        except strategicpatch.PatchError as err:
+            raise go_error(err) from None
+        if conflicting:
             if state["last_conflict"] is not None:
                 raise state["last_conflict"]
             raise new_conflict(resource, name, "", group)
-        return get_patched_js(STRATEGIC_MERGE_PATCH, current, json.dumps(original_patch).encode())
+        return get_patched_js(STRATEGIC_MERGE_PATCH, current, json.dumps(original_patch).encode(), versioned_kind)
 
     def apply_admission(_ctx: dict[str, Any], patched: Obj, current: Obj) -> Obj:
         admit(patched, current)
@@ -862,16 +870,28 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
 
 
 @mirrors("kubernetes:pkg/apiserver.getPatchedJS")
-def get_patched_js(patch_type: str, original: Obj, patch_js: bytes) -> Obj:
+def get_patched_js(patch_type: str, original: Obj, patch_js: bytes, versioned_kind: str) -> Obj:
+    """Apply the patch as its type says; a strategic merge patch merges lists by `versioned_kind`'s merge keys."""
+    if patch_type == STRATEGIC_MERGE_PATCH:
+        try:
+            return strategicpatch.strategic_merge_patch(original, patch_js, versioned_kind)
+        except strategicpatch.PatchError as err:
+            raise go_error(err) from None
+    if patch_type not in (JSON_PATCH, MERGE_PATCH):
+        # only a safety net, as in the Go: go-restful routes only the consumed patch types here
+        raise go_error(ValueError(f"unknown Content-Type header for patch: {patch_type}"))
     try:
         patch = json.loads(patch_js or b"null")
     except ValueError as exc:
         raise new_bad_request(str(exc)) from None
     if patch_type == JSON_PATCH:
         return apply_json_patch(original, patch)
-    if patch_type in (MERGE_PATCH, STRATEGIC_MERGE_PATCH):
-        return merge_patch(original, patch)
-    raise new_internal_error(f"unknown Content-Type header for patch: {patch_type}")
+    return merge_patch(original, patch)
+
+
+def go_error(err: Exception) -> StatusError:
+    """A plain Go `error` (not a Status) as the client gets it: errToAPIStatus makes it a 500 with its text."""
+    return StatusError(err_to_api_status(err))
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -885,46 +905,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
         else:
             result[key] = merge_patch(result.get(key), value)
     return result
-
-
-@mirrors("kubernetes:pkg/util/strategicpatch.CreateStrategicMergePatch")
-def create_merge_patch(original: Any, modified: Any) -> Any:
-    """The merge patch that turns `original` into `modified` (CreateStrategicMergePatch for maps)."""
-    if not (isinstance(original, dict) and isinstance(modified, dict)):
-        return copy.deepcopy(modified)
-    patch: Obj = {}
-    for key in original.keys() - modified.keys():
-        patch[key] = None
-    for key, value in modified.items():
-        if key not in original:
-            patch[key] = copy.deepcopy(value)
-        elif original[key] != value:
-            patch[key] = create_merge_patch(original[key], value)
-    return patch
-
-
-@mirrors("kubernetes:pkg/util/strategicpatch.HasConflicts")
-def has_conflicts(left: Any, right: Any) -> bool:
-    """Faithful to the Go, including its quirk: only the *first* key of a map is compared.
-
-    Go iterates the map in random order, so which key that is varies between runs; here it is
-    the first key in insertion order.
-    """
-    if isinstance(left, dict):
-        if not isinstance(right, dict):
-            return True
-        for key, left_value in left.items():
-            if key not in right:
-                return False
-            return has_conflicts(left_value, right[key])
-        return False
-    if isinstance(left, list):
-        if not isinstance(right, list) or len(left) != len(right):
-            return True
-        for left_item, right_item in zip(left, right, strict=True):
-            return has_conflicts(left_item, right_item)
-        return False
-    return left != right
 
 
 def apply_json_patch(doc: Obj, operations: Any) -> Obj:
