@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from walkthrough.cli import main
+from walkthrough.cli.run import demos
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -95,6 +98,20 @@ def test_run_lists_and_runs_demos(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "run", "quantity")
     assert code == 0
     assert "ParseQuantity" in out
+
+
+SERVERS = {"kubernetes.apiserver"}
+"""Demos that serve until stopped (tests/test_try_it.py starts it on a free port)."""
+
+
+@pytest.mark.parametrize("demo", [d for d in demos() if d not in SERVERS])
+def test_every_listed_demo_runs_and_shows_something(demo: str) -> None:
+    """The site's "run:" line under each model names `python -m` of its module: it must do something."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"walkthrough.reimpl.{demo}"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) >= 3
 
 
 def test_run_unknown_demo_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1281,14 +1281,30 @@ def _demo() -> None:
         handler(req, res)
         print(f"{method:6} {path:40} -> {res.status} {res.body.decode().strip()[:110]}")
 
+    def containers() -> None:
+        spec = store.get({"namespace": "default"}, "web").get("spec", {})
+        print("         containers now:", ", ".join(f"{c['name']}={c['image']}" for c in spec.get("containers", [])))
+
     ns = {"namespace": "default"}
     named = {"namespace": "default", "name": "web"}
-    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "labels": {"app": "web"}}}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "web", "labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.10"}, {"name": "log", "image": "busybox"}]},
+    }
     call(create_resource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
     call(create_resource(store, scope, None), "POST", "/api/v1/namespaces/default/pods", ns, pod)
     call(get_resource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
     call(patch_resource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
          {"metadata": {"labels": {"tier": "front"}}}, MERGE_PATCH)
+    new_image = {"spec": {"containers": [{"name": "web", "image": "nginx:1.11"}]}}
+    call(patch_resource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
+         new_image, STRATEGIC_MERGE_PATCH)
+    containers()  # merged by name: only web's image changed
+    call(patch_resource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
+         new_image, MERGE_PATCH)
+    containers()  # a merge patch replaces the whole list: log is gone
     call(list_resource(store, store, scope, False, 1800), "GET", "/api/v1/namespaces/default/pods", ns)
     call(delete_resource(store, True, scope, None), "DELETE", "/api/v1/namespaces/default/pods/web", named)
     call(get_resource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)

@@ -406,3 +406,42 @@ def has_conflicts(left: Any, right: Any) -> bool:
         return False
     return not go_equal(left, right)
 
+
+
+def _demo() -> None:
+    pod = {
+        "kind": "Pod",
+        "metadata": {"name": "web", "finalizers": ["a"]},
+        "spec": {
+            "containers": [
+                {"name": "web", "image": "nginx:1.10", "env": [{"name": "MODE", "value": "prod"}]},
+                {"name": "log", "image": "busybox"},
+            ],
+        },
+    }
+    patches = {
+        "one container, new image": {"spec": {"containers": [{"name": "web", "image": "nginx:1.11"}]}},
+        "an env var added to it": {"spec": {"containers": [{"name": "web", "env": [{"name": "DEBUG", "value": "1"}]}]}},
+        "a container deleted": {"spec": {"containers": [{"name": "log", "$patch": "delete"}]}},
+        "the list replaced": {"spec": {"containers": [{"name": "solo", "image": "alpine"}, {"$patch": "replace"}]}},
+        "a finalizer added": {"metadata": {"finalizers": ["b"]}},
+    }
+
+    def containers(obj: Obj) -> str:
+        return ", ".join(
+            c["name"] + "=" + c.get("image", "?") + "".join(f" {e['name']}" for e in c.get("env", []))
+            for c in obj["spec"]["containers"]
+        )
+
+    print(f"{'original pod':28} {containers(pod)}; finalizers {pod['metadata']['finalizers']}")
+    for what, patch in patches.items():
+        patched = strategic_merge_patch(pod, json.dumps(patch).encode(), "Pod")
+        print(f"{'+ ' + what:28} {containers(patched)}; finalizers {patched['metadata']['finalizers']}")
+    try:
+        strategic_merge_patch(pod, b'{"spec": {"containers": [{"image": "x", "$patch": "delete"}]}}', "Pod")
+    except PatchError as exc:
+        print(f"{'+ a delete with no name':28} error: {exc}")
+
+
+if __name__ == "__main__":
+    _demo()
