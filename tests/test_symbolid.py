@@ -61,6 +61,11 @@ def test_malformed_ids_say_why(bad: str) -> None:
     assert "malformed symbol id" in str(info.value)
 
 
+def test_a_first_init_numbered_one_is_told_to_drop_the_number() -> None:
+    with pytest.raises(SymbolError, match=r"first init of a file has no #1: write @a\.go alone"):
+        parse_query("pkg.init@a.go#1")
+
+
 def test_splits_of_dotted_directories() -> None:
     assert splits("vendor/src/gopkg.in/yaml.v2.Marshal") == [
         ("vendor/src/gopkg.in/yaml.v2", "Marshal"),

@@ -148,7 +148,9 @@ def _file_suffix(raw: str, text: str) -> tuple[str, str | None, int | None]:
         raise _malformed(raw, f"@{file} is not a Go file name (like @rootfs_unix.go)")
     if not hash_:
         return text, file, None
-    if not _ORDINAL_RE.match(number) or number == "1":
+    if number == "1":
+        raise _malformed(raw, f"the first init of a file has no #1: write @{file} alone (#2 names the second)")
+    if not _ORDINAL_RE.match(number):
         raise _malformed(raw, f"#{number} after @{file} is not a number from 2 (the second init of a file)")
     return text, file, int(number)
 
