@@ -104,7 +104,7 @@ def test_q_pod_evaluator() -> None:
 
 
 def test_q_registry() -> None:
-    kinds = {kind for _, kind in quota.new_registry()}
+    kinds = {kind for _, kind in quota.new_registry().evaluators()}
     assert kinds == {"Pod", "Service", "ReplicationController", "Secret", "ConfigMap", "ResourceQuota",
                      "PersistentVolumeClaim"}
 
@@ -122,7 +122,7 @@ def test_q_arith() -> None:
 
 
 def test_q_object_count() -> None:
-    secrets = quota.new_registry()[("", "Secret")]
+    secrets = quota.new_registry().evaluators()[("", "Secret")]
     assert show(secrets.usage(quota.KubeObject("Secret", "s"))) == {"secrets": "1"}
     assert str(secrets.constraints(["pods"], quota.KubeObject("Secret"))) == "missing secrets"
     assert secrets.constraints(["secrets"], quota.KubeObject("Secret")) is None

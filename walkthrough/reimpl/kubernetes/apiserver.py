@@ -365,14 +365,14 @@ class StoreQuotaAccessor:
 
 
 @mirrors("kubernetes:pkg/controller/resourcequota.ResourceQuotaController.syncResourceQuota")
-def sync_resource_quota(quotas: rh.MemoryStorage, registry: dict[tuple[str, str], Any], namespace: str) -> None:
+def sync_resource_quota(quotas: rh.MemoryStorage, registry: quota.GenericRegistry, namespace: str) -> None:
     """What the quota controller does (there is none here): status.hard = spec.hard, status.used recomputed."""
     ctx = {"namespace": namespace}
     for item in quotas.list(ctx, {})["items"]:
         hard = quota.rl((item.get("spec") or {}).get("hard") or {})
         used: quota.ResourceList = {}
-        for evaluator in registry.values():
-            if set(evaluator.matched_resource_names) & set(hard):
+        for evaluator in registry.evaluators().values():
+            if set(evaluator.matches_resources()) & set(hard):
                 used = quota.add(used, evaluator.usage_stats(namespace, item.get("spec", {}).get("scopes") or []))
         item["status"] = {"hard": quota.show(hard), "used": quota.show(quota.mask(used, list(hard)))}
         rh.MemoryStorage.update(quotas, ctx, item["metadata"]["name"], rh.UpdatedObjectInfo(item))

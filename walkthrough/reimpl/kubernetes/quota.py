@@ -15,7 +15,7 @@ Public API:
     pod_usage_func, pod_usage_helper, quota_pod, pod_matches_scope_func, get_pod_qos,
     pod_constraints_func, validate_resource_requirements
     GenericEvaluator, object_count_usage_func, object_count_constraints_func,
-    new_pod_evaluator(list_pods), new_registry(lister) -> dict[(group, kind), GenericEvaluator]
+    new_pod_evaluator(list_pods), new_registry(lister) -> GenericRegistry (.evaluators() by (group, kind))
 
 Go iterates maps in random order; this model iterates in insertion order. Where upstream output
 depends on that order (the text of several validation errors together), any order is upstream's.
@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes.quantity import Quantity, must_parse
@@ -560,6 +560,34 @@ ConstraintsFunc = Callable[[list[str], KubeObject], Exception | None]
 ListFunc = Callable[[str], list[KubeObject]]
 
 
+@mirrors("kubernetes:pkg/quota.Evaluator")
+class Evaluator(Protocol):
+    """What admission and the quota controller ask of the evaluator of one kind.
+
+    `group_kind` is the Go `GroupKind()`; `Get` is left out (nothing in these models reads an object back).
+    """
+
+    group_kind: tuple[str, str]
+
+    def constraints(self, required: list[str], item: KubeObject) -> Exception | None:
+        """Every required resource is present on the item (else the error naming what is missing)."""
+
+    def matches_resources(self) -> list[str]:
+        """Every resource name this evaluator can measure."""
+
+    def matches(self, resource_quota: ResourceQuota | None, item: KubeObject) -> bool:
+        """The quota applies to the item."""
+
+    def get_operation_resources(self, operation: str) -> list[str]:
+        """What the operation may change; empty: admission ignores the operation."""
+
+    def usage(self, item: KubeObject) -> ResourceList:
+        """What one object costs."""
+
+    def usage_stats(self, namespace: str, scopes: Iterable[str] = ()) -> ResourceList:
+        """What the namespace's objects in all the scopes cost together."""
+
+
 @mirrors("kubernetes:pkg/quota/generic.ObjectCountConstraintsFunc")
 def object_count_constraints_func(resource_name: str) -> ConstraintsFunc:
     """The quota must ask for this resource (else "missing <name>")."""
@@ -619,8 +647,12 @@ class GenericEvaluator:
         if resource_quota is None:
             return False
         match_resource = any(self.matches_resource(name) for name in resource_quota.hard)
-        match_scope = all(self.matches_scope_func(scope, item) for scope in resource_quota.scopes)
+        match_scope = all(self.matches_scope(scope, item) for scope in resource_quota.scopes)
         return match_resource and match_scope
+
+    @mirrors("kubernetes:pkg/quota/generic.GenericEvaluator.MatchesScope")
+    def matches_scope(self, scope: str, item: KubeObject) -> bool:
+        return self.matches_scope_func(scope, item)
 
     @mirrors("kubernetes:pkg/quota/generic.GenericEvaluator.Usage")
     def usage(self, item: KubeObject) -> ResourceList:
@@ -632,7 +664,7 @@ class GenericEvaluator:
         used: ResourceList = {name: must_parse("0") for name in self.matched_resource_names}
         scopes = list(scopes)
         for item in self.list_func(namespace):
-            if all(self.matches_scope_func(scope, item) for scope in scopes):
+            if all(self.matches_scope(scope, item) for scope in scopes):
                 used = add(used, self.usage(item))
         return used
 
@@ -671,6 +703,15 @@ def service_usage_func(obj: KubeObject) -> ResourceList:
     return result
 
 
+@mirrors("kubernetes:pkg/quota/evaluator/core.ServiceConstraintsFunc")
+def service_constraints_func(required: Iterable[str], obj: KubeObject) -> Exception | None:
+    """Required names the service's usage lacks; never any, as that usage always lists all three."""
+    if not isinstance(obj, Service):
+        return ValueError(f"unexpected input object {obj}")
+    missing = set(required) - set(service_usage_func(obj))
+    return ValueError("must specify " + ",".join(sorted(missing))) if missing else None
+
+
 @mirrors("kubernetes:pkg/quota/evaluator/core.PersistentVolumeClaimUsageFunc")
 def pvc_usage_func(obj: KubeObject) -> ResourceList:
     if not isinstance(obj, PersistentVolumeClaim):
@@ -679,6 +720,15 @@ def pvc_usage_func(obj: KubeObject) -> ResourceList:
     if RESOURCE_STORAGE in obj.requests:
         result[RESOURCE_REQUESTS_STORAGE] = obj.requests[RESOURCE_STORAGE].copy()
     return result
+
+
+@mirrors("kubernetes:pkg/quota/evaluator/core.PersistentVolumeClaimConstraintsFunc")
+def pvc_constraints_func(required: Iterable[str], obj: KubeObject) -> Exception | None:
+    """A quota on requests.storage needs a claim that requests storage ("must specify requests.storage")."""
+    if not isinstance(obj, PersistentVolumeClaim):
+        return ValueError(f"unexpected input object {obj}")
+    missing = set(required) - set(pvc_usage_func(obj))
+    return ValueError("must specify " + ",".join(sorted(missing))) if missing else None
 
 
 def _count_evaluator(kind: str, resource: str, operations: tuple[str, ...], lister: ListFunc) -> GenericEvaluator:
@@ -690,14 +740,21 @@ def _count_evaluator(kind: str, resource: str, operations: tuple[str, ...], list
     )
 
 
-@mirrors("kubernetes:pkg/quota/evaluator/core.NewRegistry")
-def new_registry(
-    lister: Callable[[str, str], list[KubeObject]] | None = None,
-) -> dict[tuple[str, str], GenericEvaluator]:
-    """The core evaluators by (group, kind). `lister(kind, namespace)` lists objects for UsageStats.
+@mirrors("kubernetes:pkg/quota/generic.GenericRegistry")
+@dataclass
+class GenericRegistry:
+    """The evaluators of a registry, by (group, kind)."""
 
-    Service and PVC constraints are not modelled beyond "no constraint" (their own files).
-    """
+    internal_evaluators: dict[tuple[str, str], Evaluator]
+
+    @mirrors("kubernetes:pkg/quota/generic.GenericRegistry.Evaluators")
+    def evaluators(self) -> dict[tuple[str, str], Evaluator]:
+        return self.internal_evaluators
+
+
+@mirrors("kubernetes:pkg/quota/evaluator/core.NewRegistry")
+def new_registry(lister: Callable[[str, str], list[KubeObject]] | None = None) -> GenericRegistry:
+    """The seven core evaluators by (group, kind). `lister(kind, namespace)` lists objects for UsageStats."""
     def by_kind(kind: str) -> ListFunc:
         return lambda namespace: (lister or (lambda k, n: []))(kind, namespace)
 
@@ -706,7 +763,7 @@ def new_registry(
     evaluators = [
         new_pod_evaluator(by_kind("Pod")),
         GenericEvaluator("Evaluator.Service", ("", "Service"), {CREATE: service_resources, UPDATE: service_resources},
-                         service_resources, matches_no_scope_func, service_usage_func, lambda r, o: None,
+                         service_resources, matches_no_scope_func, service_usage_func, service_constraints_func,
                          by_kind("Service")),
         _count_evaluator("ReplicationController", RESOURCE_REPLICATION_CONTROLLERS, (CREATE,),
                          by_kind("ReplicationController")),
@@ -714,10 +771,16 @@ def new_registry(
         _count_evaluator("ConfigMap", RESOURCE_CONFIG_MAPS, (CREATE,), by_kind("ConfigMap")),
         _count_evaluator("ResourceQuota", RESOURCE_QUOTAS, (CREATE,), by_kind("ResourceQuota")),
         GenericEvaluator("Evaluator.PersistentVolumeClaim", ("", "PersistentVolumeClaim"), {CREATE: pvc_resources},
-                         pvc_resources, matches_no_scope_func, pvc_usage_func, lambda r, o: None,
+                         pvc_resources, matches_no_scope_func, pvc_usage_func, pvc_constraints_func,
                          by_kind("PersistentVolumeClaim")),
     ]
-    return {e.group_kind: e for e in evaluators}
+    return GenericRegistry({e.group_kind: e for e in evaluators})
+
+
+@mirrors("kubernetes:pkg/quota/install.NewRegistry")
+def install_new_registry(lister: Callable[[str, str], list[KubeObject]] | None = None) -> GenericRegistry:
+    """The registry of every API group's evaluators: in v1.5.2 only the core group has any."""
+    return new_registry(lister)
 
 
 def _demo() -> None:

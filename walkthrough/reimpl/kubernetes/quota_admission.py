@@ -34,7 +34,7 @@ from walkthrough.reimpl.kubernetes import quota
 from walkthrough.reimpl.kubernetes.quota import (
     CREATE,
     UPDATE,
-    GenericEvaluator,
+    GenericRegistry,
     KubeObject,
     ResourceList,
     ResourceQuota,
@@ -147,7 +147,11 @@ class InMemoryQuotaAccessor:
 
     @mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaAccessor.GetQuotas")
     def get_quotas(self, namespace: str) -> list[ResourceQuota]:
-        """Copies of the namespace's quotas (sorted by name); callers never mutate the originals."""
+        """Copies of the namespace's quotas (sorted by name); callers never mutate the originals.
+
+        There is one store and no watch here, so no cache can lag behind it: the informer index, the
+        live-lookup fallback and the look-aside copy of our own writes (`checkCache`) have nothing to do.
+        """
         with self._lock:
             return [q.deep_copy() for (ns, _), q in sorted(self._quotas.items()) if ns == namespace]
 
@@ -283,17 +287,15 @@ def copy_quotas(quotas: list[ResourceQuota]) -> list[ResourceQuota]:
     return [q.deep_copy() for q in quotas]
 
 
-Registry = dict[tuple[str, str], GenericEvaluator]
-
-
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaEvaluator")
 class QuotaEvaluator:
     """Batches requests per namespace and checks them against the namespace's quotas."""
 
+    @mirrors("kubernetes:plugin/pkg/admission/resourcequota.NewQuotaEvaluator")
     def __init__(
         self,
         quota_accessor: QuotaAccessor,
-        registry: Registry,
+        registry: GenericRegistry,
         workers: int = 5,
         lock_acquisition_func: Callable[[list[ResourceQuota]], Callable[[], None]] | None = None,
     ) -> None:
@@ -450,7 +452,7 @@ class QuotaEvaluator:
     @mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaEvaluator.checkRequest")
     def check_request(self, quotas: list[ResourceQuota], a: Attributes) -> tuple[list[ResourceQuota], Exception | None]:
         """The quotas after admitting `a`, or the Forbidden error that rejects it."""
-        evaluator = self.registry.get(a.kind)
+        evaluator = self.registry.evaluators().get(a.kind)
         if evaluator is None:
             return quotas, None
         op = a.operation
@@ -520,7 +522,7 @@ class QuotaEvaluator:
             if not self._started:
                 self._started = True
                 self.run()
-        evaluator = self.registry.get(a.kind)
+        evaluator = self.registry.evaluators().get(a.kind)
         if evaluator is None:
             return None
         if len(evaluator.get_operation_resources(a.operation)) == 0:
@@ -556,10 +558,11 @@ class QuotaAdmission:
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.NewResourceQuota")
 def new_resource_quota(
-    accessor: QuotaAccessor, registry: Registry | None = None, num_evaluators: int = 5,
+    accessor: QuotaAccessor, registry: GenericRegistry | None = None, num_evaluators: int = 5,
 ) -> QuotaAdmission:
     """The plugin over a quota accessor and the core registry (informer-less, as the factory builds it)."""
-    evaluator = QuotaEvaluator(accessor, registry if registry is not None else quota.new_registry(), num_evaluators)
+    registry = registry if registry is not None else quota.install_new_registry()
+    evaluator = QuotaEvaluator(accessor, registry, num_evaluators)
     return QuotaAdmission(evaluator)
 
 
@@ -579,7 +582,7 @@ def register_plugin(name: str, factory: Callable[[QuotaAccessor], QuotaAdmission
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.init")
 def _register() -> None:
-    register_plugin("ResourceQuota", lambda accessor: new_resource_quota(accessor, quota.new_registry(), 5))
+    register_plugin("ResourceQuota", lambda accessor: new_resource_quota(accessor, quota.install_new_registry(), 5))
 
 
 _register()

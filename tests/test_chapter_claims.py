@@ -1,0 +1,219 @@
+"""Statements the chapters make about behaviour, each checked against the model that shows it.
+
+A claim names its chapter and a quote taken from the sentence or note it backs. Its test id is that quote's
+`chapter.md:line`, found when the tests are collected; a quote that is no longer in the chapter (the
+sentence was reworded or removed) fails, so that the claim is read again and re-quoted, never left behind.
+The models stand in for the Go here: each of them is checked against the Go elsewhere (golden vectors,
+parity runs), and the audit that wrote these claims read the Go for each one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from walkthrough.reimpl.kubernetes import quota, quota_admission
+from walkthrough.reimpl.kubernetes.quota import CREATE, Container, Pod, ResourceQuota, Service, rl, show
+from walkthrough.reimpl.kubernetes.quota_admission import (
+    Attributes,
+    InMemoryQuotaAccessor,
+    QuotaEvaluator,
+    WorkQueue,
+    new_admission_waiter,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of a chapter (`quote` is a unique part of it) and the check that backs it."""
+
+    chapter: str
+    quote: str
+    check: Callable[[], None]
+
+    def lines(self) -> list[int]:
+        """The 1-based chapter lines that hold the quote (one, when the claim is in place)."""
+        text = (CHAPTERS / self.chapter).read_text(encoding="utf-8")
+        return [n for n, line in enumerate(text.splitlines(), start=1) if self.quote in line]
+
+    @property
+    def where(self) -> str:
+        found = self.lines()
+        return f"{self.chapter}:{found[0] if len(found) == 1 else '?'}"
+
+
+CLAIMS: list[Claim] = []
+
+
+def claim(chapter: str, quote: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Record the decorated function as the check of the statement quoted from `chapter`."""
+
+    def record(check: Callable[[], None]) -> Callable[[], None]:
+        CLAIMS.append(Claim(chapter, quote, check))
+        return check
+
+    return record
+
+
+def printed(demo: Callable[[], None]) -> str:
+    """What a model's demo prints."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        demo()
+    return out.getvalue()
+
+
+# ---- quota helpers ----------------------------------------------------------------------------------
+def _decide(quotas: list[ResourceQuota], *objects: quota.KubeObject,
+            accessor: InMemoryQuotaAccessor | None = None) -> list[Exception | None]:
+    """Run one batch of creations through checkAttributes (no threads); each waiter's result."""
+    evaluator = QuotaEvaluator(accessor or InMemoryQuotaAccessor(quotas), quota.new_registry(), workers=1)
+    waiters = [new_admission_waiter(Attributes(("", obj.kind), "dev", obj.name, ("", obj.kind.lower() + "s"),
+                                               CREATE, obj)) for obj in objects]
+    evaluator.check_attributes("dev", waiters)
+    return [w.result for w in waiters]
+
+
+def _quota(name: str, hard: dict[str, str], used: dict[str, str], scopes: list[str] | None = None) -> ResourceQuota:
+    return ResourceQuota(name=name, namespace="dev", hard=rl(hard), used=rl(used), scopes=scopes or [])
+
+
+def _pod(name: str, requests: dict[str, str] | None = None) -> Pod:
+    return Pod(name=name, namespace="dev", containers=[Container(requests=rl(requests or {}))])
+
+
+# ---- k8s-quota-evaluator.md -------------------------------------------------------------------------
+@claim("k8s-quota-evaluator.md", "winning over the smaller sum of the app containers (100m + 200m)")
+def _demo_init_container_raises_cpu_only() -> None:
+    out = printed(quota._demo)  # noqa: SLF001 - the demo the chapter describes
+    assert "'cpu': '500m', 'requests.cpu': '500m', 'memory': '64Mi', 'requests.memory': '64Mi'" in out
+    assert "must specify limits.cpu" in out
+    assert "a <= b? (True, [])" in out
+
+
+@claim("k8s-quota-evaluator.md", 'Secrets, config maps, replication controllers and resource quotas cost exactly "one')
+def _count_only_kinds() -> None:
+    evaluators = quota.new_registry().evaluators()
+    for kind, resource in [("Secret", "secrets"), ("ConfigMap", "configmaps"),
+                           ("ReplicationController", "replicationcontrollers"), ("ResourceQuota", "resourcequotas")]:
+        assert show(evaluators[("", kind)].usage(quota.KubeObject(kind, "x"))) == {resource: "1"}
+    service = show(evaluators[("", "Service")].usage(Service(name="lb", type="LoadBalancer")))
+    assert service == {"services": "1", "services.loadbalancers": "1", "services.nodeports": "0"}
+
+
+@claim("k8s-quota-evaluator.md", "`Equals`, `IsZero` and `IsNegative` (not `Mask`)")
+def _golden_quota_functions() -> None:
+    meta = (GOLDEN / "e-quota.json").read_text(encoding="utf-8")
+    for name in ("quota.Add", "Subtract", "Max", "LessThanOrEqual", "Equals", "IsZero", "IsNegative"):
+        assert name in meta
+    assert "Mask" not in meta
+
+
+@claim("k8s-quota-evaluator.md", "a new quota is enforced only from the controller's first sync on")
+def _unsynced_quota_is_not_enforced() -> None:
+    unsynced = ResourceQuota(name="new", namespace="dev")  # status.hard and status.used empty
+    assert not quota.new_pod_evaluator().matches(unsynced, _pod("p"))
+    assert _decide([unsynced], _pod("p")) == [None]
+
+
+@claim("k8s-quota-evaluator.md", "app containers set no cpu or memory request or limit above zero (init containers")
+def _best_effort() -> None:
+    init_only = Pod(containers=[Container()], init_containers=[Container(requests=rl({"cpu": "1"}))])
+    zero = Pod(containers=[Container(requests=rl({"cpu": "0"}), limits=rl({"memory": "0"}))])
+    other = Pod(containers=[Container(requests=rl({"nvidia.com/gpu": "1"}))])
+    assert all(quota.is_best_effort(p) for p in (init_only, zero, other))
+    assert not quota.is_best_effort(_pod("p", {"memory": "1Mi"}))
+
+
+# ---- k8s-quota-admission.md -------------------------------------------------------------------------
+@claim("k8s-quota-admission.md", "Every resource in the request's usage is compared, explicit zeros included")
+def _over_limit_quota_refuses() -> None:
+    memory = _quota("compute", {"memory": "1Gi", "cpu": "4"}, {"memory": "2Gi", "cpu": "0"})
+    cpu_only, zero_memory = _decide([memory], _pod("a", {"cpu": "100m"}), _pod("b", {"cpu": "100m", "memory": "0"}))
+    assert str(cpu_only) == 'pods "a" is forbidden: failed quota: compute: must specify memory'
+    assert str(zero_memory).endswith("requested: memory=0, used: memory=2Gi, limited: memory=1Gi")
+    balancers = _quota("lb", {"services.loadbalancers": "1"}, {"services.loadbalancers": "2"})
+    [cluster_ip] = _decide([balancers], Service(name="web"))
+    assert str(cluster_ip) == ('services "web" is forbidden: exceeded quota: lb, requested: services.loadbalancers=0, '
+                               "used: services.loadbalancers=2, limited: services.loadbalancers=1")
+    services = _quota("objects", {"services": "1", "pods": "10"}, {"services": "5", "pods": "0"})
+    assert _decide([services], _pod("c", {"cpu": "1"})) == [None]
+
+
+@claim("k8s-quota-admission.md", "A matching quota with a hard limit that has no used value blocks every request")
+def _status_unknown() -> None:
+    half = _quota("half", {"pods": "5", "cpu": "1"}, {"pods": "0"})
+    [err] = _decide([half], _pod("a", {"cpu": "1m"}))
+    assert str(err) == 'pods "a" is forbidden: status unknown for quota: half'
+    assert _decide([ResourceQuota(name="unsynced", namespace="dev")], _pod("b")) == [None]
+
+
+@claim("k8s-quota-admission.md", "A waiter refused earlier by a quota that was written fine can then be admitted")
+def _retry_rechecks_every_waiter() -> None:
+    full = _quota("best-effort", {"pods": "1"}, {"pods": "1"}, [quota.SCOPE_BEST_EFFORT])
+    room = _quota("burstable", {"pods": "10"}, {"pods": "0"}, [quota.SCOPE_NOT_BEST_EFFORT])
+
+    class OneConflict(InMemoryQuotaAccessor):
+        """Another writer updates `burstable` just before our first write of it."""
+
+        raced = False
+
+        def update_quota_status(self, new_quota: ResourceQuota) -> Exception | None:
+            if new_quota.name == "burstable" and not self.raced:
+                self.raced = True
+                self.put(self.get("dev", "burstable"))
+            return super().update_quota_status(new_quota)
+
+    best_effort, burstable = _pod("refused", {}), _pod("charged", {"cpu": "1"})
+    refused_alone, _ = _decide([full, room], best_effort, burstable)
+    assert "exceeded quota: best-effort" in str(refused_alone)
+    assert _decide([full, room], best_effort, burstable, accessor=OneConflict([full, room])) == [None, None]
+
+
+@claim("k8s-quota-admission.md", "addWork's Add only marked the namespace dirty while it was being processed")
+def _work_queue_requeues_on_done() -> None:
+    queue = WorkQueue()
+    queue.add("dev")
+    assert queue.get() == ("dev", False)
+    queue.add("dev")  # while "dev" is being processed
+    assert len(queue) == 0
+    queue.done("dev")
+    assert len(queue) == 1
+
+
+@claim("k8s-quota-admission.md", "A request that touched no quota is decided at once (admitted)")
+def _untouched_request_admitted() -> None:
+    secrets = _quota("secrets", {"secrets": "1"}, {"secrets": "1"})
+    assert _decide([secrets], _pod("p", {"cpu": "1"})) == [None]
+
+
+@claim("k8s-quota-admission.md", "exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2")
+def _admission_demo() -> None:
+    out = printed(quota_admission._demo)  # noqa: SLF001 - the demo the chapter describes
+    lines = out.splitlines()
+    assert "create pod a (cpu 500m) -> admitted" in lines[1]
+    assert lines[3].endswith(
+        'pods "b" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2')
+    assert lines[5].endswith(
+        "requested: pods=1,requests.cpu=2, used: pods=2,requests.cpu=500m, limited: pods=2,requests.cpu=1")
+    assert lines[2] == lines[4] == lines[6]  # used is unchanged by the refusals
+
+
+@pytest.mark.parametrize("claim_", CLAIMS, ids=[c.where for c in CLAIMS])
+def test_claim(claim_: Claim) -> None:
+    found = claim_.lines()
+    assert len(found) == 1, (
+        f"{claim_.chapter}: the quoted statement {claim_.quote!r} is on {len(found)} lines (expected 1): "
+        "re-read the claim and quote it again")
+    claim_.check()
