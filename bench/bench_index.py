@@ -55,7 +55,7 @@ def cold_build(name: str, tmp: Path) -> tuple[float, float, dict[str, int]]:
     code = (
         "import sys, time, json, resource\n"
         "from pathlib import Path\n"
-        "import walkthrough.index as I\n"
+        "import walkthrough.index.reader as I\n"
         "from walkthrough.sources import open_tree\n"
         f"I.index_dir = lambda: Path({str(tmp)!r})\n"
         f"tree = open_tree({name!r})\n"

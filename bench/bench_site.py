@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from walkthrough.chapters import expand_chapter
+from walkthrough.book.directives import expand_chapter
 from walkthrough.paths import project_root
 
 
 def _index_for(name: str):  # noqa: ANN202 - whatever load_index returns
-    from walkthrough.index import load_index  # noqa: PLC0415
+    from walkthrough.index.reader import load_index  # noqa: PLC0415
 
     return load_index(name)
 

@@ -24,10 +24,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from walkthrough.models import LockEntry, Pin
-from walkthrough.pins import Lock, Release, git_blob_id, load_pins
 from walkthrough.sources.download import FetchOptions, archive_url, fetch_release
 from walkthrough.sources.importer import import_copy
 from walkthrough.sources.local import GitCopy, Root
+from walkthrough.sources.pins import Lock, Release, git_blob_id, load_pins
 
 
 def serve(routes: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:

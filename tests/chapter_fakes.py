@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from walkthrough.errors import SourcesMissing, SymbolError
 from walkthrough.models import Pin, Symbol, SymbolKind
-from walkthrough.pins import git_blob_id
+from walkthrough.sources.pins import git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 from walkthrough import paths
 from walkthrough.models import Pin
-from walkthrough.pins import load_pins
 from walkthrough.sources import SourceTree, open_tree
 from walkthrough.sources.importer import import_copy, make_lock
 from walkthrough.sources.local import DirCopy, Root
+from walkthrough.sources.pins import load_pins
 
 if TYPE_CHECKING:
     from pathlib import Path

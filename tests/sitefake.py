@@ -193,7 +193,7 @@ markdown_extensions:
       custom_fences:
         - name: flow
           class: wt-flow
-          format: !!python/name:walkthrough.render.flow_fence
+          format: !!python/name:walkthrough.html.render.flow_fence
 """
 
 
@@ -222,7 +222,7 @@ def build(root: Path, *, strict: bool = True, site_dir: Path | None = None) -> P
 
 def use_fake_index(monkeypatch: Any, index: SiteIndex) -> None:
     """Make the plugin read `index` for its upstream instead of the persisted one."""
-    from walkthrough.plugin import WalkthroughPlugin  # noqa: PLC0415
+    from walkthrough.mkdocs_plugin import WalkthroughPlugin  # noqa: PLC0415
 
     def factory(project: Path) -> Any:
         def index_for(name: str) -> SiteIndex:

@@ -9,7 +9,7 @@ from chapter_fakes import GO_AUTH, FakeIndex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkthrough.chapters import (
+from walkthrough.book.directives import (
     DirectiveError,
     default_anchor_id,
     expand_chapter,
@@ -176,12 +176,12 @@ def test_duplicate_anchor_ids() -> None:
 
 
 def test_python_pair_must_import_and_exist() -> None:
-    ok = "/// excerpt | fake:pkg/auth.Chain\npython: walkthrough.excerpt:make_excerpt\n///\n"
+    ok = "/// excerpt | fake:pkg/auth.Chain\npython: walkthrough.book.excerpt:make_excerpt\n///\n"
     assert problems_of(ok) == []
     (p,) = problems_of("/// excerpt | fake:pkg/auth.Chain\npython: walkthrough.nonexistent:thing\n///\n")
     assert "does not import" in p.message
     assert p.location == "c.md:2"
-    (p,) = problems_of("/// excerpt | fake:pkg/auth.Chain\npython: walkthrough.excerpt:make_exerpt\n///\n")
+    (p,) = problems_of("/// excerpt | fake:pkg/auth.Chain\npython: walkthrough.book.excerpt:make_exerpt\n///\n")
     assert "`make_exerpt` does not exist" in p.message
     assert "make_excerpt" in (p.hint or "")
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, write_project
 
-from walkthrough import fingerprints
-from walkthrough.check import SourcesProvider, compare, derive, run_check, update_snapshot
+from walkthrough.book import fingerprints
+from walkthrough.check.check import SourcesProvider, compare, derive, run_check, update_snapshot
 from walkthrough.cli import main
 from walkthrough.errors import UsageError
-from walkthrough.pins import git_blob_id
+from walkthrough.sources.pins import git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -287,7 +287,7 @@ notes:
 
 def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream: Callable[..., SourceTree], tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("walkthrough.index")
+    pytest.importorskip("walkthrough.index.reader")
     fake_upstream({"pkg/auth/auth.go": GO_REAL})
     project = tmp_path / "project"
     (project / "chapters" / "fake.md").write_text(E2E_CHAPTER)
@@ -308,7 +308,7 @@ def test_end_to_end_one_byte_changed_in_the_cache(fake_upstream: Callable[..., S
 def test_end_to_end_sources_missing_exits_3(
     fake_upstream: Callable[..., SourceTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("walkthrough.index")
+    pytest.importorskip("walkthrough.index.reader")
     fake_upstream({"pkg/auth/auth.go": GO_REAL})
     (tmp_path / "project" / "chapters" / "fake.md").write_text(E2E_CHAPTER)
     assert main(["snapshot", "update"]) == 0
@@ -336,7 +336,7 @@ def test_real_authenticator_chapter_matches_its_fingerprints(k8s_tree: SourceTre
 
 def test_end_to_end_tampered_cache_file_is_exit_3(fake_upstream: Callable[..., SourceTree], tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("walkthrough.index")
+    pytest.importorskip("walkthrough.index.reader")
     tree = fake_upstream({"pkg/auth/auth.go": GO_REAL})
     (tmp_path / "project" / "chapters" / "fake.md").write_text(E2E_CHAPTER)
     assert main(["snapshot", "update"]) == 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex
 
-from walkthrough.excerpt import (
+from walkthrough.book.excerpt import (
     AnchorError,
     Elided,
     Focus,

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from walkthrough.book.pairs import all_pairs, models_for
 from walkthrough.cli import fast_explain_args, main
 from walkthrough.cli.group import click_main
 from walkthrough.console import Explanation, GoCode, plain_text, renderable, visible
-from walkthrough.index import load_index
-from walkthrough.reimpl.pairs import all_pairs, models_for
+from walkthrough.index.reader import load_index
 from walkthrough.sources import SourceTree
 
 HOSTILE = (
@@ -313,8 +313,8 @@ def test_fast_path_leaves_a_bad_cache_env_to_click(
 WARM_PATH_NEVER_IMPORTS = (
     "click",  # the fast path parses its own few arguments
     "tree_sitter",
-    "walkthrough.goparse",
-    "walkthrough.indexbuild",
+    "walkthrough.golang.parse",
+    "walkthrough.index.build",
     "tomllib",  # the pins' parse is memoized
     "platformdirs",  # on Linux the XDG rule is written out
     "filelock",  # only builds lock

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkthrough.goparse import FileFacts, parse_go
+from walkthrough.golang.parse import FileFacts, parse_go
 from walkthrough.models import SymbolKind
 
 if TYPE_CHECKING:

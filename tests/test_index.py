@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkthrough import goparse
-from walkthrough import index as index_mod
 from walkthrough.errors import SymbolError
-from walkthrough.index import Index, load_index
+from walkthrough.golang import parse as goparse
+from walkthrough.index import reader as index_mod
+from walkthrough.index.reader import Index, load_index
 from walkthrough.models import SymbolKind
 from walkthrough.sources import SourceTree
 
@@ -250,7 +250,7 @@ def test_warm_load_does_not_parse(fake_upstream: MakeTree, monkeypatch: pytest.M
     def boom(data: bytes) -> None:
         raise AssertionError("parsed on a warm load")
 
-    monkeypatch.setattr("walkthrough.goparse.parse_go", boom)
+    monkeypatch.setattr("walkthrough.golang.parse.parse_go", boom)
     idx = load_index("fake")
     assert idx.lookup("NewServer").kind is SymbolKind.FUNC
 
@@ -322,7 +322,7 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
         parsed.append(data)
         return real(data)
 
-    monkeypatch.setattr("walkthrough.goparse.parse_go", counting)
+    monkeypatch.setattr("walkthrough.golang.parse.parse_go", counting)
     idx = load_index("fake", ref="v0.2.0")
     assert len(parsed) == 1  # only the changed file is parsed again
     assert b"// moved" in parsed[0]
@@ -335,7 +335,7 @@ def test_releases_share_parse_results(fake_upstream: MakeTree, monkeypatch: pyte
 
 def test_concurrent_builds_share_one_result(fake_upstream: MakeTree) -> None:
     fake_upstream(FILES)
-    code = "from walkthrough.index import load_index; print(load_index('fake').lookup('NewServer').id)"
+    code = "from walkthrough.index.reader import load_index; print(load_index('fake').lookup('NewServer').id)"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code],
@@ -412,6 +412,6 @@ def test_damaged_parse_cache_rows_are_parsed_again(fake_upstream: MakeTree, monk
     conn.close()
     parsed: list[bytes] = []
     real = goparse.parse_go
-    monkeypatch.setattr("walkthrough.goparse.parse_go", lambda data: parsed.append(data) or real(data))
+    monkeypatch.setattr("walkthrough.golang.parse.parse_go", lambda data: parsed.append(data) or real(data))
     assert list(load_index("fake").symbols()) == want
     assert len(parsed) == len(damage)  # the damaged rows, and only they, are misses

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from walkthrough.errors import VerificationError
-from walkthrough.indexbuild import SERIAL_BELOW, build
+from walkthrough.index.build import SERIAL_BELOW, build
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -13,7 +13,7 @@ import pytest
 
 from walkthrough.cli import main
 from walkthrough.errors import SymbolError
-from walkthrough.index import Index, load_index
+from walkthrough.index.reader import Index, load_index
 from walkthrough.symbolid import format_id, id_ordinal, parse_query
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from walkthrough.cli.explain import explanation
-from walkthrough.index import Index, index_for_tree
+from walkthrough.index.reader import Index, index_for_tree
 from walkthrough.models import SymbolKind
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from walkthrough import memo, paths
+from walkthrough import paths, store
 from walkthrough.errors import UsageError
-from walkthrough.pins import Lock, load_pins
+from walkthrough.sources.pins import Lock, load_pins
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def _fresh_process_memo(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a new process would: nothing memoized in memory."""
-    monkeypatch.setattr(memo, "_SEEN", {})
+    monkeypatch.setattr(store, "_SEEN", {})
 
 
 @pytest.fixture
@@ -44,26 +44,26 @@ class Counter:
 
 def forget() -> None:
     """What a new process sees: the files only."""
-    memo._SEEN.clear()  # noqa: SLF001 - the test plays a second process
+    store._SEEN.clear()  # noqa: SLF001 - the test plays a second process
 
 
 def test_a_second_process_takes_the_result_without_the_work(cache: Path) -> None:
     f = Counter()
-    assert memo.memoized("f", "abc", f) == {"length": 3}
+    assert store.memoized("f", "abc", f) == {"length": 3}
     forget()
-    assert memo.memoized("f", "abc", f) == {"length": 3}
+    assert store.memoized("f", "abc", f) == {"length": 3}
     assert f.calls == 1
     assert len(list((cache / "memo").glob("f-*.json"))) == 1
 
 
 def test_other_text_is_computed_and_replaces_the_old_memo(cache: Path) -> None:
     f = Counter()
-    memo.memoized("f", "abc", f)
+    store.memoized("f", "abc", f)
     forget()
-    assert memo.memoized("f", "abcd", f) == {"length": 4}
+    assert store.memoized("f", "abcd", f) == {"length": 4}
     assert f.calls == 2
     assert len(list((cache / "memo").glob("f-*.json"))) == 1
-    memo.memoized("g", "abc", f)  # another name keeps its own memo
+    store.memoized("g", "abc", f)  # another name keeps its own memo
     assert len(list((cache / "memo").glob("*.json"))) == 2
 
 
@@ -78,14 +78,14 @@ def test_other_text_is_computed_and_replaces_the_old_memo(cache: Path) -> None:
 )
 def test_a_damaged_memo_is_recomputed_never_trusted(cache: Path, damage: object) -> None:
     f = Counter()
-    memo.memoized("f", "abc", f)
+    store.memoized("f", "abc", f)
     (path,) = (cache / "memo").glob("f-*.json")
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
     forget()
-    assert memo.memoized("f", "abc", f) == {"length": 3}
+    assert store.memoized("f", "abc", f) == {"length": 3}
     assert f.calls == 2
     forget()
-    assert memo.memoized("f", "abc", f) == {"length": 3}  # and rewritten whole
+    assert store.memoized("f", "abc", f) == {"length": 3}  # and rewritten whole
     assert f.calls == 2
 
 
@@ -94,9 +94,9 @@ def test_a_read_only_cache_only_costs_the_work(cache: Path, tmp_path: Path, monk
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv(paths.CACHE_ENV, str(blocker))
     f = Counter()
-    assert memo.memoized("f", "abc", f) == {"length": 3}
+    assert store.memoized("f", "abc", f) == {"length": 3}
     forget()
-    assert memo.memoized("f", "abc", f) == {"length": 3}
+    assert store.memoized("f", "abc", f) == {"length": 3}
     assert f.calls == 2
 
 
@@ -106,9 +106,9 @@ def test_none_is_a_result_like_any_other(cache: Path) -> None:
     def nothing(text: str) -> None:
         calls.append(text)
 
-    assert memo.memoized("n", "x", nothing) is None
+    assert store.memoized("n", "x", nothing) is None
     forget()
-    assert memo.memoized("n", "x", nothing) is None
+    assert store.memoized("n", "x", nothing) is None
     assert calls == ["x"]
 
 
@@ -119,9 +119,9 @@ def test_results_that_json_would_change_are_not_memoized(cache: Path) -> None:
         calls.append(text)
         return (text,)
 
-    assert memo.memoized("t", "x", tuples) == ("x",)
+    assert store.memoized("t", "x", tuples) == ("x",)
     forget()
-    assert memo.memoized("t", "x", tuples) == ("x",)
+    assert store.memoized("t", "x", tuples) == ("x",)
     assert len(calls) == 2
     assert not list(cache.glob("memo/t-*"))
 
@@ -133,7 +133,7 @@ def test_an_error_is_raised_each_time_and_never_memoized(cache: Path) -> None:
     for _ in range(2):
         forget()
         with pytest.raises(UsageError, match="bad x"):
-            memo.memoized("b", "x", bad)
+            store.memoized("b", "x", bad)
     assert not list(cache.glob("memo/b-*"))
 
 
@@ -179,7 +179,7 @@ def test_the_memoized_lock_and_pins_equal_the_parsed_ones(fake_upstream: Callabl
 
 
 def test_memo_files_are_a_checksum_then_json(cache: Path) -> None:
-    memo.memoized("f", "abc", Counter())
+    store.memoized("f", "abc", Counter())
     (path,) = (cache / "memo").glob("f-*.json")
     check, text = path.read_text(encoding="utf-8").split("\n")
     assert check == hashlib.sha256(text.encode()).hexdigest()

@@ -12,7 +12,7 @@ import pytest
 from walkthrough import paths
 from walkthrough.errors import SourcesMissing, UsageError
 from walkthrough.models import LockEntry, Pin
-from walkthrough.pins import Lock, git_blob_id, load_pins, parse_upstreams, set_digest
+from walkthrough.sources.pins import Lock, git_blob_id, load_pins, parse_upstreams, set_digest
 
 PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "a" * 40)
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 
 from walkthrough.errors import UsageError
 from walkthrough.models import LockEntry, Pin
-from walkthrough.pins import Lock, _parse_lines, set_digest
+from walkthrough.sources.pins import Lock, _parse_lines, set_digest
 
 PIN = Pin("fake", "https://example.invalid/fake", "v1.0.0", "a" * 40)
 ENTRIES = [

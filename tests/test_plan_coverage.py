@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from walkthrough.chapters import scan_chapter
+from walkthrough.book.directives import scan_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = tomllib.loads((ROOT / "tests" / "plan" / "chapters.toml").read_text(encoding="utf-8"))
@@ -49,7 +49,7 @@ def test_every_planned_behaviour_has_a_named_test(slug: str) -> None:
 @pytest.mark.upstream
 @pytest.mark.parametrize("slug", sorted(CHAPTERS))
 def test_every_core_symbol_is_quoted_in_its_chapter(slug: str, k8s_tree: object, docker_tree: object) -> None:
-    from walkthrough.index import load_index  # noqa: PLC0415 - only with the real sources
+    from walkthrough.index.reader import load_index  # noqa: PLC0415 - only with the real sources
 
     chapter = CHAPTERS[slug]
     index = load_index(chapter["upstream"], progress=False)

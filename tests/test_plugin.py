@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import sitefake
 
 from walkthrough.errors import SourcesMissing
-from walkthrough.plugin import WalkthroughPlugin
-from walkthrough.render import Renderer
-from walkthrough.sitepages import placeholder, swap_placeholders, symbol_page_uri
+from walkthrough.html.render import Renderer
+from walkthrough.mkdocs_plugin import WalkthroughPlugin
+from walkthrough.site import placeholder, swap_placeholders, symbol_page_uri
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,7 +64,7 @@ def test_problems_are_warnings_naming_chapter_line_and_symbol(
     (root / "chapters" / "bad.md").write_text(BAD_CHAPTER, encoding="utf-8")
     with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="strict"):
         sitefake.build(root, strict=True)
-    ours = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.walkthrough.plugin"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.walkthrough.mkdocs_plugin"]
     assert any("bad.md:3" in m and "fake:pkg/evil.Nope" in m for m in ours), ours
     assert any("bad.md:8" in m and "no such text anywhere" in m for m in ours), ours
     assert any("bad.md:13" in m and "missing_function" in m for m in ours), ours
@@ -145,14 +145,14 @@ def test_warm_rebuild_after_a_prose_edit_does_not_parse_go(
     project: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real index: the first build may parse; after a prose edit the rebuild must only load it."""
-    pytest.importorskip("walkthrough.index", reason="the persisted index (issue 3) is not available")
+    pytest.importorskip("walkthrough.index.reader", reason="the persisted index (issue 3) is not available")
     root, _ = project
     sitefake.build(root)
     chapter = root / "chapters" / "second.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")
     for name in [m for m in sys.modules if m == "tree_sitter" or m.startswith(("tree_sitter.", "tree_sitter_go"))]:
         monkeypatch.delitem(sys.modules, name)
-    monkeypatch.delitem(sys.modules, "walkthrough.goparse", raising=False)
+    monkeypatch.delitem(sys.modules, "walkthrough.golang.parse", raising=False)
     monkeypatch.setitem(sys.modules, "tree_sitter", None)  # any import of tree_sitter now fails
     monkeypatch.setitem(sys.modules, "tree_sitter_go", None)
     rendered: list[str] = []
@@ -187,7 +187,7 @@ def test_without_symbol_pages_links_go_upstream(project: tuple[Path, Any], monke
 def test_a_target_on_an_elided_line_links_to_the_card() -> None:
     """A symbol declared inside a quoted span links to its line only when the focus shows that line."""
     from walkthrough.models import Symbol, SymbolKind  # noqa: PLC0415
-    from walkthrough.sitepages import SiteModel, Target  # noqa: PLC0415
+    from walkthrough.site import SiteModel, Target  # noqa: PLC0415
 
     def field(name: str, line: int) -> Symbol:
         return Symbol(f"x:p.T.{name}", "x", "p/t.go", "p", "p", name, f"T.{name}", SymbolKind.FIELD,

@@ -13,9 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sitefake import EVIL, SiteIndex, card_texts
 
-from walkthrough.excerpt import make_excerpt
-from walkthrough.models import Pin
-from walkthrough.render import (
+from walkthrough.book.excerpt import make_excerpt
+from walkthrough.html.render import (
     Card,
     CodeLink,
     Elision,
@@ -33,6 +32,7 @@ from walkthrough.render import (
     load_python_model,
     parse_flow,
 )
+from walkthrough.models import Pin
 
 PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "ab" * 20)
 HOSTILE = ("</code><script>", "<img src=x onerror=alert(1)>", "</script>")
@@ -125,7 +125,7 @@ def test_rows_mark_elisions_highlights_and_notes() -> None:
     text = "\n".join(f"line{i}" for i in range(10, 20))
     from markupsafe import Markup  # noqa: PLC0415
 
-    from walkthrough.render import CodeNote  # noqa: PLC0415
+    from walkthrough.html.render import CodeNote  # noqa: PLC0415
 
     rows = build_code_rows(text, 10, shown=((12, 13), (16, 16)), highlight=(13,),
                            notes=(CodeNote(1, 16, Markup("n")),))
@@ -139,7 +139,7 @@ def test_rows_mark_elisions_highlights_and_notes() -> None:
 
 
 def test_notes_render_beside_their_line(index: SiteIndex) -> None:
-    from walkthrough.excerpt import NoteSpec  # noqa: PLC0415
+    from walkthrough.book.excerpt import NoteSpec  # noqa: PLC0415
 
     html = _card(index, "fake:pkg/evil.Helper", notes=(NoteSpec("return s", "Adds <b> text"),))
     assert 'id="x-m1"' in html

@@ -8,8 +8,8 @@ import pytest
 
 from walkthrough import paths
 from walkthrough.errors import VerificationError
-from walkthrough.pins import git_blob_id, load_pins
 from walkthrough.sources import open_tree
+from walkthrough.sources.pins import git_blob_id, load_pins
 
 if TYPE_CHECKING:
     from collections.abc import Callable

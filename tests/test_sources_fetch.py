@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from walkthrough.cli import main
 from walkthrough.errors import NetworkError, SourcesError, VerificationError
 from walkthrough.paths import set_cache_root
-from walkthrough.pins import Lock, Release, load_pins
 from walkthrough.sources import find_entry, open_release, sources_dir
 from walkthrough.sources.archive import GzipStream, Limits, TruncatedArchive, UnsafeArchive, unpack
 from walkthrough.sources.cache import EntryWriter, entry_lock
 from walkthrough.sources.download import FetchOptions, archive_url, fetch_release
+from walkthrough.sources.pins import Lock, Release, load_pins
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -13,10 +13,10 @@ import pytest
 from walkthrough.cli import main
 from walkthrough.errors import SourcesMissing, VerificationError
 from walkthrough.paths import set_cache_root
-from walkthrough.pins import git_blob_id, load_pins
 from walkthrough.sources import entry_name, find_entry, open_tree, sources_dir, verify_tree
 from walkthrough.sources.importer import glob_regex, import_copy
 from walkthrough.sources.local import DirCopy, GitCopy, Root
+from walkthrough.sources.pins import git_blob_id, load_pins
 
 if TYPE_CHECKING:
     from collections.abc import Callable

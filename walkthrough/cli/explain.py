@@ -19,7 +19,7 @@ from walkthrough.errors import SourcesMissing, SymbolError
 
 if TYPE_CHECKING:
     from walkthrough.console import Explanation
-    from walkthrough.index import Index
+    from walkthrough.index.reader import Index
     from walkthrough.models import Symbol
 
 KINDS = (
@@ -40,11 +40,11 @@ def _indexes(
     upstream: str | None, ref: str | None, *, progress: bool
 ) -> tuple[list[Index], list[SourcesMissing]]:
     """The indexes to search: one upstream, or every pinned one; missing sources are returned, not raised."""
-    from walkthrough.index import load_index  # noqa: PLC0415
+    from walkthrough.index.reader import load_index  # noqa: PLC0415
 
     if upstream is not None:
         return [load_index(upstream, ref, progress=progress)], []
-    from walkthrough.pins import load_pins  # noqa: PLC0415
+    from walkthrough.sources.pins import load_pins  # noqa: PLC0415
 
     found, missing = [], []
     for name in load_pins():
@@ -83,8 +83,8 @@ def resolve_symbol(text: str, upstream: str | None = None, *, progress: bool = F
 
 def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Explanation:
     """Assemble what `explain` shows from the index, the excerpt fingerprints and the model pairs."""
+    from walkthrough.book.pairs import models_for  # noqa: PLC0415
     from walkthrough.console import Explanation  # noqa: PLC0415
-    from walkthrough.reimpl.pairs import models_for  # noqa: PLC0415
 
     if symbol.has_error:
         lines = [n for n in idx.file_errors(symbol.path) if symbol.start_line <= n <= symbol.end_line]
@@ -121,8 +121,8 @@ def _whole_lines(data: bytes, start: int, end: int) -> str:
 
 def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str]]:
     """Chapters quoting the symbol and their paired models, from `snapshots/excerpts.json` if present."""
-    from walkthrough.memo import memoized  # noqa: PLC0415
     from walkthrough.paths import snapshots_dir  # noqa: PLC0415
+    from walkthrough.store import memoized  # noqa: PLC0415
 
     try:
         text = (snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")

@@ -29,8 +29,8 @@ def check_sources(project: Path) -> list[str]:
     Raises:
         SourcesMissing: one is not imported (the hint names the command to run).
     """
-    from walkthrough.pins import load_pins  # noqa: PLC0415
     from walkthrough.sources import open_tree  # noqa: PLC0415
+    from walkthrough.sources.pins import load_pins  # noqa: PLC0415
 
     labels = []
     for name in sorted(load_pins(project)):

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
 
-    from walkthrough.pins import Lock, Release, Upstreams
     from walkthrough.sources.importer import ImportReport
     from walkthrough.sources.local import DirCopy, GitCopy
+    from walkthrough.sources.pins import Lock, Release, Upstreams
 
 
 def _console(*, err: bool = False) -> Console:
@@ -30,7 +30,7 @@ def _console(*, err: bool = False) -> Console:
 
 
 def _upstreams() -> Upstreams:
-    from walkthrough.pins import load_pins  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.sources.pins import load_pins  # noqa: PLC0415 - each subcommand imports only what it uses
 
     return load_pins()
 

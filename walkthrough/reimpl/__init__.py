@@ -2,7 +2,7 @@
 
 Every public class or function names the Go symbol ids it mirrors with `@mirrors(...)`, so that
 `explain` and the site can pair an excerpt with its model. The decorator only records; it never
-changes behaviour. `walkthrough.reimpl.pairs` finds the pairs by reading the source statically,
+changes behaviour. `walkthrough.book.pairs` finds the pairs by reading the source statically,
 without importing the models.
 """
 

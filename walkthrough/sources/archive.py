@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from walkthrough.errors import NetworkError, VerificationError
-from walkthrough.pins import Lock, check_path, git_blob_id
+from walkthrough.sources.pins import Lock, check_path, git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
 from walkthrough.paths import cache_root
-from walkthrough.pins import Lock, Release, Upstreams, git_blob_id, load_pins
+from walkthrough.sources.pins import Lock, Release, Upstreams, git_blob_id, load_pins
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -30,7 +30,7 @@ from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from walkthrough.pins import Lock, Release
+    from walkthrough.sources.pins import Lock, Release
 
 DEFAULT_BASE_URL = "https://codeload.github.com"
 BASE_URL_ENV = "WALKTHROUGH_ARCHIVE_URL"

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from walkthrough.errors import UsageError, VerificationError
 from walkthrough.models import LockEntry, Pin
-from walkthrough.pins import Lock, git_blob_id
 from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
 from walkthrough.sources.local import DirCopy, GitCopy, Root
+from walkthrough.sources.pins import Lock, git_blob_id
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from walkthrough.book.excerpt import text_sha256
 from walkthrough.errors import InputError
-from walkthrough.excerpt import text_sha256
 
 if TYPE_CHECKING:
     from pathlib import Path

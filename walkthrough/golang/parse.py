@@ -183,7 +183,7 @@ def _parser_and_query() -> tuple[Parser, Query]:
     import tree_sitter_go  # noqa: PLC0415
 
     language = tree_sitter.Language(tree_sitter_go.language())
-    text = resources.files("walkthrough").joinpath("queries/go.scm").read_text(encoding="utf-8")
+    text = resources.files("walkthrough.golang").joinpath("queries/go.scm").read_text(encoding="utf-8")
     return tree_sitter.Parser(language), tree_sitter.Query(language, text)
 
 

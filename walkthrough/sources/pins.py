@@ -160,7 +160,7 @@ class Lock(NamedTuple):
         """Parse lock text; a malformed line, a wrong count or digest is an error naming `source:line`.
 
         With `memo` (a name for the lock file), the bulk check's verdict is kept in the cache
-        (`walkthrough.memo`), so the next process opening the same text skips it.
+        (`walkthrough.store`), so the next process opening the same text skips it.
         """
         lock = _loads_lazy(cls, text, source, memo)
         if lock is not None:
@@ -211,7 +211,7 @@ def _loads_lazy(cls: type[Lock], text: str, source: str, memo: str | None) -> Lo
     if memo is None:
         verdict = _bulk_check(text, source)
     else:
-        from walkthrough.memo import memoized  # noqa: PLC0415 - only lock files are memoized
+        from walkthrough.store import memoized  # noqa: PLC0415 - only lock files are memoized
 
         verdict = memoized(memo, text, lambda t: _bulk_check(t, source))
     if verdict is None:
@@ -235,7 +235,7 @@ def _bulk_check(text: str, source: str) -> dict[str, Any] | None:
 
     Regex passes check every entry line; the digest is taken over the text itself, which equals the
     set digest when the lines are in path order. Pure: a function of `text` alone (`source` only
-    names the file in errors), so `walkthrough.memo` may keep it.
+    names the file in errors), so `walkthrough.store` may keep it.
     """
     first = re.search(_FIRST_ENTRY, text)
     if first is None:
@@ -533,11 +533,11 @@ def _pin(name: str, table: Mapping[str, object], repository: str | None, where: 
 def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo: bool = False) -> Upstreams:
     """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema).
 
-    With `memo`, the TOML parse is kept in the cache (`walkthrough.memo`): the next process reading
+    With `memo`, the TOML parse is kept in the cache (`walkthrough.store`): the next process reading
     the same text does not even import the TOML parser.
     """
     if memo:
-        from walkthrough.memo import memoized  # noqa: PLC0415 - only the project's own file is memoized
+        from walkthrough.store import memoized  # noqa: PLC0415 - only the project's own file is memoized
 
         data = memoized("upstreams", text, lambda t: _toml(t, source))
     else:

@@ -23,15 +23,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-REIMPL_DIR = Path(__file__).resolve().parent
+REIMPL_DIR = Path(__file__).resolve().parent.parent / "reimpl"
 PACKAGE = "walkthrough.reimpl"
 
 
 def _modules(root: Path) -> Iterator[tuple[str, str]]:
     """(module name, source text) of each model file that mentions the decorator."""
     for path in sorted(root.rglob("*.py")):
-        if path.name == "pairs.py" and path.parent == REIMPL_DIR:
-            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -123,7 +121,7 @@ def all_pairs(root: Path | None = None, *, cache: Path | None = None) -> dict[st
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"key": key, "pairs": pairs}), encoding="utf-8")
-        os.replace(tmp, cache)
+        tmp.replace(cache)
     except OSError:
         pass
     return pairs

@@ -1,7 +1,7 @@
 """Building a release's index database: parse, resolve, write.
 
 Every locked file is parsed (in parallel, with the per-blob parse cache), uses are resolved to
-definitions (in parallel too), the database is written. `walkthrough.index` loads and queries
+definitions (in parallel too), the database is written. `walkthrough.index.reader` loads and queries
 what this writes, and imports this module only when a database is missing or stale, so
 the warm `explain` path never pays for it.
 
@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.index import PARSE_FORMAT, SYMBOL_COLUMNS, expected_meta, id_tag, remove_db
+from walkthrough.index.reader import PARSE_FORMAT, SYMBOL_COLUMNS, expected_meta, id_tag, remove_db
 from walkthrough.models import Pin, SymbolKind
 from walkthrough.symbolid import format_id
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from walkthrough.goparse import FileFacts
+    from walkthrough.golang.parse import FileFacts
     from walkthrough.sources import SourceTree
 
 IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -63,7 +63,7 @@ SERIAL_BELOW = 24
 
 def _parse_batch(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Worker: parse files, return (blob, encoded facts): the parse cache's rows, decoded by the caller."""
-    from walkthrough.goparse import parse_go  # noqa: PLC0415
+    from walkthrough.golang.parse import parse_go  # noqa: PLC0415
 
     with _gc_paused():  # a spawned worker starts with the collector on
         return [(blob, parse_go(data).encode()) for blob, data in batch]
@@ -89,7 +89,7 @@ class ParseCache:
 
     def get_many(self, blobs: list[str]) -> dict[str, FileFacts]:
         """The cached facts of those `blobs` that have a readable row (blob id → facts)."""
-        from walkthrough.goparse import FileFacts  # noqa: PLC0415
+        from walkthrough.golang.parse import FileFacts  # noqa: PLC0415
 
         out: dict[str, FileFacts] = {}
         for i in range(0, len(blobs), 500):
@@ -141,7 +141,7 @@ def parse_tree(
             if b not in facts:
                 todo.setdefault(b, p)
         if todo:
-            from walkthrough.goparse import FileFacts  # noqa: PLC0415
+            from walkthrough.golang.parse import FileFacts  # noqa: PLC0415
 
             results: list[tuple[str, bytes]] = []
             for batch in _parse_all(tree, todo, progress=progress, workers=workers):

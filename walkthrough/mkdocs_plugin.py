@@ -1,4 +1,4 @@
-"""The mkdocs plugin: thin hooks around `walkthrough.sitepages.SiteModel`. No parsing, no fetching.
+"""The mkdocs plugin: thin hooks around `walkthrough.site.SiteModel`. No parsing, no fetching.
 
 Written against the MkDocs 1.x plugin API (`mkdocs>=1.6,<2`); ProperDocs, the maintained fork of 1.x,
 loads the same `mkdocs.plugins` entry point and runs it unchanged. All rendering lives in our own core
@@ -38,7 +38,7 @@ from mkdocs.utils import get_relative_url
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.paths import project_root as find_project_root
-from walkthrough.sitepages import SYMBOL_INDEX
+from walkthrough.site import SYMBOL_INDEX
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
-    from walkthrough.sitepages import IndexFor, SiteModel
+    from walkthrough.site import IndexFor, SiteModel
 
 log = get_plugin_logger(__name__)
 
@@ -77,7 +77,7 @@ def _markdown_key(config: MkDocsConfig) -> str:
     """All that shapes our Markdown's HTML besides its text: extensions, their settings and versions, our code."""
     from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
-    from walkthrough.sitepages import render_version  # noqa: PLC0415
+    from walkthrough.site import render_version  # noqa: PLC0415
 
     def name(obj: Any) -> str:  # functions and objects in settings (a fence's formatter) by name, not address
         return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
@@ -185,7 +185,7 @@ class WalkthroughConfig(base.Config):
 
 def default_index_for(project: Path) -> IndexFor:  # noqa: ARG001 - IndexFor's signature; the cache is global
     """Upstream name → its persisted index, loaded once per build (never parsed here)."""
-    from walkthrough.index import load_index  # noqa: PLC0415 - only the build needs the index
+    from walkthrough.index.reader import load_index  # noqa: PLC0415 - only the build needs the index
 
     loaded: dict[str, Any] = {}
 
@@ -233,7 +233,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         """Plan the site from the chapters; add the generated pages and the assets."""
         import markdown  # noqa: PLC0415
 
-        from walkthrough.sitepages import SiteModel  # noqa: PLC0415
+        from walkthrough.site import SiteModel  # noqa: PLC0415
 
         md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
         self._store = FragmentStore.open()
@@ -296,7 +296,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Swap the placeholders for the rendered excerpts, then resolve the links."""
-        from walkthrough.sitepages import swap_placeholders  # noqa: PLC0415
+        from walkthrough.site import swap_placeholders  # noqa: PLC0415
 
         site = self._site()
         src_uri = page.file.src_uri
@@ -352,7 +352,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
     def _symbol_pages(self, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """(output path, whole HTML) of every symbol page, sorted by symbol id."""
-        from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
+        from walkthrough.site import symbol_page_url  # noqa: PLC0415
 
         site = self._site()
         settings = {
@@ -437,7 +437,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
     def _url_of_uri(self, uri: str, config: MkDocsConfig, files: Files | None = None) -> str | None:
         """Site URL of a docs file or a symbol page (which mkdocs does not know about)."""
-        from walkthrough.sitepages import symbol_page_url  # noqa: PLC0415
+        from walkthrough.site import symbol_page_url  # noqa: PLC0415
 
         if uri in self._symbol_uris:
             return symbol_page_url(uri, use_directory_urls=config.use_directory_urls)[0]
@@ -450,7 +450,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             self._store = None
 
     def _about(self) -> list[Any]:
-        from walkthrough.sitepages import upstream_facts  # noqa: PLC0415
+        from walkthrough.site import upstream_facts  # noqa: PLC0415
 
         return upstream_facts(self._project)
 

@@ -1,8 +1,8 @@
 """The symbol index of one pinned release: load (building when missing or stale), look up, search.
 
-No rendering; building lives in `walkthrough.indexbuild`, imported only when a database is built.
+No rendering; building lives in `walkthrough.index.build`, imported only when a database is built.
 
-    from walkthrough.index import load_index, Index
+    from walkthrough.index.reader import load_index, Index
     idx = load_index("kubernetes", ref=None, progress=True)  # builds (parallel, progress bar) or loads
     idx.pin, idx.upstream
     idx.lookup("pkg/apiserver.APIInstaller.registerResourceHandlers") -> Symbol
@@ -102,7 +102,7 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
             idx = _open_valid(path, tree)  # another process may have built it meanwhile
             if idx is not None:
                 return idx
-            from walkthrough.indexbuild import build  # noqa: PLC0415 - only a missing index is built
+            from walkthrough.index.build import build  # noqa: PLC0415 - only a missing index is built
 
             build(tree, path, progress=progress)
             _prune(path, tree)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from walkthrough.errors import InputError
 from walkthrough.models import Excerpt, Note
-from walkthrough.pins import git_blob_id
+from walkthrough.sources.pins import git_blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

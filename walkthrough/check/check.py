@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from walkthrough import fingerprints as fp_file
-from walkthrough.chapters import (
+from walkthrough.book import fingerprints as fp_file
+from walkthrough.book.directives import (
     ChapterExcerpt,
     Directive,
     DirectiveError,
@@ -28,12 +28,12 @@ from walkthrough.chapters import (
     expand_directive,
     scan_chapter,
 )
+from walkthrough.book.excerpt import Focus, make_excerpt, resolve_focus, resolve_single, span_text
+from walkthrough.book.fingerprints import Fingerprint
 from walkthrough.errors import InputError, SourcesError, SymbolError, UsageError
-from walkthrough.excerpt import Focus, make_excerpt, resolve_focus, resolve_single, span_text
-from walkthrough.fingerprints import Fingerprint
 from walkthrough.models import Problem, SymbolKind
 from walkthrough.paths import chapters_dir, snapshots_dir
-from walkthrough.pins import git_blob_id, load_pins
+from walkthrough.sources.pins import git_blob_id, load_pins
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,7 +73,7 @@ class SourcesProvider:
         """The index of `upstream` at the locked commit (or at `ref`), loaded once per run."""
         key = (upstream, ref)
         if key not in self._indexes:
-            from walkthrough.index import load_index  # noqa: PLC0415 - loaded on the first chapter that needs an index
+            from walkthrough.index.reader import load_index  # noqa: PLC0415 - loaded on the first chapter that needs an index
 
             self._indexes[key] = load_index(upstream, ref=ref) if ref else load_index(upstream)
         return self._indexes[key]

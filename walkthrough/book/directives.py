@@ -63,8 +63,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
+from walkthrough.book.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
 from walkthrough.errors import InputError, SymbolError
-from walkthrough.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
 from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
 

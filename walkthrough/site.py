@@ -1,12 +1,12 @@
 """The site as a whole: chapter excerpts, link targets, generated pages. Pure: no mkdocs, no writes.
 
-`SiteModel` collects every chapter's excerpts (through `walkthrough.chapters`), decides where each
+`SiteModel` collects every chapter's excerpts (through `walkthrough.book.directives`), decides where each
 identifier links (the chapter excerpt covering the target, else a generated symbol page, else the upstream
 permalink), and produces the generated pages (symbol pages, the symbol index, "About the sources", and one
 page per paired Python module). The mkdocs plugin only feeds it files and asks for Markdown and HTML.
 
 Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
-`walkthrough.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
+`walkthrough.html.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
 Symbol pages (often a thousand or more) skip mkdocs altogether: their bodies come from
 `symbol_page_body` and the plugin writes them as standalone pages in the theme's look.
 
@@ -28,11 +28,10 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from walkthrough.chapters import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
+from walkthrough.book.directives import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
+from walkthrough.book.excerpt import make_excerpt
 from walkthrough.errors import SourcesError, WalkthroughError
-from walkthrough.excerpt import make_excerpt
-from walkthrough.models import Excerpt, Pin, Problem, Symbol
-from walkthrough.render import (
+from walkthrough.html.render import (
     PAGE_SCHEME,
     Card,
     ModelNotFound,
@@ -49,6 +48,7 @@ from walkthrough.render import (
     load_python_model,
     python_lexer,
 )
+from walkthrough.models import Excerpt, Pin, Problem, Symbol
 
 SYMBOLS_DIR = "symbols"
 SYMBOL_INDEX = "symbols.md"
@@ -604,7 +604,7 @@ def render_version() -> str:
     """A digest of the code and templates that shape fragments: any edit to them invalidates the store."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    shaping = [package / "render.py", package / "sitepages.py", package / "plugin.py"]
+    shaping = [package / "html" / "render.py", package / "site.py", package / "mkdocs_plugin.py"]
     for path in sorted([*shaping, *(package / "templates").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -639,7 +639,7 @@ def _failed_card(d: Directive) -> Markup:
 
 def upstream_facts(project_root: Path, names: Iterable[str] | None = None) -> list[UpstreamFacts]:
     """Pins and lock digests of the pinned releases, for "About the sources"."""
-    from walkthrough.pins import load_pins  # noqa: PLC0415
+    from walkthrough.sources.pins import load_pins  # noqa: PLC0415
 
     upstreams = load_pins(project_root)
     facts = []

@@ -1,0 +1,1 @@
+"""`check`, `snapshot update` and `drift`: the book against sources and snapshots; returns, never prints."""
