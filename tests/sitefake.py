@@ -193,7 +193,7 @@ markdown_extensions:
       custom_fences:
         - name: flow
           class: wt-flow
-          format: !!python/name:walkthrough.html.render.flow_fence
+          format: !!python/name:walkthrough.html.diagrams.flow_fence
 """
 
 

@@ -19,9 +19,10 @@ from rich.console import Console
 from walkthrough.book.pairs import all_pairs, models_for
 from walkthrough.cli import fast_explain_args, main
 from walkthrough.cli.group import click_main
-from walkthrough.console import Explanation, GoCode, plain_text, renderable, visible
+from walkthrough.console import Explanation, GoCode, plain_text, renderable
 from walkthrough.index.reader import load_index
 from walkthrough.sources import SourceTree
+from walkthrough.text import visible
 
 HOSTILE = (
     "package h\n"

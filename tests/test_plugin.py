@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import sitefake
 
 from walkthrough.errors import SourcesMissing
-from walkthrough.html.render import Renderer
+from walkthrough.html.cards import Renderer
 from walkthrough.mkdocs_plugin import WalkthroughPlugin
 from walkthrough.site import placeholder, swap_placeholders, symbol_page_uri
 

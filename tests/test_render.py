@@ -13,25 +13,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sitefake import EVIL, SiteIndex, card_texts
 
-from walkthrough.book.excerpt import make_excerpt
-from walkthrough.html.render import (
-    Card,
-    CodeLink,
-    Elision,
-    FlowStep,
-    ModelNotFound,
-    Renderer,
-    build_code_rows,
-    escape_visible,
-    fix_refs,
-    flow_svg,
-    go_lexer,
-    highlight_lines,
-    line_start_byte,
-    links_from_uses,
-    load_python_model,
-    parse_flow,
-)
+from walkthrough.book.excerpt import Elided, make_excerpt
+from walkthrough.book.pairs import load_python_model
+from walkthrough.errors import ModelNotFound
+from walkthrough.html.cards import Card, Renderer, build_code_rows
+from walkthrough.html.diagrams import FlowStep, flow_svg, parse_flow
+from walkthrough.html.escape import escape_visible
+from walkthrough.html.highlight import go_lexer, highlight_lines
+from walkthrough.html.links import CodeLink, fix_refs, line_start_byte, links_from_uses
 from walkthrough.models import Pin
 
 PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "ab" * 20)
@@ -125,16 +114,16 @@ def test_rows_mark_elisions_highlights_and_notes() -> None:
     text = "\n".join(f"line{i}" for i in range(10, 20))
     from markupsafe import Markup  # noqa: PLC0415
 
-    from walkthrough.html.render import CodeNote  # noqa: PLC0415
+    from walkthrough.html.cards import CodeNote  # noqa: PLC0415
 
     rows = build_code_rows(text, 10, shown=((12, 13), (16, 16)), highlight=(13,),
                            notes=(CodeNote(1, 16, Markup("n")),))
     kinds = [(type(r).__name__, getattr(r, "number", None) or (r.first, r.last)) for r in rows]
-    assert kinds == [("Elision", (10, 11)), ("CodeLine", 12), ("CodeLine", 13), ("Elision", (14, 15)),
-                     ("CodeLine", 16), ("Elision", (17, 19))]
+    assert kinds == [("Elided", (10, 11)), ("CodeLine", 12), ("CodeLine", 13), ("Elided", (14, 15)),
+                     ("CodeLine", 16), ("Elided", (17, 19))]
     assert rows[2].highlighted
     assert rows[4].notes == (1,)
-    assert isinstance(rows[0], Elision)
+    assert isinstance(rows[0], Elided)
     assert rows[0].count == 2
 
 

@@ -2,14 +2,16 @@
 
 Upstream text (code, doc comments) is never interpreted: it goes into `rich.text.Text` objects
 (code highlighted by `go_pieces`' small tokenizer into plain segments), never through markup or emoji
-codes, and `visible()` first replaces control, invisible and bidirectional characters by `<U+XXXX>`
-(Trojan Source, escape sequences).
+codes, and `walkthrough.text.visible` first replaces control, invisible and bidirectional characters by
+`<U+XXXX>` (Trojan Source, escape sequences).
 rich is imported only by `renderable()`: a piped `explain` pays for none of it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from walkthrough.text import visible
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,17 +22,6 @@ if TYPE_CHECKING:
 
 SHOWN_LINKS = 8
 """How many references / referenced-by ids are listed before "and N more"."""
-
-_KEEP = frozenset("\n\t")
-
-
-def visible(text: str) -> str:
-    """`text` with control, format (bidi, zero-width) and separator characters shown as `<U+XXXX>`."""
-    if text.replace("\n", "").replace("\t", "").isprintable():  # the usual case, at C speed
-        return text
-    # str.isprintable is False for Cc, Cf (bidi controls, zero-width), Cs, Co, Cn, Zl, Zp.
-    return "".join(ch if ch in _KEEP or ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in text)
-
 
 class Explanation(NamedTuple):
     """Everything `explain` says about one symbol; `code` is the whole lines start_line..end_line."""

@@ -55,6 +55,10 @@ class SymbolError(InputError):
         self.candidates = candidates
 
 
+class ModelNotFound(InputError):
+    """A paired Python model `module:qualname` that names no module file or no definition in it (exit 2)."""
+
+
 class SourcesError(WalkthroughError):
     """Sources missing, unverifiable, tampered with, or unreachable (exit 3)."""
 

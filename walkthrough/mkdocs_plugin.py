@@ -2,7 +2,7 @@
 
 Written against the MkDocs 1.x plugin API (`mkdocs>=1.6,<2`); ProperDocs, the maintained fork of 1.x,
 loads the same `mkdocs.plugins` entry point and runs it unchanged. All rendering lives in our own core
-(`render`, `sitepages`), so the generator and the theme stay replaceable.
+(`walkthrough.html`, `walkthrough.site`), so the generator and the theme stay replaceable.
 
 Hooks, in build order:
 

@@ -6,7 +6,7 @@ permalink), and produces the generated pages (symbol pages, the symbol index, "A
 page per paired Python module). The mkdocs plugin only feeds it files and asks for Markdown and HTML.
 
 Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
-`walkthrough.html.render` and swapped in after Markdown ran, so upstream text never passes through Markdown.
+`walkthrough.html` and swapped in after Markdown ran, so upstream text never passes through Markdown.
 Symbol pages (often a thousand or more) skip mkdocs altogether: their bodies come from
 `symbol_page_body` and the plugin writes them as standalone pages in the theme's look.
 
@@ -30,24 +30,12 @@ from markupsafe import Markup
 
 from walkthrough.book.directives import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
 from walkthrough.book.excerpt import make_excerpt
-from walkthrough.errors import SourcesError, WalkthroughError
-from walkthrough.html.render import (
-    PAGE_SCHEME,
-    Card,
-    ModelNotFound,
-    PythonModel,
-    Renderer,
-    SeeAlso,
-    SymbolRef,
-    UpstreamFacts,
-    escape_visible,
-    fix_refs,
-    highlight_lines,
-    line_start_byte,
-    links_from_uses,
-    load_python_model,
-    python_lexer,
-)
+from walkthrough.book.pairs import PythonModel, load_python_model
+from walkthrough.errors import ModelNotFound, SourcesError, WalkthroughError
+from walkthrough.html.cards import Card, Renderer, SeeAlso, SymbolRef, UpstreamFacts
+from walkthrough.html.escape import escape_visible
+from walkthrough.html.highlight import highlight_lines, python_lexer
+from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links_from_uses
 from walkthrough.models import Excerpt, Pin, Problem, Symbol
 
 SYMBOLS_DIR = "symbols"
@@ -604,7 +592,8 @@ def render_version() -> str:
     """A digest of the code and templates that shape fragments: any edit to them invalidates the store."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    shaping = [package / "html" / "render.py", package / "site.py", package / "mkdocs_plugin.py"]
+    shaping = [*(package / "html").glob("*.py"), package / "book" / "pairs.py", package / "site.py",
+               package / "mkdocs_plugin.py"]
     for path in sorted([*shaping, *(package / "templates").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

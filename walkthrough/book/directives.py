@@ -54,7 +54,6 @@ Every Problem's `location` is `chapter.md:line`, `symbol` the id as written, `hi
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
 import re
 from collections.abc import Callable
@@ -64,6 +63,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import yaml
 
 from walkthrough.book.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
+from walkthrough.book.pairs import resolve_python
 from walkthrough.errors import InputError, SymbolError
 from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
@@ -348,29 +348,6 @@ def _duplicate_ids(directives: list[Directive]) -> list[Problem]:
         else:
             seen[anchor] = d
     return problems
-
-
-def resolve_python(target: str) -> object:
-    """Import `module:qualname` and return the object; InputError saying what is missing otherwise."""
-    module_name, _, qualname = target.partition(":")
-    try:
-        obj: object = importlib.import_module(module_name)
-    except Exception as exc:  # any failure while importing a model is the author's to fix
-        raise InputError(
-            f"python pair `{target}`: module `{module_name}` does not import ({type(exc).__name__}: {exc})",
-            hint="fix the module path (or the module), or remove `python:` until the model exists",
-        ) from exc
-    for part in qualname.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            names = [n for n in dir(obj) if not n.startswith("_")]
-            close = difflib.get_close_matches(part, names, n=3)
-            raise InputError(
-                f"python pair `{target}`: `{part}` does not exist in `{getattr(obj, '__name__', module_name)}`",
-                hint=f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else "check the qualname",
-            ) from None
-    return obj
 
 
 def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerpt:

@@ -1,11 +1,15 @@
-"""Which Python models mirror which Go symbols, read statically from the `@mirrors(...)` decorators.
+"""The Python models beside the Go: which model mirrors which Go symbol, and each model's source. One home.
 
-The models are never imported here: `explain` must stay fast and must not run model code to
-show a symbol. Each module under `walkthrough/reimpl/` is read as text; only files that mention
-`mirrors(` are parsed with `ast`, and only string-literal arguments count (as the decorator's
-docstring asks). The pairs of the package's own models are kept in the cache
-(`cache_root()/index/pairs.json`), keyed by every model file's path, size and mtime, so a warm
-`explain` stats the files instead of parsing them.
+Three ways in, one for each reader:
+
+- `all_pairs` / `models_for`: which models mirror a symbol, read statically from the `@mirrors(...)`
+  decorators (for `explain`, which must stay fast and never run model code). Each module under
+  `walkthrough/reimpl/` is read as text; only files that mention `mirrors(` are parsed with `ast`, and only
+  string-literal arguments count (as the decorator's docstring asks). The pairs are kept in the cache
+  (`cache_root()/index/pairs.json`), keyed by every model file's path, size and mtime, so a warm `explain`
+  stats the files instead of parsing them.
+- `load_python_model`: a paired object's source span, read statically (for the cards of the site).
+- `resolve_python`: the object itself, imported (for `check`: a pair must import and mirror its excerpt).
 
     models_for("kubernetes:pkg/api/resource.ParseQuantity")
         -> ["walkthrough.reimpl.kubernetes.quantity:ParseQuantity"]
@@ -15,13 +19,21 @@ docstring asks). The pairs of the package's own models are kept in the cache
 from __future__ import annotations
 
 import ast
+import difflib
+import hashlib
+import importlib
+import importlib.util
 import json
 import os
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from walkthrough.errors import InputError, ModelNotFound
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, MutableMapping
 
 REIMPL_DIR = Path(__file__).resolve().parent.parent / "reimpl"
 PACKAGE = "walkthrough.reimpl"
@@ -130,3 +142,116 @@ def all_pairs(root: Path | None = None, *, cache: Path | None = None) -> dict[st
 def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
     """The models that mirror `symbol_id`."""
     return list(all_pairs(root).get(symbol_id, []))
+
+
+def resolve_python(target: str) -> object:
+    """Import `module:qualname` and return the object; InputError saying what is missing otherwise."""
+    module_name, _, qualname = target.partition(":")
+    try:
+        obj: object = importlib.import_module(module_name)
+    except Exception as exc:  # any failure while importing a model is the author's to fix
+        raise InputError(
+            f"python pair `{target}`: module `{module_name}` does not import ({type(exc).__name__}: {exc})",
+            hint="fix the module path (or the module), or remove `python:` until the model exists",
+        ) from exc
+    for part in qualname.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            names = [n for n in dir(obj) if not n.startswith("_")]
+            close = difflib.get_close_matches(part, names, n=3)
+            raise InputError(
+                f"python pair `{target}`: `{part}` does not exist in `{getattr(obj, '__name__', module_name)}`",
+                hint=f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else "check the qualname",
+            ) from None
+    return obj
+
+
+@dataclass(frozen=True)
+class PythonModel:
+    """The source of a paired Python object, read statically (the model is never imported to render it)."""
+
+    ref: str
+    module: str
+    qualname: str
+    path: str
+    """Path of the module file relative to the project root (`walkthrough/reimpl/kubernetes/authn.py`)."""
+    start_line: int
+    end_line: int
+    source: str
+
+    @property
+    def run_command(self) -> str:
+        """The command that runs the model's demo."""
+        return f"python -m {self.module}"
+
+
+@cache
+def _module_source(file: Path, mtime_ns: int) -> tuple[str, str]:  # noqa: ARG001 - mtime_ns keys the cache
+    """A model module's source and its digest, read once per version (many cards pair with one module)."""
+    source = file.read_text(encoding="utf-8")
+    return source, hashlib.sha256(source.encode()).hexdigest()
+
+
+@cache
+def _module_tree(digest: str, source: str) -> Any:  # noqa: ARG001 - digest keys the cache
+    return ast.parse(source)
+
+
+@cache
+def _this_code() -> str:
+    """A digest of this module: a remembered span is only as good as the code that found it."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def load_python_model(
+    ref: str, project_root: Path, spans: MutableMapping[str, str] | None = None
+) -> PythonModel:
+    """Find `module:qualname` by reading the module's source with `ast` (decorators included).
+
+    `spans` (a fragment store) remembers the line span found in a source, by its digest, so that a
+    rebuild parses no module whose text did not change.
+
+    Raises:
+        ModelNotFound: the reference is malformed, or the module or the definition does not exist.
+    """
+    module, sep, qualname = ref.partition(":")
+    if not sep or not module or not qualname:
+        msg = f"python pair {ref!r} is not of the form module:qualname"
+        raise ModelNotFound(msg)
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError) as exc:
+        raise ModelNotFound(f"python module {module!r} cannot be found: {exc}") from exc
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        raise ModelNotFound(f"python module {module!r} cannot be found")
+    file = Path(spec.origin)
+    source, digest = _module_source(file, file.stat().st_mtime_ns)
+    key = f"python-span|{_this_code()}|{digest}|{qualname}"
+    known = spans.get(key) if spans is not None else None
+    if known is not None:
+        first, end = (int(n) for n in known.split())
+    else:
+        first, end = _definition_span(module, qualname, _module_tree(digest, source))
+        if spans is not None:
+            spans[key] = f"{first} {end}"
+    lines = source.split("\n")
+    try:
+        rel = file.resolve().relative_to(project_root.resolve()).as_posix()
+    except ValueError:
+        rel = module.replace(".", "/") + ".py"
+    return PythonModel(ref, module, qualname, rel, first, end, "\n".join(lines[first - 1 : end]))
+
+
+def _definition_span(module: str, qualname: str, tree: Any) -> tuple[int, int]:
+    """First line (decorators included) and last line of the definition `qualname` in a module's tree."""
+    node = tree
+    for part in qualname.split("."):
+        found = None
+        for child in getattr(node, "body", []):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and child.name == part:
+                found = child
+        if found is None:
+            raise ModelNotFound(f"{module} has no {qualname!r} (looked for {part!r})")
+        node = found
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno

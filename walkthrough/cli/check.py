@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from walkthrough.console import visible
 from walkthrough.paths import project_root
+from walkthrough.text import visible
 
 if TYPE_CHECKING:
     from walkthrough.check.check import SourcesProvider

@@ -219,7 +219,8 @@ def _click_commands() -> dict[str, Any]:
 
         Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id.
         """
-        from walkthrough.console import symbol_rows, visible  # noqa: PLC0415
+        from walkthrough.console import symbol_rows  # noqa: PLC0415
+        from walkthrough.text import visible  # noqa: PLC0415
 
         indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
         if not indexes and missing:

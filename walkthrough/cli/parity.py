@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
-from walkthrough.console import visible
 from walkthrough.errors import UsageError
 from walkthrough.paths import project_root
+from walkthrough.text import visible
 
 
 def _short(value: Any, limit: int = 300) -> str:

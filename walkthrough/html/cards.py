@@ -1,0 +1,214 @@
+"""Excerpt cards and generated page bodies, through one jinja2 Environment (autoescape on, filters set once).
+
+A card is the unit a chapter shows: header, Go code with upstream line numbers, links, highlights and
+note markers, elisions where a focus hides lines, and the paired Python model. Pure: no writes, no mkdocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+
+from walkthrough.book.excerpt import Elided
+from walkthrough.html.escape import escape_visible
+from walkthrough.html.highlight import go_lexer, highlight_lines, python_lexer
+from walkthrough.html.links import PAGE_SCHEME, SYM_SCHEME
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import jinja2
+
+    from walkthrough.book.pairs import PythonModel
+    from walkthrough.html.links import CodeLink
+    from walkthrough.models import Excerpt, Pin, Symbol
+
+@dataclass(frozen=True)
+class CodeNote:
+    """A note marker on one upstream line: number shown, and the note's rendered text."""
+
+    number: int
+    line: int
+    html: Markup
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One rendered line: its upstream number, its HTML, highlight flag and note numbers."""
+
+    number: int
+    html: Markup
+    highlighted: bool = False
+    notes: tuple[int, ...] = ()
+
+
+def build_code_rows(
+    text: str,
+    start_line: int,
+    *,
+    links: Sequence[CodeLink] = (),
+    shown: Sequence[tuple[int, int]] = (),
+    highlight: Iterable[int] = (),
+    notes: Sequence[CodeNote] = (),
+) -> list[CodeLine | Elided]:
+    """The rows of a code block: shown lines and elisions between (and around) focus ranges."""
+    rendered = highlight_lines(text, go_lexer(), links)
+    end_line = start_line + len(rendered) - 1
+    ranges = list(shown) or [(start_line, end_line)]
+    marked = set(highlight)
+    notes_on: dict[int, list[int]] = {}
+    for note in notes:
+        notes_on.setdefault(note.line, []).append(note.number)
+    rows: list[CodeLine | Elided] = []
+    cursor = start_line
+    for first, last in ranges:
+        if first > cursor:
+            rows.append(Elided(cursor, first - 1))
+        rows.extend(
+            CodeLine(number, rendered[number - start_line], number in marked, tuple(notes_on.get(number, ())))
+            for number in range(first, last + 1)
+        )
+        cursor = last + 1
+    if cursor <= end_line:
+        rows.append(Elided(cursor, end_line))
+    return rows
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything one excerpt card shows. `anchor` is the HTML id, unique on its page."""
+
+    excerpt: Excerpt
+    anchor: str
+    links: tuple[CodeLink, ...] = ()
+    caption_html: Markup = Markup("")  # noqa: RUF009 - Markup is an immutable str
+    note_html: tuple[Markup, ...] = ()
+    """The rendered text of each of `excerpt.notes`, in order (our Markdown, rendered by the caller)."""
+    model: PythonModel | None = None
+    model_url: str | None = None
+    """Where the model's source can be read (a repository URL), or None to show just its path."""
+    location: str = ""
+    """`chapter.md:line` of the directive, shown to authors in a data attribute."""
+
+
+@dataclass(frozen=True)
+class SymbolRef:
+    """A symbol as listed on a generated page: id, kind, where, and a link target."""
+
+    id: str
+    name: str
+    """The name within its package (`APIInstaller.Install`)."""
+    kind: str
+    path: str
+    line: int
+    summary: str = ""
+
+
+@dataclass
+class SeeAlso:
+    """Another chapter sharing symbols with this one."""
+
+    title: str
+    page: str
+    symbols: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UpstreamFacts:
+    """One upstream on the About page: pin, lock file, its digest and file count."""
+
+    pin: Pin
+    lock_file: str
+    digest: str
+    files: int
+    export_subst: tuple[str, ...] = ()
+
+
+class Renderer:
+    """One jinja2 Environment (autoescape on, filters set once) and the fragments built from it."""
+
+    def __init__(self) -> None:
+        import jinja2  # noqa: PLC0415 - only the site needs it
+
+        self.env: jinja2.Environment = jinja2.Environment(
+            loader=jinja2.PackageLoader("walkthrough", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["visible"] = escape_visible
+        self.env.globals["SYM"] = SYM_SCHEME
+        self.env.globals["PAGE"] = PAGE_SCHEME
+
+    def card(self, card: Card) -> Markup:
+        """The HTML of one excerpt card."""
+        ex = card.excerpt
+        notes = tuple(
+            CodeNote(i + 1, note.line, card.note_html[i] if i < len(card.note_html) else escape(note.text))
+            for i, note in enumerate(ex.notes)
+        )
+        rows = build_code_rows(
+            ex.text,
+            ex.start_line,
+            links=card.links,
+            shown=ex.shown,
+            highlight=ex.highlight,
+            notes=notes,
+        )
+        py_lines = highlight_lines(card.model.source, python_lexer()) if card.model else []
+        html_text = self.env.get_template("card.html.jinja").render(
+            card=card,
+            ex=ex,
+            rows=rows,
+            notes=notes,
+            model=card.model,
+            py_lines=py_lines,
+        )
+        return Markup(html_text)
+
+    def symbol_page(
+        self,
+        symbol: Symbol,
+        card_html: Markup,
+        referenced_by: Sequence[SymbolRef],
+        references: Sequence[SymbolRef],
+        permalink: str,
+    ) -> Markup:
+        """The body of a generated symbol page (the card carries code and doc comment)."""
+        return Markup(
+            self.env.get_template("symbol.html.jinja").render(
+                symbol=symbol,
+                card_html=card_html,
+                referenced_by=referenced_by,
+                references=references,
+                permalink=permalink,
+            )
+        )
+
+    def symbol_chapters(self, chapters: Sequence[tuple[str, str]]) -> Markup:
+        """The list of chapters quoting a symbol's package (empty when there are none)."""
+        return Markup(self.env.get_template("symbol_chapters.html.jinja").render(chapters=chapters))
+
+    def standalone(self, **context: Any) -> str:
+        """A whole HTML page in the theme's look (see `standalone.html.jinja` for the context)."""
+        return self.env.get_template("standalone.html.jinja").render(**context)
+
+    def symbol_index(self, groups: Sequence[tuple[str, Sequence[SymbolRef]]]) -> Markup:
+        """The body of the symbol index: symbols grouped by upstream package directory."""
+        return Markup(self.env.get_template("symbol_index.html.jinja").render(groups=groups))
+
+    def about(self, upstreams: Sequence[UpstreamFacts], excerpt_count: int) -> Markup:
+        """The body of "About the sources": pins, lock digests, and how they are verified."""
+        return Markup(
+            self.env.get_template("about.html.jinja").render(upstreams=upstreams, excerpt_count=excerpt_count)
+        )
+
+    def see_also(self, entries: Sequence[SeeAlso]) -> Markup:
+        """The "see also" box closing a chapter."""
+        if not entries:
+            return Markup("")
+        return Markup(self.env.get_template("see_also.html.jinja").render(entries=entries))
