@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from walkthrough.book.directives import expand_chapter
+from walkthrough.book.expand import expand_chapter
 from walkthrough.paths import project_root
 
 
@@ -38,7 +38,7 @@ def plain_project(project: Path, dest: Path) -> Path:
     chapters.mkdir(parents=True)
     for src in sorted((project / "chapters").glob("*.md")):
         text = src.read_text(encoding="utf-8")
-        excerpts, _ = expand_chapter(text, src.name, _index_for)
+        excerpts = expand_chapter(text, src.name, _index_for, {}).excerpts
         out, cursor = [], 0
         for ce in sorted(excerpts, key=lambda c: c.directive.start):
             out.append(text[cursor : ce.directive.start])

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from walkthrough.book.directives import (
     DirectiveError,
     default_anchor_id,
-    expand_chapter,
     expand_directive,
     parse_chapter,
     scan_chapter,
 )
+from walkthrough.book.expand import expand_chapter
 from walkthrough.errors import SourcesMissing
 
 if TYPE_CHECKING:
@@ -98,8 +98,7 @@ def test_expand_resolves_focus_notes_and_caption() -> None:
 
 
 def problems_of(text: str) -> list:
-    _, problems = expand_chapter(text, file="c.md", index_for=index_for)
-    return problems
+    return expand_chapter(text, "c.md", index_for, {}).problems
 
 
 def test_unknown_symbol_suggests_candidates() -> None:

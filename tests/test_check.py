@@ -11,7 +11,9 @@ import pytest
 from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, write_project
 
 from walkthrough.book import fingerprints
-from walkthrough.check.check import SourcesProvider, compare, derive, run_check, update_snapshot
+from walkthrough.check.check import compare, derive, run_check
+from walkthrough.check.provider import SourcesProvider
+from walkthrough.check.snapshot import update_snapshot
 from walkthrough.cli import main
 from walkthrough.errors import UsageError
 from walkthrough.sources.pins import git_blob_id

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from chapter_fakes import GO_AUTH, FakeIndex, FakeProvider, fake_pin, write_project
 
-from walkthrough.check.check import DriftStatus, parse_target, run_drift
+from walkthrough.check.drift import DriftStatus, parse_target, run_drift
 from walkthrough.cli import main
 from walkthrough.errors import UsageError
 

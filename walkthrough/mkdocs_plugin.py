@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
-    from walkthrough.site import IndexFor, SiteModel
+    from walkthrough.index.protocol import IndexFor
+    from walkthrough.site import SiteModel
 
 log = get_plugin_logger(__name__)
 

@@ -20,47 +20,34 @@ import hashlib
 import importlib.util
 import posixpath
 import re
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from walkthrough.book.directives import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
+from walkthrough.book.directives import scan_chapter
 from walkthrough.book.excerpt import make_excerpt
+from walkthrough.book.expand import expand_chapter
 from walkthrough.book.pairs import PythonModel, load_python_model
 from walkthrough.errors import ModelNotFound, SourcesError, WalkthroughError
 from walkthrough.html.cards import Card, Renderer, SeeAlso, SymbolRef, UpstreamFacts
 from walkthrough.html.escape import escape_visible
 from walkthrough.html.highlight import highlight_lines, python_lexer
 from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links_from_uses
-from walkthrough.models import Excerpt, Pin, Problem, Symbol
+from walkthrough.models import Excerpt, Problem, Symbol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, MutableMapping, Sequence
+
+    from walkthrough.book.directives import ChapterExcerpt, Directive
+    from walkthrough.index.protocol import IndexFor
 
 SYMBOLS_DIR = "symbols"
 SYMBOL_INDEX = "symbols.md"
 ABOUT = "about-sources.md"
 MODELS_DIR = "models"
-
-
-class SiteIndex(Protocol):
-    """What the site needs of `walkthrough.index.Index` (one upstream)."""
-
-    pin: Pin
-
-    def lookup(self, symbol_id: str) -> Symbol: ...
-
-    def get(self, symbol_id: str) -> Symbol | None: ...
-
-    def text(self, path: str) -> bytes: ...
-
-    def uses(self, path: str, start_byte: int, end_byte: int) -> list[Any]: ...
-
-    def referenced_by(self, symbol_id: str) -> list[Any]: ...
-
-
-IndexFor = Callable[[str], SiteIndex]
 
 
 def placeholder(page: str, n: int) -> str:
@@ -163,27 +150,18 @@ class SiteModel:
         self._package_chapters: dict[tuple[str, str], Markup] = {}
         self._mentioned: dict[str, set[str]] = {}
         self._site_digest: str | None = None
+        self._unavailable: dict[str, tuple[Directive, SourcesError]] = {}
 
     # -- collection ---------------------------------------------------------------------------------------------
 
     def add_chapter(self, src_uri: str, text: str) -> None:
-        """Scan and expand one chapter; problems are collected with `chapter.md:line` and the symbol."""
-        directives, problems = scan_chapter(text, src_uri)
-        self.problems.extend(problems)
-        page = ChapterPage(src_uri, first_heading(text, Path(src_uri).stem), text)
-        for d in directives:
-            try:
-                page.resolved.append(expand_directive(d, self.index_for))
-            except DirectiveError as exc:
-                self.problems.extend(exc.problems)
-                page.resolved.append(None)
-            except WalkthroughError as exc:
-                if exc.exit_code == SourcesError.exit_code:  # missing sources end the build
-                    raise
-                self.problems.append(Problem(d.location, exc.message, symbol=d.symbol, hint=exc.hint))
-                page.resolved.append(None)
-            page.directives.append(d)
-        self.chapters[src_uri] = page
+        """Scan and expand one chapter; problems are collected with `chapter.md:line`, missing sources end the build."""
+        chapter = expand_chapter(text, src_uri, self.index_for, self._unavailable)
+        self.problems.extend(chapter.problems)
+        if chapter.unavailable:
+            raise self._unavailable[chapter.unavailable[0].upstream][1]
+        title = first_heading(text, Path(src_uri).stem)
+        self.chapters[src_uri] = ChapterPage(src_uri, title, text, chapter.directives, chapter.resolved)
 
     def plan(self) -> None:
         """After every chapter is in: who quotes what, where each identifier goes, which pages to generate."""

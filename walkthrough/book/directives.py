@@ -44,10 +44,10 @@ The API the site plugin consumes::
     directives = parse_chapter(text, file="k8s-authenticator.md")  # -> list[Directive]; DirectiveError on bad syntax
     directives, problems = scan_chapter(text, file=...)             # same, collecting problems instead of raising
     result = expand_directive(directive, index_for)   # -> ChapterExcerpt; DirectiveError with .problems
-    excerpts, problems = expand_chapter(text, file=..., index_for=...)   # everything of one chapter, collected
 
-`index_for(upstream_name)` returns a `walkthrough.index.Index` (`lookup`, `text`, `pin`). Sources missing is
-the index's `SourcesError`, which is never turned into a Problem: it propagates so that `check` exits 3.
+`index_for(upstream_name)` returns an index (`walkthrough.index.protocol.IndexLike`). Sources missing is
+the index's `SourcesError`, which is never turned into a Problem here: it propagates, and
+`walkthrough.book.expand` (the loop over a chapter's directives) decides what it means.
 Every Problem's `location` is `chapter.md:line`, `symbol` the id as written, `hint` the fix.
 """
 
@@ -56,9 +56,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -69,7 +68,8 @@ from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
 
 if TYPE_CHECKING:
-    from walkthrough.models import Excerpt, Pin, Symbol
+    from walkthrough.index.protocol import IndexFor
+    from walkthrough.models import Excerpt
 
 OPEN_RE = re.compile(r"^[ ]{0,3}///[ \t]*excerpt[ \t]*(?:\|[ \t]*(?P<arg>.*?))?[ \t]*$")
 CLOSE_RE = re.compile(r"^[ ]{0,3}///[ \t]*$")
@@ -78,21 +78,6 @@ SYMBOL_RE = re.compile(r"^(?P<upstream>[A-Za-z0-9_.-]+):(?P<rest>\S+)$")
 PYTHON_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 OPTIONS = ("id", "doc", "focus", "highlight", "notes", "python")
 ANCHOR_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
-
-
-class IndexLike(Protocol):
-    """What this module needs of `walkthrough.index.Index`."""
-
-    pin: Pin
-
-    def lookup(self, symbol_id: str) -> Symbol:
-        """The symbol with this id (raises SymbolError with candidates)."""
-
-    def text(self, path: str) -> bytes:
-        """The verified bytes of one upstream file."""
-
-
-IndexFor = Callable[[str], IndexLike]
 
 
 class DirectiveError(InputError):
@@ -406,15 +391,3 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
     if problems:
         raise DirectiveError(problems)
     return ChapterExcerpt(directive=d, excerpt=excerpt, anchor_id=d.anchor_id())
-
-
-def expand_chapter(text: str, file: str, index_for: IndexFor) -> tuple[list[ChapterExcerpt], list[Problem]]:
-    """Parse and expand every directive of one chapter, collecting problems instead of stopping."""
-    directives, problems = scan_chapter(text, file)
-    results = []
-    for d in directives:
-        try:
-            results.append(expand_directive(d, index_for))
-        except DirectiveError as exc:
-            problems.extend(exc.problems)
-    return results, problems

@@ -1,6 +1,6 @@
 """`walkthrough check`, `walkthrough snapshot update`, `walkthrough drift`: print reports, own exit codes.
 
-All the work is in `walkthrough.check.check`; this module only prints (plain text, or JSON with `--json`)
+All the work is in `walkthrough.check`; this module only prints (plain text, or JSON with `--json`)
 and returns the exit code: 0 ok, 1 problems, 3 sources missing or unverifiable. Upstream text in
 diffs is printed with control and bidirectional characters made visible.
 """
@@ -17,7 +17,7 @@ from walkthrough.paths import project_root
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
-    from walkthrough.check.check import SourcesProvider
+    from walkthrough.check.provider import SourcesProvider
     from walkthrough.models import Problem
 
 def _root(project: Path | None) -> Path:
@@ -25,7 +25,7 @@ def _root(project: Path | None) -> Path:
 
 
 def _provider(root: Path) -> SourcesProvider:
-    from walkthrough.check.check import SourcesProvider  # noqa: PLC0415 - the subcommand imports its machinery when it runs
+    from walkthrough.check.provider import SourcesProvider  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     return SourcesProvider(root)
 
@@ -88,7 +88,7 @@ def snapshot() -> None:
 @project_option
 def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
-    from walkthrough.check.check import update_snapshot  # noqa: PLC0415 - the subcommand imports its machinery when it runs
+    from walkthrough.check.snapshot import update_snapshot  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     root = _root(project)
     result = update_snapshot(root, _provider(root), list(chapters) or None)
@@ -118,7 +118,7 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
 @project_option
 def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
     """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
-    from walkthrough.check.check import parse_target, run_drift  # noqa: PLC0415 - the subcommand imports its machinery when it runs
+    from walkthrough.check.drift import parse_target, run_drift  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     parsed = [parse_target(t) for t in targets]
     root = _root(project)

@@ -1,0 +1,79 @@
+"""Expand every directive of a chapter against the index: the one loop that check, snapshot, drift and the site share.
+
+A directive ends in one of three ways: resolved (its excerpt), failed (its problems, each at `chapter.md:line`),
+or unavailable (its upstream's sources are missing or unverifiable). The first unavailable directive of an
+upstream records why, and the others of that upstream are not tried again: one missing release costs one
+error, not one per excerpt. What to do about an unavailable upstream is the caller's: `check` reports it
+as unchecked (exit 3), a site build stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from walkthrough.book.directives import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
+from walkthrough.errors import SourcesError, WalkthroughError
+from walkthrough.models import Problem
+from walkthrough.paths import chapters_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from walkthrough.index.protocol import IndexFor
+
+
+@dataclass
+class ExpandedChapter:
+    """One chapter after expansion: every directive in order, with its excerpt or None, and what went wrong."""
+
+    file: str
+    text: str
+    directives: list[Directive] = field(default_factory=list)
+    resolved: list[ChapterExcerpt | None] = field(default_factory=list)
+    """Parallel to `directives`: the excerpt, or None where the directive failed or its sources are unavailable."""
+    problems: list[Problem] = field(default_factory=list)
+    """Syntax problems of the chapter and the problems of each failed directive."""
+    failed: list[Directive] = field(default_factory=list)
+    """Directives that did not resolve (their problems are in `problems`)."""
+    unavailable: list[Directive] = field(default_factory=list)
+    """Directives not expanded because their upstream's sources could not be read."""
+
+    @property
+    def excerpts(self) -> list[ChapterExcerpt]:
+        """The resolved excerpts, in chapter order."""
+        return [r for r in self.resolved if r is not None]
+
+
+def chapter_files(root: Path) -> list[tuple[str, Path]]:
+    """`(name relative to chapters/, path)` of every chapter, sorted, so reports are stable."""
+    base = chapters_dir(root)
+    if not base.is_dir():
+        return []
+    return [(p.relative_to(base).as_posix(), p) for p in sorted(base.rglob("*.md"))]
+
+
+def expand_chapter(
+    text: str, file: str, index_for: IndexFor, unavailable: dict[str, tuple[Directive, SourcesError]]
+) -> ExpandedChapter:
+    """Scan and expand one chapter; `unavailable` (upstream → first directive and error) is shared across chapters."""
+    directives, problems = scan_chapter(text, file)
+    out = ExpandedChapter(file, text, directives, problems=list(problems))
+    for d in directives:
+        result: ChapterExcerpt | None = None
+        if d.upstream in unavailable:
+            out.unavailable.append(d)
+        else:
+            try:
+                result = expand_directive(d, index_for)
+            except SourcesError as exc:
+                unavailable[d.upstream] = (d, exc)
+                out.unavailable.append(d)
+            except DirectiveError as exc:
+                out.problems.extend(exc.problems)
+                out.failed.append(d)
+            except WalkthroughError as exc:  # an unreadable index, a model that cannot be read: this directive's
+                out.problems.append(Problem(d.location, exc.message, symbol=d.symbol, hint=exc.hint))
+                out.failed.append(d)
+        out.resolved.append(result)
+    return out
