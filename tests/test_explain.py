@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from walkthrough import paths, store
 from walkthrough.book.pairs import all_pairs, models_for
 from walkthrough.cli import fast_explain_args, main
 from walkthrough.cli.group import click_main
@@ -238,18 +239,22 @@ def test_symbols_command(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -
     assert "no symbol matches" in err
 
 
-def test_pairs_cache_follows_the_files(tmp_path: Path) -> None:
+def test_pairs_memo_follows_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(paths, "_cache_override", None)
+    monkeypatch.setattr(store, "_SEEN", {})
     root = tmp_path / "models"
     (root / "fake").mkdir(parents=True)
     model = root / "fake" / "m.py"
     model.write_text("@mirrors('fake:pkg/a.Hello')\ndef hello(): ...\n")
-    cache = tmp_path / "pairs.json"
-    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Hello": ["walkthrough.reimpl.fake.m:hello"]}
-    assert cache.is_file()
+    assert all_pairs(root) == {"fake:pkg/a.Hello": ["walkthrough.reimpl.fake.m:hello"]}
+    (memo,) = (tmp_path / "cache" / "memo").glob("pairs-*.json")
     model.write_text("@mirrors('fake:pkg/a.Bye')\ndef bye(): ...\n# longer now\n")
-    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
-    cache.write_text("{broken")
-    assert all_pairs(root, cache=cache) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
+    assert all_pairs(root) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
+    for memo in (tmp_path / "cache" / "memo").glob("pairs-*.json"):
+        memo.write_text("{broken")
+    store._SEEN.clear()  # noqa: SLF001 - the next call plays a new process
+    assert all_pairs(root) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
 
 
 FAST_CASES = (

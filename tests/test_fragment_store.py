@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from walkthrough import paths
-from walkthrough.mkdocs_plugin import FragmentStore
+from walkthrough.store import FragmentStore
 
 if TYPE_CHECKING:
     from pathlib import Path

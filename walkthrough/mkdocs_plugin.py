@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -39,6 +38,7 @@ from mkdocs.utils import get_relative_url
 from walkthrough.errors import WalkthroughError
 from walkthrough.paths import project_root as find_project_root
 from walkthrough.site import SYMBOL_INDEX
+from walkthrough.store import FragmentStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -96,83 +96,6 @@ def _markdown_key(config: MkDocsConfig) -> str:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-class FragmentStore:
-    """Rendered fragments in `cache_root()/site/fragments.sqlite`, keyed by a digest of all they depend on.
-
-    A warm rebuild (serve, or a build after a prose edit) then renders only what changed. Losing the file
-    loses nothing but time; a corrupt one is replaced. Every build is a numbered generation; a fragment
-    remembers the last generation that used it, and fragments unused for `KEEP_GENERATIONS` builds are
-    deleted, so edits to the rendering code do not grow the file without bound.
-    """
-
-    KEEP_GENERATIONS = 3
-
-    def __init__(self, conn: sqlite3.Connection, generation: int) -> None:
-        self._conn = conn
-        self._generation = generation
-        self._pending: dict[str, str] = {}
-        self._used: set[str] = set()
-
-    @classmethod
-    def open(cls) -> FragmentStore | None:
-        """The store in the cache, or None when the cache cannot hold one (builds then run cold)."""
-        from walkthrough.paths import cache_root  # noqa: PLC0415
-
-        path = cache_root() / "site" / "fragments.sqlite"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30)
-            columns = [row[1] for row in conn.execute("PRAGMA table_info(fragment)")]
-            if columns and "generation" not in columns:  # a store from before generations: start afresh
-                conn.close()
-                path.unlink()
-                conn = sqlite3.connect(path, timeout=30)
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS fragment "
-                "(key TEXT PRIMARY KEY, html TEXT NOT NULL, generation INTEGER NOT NULL)"
-            )
-            (latest,) = conn.execute("SELECT COALESCE(MAX(generation), 0) FROM fragment").fetchone()
-        except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)
-            return None
-        except OSError:
-            return None
-        return cls(conn, latest + 1)
-
-    def get(self, key: str) -> str | None:
-        """The stored fragment for `key`, pending writes included."""
-        if key in self._pending:
-            return self._pending[key]
-        row = self._conn.execute("SELECT html FROM fragment WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        self._used.add(key)
-        return row[0]
-
-    def __setitem__(self, key: str, html: str) -> None:
-        self._pending[key] = html
-
-    def close(self) -> None:
-        """Write what this build rendered and used, drop what recent builds did not use, and close."""
-        generation = self._generation
-        try:
-            with self._conn:
-                self._conn.executemany(
-                    "INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)",
-                    ((key, html, generation) for key, html in self._pending.items()),
-                )
-                self._conn.executemany(
-                    "UPDATE fragment SET generation = ? WHERE key = ?", ((generation, key) for key in self._used)
-                )
-                self._conn.execute(
-                    "DELETE FROM fragment WHERE generation <= ?", (generation - self.KEEP_GENERATIONS,)
-                )
-        except sqlite3.DatabaseError as exc:
-            log.info("fragment cache not updated: %s", exc)
-        finally:
-            self._conn.close()
 
 
 class WalkthroughConfig(base.Config):

@@ -1,4 +1,16 @@
-"""Results of pure functions of project files, kept in the cache between runs.
+"""The tool's on-disk caches of derived data: memos of pure functions, and the site's fragment store. One home.
+
+Everything here can be deleted at any time: a missing, corrupt or unwritable entry only costs the work
+of recomputing it. Two shapes, for two access patterns:
+
+- `memoized(name, text, compute)`: small JSON results of pure functions of a file's text (the pins, each
+  lock, the model pairs), one file each, read by every `explain` without opening a database.
+- `FragmentStore`: many rendered HTML fragments of the site in one sqlite file, with generations so that
+  fragments no build uses any more are dropped.
+
+## Memos
+
+Results of pure functions of project files, kept in the cache between runs.
 
 Every `explain` reads `snapshots/upstreams.toml` and a lock of thousands of lines per upstream:
 importing the TOML parser and checking the locks cost more than the rest of opening a tree. A memo
@@ -14,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.paths import cache_root
@@ -86,3 +99,78 @@ def _write(folder: Path, name: str, path: Path, value: Any) -> None:
         tmp.replace(path)
     except OSError:
         return
+
+
+class FragmentStore:
+    """Rendered fragments in `cache_root()/site/fragments.sqlite`, keyed by a digest of all they depend on.
+
+    A warm rebuild (serve, or a build after a prose edit) then renders only what changed. Losing the file
+    loses nothing but time; a corrupt one is replaced. Every build is a numbered generation; a fragment
+    remembers the last generation that used it, and fragments unused for `KEEP_GENERATIONS` builds are
+    deleted, so edits to the rendering code do not grow the file without bound.
+    """
+
+    KEEP_GENERATIONS = 3
+
+    def __init__(self, conn: sqlite3.Connection, generation: int) -> None:
+        self._conn = conn
+        self._generation = generation
+        self._pending: dict[str, str] = {}
+        self._used: set[str] = set()
+
+    @classmethod
+    def open(cls) -> FragmentStore | None:
+        """The store in the cache, or None when the cache cannot hold one (builds then run cold)."""
+        path = cache_root() / "site" / "fragments.sqlite"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30)
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(fragment)")]
+            if columns and "generation" not in columns:  # a store from before generations: start afresh
+                conn.close()
+                path.unlink()
+                conn = sqlite3.connect(path, timeout=30)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS fragment "
+                "(key TEXT PRIMARY KEY, html TEXT NOT NULL, generation INTEGER NOT NULL)"
+            )
+            (latest,) = conn.execute("SELECT COALESCE(MAX(generation), 0) FROM fragment").fetchone()
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)
+            return None
+        except OSError:
+            return None
+        return cls(conn, latest + 1)
+
+    def get(self, key: str) -> str | None:
+        """The stored fragment for `key`, pending writes included."""
+        if key in self._pending:
+            return self._pending[key]
+        row = self._conn.execute("SELECT html FROM fragment WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self._used.add(key)
+        return row[0]
+
+    def __setitem__(self, key: str, html: str) -> None:
+        self._pending[key] = html
+
+    def close(self) -> None:
+        """Write what this build rendered and used, drop what recent builds did not use, and close."""
+        generation = self._generation
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)",
+                    ((key, html, generation) for key, html in self._pending.items()),
+                )
+                self._conn.executemany(
+                    "UPDATE fragment SET generation = ? WHERE key = ?", ((generation, key) for key in self._used)
+                )
+                self._conn.execute(
+                    "DELETE FROM fragment WHERE generation <= ?", (generation - self.KEEP_GENERATIONS,)
+                )
+        except sqlite3.DatabaseError:
+            pass  # a cache that cannot be updated only costs the next build time
+        finally:
+            self._conn.close()

@@ -5,9 +5,9 @@ Three ways in, one for each reader:
 - `all_pairs` / `models_for`: which models mirror a symbol, read statically from the `@mirrors(...)`
   decorators (for `explain`, which must stay fast and never run model code). Each module under
   `walkthrough/reimpl/` is read as text; only files that mention `mirrors(` are parsed with `ast`, and only
-  string-literal arguments count (as the decorator's docstring asks). The pairs are kept in the cache
-  (`cache_root()/index/pairs.json`), keyed by every model file's path, size and mtime, so a warm `explain`
-  stats the files instead of parsing them.
+  string-literal arguments count (as the decorator's docstring asks). The pairs are memoized in the cache
+  (`walkthrough.store`), keyed by every model file's path, size and mtime, so a warm `explain` stats the
+  files instead of parsing them.
 - `load_python_model`: a paired object's source span, read statically (for the cards of the site).
 - `resolve_python`: the object itself, imported (for `check`: a pair must import and mirror its excerpt).
 
@@ -24,13 +24,13 @@ import hashlib
 import importlib
 import importlib.util
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import InputError, ModelNotFound
+from walkthrough.store import memoized
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, MutableMapping
@@ -105,38 +105,15 @@ def _fingerprint(root: Path) -> list[list[object]]:
     return rows
 
 
-def _cache_file() -> Path:
-    from walkthrough.paths import cache_root  # noqa: PLC0415
-
-    return cache_root() / "index" / "pairs.json"
-
-
-def all_pairs(root: Path | None = None, *, cache: Path | None = None) -> dict[str, list[str]]:
+def all_pairs(root: Path | None = None) -> dict[str, list[str]]:
     """Every Go symbol id a model mirrors → the models (`module:qualname`), in file order.
 
-    The package's own models are cached (see the module docstring); another `root` is scanned
-    afresh unless a `cache` file is given.
+    Memoized (`walkthrough.store`) by the root and every model file's path, size and mtime: a warm
+    `explain` stats the files instead of parsing them.
     """
-    if root is not None and cache is None:
-        return _scan(root)
     root = root or REIMPL_DIR
-    cache = cache or _cache_file()
-    key = [str(root), _fingerprint(root)]
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("pairs"), dict):
-            return data["pairs"]
-    except (OSError, ValueError):
-        pass
-    pairs = _scan(root)
-    try:  # a cache we cannot write only costs a re-scan next time
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": key, "pairs": pairs}), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:
-        pass
-    return pairs
+    key = json.dumps([str(root), _fingerprint(root)])
+    return memoized("pairs", key, lambda _key: _scan(root))
 
 
 def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
