@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from walkthrough.reimpl.kubernetes import quota, quota_admission, strategicpatch
+from walkthrough.reimpl.kubernetes import authn, genericapiserver, quota, quota_admission, strategicpatch
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
 from walkthrough.reimpl.kubernetes.quota import CREATE, Container, Pod, ResourceQuota, Service, rl, show
@@ -221,6 +221,35 @@ def _admission_demo() -> None:
 def _param(c: Claim) -> object:
     marks = [pytest.mark.xfail(strict=True, reason=c.model_gap)] if c.model_gap else []
     return pytest.param(c, id=c.where, marks=marks)
+
+
+# ---- k8s-authenticator.md --------------------------------------------------------------------------
+def _challenge(options: genericapiserver.ServerRunOptions) -> str | None:
+    """The WWW-Authenticate header of the 401 the generic server configured from `options` answers."""
+    config = genericapiserver.Config().apply_options(options)
+    return authn.unauthorized(config.supports_basic_auth)(authn.Request()).headers.get("WWW-Authenticate")
+
+
+@claim("k8s-authenticator.md", "which only adds `HTTPBasic` to the returned security definitions")
+def _has_basic_auth_only_names_a_security_definition() -> None:
+    _, definitions = authn.new(authn.AuthenticatorConfig(keystone_url="https://keystone"))
+    assert sorted(definitions) == ["HTTPBasic"]
+    assert _challenge(genericapiserver.ServerRunOptions()) is None
+
+
+@claim("k8s-authenticator.md", "config derives `SupportsBasicAuth` from that flag alone")
+def _basic_challenge_needs_the_password_file() -> None:
+    with_file = genericapiserver.ServerRunOptions(basic_auth_file="users.csv")
+    assert _challenge(with_file) == 'Basic realm="kubernetes-master"'
+    assert _challenge(genericapiserver.ServerRunOptions()) is None
+
+
+@claim("k8s-authenticator.md", "the last lines call `New` with only anonymous access and the any-token mode")
+def _authn_demo() -> None:
+    out = printed(authn._demo)  # noqa: SLF001 - the demo the chapter describes
+    assert out.rstrip().endswith("UnionAuthenticator, security definitions: ['BearerToken']")
+    assert "user=alice ['dev', 'system:authenticated']" in out
+    assert out.count("user=system:anonymous ['system:unauthenticated']") == 3
 
 
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------

@@ -63,10 +63,9 @@ def kinds(auth: object) -> list[str]:
 def test_authn_build_order(files: tuple[str, str]) -> None:
     tokens, passwords = files
     front_proxy, client_ca = fixed(), fixed()
-    keystone = authn.KeystoneAuthenticator.new("https://keystone", lambda url, u, p: None)
     config = AuthenticatorConfig(
         any_token=True, basic_auth_file=passwords, token_auth_file=tokens, request_header=front_proxy,
-        keystone=keystone, client_ca=client_ca, service_account=AnyTokenAuthenticator(),
+        keystone_url="https://keystone", client_ca=client_ca, service_account=AnyTokenAuthenticator(),
     )
     auth, defs = authn.new(config)
     assert kinds(auth) == ["RequestFunc", "PasswordFileAuthenticator", "KeystoneAuthenticator", "RequestFunc",

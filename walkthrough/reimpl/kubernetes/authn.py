@@ -8,10 +8,11 @@ Public API (for the capstone apiserver and the chapters):
     Request(method, path, headers, query="", peer_certificates=())   # what an authenticator sees
     UserInfo(name, uid="", groups=[], extra={})                      # user.DefaultInfo
     Aggregate(errors)                                                 # utilerrors aggregate
-    union_new(*auths), union_new_fail_on_error(*auths), GroupAdder(auth, groups)
+    union_new(*auths), union_new_fail_on_error(*auths), GroupAdder(auth, groups), new_group_adder(auth, groups)
     anonymous_authenticator(), BasicAuthAuthenticator(password_auth), BearerTokenAuthenticator(token_auth)
     PasswordFileAuthenticator.from_csv(path), TokenFileAuthenticator(tokens) / .from_csv(path)
     AnyTokenAuthenticator(), KeystoneAuthenticator.new(url, login), X509Authenticator(verify)
+    new_authenticator_from_keystone_url(url, login)                  # Keystone behind HTTP Basic
     AuthenticatorConfig(...), new(config) -> (authenticator | None, security_definitions)
     authenticator_from_tokens(tokens), with_loopback_token(auth, token, uid)
     with_authentication(handler, auth, failed), unauthorized(supports_basic_auth) -> handler
@@ -216,6 +217,11 @@ class GroupAdder:
         if err is not None or not ok or u is None:
             return None, ok, err
         return UserInfo(name=u.name, uid=u.uid, groups=[*u.groups, *self.groups], extra=u.extra), True, None
+
+
+@mirrors("kubernetes:pkg/auth/group.NewGroupAdder")
+def new_group_adder(auth: AuthenticatorRequest, groups: list[str]) -> GroupAdder:
+    return GroupAdder(auth, groups)
 
 
 @dataclass
@@ -457,8 +463,9 @@ class X509Authenticator:
 class AuthenticatorConfig:
     """What `New` builds from.
 
-    File-backed mechanisms are modelled; for the others (front proxy, keystone, client CA, service accounts, OIDC,
-    webhook) pass a ready authenticator, which `New` puts in its upstream position.
+    File-backed mechanisms are modelled, and Keystone from its URL (`keystone_login(url, user, password)` stands
+    in for the HTTP call); for the others (front proxy, client CA, service accounts, OIDC, webhook) pass a ready
+    authenticator, which `New` puts in its upstream position.
     """
 
     anonymous: bool = False
@@ -466,7 +473,8 @@ class AuthenticatorConfig:
     basic_auth_file: str = ""
     token_auth_file: str = ""
     request_header: AuthenticatorRequest | None = None
-    keystone: AuthenticatorPassword | None = None
+    keystone_url: str = ""
+    keystone_login: Callable[[str, str, str], None] = lambda url, user, password: None
     client_ca: AuthenticatorRequest | None = None
     service_account: AuthenticatorToken | None = None
     oidc: AuthenticatorToken | None = None
@@ -490,8 +498,8 @@ def new(config: AuthenticatorConfig) -> tuple[AuthenticatorRequest | None, dict[
     if config.basic_auth_file:
         authenticators.append(BasicAuthAuthenticator(PasswordFileAuthenticator.from_csv(config.basic_auth_file)))
         has_basic_auth = True
-    if config.keystone is not None:
-        authenticators.append(BasicAuthAuthenticator(config.keystone))
+    if config.keystone_url:
+        authenticators.append(new_authenticator_from_keystone_url(config.keystone_url, config.keystone_login))
         has_basic_auth = True
     if config.client_ca is not None:
         authenticators.append(config.client_ca)
@@ -520,11 +528,19 @@ def new(config: AuthenticatorConfig) -> tuple[AuthenticatorRequest | None, dict[
         return None, security_definitions
 
     authenticator = union_new(*authenticators)
-    authenticator = GroupAdder(authenticator, [ALL_AUTHENTICATED])
+    authenticator = new_group_adder(authenticator, [ALL_AUTHENTICATED])
     if config.anonymous:
         # a chain error (e.g. a bad bearer token) rejects; only missing credentials become anonymous
         authenticator = union_new_fail_on_error(authenticator, anonymous_authenticator())
     return authenticator, security_definitions
+
+
+@mirrors("kubernetes:pkg/apiserver/authenticator.newAuthenticatorFromKeystoneURL")
+def new_authenticator_from_keystone_url(
+    keystone_url: str, login: Callable[[str, str, str], None],
+) -> AuthenticatorRequest:
+    """The Keystone password checker behind the HTTP Basic adapter; a URL that is not https is refused."""
+    return BasicAuthAuthenticator(KeystoneAuthenticator.new(keystone_url, login))
 
 
 @mirrors("kubernetes:pkg/apiserver/authenticator.NewAuthenticatorFromTokens")
