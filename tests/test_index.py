@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkthrough.errors import SymbolError
+from walkthrough.cli.group import exit_code_of
+from walkthrough.errors import IndexUnreadable, SymbolError
 from walkthrough.golang import parse as goparse
 from walkthrough.index import reader as index_mod
 from walkthrough.index.reader import Index, load_index
@@ -302,7 +303,7 @@ def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     idx.close()
     tamper(path, "UPDATE files SET uses = x'00ff'")
     idx = load_index("fake")
-    with pytest.raises(index_mod.IndexError_, match="damaged"):
+    with pytest.raises(IndexUnreadable, match="damaged"):
         idx.uses("pkg/a/a.go")
     assert load_index("fake").uses("pkg/a/a.go")  # removed, then rebuilt
     tamper(path, "DELETE FROM symbols WHERE rowid = (SELECT max(rowid) FROM symbols)")  # cut short
@@ -357,7 +358,7 @@ def test_any_lookup_text_is_a_symbol_or_a_symbol_error(idx: Index, text: str) ->
     try:
         found = idx.lookup(text)
     except SymbolError as exc:
-        code = exc.exit_code
+        code = exit_code_of(exc)
     else:
         code = 0
         assert idx.get(found.id) == found
@@ -371,7 +372,7 @@ def test_unwritable_cache_is_an_error_not_a_traceback(
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the index directory should be")
     monkeypatch.setattr(index_mod, "index_dir", lambda: blocker / "index")
-    with pytest.raises(index_mod.IndexError_, match="cannot write the symbol index"):
+    with pytest.raises(IndexUnreadable, match="cannot write the symbol index"):
         load_index("fake")
 
 

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from walkthrough.cli import main
-from walkthrough.errors import NetworkError, SourcesError, VerificationError
+from walkthrough.cli.group import exit_code_of
+from walkthrough.errors import NetworkError, SourcesError, TruncatedArchive, UnsafeArchive, VerificationError
 from walkthrough.paths import set_cache_root
 from walkthrough.sources import find_entry, open_release, sources_dir
-from walkthrough.sources.archive import GzipStream, Limits, TruncatedArchive, UnsafeArchive, unpack
+from walkthrough.sources.archive import GzipStream, Limits, unpack
 from walkthrough.sources.cache import EntryWriter, entry_lock
 from walkthrough.sources.download import FetchOptions, archive_url, fetch_release
 from walkthrough.sources.pins import Lock, Release, load_pins
@@ -223,7 +224,7 @@ def test_hostile_archive_is_refused_and_cache_untouched(
     route = Route(tar_gz(members))
     with pytest.raises(VerificationError, match=expected) as info:
         fetch_release(release, lock, options=serve(server, release, route), cache=cache)
-    assert info.value.exit_code == 3
+    assert exit_code_of(info.value) == 3
     assert route.hits == 1  # a hostile archive is not retried
     assert_nothing_new(cache)
 

@@ -1,17 +1,22 @@
-"""Error classes of the tool. Imports nothing of ours, so every module may raise them.
+"""Every exception class of the tool, in one place. Imports nothing of ours at run time, so every module may raise them.
 
-Each class carries the exit code the CLI maps it to (see DESIGN.md, CLI):
-0 ok, 1 check found problems, 2 usage or input error, 3 sources missing or unverifiable.
+The CLI maps classes to exit codes (`walkthrough.cli.group.exit_code_of`, DESIGN.md's CLI): `CheckFailed` 1,
+`SourcesError` and its subclasses 3, every other `WalkthroughError` 2 (usage or input).
 Messages say what was wrong and what to do; classes are the API, messages are not.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from walkthrough.book.excerpt import AnchorProblem
+    from walkthrough.models import Problem
+    from walkthrough.sources.importer import ImportReport
+
 
 class WalkthroughError(Exception):
     """Base of every error the tool reports to a user instead of a traceback."""
-
-    exit_code = 2
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -62,8 +67,6 @@ class ModelNotFound(InputError):
 class SourcesError(WalkthroughError):
     """Sources missing, unverifiable, tampered with, or unreachable (exit 3)."""
 
-    exit_code = 3
-
 
 class SourcesMissing(SourcesError):
     """The pinned sources are not in the cache; the hint names the command that brings them."""
@@ -84,4 +87,45 @@ class NetworkError(SourcesError):
 class CheckFailed(WalkthroughError):
     """`check` (or a parity run) found problems (exit 1)."""
 
-    exit_code = 1
+
+class IndexUnreadable(WalkthroughError):
+    """The persisted index could not be read; it has been removed and is rebuilt on the next run."""
+
+
+class DirectiveError(InputError):
+    """One or more problems in a chapter's directives; `problems` lists each with `chapter.md:line`."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"{first.message}{more}", location=first.location, hint=first.hint)
+
+
+class AnchorError(InputError):
+    """One or more anchors of an excerpt failed; `errors` lists them all (not just the first)."""
+
+    def __init__(self, errors: list[AnchorProblem]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(e.message for e in self.errors), hint=self.errors[0].hint)
+
+
+class ImportIncomplete(VerificationError):
+    """Some locked files were missing from the copy or had other bytes (exit 3); `report` says which."""
+
+    def __init__(self, message: str, *, report: ImportReport, hint: str | None = None) -> None:
+        first = (report.mismatching and next(iter(report.mismatching))) or (report.missing or [None])[0]
+        super().__init__(message, path=first, hint=hint)
+        self.report = report
+
+
+class UnsafeArchive(VerificationError):
+    """The archive holds something we refuse to unpack (exit 3); `path` names the member."""
+
+
+class TruncatedArchive(NetworkError):
+    """The stream ended before the gzip or tar data did (retried, then exit 3)."""
+
+
+class PermanentNetworkError(NetworkError):
+    """A failure that another attempt will not fix: unreachable host, 4xx, an HTML page instead of gzip."""

@@ -61,9 +61,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from walkthrough.book.excerpt import AnchorError, Focus, NoteSpec, make_excerpt
+from walkthrough.book.excerpt import Focus, NoteSpec, make_excerpt
 from walkthrough.book.pairs import resolve_python
-from walkthrough.errors import InputError, SymbolError
+from walkthrough.errors import AnchorError, DirectiveError, InputError, SymbolError
 from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
 
@@ -78,16 +78,6 @@ SYMBOL_RE = re.compile(r"^(?P<upstream>[A-Za-z0-9_.-]+):(?P<rest>\S+)$")
 PYTHON_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 OPTIONS = ("id", "doc", "focus", "highlight", "notes", "python")
 ANCHOR_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
-
-
-class DirectiveError(InputError):
-    """One or more problems in a chapter's directives; `problems` lists each with `chapter.md:line`."""
-
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
-        self.problems = tuple(problems)
-        first = self.problems[0]
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"{first.message}{more}", location=first.location, hint=first.hint)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from walkthrough.errors import InputError
+from walkthrough.errors import AnchorError, InputError
 from walkthrough.models import Excerpt, Note
 from walkthrough.sources.pins import git_blob_id
 
@@ -53,14 +53,6 @@ class AnchorProblem:
     anchor: str
     message: str
     hint: str | None = None
-
-
-class AnchorError(InputError):
-    """One or more anchors of an excerpt failed; `errors` lists them all (not just the first)."""
-
-    def __init__(self, errors: list[AnchorProblem]) -> None:
-        self.errors = tuple(errors)
-        super().__init__("; ".join(e.message for e in self.errors), hint=self.errors[0].hint)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from walkthrough.book.directives import ChapterExcerpt, Directive, DirectiveError, expand_directive, scan_chapter
-from walkthrough.errors import SourcesError, WalkthroughError
+from walkthrough.book.directives import ChapterExcerpt, Directive, expand_directive, scan_chapter
+from walkthrough.errors import DirectiveError, SourcesError, WalkthroughError
 from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir
 

@@ -13,7 +13,7 @@ import click
 
 from walkthrough import __version__
 from walkthrough.cli import COMMANDS
-from walkthrough.errors import WalkthroughError
+from walkthrough.errors import CheckFailed, SourcesError, WalkthroughError
 
 
 class LazyGroup(click.Group):
@@ -72,7 +72,16 @@ def click_main(argv: list[str] | None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def exit_code_of(exc: WalkthroughError) -> int:
+    """The documented exit code of an error class: 1 check found problems, 3 sources, 2 usage or input."""
+    if isinstance(exc, CheckFailed):
+        return 1
+    if isinstance(exc, SourcesError):
+        return 3
+    return 2
+
+
 def report(exc: WalkthroughError) -> int:
     """Print `exc` as the one `error: ...` line (and hint) on stderr; its exit code."""
     click.echo(f"error: {exc}", err=True)
-    return exc.exit_code
+    return exit_code_of(exc)

@@ -167,7 +167,8 @@ def import_cmd(
     spec: str, git: Path | None, rev: str | None, directory: Path | None, roots: tuple[str, ...], force: bool
 ) -> int:
     """Import NAME[@REF] from a local git repository or directory into the cache, verifying every file."""
-    from walkthrough.sources.importer import ImportIncomplete, import_copy  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.errors import ImportIncomplete  # noqa: PLC0415 - each subcommand imports only what it uses
+    from walkthrough.sources.importer import import_copy  # noqa: PLC0415
     from walkthrough.sources.local import Root  # noqa: PLC0415 - each subcommand imports only what it uses
 
     upstreams = _upstreams()

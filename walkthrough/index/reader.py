@@ -34,7 +34,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.errors import SymbolError, WalkthroughError
+from walkthrough.errors import IndexUnreadable, SymbolError
 from walkthrough.models import Pin, Symbol, SymbolKind, Use
 from walkthrough.symbolid import id_ordinal, parse_query, splits, suggest
 
@@ -55,10 +55,6 @@ _HAS_ERROR = Symbol._fields.index("has_error")
 
 SHOWN_CANDIDATES = 10
 """How many candidates an ambiguity error's hint lists."""
-
-
-class IndexError_(WalkthroughError):  # noqa: N801 - not the builtin IndexError
-    """The persisted index could not be read; it has been removed and is rebuilt on the next run."""
 
 
 def index_dir() -> Path:
@@ -108,13 +104,13 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
             _prune(path, tree)
     except (OSError, sqlite3.Error) as exc:
         msg = f"cannot write the symbol index of {tree.pin.label} to {path.parent} ({exc})"
-        raise IndexError_(
+        raise IndexUnreadable(
             msg, hint="free some space, or point --cache / WALKTHROUGH_CACHE at a writable directory"
         ) from None
     idx = _open_valid(path, tree)
     if idx is None:  # pragma: no cover - a build that cannot be read back is a bug
         msg = f"the index just built at {path} cannot be read back"
-        raise IndexError_(msg, hint="remove the index directory and run again")
+        raise IndexUnreadable(msg, hint="remove the index directory and run again")
     return idx
 
 
@@ -224,7 +220,7 @@ class Index:
             self._conn.close()
             remove_db(self.path)
             msg = f"the symbol index {self.path} is damaged ({exc}); it was removed"
-            raise IndexError_(msg, hint="run the command again to rebuild it") from None
+            raise IndexUnreadable(msg, hint="run the command again to rebuild it") from None
 
     def _symbols_where(self, where: str, params: tuple[Any, ...] = ()) -> list[Symbol]:
         rows = self._query(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {where}", params)  # noqa: S608
@@ -417,7 +413,7 @@ class Index:
             self._conn.close()
             remove_db(self.path)
             msg = f"the symbol index {self.path} is damaged (uses of {path}); it was removed"
-            raise IndexError_(msg, hint="run the command again to rebuild it") from None
+            raise IndexUnreadable(msg, hint="run the command again to rebuild it") from None
         lo = start_byte if start_byte is not None else 0
         hi = end_byte if end_byte is not None else 1 << 62
         return [

@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from walkthrough.errors import NetworkError, VerificationError
+from walkthrough.errors import TruncatedArchive, UnsafeArchive
 from walkthrough.sources.pins import Lock, check_path, git_blob_id
 
 if TYPE_CHECKING:
@@ -34,14 +34,6 @@ FETCH_HINT = (
     "the download is not a clean archive of the pinned commit; nothing was written to the cache. "
     "Retry later or from another network, or import an offline copy with `walkthrough sources import`"
 )
-
-
-class UnsafeArchive(VerificationError):
-    """The archive holds something we refuse to unpack (exit 3); `path` names the member."""
-
-
-class TruncatedArchive(NetworkError):
-    """The stream ended before the gzip or tar data did (retried, then exit 3)."""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from walkthrough import __version__
-from walkthrough.errors import NetworkError, UsageError, VerificationError
-from walkthrough.sources.archive import GzipStream, Limits, TruncatedArchive, UnsafeArchive, unpack
+from walkthrough.errors import (
+    NetworkError,
+    PermanentNetworkError,
+    TruncatedArchive,
+    UnsafeArchive,
+    UsageError,
+    VerificationError,
+)
+from walkthrough.sources.archive import GzipStream, Limits, unpack
 from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
 
 if TYPE_CHECKING:
@@ -78,10 +85,6 @@ def archive_url(release: Release, base_url: str = DEFAULT_BASE_URL) -> str:
     return f"{base_url.rstrip('/')}/{path[0]}/{path[1]}/tar.gz/{release.pin.commit}"
 
 
-class _NoRetry(NetworkError):
-    """A failure that another attempt will not fix: unreachable host, 4xx, an HTML page instead of gzip."""
-
-
 def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})  # noqa: S310 - archive_url's https URL, or a test's
     host = urlsplit(url).netloc
@@ -90,7 +93,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response socket
         retry = exc.code >= HTTPStatus.INTERNAL_SERVER_ERROR or exc.code == HTTPStatus.TOO_MANY_REQUESTS
-        error = NetworkError if retry else _NoRetry
+        error = NetworkError if retry else PermanentNetworkError
         raise error(
             f"{url} answered HTTP {exc.code} {exc.reason}",
             hint="GitHub may be having trouble: retry later"
@@ -104,7 +107,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
             isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
         )
         if unreachable:
-            raise _NoRetry(
+            raise PermanentNetworkError(
                 f"cannot reach {host} ({reason}): no network?",
                 hint="offline, import the sources from a local copy: "
                 "`walkthrough sources import NAME --git DIR` "
@@ -119,9 +122,9 @@ def _check_response(response: http.client.HTTPResponse, url: str) -> int | None:
     """Refuse what is not a gzip archive (an HTML login or error page with status 200); return the length."""
     ctype = (response.headers.get("Content-Type") or "").lower()
     if response.status != HTTPStatus.OK:
-        raise _NoRetry(f"{url} answered HTTP {response.status}, not 200")
+        raise PermanentNetworkError(f"{url} answered HTTP {response.status}, not 200")
     if "html" in ctype or ctype.startswith("text/"):
-        raise _NoRetry(
+        raise PermanentNetworkError(
             f"{url} sent a {ctype.split(';')[0]} page instead of a gzip archive (a proxy or captive portal?)",
             hint="fix the network or --base-url, or import offline with `walkthrough sources import`",
         )
@@ -136,7 +139,7 @@ class _Peek:
         self.response = response
         self.head = response.read(2)
         if self.head != b"\x1f\x8b":
-            raise _NoRetry(
+            raise PermanentNetworkError(
                 f"{url} did not send gzip data (it starts with {self.head!r})",
                 hint="a proxy or error page? fix --base-url, "
                 "or import offline with `walkthrough sources import`",
@@ -225,7 +228,7 @@ def fetch_release(
                 with EntryWriter(lock, cache) as writer:
                     downloaded, absent = _attempt(url, lock, options, writer, progress)
                     result.entry = writer.commit(method="fetch", source=url, absent=absent)
-            except _NoRetry:
+            except PermanentNetworkError:
                 raise
             except UnsafeArchive:
                 raise

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from walkthrough.errors import UsageError, VerificationError
+from walkthrough.errors import ImportIncomplete, UsageError
 from walkthrough.models import LockEntry, Pin
 from walkthrough.sources.cache import Entry, EntryWriter, entry_lock, find_entry
 from walkthrough.sources.local import DirCopy, GitCopy, Root
@@ -27,15 +27,6 @@ Progress = Callable[[int, int], None]
 """progress(done, total): called as files are processed."""
 
 EXPORT_SUBST_MARK = b"$Format:"
-
-
-class ImportIncomplete(VerificationError):
-    """Some locked files were missing from the copy or had other bytes (exit 3); `report` says which."""
-
-    def __init__(self, message: str, *, report: ImportReport, hint: str | None = None) -> None:
-        first = (report.mismatching and next(iter(report.mismatching))) or (report.missing or [None])[0]
-        super().__init__(message, path=first, hint=hint)
-        self.report = report
 
 
 @dataclass

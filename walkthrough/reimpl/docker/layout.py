@@ -961,4 +961,4 @@ if __name__ == "__main__":
         raise SystemExit(main())
     except WalkthroughError as error:
         print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(error.exit_code) from None
+        raise SystemExit(2) from None  # bad input to the demo
