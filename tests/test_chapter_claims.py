@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from walkthrough.reimpl.kubernetes import authn, genericapiserver, quota, quota_admission, strategicpatch
+from walkthrough.reimpl.kubernetes import authn, authz, genericapiserver, quota, quota_admission, rbac, strategicpatch
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
 from walkthrough.reimpl.kubernetes.quota import CREATE, Container, Pod, ResourceQuota, Service, rl, show
@@ -250,6 +250,28 @@ def _authn_demo() -> None:
     assert out.rstrip().endswith("UnionAuthenticator, security definitions: ['BearerToken']")
     assert "user=alice ['dev', 'system:authenticated']" in out
     assert out.count("user=system:anonymous ['system:unauthenticated']") == 3
+
+
+# ---- k8s-authorizer.md ----------------------------------------------------------------------------
+def _attributes(method: str, path: str, query: str = "") -> authz.AttributesRecord:
+    """The authorization attributes of a request, as the RequestInfo filter and GetAttribs derive them."""
+    req = authn.Request(method=method, path=path, query=query)
+    req.request_info = authz.default_request_info_factory().new_request_info(req)
+    return authz.request_attributes(req)
+
+
+@claim("k8s-authorizer.md", "a watch of one object")
+def _resource_names_and_watch() -> None:
+    named = rbac.PolicyRule(verbs=["list", "watch", "create"], api_groups=[""], resources=["pods"],
+                            resource_names=["web"])
+    one = _attributes("GET", "/api/v1/watch/namespaces/dev/pods/web")
+    assert (one.verb, one.name) == ("watch", "web")
+    assert rbac.rule_allows(one, named)
+    for method, path, query in [("GET", "/api/v1/namespaces/dev/pods", ""),
+                                ("GET", "/api/v1/namespaces/dev/pods", "watch=true"),
+                                ("GET", "/api/v1/watch/namespaces/dev/pods", ""),
+                                ("POST", "/api/v1/namespaces/dev/pods", "")]:
+        assert not rbac.rule_allows(_attributes(method, path, query), named), (method, path, query)
 
 
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------

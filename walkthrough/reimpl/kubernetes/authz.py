@@ -44,10 +44,10 @@ if TYPE_CHECKING:
     from walkthrough.reimpl.kubernetes.authn import AuthenticatorRequest
 
 
-@mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord")
+@mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord", "kubernetes:pkg/auth/authorizer.Attributes")
 @dataclass
 class AttributesRecord:
-    """What an authorizer decides on."""
+    """What an authorizer decides on: one field per getter of the Go `Attributes` interface."""
 
     user: UserInfo | None = None
     verb: str = ""
@@ -69,8 +69,9 @@ class AttributesRecord:
 AuthzResult = tuple[bool, str, Exception | None]
 
 
+@mirrors("kubernetes:pkg/auth/authorizer.Authorizer")
 class Authorizer(Protocol):
-    """`authorizer.Authorizer`."""
+    """(authorized, reason, error): an error means "could not decide", which is not a refusal."""
 
     def authorize(self, a: AttributesRecord) -> AuthzResult: ...
 
