@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from walkthrough.cli.group import exit_code_of
 from walkthrough.errors import IndexUnreadable, SymbolError
 from walkthrough.golang import parse as goparse
-from walkthrough.index import reader as index_mod
+from walkthrough.index import schema
 from walkthrough.index.reader import Index, load_index
 from walkthrough.models import SymbolKind
 from walkthrough.sources import SourceTree
@@ -299,7 +299,7 @@ def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     tamper(path, "UPDATE meta SET value = 'h1:somethingelse' WHERE key = 'digest'")
     idx = load_index("fake")
     assert idx.lookup("NewServer").start_line == 28
-    assert index_mod.db_path(tree) == idx.path
+    assert schema.db_path(tree) == idx.path
     idx.close()
     tamper(path, "UPDATE files SET uses = x'00ff'")
     idx = load_index("fake")
@@ -349,7 +349,7 @@ def test_concurrent_builds_share_one_result(fake_upstream: MakeTree) -> None:
     ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [o.strip() for o, _ in outs] == ["fake:pkg/a.NewServer"] * 3, [e for _, e in outs]
-    assert len(list(index_mod.index_dir().glob("fake@*.sqlite"))) == 1
+    assert len(list(schema.index_dir().glob("fake@*.sqlite"))) == 1
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -371,7 +371,7 @@ def test_unwritable_cache_is_an_error_not_a_traceback(
     fake_upstream(FILES)
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the index directory should be")
-    monkeypatch.setattr(index_mod, "index_dir", lambda: blocker / "index")
+    monkeypatch.setattr(schema, "index_dir", lambda: blocker / "index")
     with pytest.raises(IndexUnreadable, match="cannot write the symbol index"):
         load_index("fake")
 

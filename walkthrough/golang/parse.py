@@ -46,8 +46,6 @@ from walkthrough.models import SymbolKind
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-FORMAT_VERSION = "goparse-7/tree-sitter-go-0.25.0"
-"""Changes whenever the facts a parse produces change: it keys the persisted per-blob results."""
 
 MAX_DEPTH = 180
 """Nesting depth below which uses are not extracted: keeps hostile input from exhausting the stack."""

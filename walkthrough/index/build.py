@@ -26,7 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.index.reader import PARSE_FORMAT, SYMBOL_COLUMNS, expected_meta, id_tag, remove_db
+from walkthrough.index.schema import (
+    INDEXES,
+    PARSE_CACHE,
+    PARSE_FORMAT,
+    SYMBOL_COLUMNS,
+    TABLES,
+    expected_meta,
+    id_tag,
+    remove_db,
+)
 from walkthrough.models import Pin, SymbolKind
 from walkthrough.symbolid import format_id
 
@@ -55,8 +64,6 @@ _STRUCT = SymbolKind.STRUCT.value
 _TYPE = SymbolKind.TYPE.value
 MAX_EMBED_DEPTH = 5
 MAX_RESOLVE_DEPTH = 24
-PARSE_CACHE = "parse.sqlite"
-"""The per-blob parse cache, beside the release databases (shared by every release)."""
 SERIAL_BELOW = 24
 """Fewer files to parse than this are parsed in-process: a pool costs more than it saves."""
 
@@ -381,23 +388,10 @@ def _write_db(
 ) -> None:
     conn = sqlite3.connect(tmp)
     try:
-        conn.executescript(
-            """
-            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE symbols (id TEXT NOT NULL, upstream TEXT, path TEXT, pkgdir TEXT, package TEXT,
-                name TEXT, qualname TEXT, kind TEXT, start_line INT, end_line INT,
-                start_byte INT, end_byte INT,
-                doc_start_line INT, doc_start_byte INT, receiver TEXT, doc TEXT, has_error INT);
-            CREATE TABLE files (path TEXT PRIMARY KEY, blob TEXT, package TEXT, error_lines TEXT, uses BLOB);
-            CREATE TABLE refs (source INT, target INT, PRIMARY KEY (target, source)) WITHOUT ROWID;
-            """
-        )
+        conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + TABLES)
         rows, tag = resolver.symbol_rows()
         conn.executemany(f"INSERT INTO symbols (rowid, {SYMBOL_COLUMNS}) VALUES ({','.join('?' * 18)})", rows)  # noqa: S608
-        conn.execute("CREATE UNIQUE INDEX symbols_id ON symbols (id)")
-        conn.execute("CREATE INDEX symbols_qualname ON symbols (qualname)")
-        conn.execute("CREATE INDEX symbols_name ON symbols (name COLLATE NOCASE)")
+        conn.executescript(INDEXES)
         n_uses = n_resolved = 0
         refs: set[int] = set()  # target << 32 | source: ints hash and sort faster than pairs
         payloads: list[bytes] = []

@@ -1,6 +1,7 @@
 """The symbol index of one pinned release: load (building when missing or stale), look up, search.
 
-No rendering; building lives in `walkthrough.index.build`, imported only when a database is built.
+No rendering; building lives in `walkthrough.index.build`, imported only when a database is built;
+the tables, formats and file names both sides agree on live in `walkthrough.index.schema`.
 
     from walkthrough.index.reader import load_index, Index
     idx = load_index("kubernetes", ref=None, progress=True)  # builds (parallel, progress bar) or loads
@@ -31,37 +32,25 @@ import array
 import json
 import sqlite3
 import zlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import IndexUnreadable, SymbolError
+from walkthrough.index.schema import SYMBOL_COLUMNS, db_path, expected_meta, id_tag, remove_db
 from walkthrough.models import Pin, Symbol, SymbolKind, Use
 from walkthrough.symbolid import id_ordinal, parse_query, splits, suggest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from walkthrough.sources import SourceTree
 
-INDEX_FORMAT = "index-8"
-PARSE_FORMAT = "goparse-7/tree-sitter-go-0.25.0"
-"""Must equal `goparse.FORMAT_VERSION`; repeated here so the warm path need not import goparse."""
-
-SYMBOL_COLUMNS = ", ".join(Symbol._fields)
-"""The `symbols` table's columns after rowid: a Symbol's fields, in order (the builder writes them so)."""
 _KIND = Symbol._fields.index("kind")
 _HAS_ERROR = Symbol._fields.index("has_error")
 
 
 SHOWN_CANDIDATES = 10
 """How many candidates an ambiguity error's hint lists."""
-
-
-def index_dir() -> Path:
-    """Where index databases live: `cache_root()/index`."""
-    from walkthrough.paths import cache_root  # noqa: PLC0415
-
-    return cache_root() / "index"
 
 
 def _row_to_symbol(row: tuple[Any, ...]) -> Symbol:
@@ -114,26 +103,6 @@ def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
     return idx
 
 
-def db_path(tree: SourceTree) -> Path:
-    """The release database of a tree: name, tag and a digest of lock and formats in the file name."""
-    import hashlib  # noqa: PLC0415
-
-    key = hashlib.sha256(f"{INDEX_FORMAT}|{PARSE_FORMAT}|{tree.pin.commit}|{tree.lock.digest}".encode())
-    return index_dir() / f"{tree.pin.name}@{tree.pin.tag}-{key.hexdigest()[:16]}.sqlite"
-
-
-def expected_meta(tree: SourceTree) -> dict[str, str]:
-    """The meta rows a database must carry to be the index of exactly `tree` (the builder writes them)."""
-    return {
-        "format": INDEX_FORMAT,
-        "parse_format": PARSE_FORMAT,
-        "upstream": tree.pin.name,
-        "tag": tree.pin.tag,
-        "commit": tree.pin.commit,
-        "digest": tree.lock.digest,
-    }
-
-
 def _open_valid(path: Path, tree: SourceTree) -> Index | None:
     """Open `path` if it is a complete index of exactly this tree; remove it when it is not."""
     if not path.is_file():
@@ -166,23 +135,6 @@ def _prune(current: Path, tree: SourceTree) -> None:
     for old in current.parent.glob(f"{tree.pin.name}@{tree.pin.tag}-*.sqlite*"):
         if old.name not in (current.name, current.name + ".lock"):
             remove_db(old)
-
-
-def id_tag(tree: SourceTree) -> str | None:
-    """Ids of a later release carry its tag; the pinned release's ids do not."""
-    release = getattr(tree, "release", None)
-    return None if getattr(release, "pinned", True) else tree.pin.tag
-
-
-def remove_db(path: Path) -> None:
-    """Remove a database and its journal files; a file that cannot be removed is left to be rebuilt."""
-    for p in (path, Path(str(path) + "-journal"), Path(str(path) + "-wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:  # pragma: no cover - read-only cache: nothing better to do than rebuild elsewhere
-            pass
 
 
 # ---- the index -------------------------------------------------------------------------------
