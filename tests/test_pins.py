@@ -122,6 +122,63 @@ def test_parse_upstreams(tmp_path: Path) -> None:
         ups.release("nope")
 
 
+TODAY = UPSTREAMS + f"""
+[[fake.today]]
+title = "fake v9 (today)"
+tag = "v9.0.0"
+commit = "{"c" * 40}"
+[fake.today.check_blobs]
+"b.go" = "{ONE}"
+[[fake.today]]
+name = "moved"
+repository = "https://github.com/example/moved"
+tag = "v9.0.0"
+commit = "{"d" * 40}"
+[fake.moves]
+"pkg/a" = ["fake@v9.0.0:pkg/a2", "moved@v9.0.0:a"]
+"pkg/b/" = ["moved@v9.0.0:b/"]
+"cmd/" = "untracked:example/elsewhere cmd"
+"""
+
+
+def test_today_releases_and_moves(tmp_path: Path) -> None:
+    ups = parse_upstreams(TODAY, tmp_path)
+    assert list(ups) == ["fake"]  # a today repository is not an upstream of its own
+    same, moved = ups["fake"].today
+    assert (same.spec, same.today, same.pinned, same.label) == ("fake@v9.0.0", True, False, "fake v9 (today)")
+    assert same.pin.repository == PIN.repository  # a later release of the same upstream inherits it
+    assert same.check_blobs == {"b.go": ONE}
+    assert (moved.spec, moved.label, moved.pin.repository) == ("moved@v9.0.0", "moved@v9.0.0", "https://github.com/example/moved")
+    assert ups.release("moved") == moved
+    assert ups.release("moved@v9.0.0") == moved
+    assert ups.release("fake@v9.0.0") == same
+    assert ups.today_of("fake") == (same, moved)
+    assert ups["fake"].moves["cmd/"] == ("untracked:example/elsewhere cmd",)
+    assert ups.lock_path(moved) == tmp_path / "snapshots" / "moved@v9.0.0.lock"
+    with pytest.raises(UsageError, match=r"moved has no release 'v1'.*known: v9\.0\.0"):
+        ups.release("moved@v1")
+    with pytest.raises(UsageError, match=r"fake has no release 'v9'"):
+        ups["fake"].release("v9")
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        ('[fake.moves]\n"pkg/a" = ["nope@v1:pkg/a"]\n', "expected SPEC:DIR with SPEC one of"),
+        ('[fake.moves]\n"pkg/a" = ["fake@v9.0.0:pkg/a/"]\n', "DIR/ for a DIR/ source"),
+        ('[fake.moves]\n"pkg/a" = ["untracked:"]\n', "untracked:WHERE"),
+        (f'[[fake.today]]\nname = "fake2"\ntag = "v1"\ncommit = "{"e" * 40}"\n', "repository set"),
+        (f'[[fake.today]]\nname = "Bad"\nrepository = "r"\ntag = "v1"\ncommit = "{"e" * 40}"\n', "lowercase"),
+        (f'[[fake.today]]\ntag = "v9.0.0"\ncommit = "{"e" * 40}"\n', "listed twice"),
+        ('[fake.today.check_blobs]\n"../x.go" = "zz"\n', "check_blobs"),
+    ],
+)
+def test_bad_today(tmp_path: Path, extra: str, match: str) -> None:
+    base = UPSTREAMS + f'[[fake.today]]\ntag = "v9.0.0"\ncommit = "{"c" * 40}"\n'
+    with pytest.raises(UsageError, match=match):
+        parse_upstreams(base + extra, tmp_path)
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
@@ -162,7 +219,10 @@ def test_project_snapshots_are_consistent() -> None:
     assert ups.pin("kubernetes").commit == "08e099554f3c31f6e6f07b448ab3ed78d0520507"
     assert ups.pin("docker").commit == "6b644ecc1977c479212676757bff05664fcb655a"
     locks = {r.spec: ups.load_lock(r) for r in ups.releases()}
-    assert set(locks) == {"kubernetes", "kubernetes@v1.6.0", "docker", "docker@v1.13.0"}
+    assert set(locks) == {
+        "kubernetes", "kubernetes@v1.6.0", "docker", "docker@v1.13.0",
+        "k8s-apiserver@v0.36.3", "docker@v28.5.2", "docker-cli@v28.5.2",
+    }
     k8s, docker = locks["kubernetes"], locks["docker"]
     assert len(k8s) == 1778
     assert sum(p.startswith("vendor/github.com/emicklei/go-restful/") for p in k8s.paths()) == 37
@@ -172,8 +232,15 @@ def test_project_snapshots_are_consistent() -> None:
     assert {p for p in docker.paths() if not p.endswith(".go")} == {
         p for p in docker.paths() if p.startswith("image/spec/") and p.endswith(".md")
     }
-    for name in ("kubernetes", "docker"):
-        for path, blob in ups[name].check_blobs.items():
-            assert locks[name].entries[path].blob == blob, path
+    for release in ups.releases():
+        for path, blob in release.check_blobs.items():
+            assert locks[release.spec].entries[path].blob == blob, path
+    # Today's releases: the counts of issue 17 (non-test .go files outside the top vendor/), check_blobs all there.
+    today = {"k8s-apiserver@v0.36.3": 747, "docker@v28.5.2": 1347, "docker-cli@v28.5.2": 418}
+    assert {r.spec: len(locks[r.spec]) for r in ups.releases() if r.today} == today
+    for spec in today:
+        assert all(p.endswith(".go") and not p.endswith("_test.go") for p in locks[spec].paths())
+        assert not any(p.startswith("vendor/") for p in locks[spec].paths())
+    assert sum(len(r.check_blobs) for r in ups.releases() if r.today) == 7
     stray = {p.name for p in (REPO / "snapshots").glob("*.lock")} - {f"{s}.lock" for s in locks}
     assert not stray

@@ -192,7 +192,9 @@ def import_cmd(
 
 @sources.command("fetch")
 @click.argument("spec", metavar="[NAME[@REF]]", required=False)
-@click.option("--all", "all_releases", is_flag=True, help="Also fetch the later releases kept for drift.")
+@click.option(
+    "--all", "all_releases", is_flag=True, help="Also fetch the later releases (drift) and today's (Today strips)."
+)
 @click.option(
     "--base-url",
     envvar="WALKTHROUGH_ARCHIVE_URL",
@@ -270,6 +272,7 @@ def status_cmd(as_json: bool) -> int:
             "tag": release.pin.tag,
             "commit": release.pin.commit,
             "pinned": release.pinned,
+            "today": release.today,
         }
         try:
             lock = upstreams.load_lock(release)
@@ -318,7 +321,7 @@ def status_cmd(as_json: bool) -> int:
 
 @sources.command("verify")
 @click.argument("spec", metavar="[NAME[@REF]]", required=False)
-@click.option("--all", "all_releases", is_flag=True, help="Also verify the later releases kept for drift.")
+@click.option("--all", "all_releases", is_flag=True, help="Also verify the later and today's releases.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
     """Re-hash every cached file against the lock and check_blobs; exit 3 naming any mismatching file."""
@@ -341,14 +344,12 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
         started = time.monotonic()
         report = verify_tree(tree)
         found = report.problems()
-        if release.pinned:
-            for path, blob in upstreams[release.pin.name].check_blobs.items():
-                locked = tree.lock.entries.get(path)
-                if locked is None or locked.blob != blob:
-                    found.append(
-                        f"{path}: check_blobs says {blob}, "
-                        f"the lock says {locked.blob if locked else 'nothing'}"
-                    )
+        for path, blob in release.check_blobs.items():
+            locked = tree.lock.entries.get(path)
+            if locked is None or locked.blob != blob:
+                found.append(
+                    f"{path}: check_blobs says {blob}, the lock says {locked.blob if locked else 'nothing'}"
+                )
         problems += [f"{release.spec}: {p}" for p in found]
         results.append(
             {

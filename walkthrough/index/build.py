@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 IMPORT_PREFIXES: dict[str, tuple[str, ...]] = {
     "kubernetes": ("k8s.io/kubernetes",),
+    "k8s-apiserver": ("k8s.io/apiserver",),
+    "docker": ("github.com/docker/docker",),  # moby keeps docker's import path (today's release is pinned as moby)
 }
 """Vanity import paths of upstreams, beside the one derived from the repository URL."""
 

@@ -16,6 +16,7 @@ the tables, formats and file names both sides agree on live in `walkthrough.inde
     idx.references(symbol) -> list[str]          # ids the symbol's span refers to, deduplicated, in order
     idx.referenced_by(symbol_id) -> list[str]    # ids of symbols whose spans use it
     idx.search(pattern, kind=None) -> list[Symbol]  # name, qualname or glob (`*Authenticator*`, `pkg/auth/*`)
+    idx.package_symbols(pkgdir) -> list[Symbol]  # one package directory
     idx.symbols() -> Iterator[Symbol]
 
 Storage (`cache_root()/index/`): `parse.sqlite` holds goparse results per git blob id, so an
@@ -184,6 +185,10 @@ class Index:
         """The symbol with exactly this full id, else None."""
         found = self._symbols_where("id = ?", (symbol_id,))
         return found[0] if found else None
+
+    def package_symbols(self, pkgdir: str) -> list[Symbol]:
+        """Every symbol of one package directory, in path and position order."""
+        return self._symbols_where("pkgdir = ? ORDER BY path, start_byte", (pkgdir,))
 
     def symbols(self) -> Iterator[Symbol]:
         """Every symbol, in path and position order."""

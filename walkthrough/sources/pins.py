@@ -1,9 +1,11 @@
 r"""Pins and locks: the facts in `snapshots/` about which upstream bytes the tool may read. No network.
 
 `snapshots/upstreams.toml` names each upstream (repository, tag, commit), where an offline copy can be
-had, a few `check_blobs`, and later releases kept for drift reports. One lock per release
-(`snapshots/kubernetes.lock`, `snapshots/kubernetes@v1.6.0.lock`) lists every file the tool may read with
-its git blob id and size, plus a digest over the whole set.
+had, a few `check_blobs`, later releases kept for drift reports, and today's releases: where the pinned
+release's code lives now (a later release of the same upstream, or the repository it moved to, such as
+k8s.io/apiserver for kubernetes), with the package moves between them ("then and now"). One lock per
+release (`snapshots/kubernetes.lock`, `snapshots/kubernetes@v1.6.0.lock`, `snapshots/k8s-apiserver@v0.36.3.lock`)
+lists every file the tool may read with its git blob id and size, plus a digest over the whole set.
 
 Lock format (text, one file per line, sorted by path, so diffs of a regenerated lock read well)::
 
@@ -379,15 +381,26 @@ class OfflineCopy(NamedTuple):
 
 
 class Release(NamedTuple):
-    """One release of an upstream that has (or may have) a lock: the pinned one or a later one."""
+    """One release that has (or may have) a lock: the pinned one, a later one, or one of today's.
+
+    A today release holds where the pinned release's code lives now. Its pin names the repository it
+    comes from: the same upstream at a later tag (`docker@v28.5.2`), or a repository the code moved to,
+    with a name of its own (`k8s-apiserver@v0.36.3`, `docker-cli@v28.5.2`). Only the pinned releases are
+    required; the others are fetched with `--all` and their absence is reported, never fatal.
+    """
 
     pin: Pin
     pinned: bool
     offline: OfflineCopy | None = None
+    today: bool = False
+    check_blobs: Mapping[str, str] = MappingProxyType({})
+    """Blob ids of a few files at this release: a quick proof that an import is right."""
+    title: str = ""
+    """How pages name a today release (`k8s.io/apiserver v0.36.3 (Kubernetes 1.36.3)`); empty otherwise."""
 
     @property
     def lock_name(self) -> str:
-        """`kubernetes` for the pinned release, `kubernetes@v1.6.0` for a later one."""
+        """`kubernetes` for the pinned release, `kubernetes@v1.6.0` for a later one, `k8s-apiserver@v0.36.3`."""
         return self.pin.name if self.pinned else f"{self.pin.name}@{self.pin.tag}"
 
     @property
@@ -395,32 +408,46 @@ class Release(NamedTuple):
         """How the CLI names this release: `NAME` or `NAME@TAG`."""
         return self.lock_name
 
+    @property
+    def label(self) -> str:
+        """The title of a today release, else `NAME@TAG`."""
+        return self.title or self.pin.label
+
 
 class Upstream(NamedTuple):
-    """An upstream: its pinned release, its later releases (drift), and blob ids to prove an import right."""
+    """An upstream: its pinned release, later releases (drift), today's releases and the package moves to them."""
 
     name: str
     pinned: Release
     later: tuple[Release, ...] = ()
-    check_blobs: Mapping[str, str] = MappingProxyType({})
+    today: tuple[Release, ...] = ()
+    """Where the pinned release's code lives now, in the order the "then and now" finder searches them."""
+    moves: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    """Declared package moves: 2016 directory (`DIR/` for a subtree) -> `SPEC:DIR` targets and/or
+    `untracked:WHERE` (code living in a repository we do not fetch). Checked against `today` when read."""
 
     @property
     def pin(self) -> Pin:
         """The pinned release's pin."""
         return self.pinned.pin
 
+    @property
+    def check_blobs(self) -> Mapping[str, str]:
+        """The pinned release's check_blobs."""
+        return self.pinned.check_blobs
+
     def releases(self) -> tuple[Release, ...]:
-        """The pinned release, then the later ones."""
-        return (self.pinned, *self.later)
+        """The pinned release, then the later ones, then today's."""
+        return (self.pinned, *self.later, *self.today)
 
     def release(self, ref: str | None = None) -> Release:
-        """The release named by tag (or commit); None or the pinned tag gives the pinned release."""
+        """The release of this upstream named by tag (or commit); None or the pinned tag gives the pinned release."""
         if ref is None:
             return self.pinned
         for release in self.releases():
-            if ref in (release.pin.tag, release.pin.commit):
+            if release.pin.name == self.name and ref in (release.pin.tag, release.pin.commit):
                 return release
-        known = ", ".join(r.pin.tag for r in self.releases())
+        known = ", ".join(r.pin.tag for r in self.releases() if r.pin.name == self.name)
         raise UsageError(
             f"{self.name} has no release {ref!r} in {UPSTREAMS_FILE} (known: {known})",
             hint=f"add it under [[{self.name}.later]] in snapshots/{UPSTREAMS_FILE}",
@@ -456,13 +483,27 @@ class Upstreams(Mapping[str, Upstream]):
         return self[name].release(ref).pin
 
     def release(self, spec: str, ref: str | None = None) -> Release:
-        """The release for `NAME`, `NAME@TAG`, or `NAME` with `ref`."""
+        """The release for `NAME`, `NAME@TAG`, or `NAME` with `ref`; NAME may be a today repository's name."""
         name, _, at = spec.partition("@")
+        if name not in self._by_name:
+            moved = [r for u in self.values() for r in u.today if r.pin.name == name]
+            wanted = ref or at or None
+            for release in moved:
+                if wanted is None or wanted in (release.pin.tag, release.pin.commit):
+                    return release
+            if moved:
+                known = ", ".join(r.pin.tag for r in moved)
+                raise UsageError(f"{name} has no release {wanted!r} in {UPSTREAMS_FILE} (known: {known})")
         return self[name].release(ref or at or None)
 
     def releases(self) -> list[Release]:
         """Every release of every upstream, pinned ones first within each upstream."""
         return [r for u in self.values() for r in u.releases()]
+
+    def today_of(self, name: str) -> tuple[Release, ...]:
+        """Today's releases of upstream `name` (empty when none are declared)."""
+        upstream = self._by_name.get(name)
+        return upstream.today if upstream is not None else ()
 
     def lock_path(self, release: Release) -> Path:
         """Where the lock of `release` lives: `snapshots/<lock_name>.lock`."""
@@ -530,6 +571,51 @@ def _pin(name: str, table: Mapping[str, object], repository: str | None, where: 
     return pin
 
 
+def _blobs(table: Mapping[str, object] | None, where: str) -> Mapping[str, str]:
+    blobs = {str(k): str(v) for k, v in dict(table or {}).items()}
+    bad = [path for path, blob in blobs.items() if not _HEX40.match(blob) or check_path(path)]
+    if bad:
+        raise UsageError(f"{where}: check_blobs {bad[0]!r} is not a clean path with a 40-hex blob id")
+    return MappingProxyType(blobs)
+
+
+def _today(name: str, pin: Pin, table: Mapping[str, Any], where: str) -> tuple[Release, ...]:
+    """The `[[NAME.today]]` releases; one without `name` is a later release of the upstream itself."""
+    out = []
+    for i, item in enumerate(table.get("today", []), 1):
+        here = f"{where} today #{i}"
+        own = str(item.get("name", name))
+        if not _NAME.match(own):
+            raise UsageError(f"{here}: name {own!r}: lowercase letters, digits, - or _")
+        today_pin = _pin(own, item, pin.repository if own == name else None, here)
+        out.append(Release(today_pin, pinned=False, offline=_offline(item.get("offline"), here), today=True,
+                           check_blobs=_blobs(item.get("check_blobs"), here), title=str(item.get("title", ""))))
+    specs = [r.spec for r in out]
+    if len(set(specs)) != len(specs):
+        raise UsageError(f"{where}: a today release is listed twice")
+    return tuple(out)
+
+
+def _moves(table: Mapping[str, Any], today: tuple[Release, ...], where: str) -> Mapping[str, tuple[str, ...]]:
+    """The `[NAME.moves]` table, every target naming one of `today` (`SPEC:DIR`) or `untracked:WHERE`."""
+    specs = {r.spec for r in today}
+    moves: dict[str, tuple[str, ...]] = {}
+    for source, value in dict(table.get("moves", {})).items():
+        targets = (value,) if isinstance(value, str) else tuple(value)
+        for target in targets:
+            spec, sep, directory = str(target).partition(":")
+            if spec == "untracked" and directory.strip():
+                continue
+            if not sep or spec not in specs or directory.endswith("/") != str(source).endswith("/"):
+                raise UsageError(
+                    f"{where} moves: {source!r} -> {target!r}: expected SPEC:DIR with SPEC one of "
+                    f"{', '.join(sorted(specs)) or 'the today releases (none declared)'} (DIR/ for a DIR/ "
+                    "source), or untracked:WHERE"
+                )
+        moves[str(source)] = tuple(str(t) for t in targets)
+    return MappingProxyType(moves)
+
+
 def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo: bool = False) -> Upstreams:
     """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema).
 
@@ -556,12 +642,19 @@ def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo
             )
             for i, item in enumerate(table.get("later", []), 1)
         )
+        today = _today(name, pin, table, where)
         upstreams[name] = Upstream(
             name=name,
-            pinned=Release(pin, pinned=True, offline=_offline(table.get("offline"), where)),
+            pinned=Release(pin, pinned=True, offline=_offline(table.get("offline"), where),
+                           check_blobs=_blobs(table.get("check_blobs"), where)),
             later=later,
-            check_blobs={str(k): str(v) for k, v in table.get("check_blobs", {}).items()},
+            today=today,
+            moves=_moves(table, today, where),
         )
+    names = [r.pin.name for u in upstreams.values() for r in u.today if r.pin.name != u.name]
+    clash = sorted({n for n in names if n in upstreams or names.count(n) > 1})
+    if clash:
+        raise UsageError(f"{source}: today release name {clash[0]!r} is also an upstream or listed twice")
     return Upstreams(upstreams, root)
 
 
