@@ -274,6 +274,15 @@ def _resource_names_and_watch() -> None:
         assert not rbac.rule_allows(_attributes(method, path, query), named), (method, path, query)
 
 
+# ---- k8s-master-genericapiserver.md ----------------------------------------------------------------
+@claim("k8s-master-genericapiserver.md", "for `--service-cluster-ip-range=10.0.0.0/24`: the first address of the range")
+def _discovery_for_the_service_network() -> None:
+    for cidr, address in [("10.0.0.0/24", "10.0.0.1:443"), ("192.168.16.0/20", "192.168.16.1:443")]:
+        config = genericapiserver.MasterConfig(genericapiserver.new_config(), service_ip_range=cidr).complete()
+        assert config.generic_config.discovery_addresses == {
+            "default_address": "", "cidr_rules": [{"ip_range": cidr, "address": address}]}
+
+
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------
 def _pod_handlers() -> tuple[Callable[..., tuple[int, dict]], rh.MemoryStorage]:
     """`call(handler_factory, method, body, content_type)` -> (code, body) over a pod storage holding `web`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import socket
@@ -136,6 +137,27 @@ def test_srv_generic_defaults() -> None:
     assert options.default_storage_media_type == "application/json"
 
 
+def test_srv_kube_options() -> None:
+    options = apiserver.new_server_run_options()
+    assert options.event_ttl == 3600.0
+    assert options.kubelet_config["port"] == 10250
+    assert options.generic_server_run_options.storage_prefix == "/registry"  # WithEtcdOptions
+    assert gs.new_server_run_options().storage_prefix == ""
+
+
+def test_srv_add_flags_write_into_the_options() -> None:
+    options = apiserver.new_server_run_options()
+    parser = argparse.ArgumentParser()
+    options.add_flags(parser)
+    parser.parse_args(["--insecure-port", "0", "--authorization-mode=RBAC,ABAC", "--anonymous-auth=true",
+                       "--event-ttl", "60"])
+    generic = options.generic_server_run_options
+    assert (generic.insecure_port, generic.authorization_mode, generic.anonymous_auth) == (0, "RBAC,ABAC", True)
+    assert (generic.secure_port, options.event_ttl) == (6443, 60.0)  # untouched flags keep their defaults
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--anonymous-auth=maybe"])
+
+
 def test_srv_newconfig() -> None:
     config = gs.new_config()
     assert config.read_write_port == 6443
@@ -198,8 +220,9 @@ def test_srv_run_serves_configured_ports_and_hooks() -> None:
     server.add_post_start_hook("mark", lambda: ran.append(True))
     stop = threading.Event()
     try:
-        ports = server.prepare_run().run(stop, block=False, log=lambda line: None)
-        assert list(ports) == ["insecure"]
+        prepared = server.prepare_run()
+        ports = prepared.run(stop, block=False, log=lambda line: None)
+        assert list(ports) == ["insecure"]  # no secure serving info: serveSecurely is never called
         assert ran == [True]
         status, body = _http(f"http://127.0.0.1:{ports['insecure']}", "GET", "/healthz")
         assert (status, body) == (200, "ok")

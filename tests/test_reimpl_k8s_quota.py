@@ -319,3 +319,19 @@ def test_pod_from_api_json() -> None:
     }
     with pytest.raises(QuantityError, match="must match the regular expression"):
         quota.pod_from_api({"spec": {"containers": [{"resources": {"requests": {"cpu": "lots"}}}]}})
+
+
+def test_qa_new_from_plugins_chains_in_order() -> None:
+    full = compute_quota({"pods": "1"}, {"pods": "1"})
+    chain = quota_admission.new_from_plugins(InMemoryQuotaAccessor([full]), ["", "ResourceQuota"])
+    try:
+        assert len(chain.handlers) == 1  # the empty name is skipped
+        err = chain.admit(create(pod("a", cpu="1m")))
+        assert isinstance(err, StatusError)
+        assert err.code == 403
+        deleting = Attributes(POD_KIND, "dev", "a", PODS, quota.DELETE, None)
+        assert chain.admit(deleting) is None  # no plugin handles DELETE
+    finally:
+        chain.handlers[0].evaluator.stop()
+    with pytest.raises(quota_admission.UnknownPlugin, match="Unknown admission plugin: NamespaceLifecycle"):
+        quota_admission.new_from_plugins(InMemoryQuotaAccessor(), ["NamespaceLifecycle"])

@@ -261,6 +261,72 @@ def _storages(log: Log) -> dict[str, Any]:
             "resourceQuotas/status": rh.StatusSubresource(quotas)}
 
 
+@mirrors("kubernetes:cmd/kube-apiserver/app/options.ServerRunOptions")
+@dataclass
+class ServerRunOptions:
+    """kube-apiserver's own flags around the generic ones (a subset: durations in seconds)."""
+
+    generic_server_run_options: gs.ServerRunOptions
+    allow_privileged: bool = False
+    event_ttl: float = 0.0
+    kubelet_config: dict[str, Any] = field(default_factory=dict)
+    service_account_key_files: list[str] = field(default_factory=list)
+    service_account_lookup: bool = False
+    webhook_token_authn_config_file: str = ""
+    webhook_token_authn_cache_ttl: float = 0.0
+
+    @mirrors("kubernetes:cmd/kube-apiserver/app/options.ServerRunOptions.AddFlags")
+    def add_flags(self, parser: argparse.ArgumentParser) -> None:
+        """Register flags that write straight into these options (pflag's `...Var(&field, ...)`), a subset."""
+        generic = self.generic_server_run_options
+        for flag, target, name, kind in [
+            ("--secure-port", generic, "secure_port", int), ("--insecure-port", generic, "insecure_port", int),
+            ("--bind-address", generic, "bind_address", str),
+            ("--authorization-mode", generic, "authorization_mode", str),
+            ("--admission-control", generic, "admission_control", str),
+            ("--token-auth-file", generic, "token_auth_file", str),
+            ("--basic-auth-file", generic, "basic_auth_file", str),
+            ("--anonymous-auth", generic, "anonymous_auth", _go_bool),
+            ("--event-ttl", self, "event_ttl", float),
+        ]:
+            parser.add_argument(flag, type=kind, action=_into(target, name), default=argparse.SUPPRESS,
+                                help=f"default {getattr(target, name)!r}")
+
+
+def _go_bool(text: str) -> bool:
+    """pflag's bool parsing (strconv.ParseBool)."""
+    if text in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if text in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    msg = f"invalid boolean value {text!r}"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def _into(target: object, name: str) -> type[argparse.Action]:
+    """An argparse action that sets `target.name`, as a pflag Var writes through its pointer."""
+
+    class Store(argparse.Action):
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                     option_string: str | None = None) -> None:
+            setattr(target, name, values)
+
+    return Store
+
+
+@mirrors("kubernetes:cmd/kube-apiserver/app/options.NewServerRunOptions")
+def new_server_run_options() -> ServerRunOptions:
+    """The generic defaults with the etcd ones on top; events kept an hour; kubelets reached on 10250."""
+    return ServerRunOptions(
+        generic_server_run_options=gs.new_server_run_options().with_etcd_options(),
+        event_ttl=3600.0,
+        kubelet_config={"port": 10250, "preferred_address_types": ["Hostname", "InternalIP", "ExternalIP",
+                                                                   "LegacyHostIP"],
+                        "enable_https": True, "http_timeout": 5.0},
+        webhook_token_authn_cache_ttl=120.0,
+    )
+
+
 @mirrors("kubernetes:cmd/kube-apiserver/app.Run")
 def build_server(authz_mode: str = "abac", port: int = 0, log: Log = print,
                  admission_factory: Callable[[dict[str, Any]], Any] | None = None) -> MiniAPIServer:
@@ -270,7 +336,8 @@ def build_server(authz_mode: str = "abac", port: int = 0, log: Log = print,
     def step(name: str) -> None:
         steps.append(name)
 
-    options = gs.new_server_run_options()
+    s = new_server_run_options()
+    options = s.generic_server_run_options
     options.bind_address, options.secure_port, options.insecure_port = "127.0.0.1", port, 0
     options.authorization_mode = authz_mode.upper()
     options.admission_control = "ResourceQuota"
@@ -298,7 +365,7 @@ def build_server(authz_mode: str = "abac", port: int = 0, log: Log = print,
     config.admission_control = LoggingAdmission(admission, log) if admission is not None else None
     config.build_handler_chains = handler_chain(authenticator, authorizer, log)
     step("master")
-    master_config = gs.MasterConfig(config, kubelet_client_config={"port": 10250}, legacy_storage=storages,
+    master_config = gs.MasterConfig(config, kubelet_client_config=s.kubelet_config, legacy_storage=storages,
                                     enabled_groups={""})
     master = master_config.complete().new()
     storages["namespaces"].create({}, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
@@ -447,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         f"curl -s -H 'Authorization: Bearer dev-token' {base}/api/v1/namespaces/default/pods # 403: bob is dev-only",
         (f"curl -s -H 'Authorization: Bearer dev-token' -H 'Content-Type: application/json' -X POST "
         f"-d '{{\"metadata\":{{\"name\":\"p1\"}}}}' {base}/api/v1/namespaces/dev/pods"
-        "      # 201, twice more -> 403 quota"),
+        "      # 201; again: 409 (exists, yet quota charged); a third time: 403 quota"),
         f"curl -s -H 'Authorization: Bearer admin-token' '{base}/api/v1/watch/namespaces/dev/pods?timeoutSeconds=30'",
     ):
         print("  " + line)

@@ -42,6 +42,7 @@ from walkthrough.reimpl.kubernetes.restful import (
 
 DEFAULT_LEGACY_API_PREFIX = "/api"  # mirrors genericapiserver.DefaultLegacyAPIPrefix
 API_GROUP_PREFIX = "/apis"  # mirrors genericapiserver.APIGroupPrefix
+DEFAULT_ETCD_PATH_PREFIX = "/registry"  # mirrors options.DefaultEtcdPathPrefix
 VERSION_INFO = {"major": "1", "minor": "5", "gitVersion": "v1.5.2",
                 "gitCommit": "08e099554f3c31f6e6f07b448ab3ed78d0520507", "gitTreeState": "clean",
                 "buildDate": "", "goVersion": "", "compiler": "gc", "platform": ""}
@@ -86,6 +87,14 @@ class ServerRunOptions:
     external_host: str = ""
     cors_allowed_origin_list: list[str] = field(default_factory=list)
     audit_log_path: str = ""
+    storage_prefix: str = ""
+    """`StorageConfig.Prefix`: where in etcd the objects live (the model keeps them in memory)."""
+
+    @mirrors("kubernetes:pkg/genericapiserver/options.ServerRunOptions.WithEtcdOptions")
+    def with_etcd_options(self) -> ServerRunOptions:
+        """The etcd storage defaults: every object under `/registry` (the deserialization cache is sized in Run)."""
+        self.storage_prefix = DEFAULT_ETCD_PATH_PREFIX
+        return self
 
 
 @mirrors("kubernetes:pkg/genericapiserver/options.NewServerRunOptions")
@@ -571,15 +580,30 @@ class PreparedGenericAPIServer:
         """
         ports: dict[str, int] = {}
         if self.server.secure_serving_info is not None and self.server.handler is not None:
-            ports["secure"] = self._serve(self.server.secure_serving_info.bind_address, self.server.handler, stop, log)
+            ports["secure"] = self.serve_securely(stop, log)
         if self.server.insecure_serving_info is not None and self.server.insecure_handler is not None:
-            ports["insecure"] = self._serve(self.server.insecure_serving_info.bind_address,
-                                            self.server.insecure_handler, stop, log)
+            ports["insecure"] = self.serve_insecurely(stop, log)
         for hook in self.server.post_start_hooks.values():
             hook()
         if block:
             stop.wait()
         return ports
+
+    @mirrors("kubernetes:pkg/genericapiserver.GenericAPIServer.serveSecurely")
+    def serve_securely(self, stop: threading.Event, log: Callable[[str], None]) -> int:
+        """The secure chain (`Handler`) on the secure address; the bound port.
+
+        Without TLS: the Go wraps the listener in TLS 1.2+ with the serving certificate and, given a client
+        CA, requests (not requires) client certificates. Here the chain is served over plain HTTP.
+        """
+        assert self.server.secure_serving_info is not None  # Run only calls it then
+        return self._serve(self.server.secure_serving_info.bind_address, self.server.handler, stop, log)
+
+    @mirrors("kubernetes:pkg/genericapiserver.GenericAPIServer.serveInsecurely")
+    def serve_insecurely(self, stop: threading.Event, log: Callable[[str], None]) -> int:
+        """The insecure chain (`InsecureHandler`) on the insecure address; the bound port."""
+        assert self.server.insecure_serving_info is not None  # Run only calls it then
+        return self._serve(self.server.insecure_serving_info.bind_address, self.server.insecure_handler, stop, log)
 
     def _serve(self, address: str, chain: Callable[..., Response], stop: threading.Event,
                log: Callable[[str], None]) -> int:

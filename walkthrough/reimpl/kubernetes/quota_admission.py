@@ -14,6 +14,7 @@ Public API (for the capstone apiserver and the chapters):
     QuotaAdmission(evaluator)                     # .handles(op), .admit(attrs) -> error | None
     new_resource_quota(accessor, registry=None, num_evaluators=5) -> QuotaAdmission
     register_plugin(name, factory), PLUGINS       # admission plugin registry ("ResourceQuota")
+    new_from_plugins(accessor, names) -> ChainAdmissionHandler   # the --admission-control chain, .admit(attrs)
 
 Errors are returned (not raised) as in the Go. Messages are upstream's, e.g.
 `pods "web" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2`.
@@ -578,6 +579,44 @@ def register_plugin(name: str, factory: Callable[[QuotaAccessor], QuotaAdmission
     if name in PLUGINS:
         raise PluginRegisteredTwice(f"Admission plugin {json.dumps(name)} was registered twice")
     PLUGINS[name] = factory
+
+
+class UnknownPlugin(RuntimeError):
+    """An --admission-control name nobody registered (fatal upstream: "Unknown admission plugin: NAME")."""
+
+
+@mirrors("kubernetes:pkg/admission.chainAdmissionHandler")
+@dataclass
+class ChainAdmissionHandler:
+    """The plugins of --admission-control, in order; every plugin that handles the operation must agree."""
+
+    handlers: list[QuotaAdmission]
+
+    @mirrors("kubernetes:pkg/admission.chainAdmissionHandler.Admit")
+    def admit(self, a: Attributes) -> Exception | None:
+        for handler in self.handlers:
+            if not handler.handles(a.operation):
+                continue
+            err = handler.admit(a)
+            if err is not None:
+                return err
+        return None
+
+
+@mirrors("kubernetes:pkg/admission.NewFromPlugins")
+def new_from_plugins(accessor: QuotaAccessor, plugin_names: list[str]) -> ChainAdmissionHandler:
+    """Each named plugin built from the registry, in order; an empty name is skipped, an unknown one refused.
+
+    `accessor` stands for the loopback client every plugin factory receives.
+    """
+    plugins = []
+    for name in plugin_names:
+        if name == "":
+            continue
+        if name not in PLUGINS:
+            raise UnknownPlugin(f"Unknown admission plugin: {name}")
+        plugins.append(PLUGINS[name](accessor))
+    return ChainAdmissionHandler(plugins)
 
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.init")
