@@ -10,6 +10,7 @@ parity runs), and the audit that wrote these claims read the Go for each one.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import json
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from walkthrough.reimpl.docker import ids, layout
+from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import authn, authz, genericapiserver, quota, quota_admission, rbac, strategicpatch
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
@@ -47,7 +50,7 @@ class Claim:
 
     chapter: str
     quote: str
-    check: Callable[[], None]
+    check: Callable[..., None]
     model_gap: str = ""
 
     def lines(self) -> list[int]:
@@ -64,10 +67,13 @@ class Claim:
 CLAIMS: list[Claim] = []
 
 
-def claim(chapter: str, quote: str, model_gap: str = "") -> Callable[[Callable[[], None]], Callable[[], None]]:
-    """Record the decorated function as the check of the statement quoted from `chapter`."""
+def claim(chapter: str, quote: str, model_gap: str = "") -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Record the decorated function as the check of the statement quoted from `chapter`.
 
-    def record(check: Callable[[], None]) -> Callable[[], None]:
+    A check that takes a `tmp_path` argument gets a fresh directory.
+    """
+
+    def record(check: Callable[..., None]) -> Callable[..., None]:
         CLAIMS.append(Claim(chapter, quote, check, model_gap))
         return check
 
@@ -283,6 +289,28 @@ def _discovery_for_the_service_network() -> None:
             "default_address": "", "cidr_rules": [{"ip_range": cidr, "address": address}]}
 
 
+# ---- docker-image-store.md -------------------------------------------------------------------------
+@claim("docker-image-store.md", "A config with no `rootfs` at all panics here on the nil pointer")
+def _create_without_rootfs_panics_first(tmp_path: Path) -> None:
+    backend = ids.FSStoreBackend(tmp_path / "imagedb")
+    with pytest.raises(ids.GoPanic, match="nil pointer dereference"):
+        ids.ImageStore(backend).create(b'{"architecture":"amd64","history":[{"created_by":"x"}]}')
+    assert list((tmp_path / "imagedb" / "content" / "sha256").iterdir()) == []  # nothing was stored
+
+
+@claim("docker-image-store.md", "Every caller in 1.12 passes it (tag, pull, load, commit and build tagging)")
+def _loading_moves_a_tag(tmp_path: Path) -> None:
+    daemon = layout.Daemon.open(tmp_path)
+    first = layout.build_save_archive([[("a", b"1")]], ["demo:1"])
+    second = layout.build_save_archive([[("a", b"2")]], ["demo:1"])
+    old = daemon.load(layout.read_save_archive(first)).tags["demo:1"]
+    moved = daemon.load(layout.read_save_archive(second))
+    assert moved.tags["demo:1"] != old
+    assert any("renaming the old one" in line for line in moved.messages)
+    with pytest.raises(layout.LayoutError, match=r"^Conflict: Tag demo:1 is already set"):
+        daemon.references.add_reference(docker_reference.parse_named("demo:1"), old, force=False)
+
+
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------
 def _pod_handlers() -> tuple[Callable[..., tuple[int, dict]], rh.MemoryStorage]:
     """`call(handler_factory, method, body, content_type)` -> (code, body) over a pod storage holding `web`."""
@@ -352,9 +380,12 @@ def _plain_error_is_500() -> None:
 
 
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
-def test_claim(claim_: Claim) -> None:
+def test_claim(claim_: Claim, tmp_path: Path) -> None:
     found = claim_.lines()
     assert len(found) == 1, (
         f"{claim_.chapter}: the quoted statement {claim_.quote!r} is on {len(found)} lines (expected 1): "
         "re-read the claim and quote it again")
-    claim_.check()
+    if "tmp_path" in inspect.signature(claim_.check).parameters:
+        claim_.check(tmp_path=tmp_path)
+    else:
+        claim_.check()

@@ -20,6 +20,7 @@ import hashlib
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +169,20 @@ IMAGE = GoType("image.Image", "struct", fields=(
 ))
 
 
+@mirrors("docker:image.RootFS@rootfs_unix.go")
+@dataclass
+class RootFS:
+    """An image's layers by diff ID, bottom first; `type` is "layers" in every config Docker writes."""
+
+    type: str
+    diff_ids: list[DiffID]
+
+    @mirrors("docker:image.RootFS.ChainID@rootfs_unix.go")
+    def chain_id(self) -> ChainID:
+        """The top layer's chain ID: the chain ID of the whole diff-ID list ("" for no layers)."""
+        return create_chain_id(self.diff_ids)
+
+
 @mirrors("docker:image.Image")
 class Image:
     """A decoded image config, the bytes it came from, and (once stored) its ID."""
@@ -178,14 +193,18 @@ class Image:
         self.computed_id = computed_id
 
     @property
-    def diff_ids(self) -> list[DiffID]:
-        rootfs = self.fields["RootFS"]
-        return list(rootfs["DiffIDs"] or []) if rootfs else []
+    def rootfs(self) -> RootFS | None:
+        """The decoded `rootfs` (None when the config has none)."""
+        raw = self.fields["RootFS"]
+        return RootFS(raw["Type"], list(raw["DiffIDs"] or [])) if raw else None
 
-    @mirrors("docker:image.RootFS.ChainID@rootfs_unix.go")
+    @property
+    def diff_ids(self) -> list[DiffID]:
+        return self.rootfs.diff_ids if self.rootfs else []
+
     def rootfs_chain_id(self) -> ChainID:
-        """The top layer's chain ID: the chain ID of the whole rootfs.diff_ids list."""
-        return create_chain_id(self.diff_ids)
+        """`img.RootFS.ChainID()` (an image without rootfs has no layers)."""
+        return self.rootfs.chain_id() if self.rootfs else ""
 
     def v1_image(self) -> dict[str, Any]:
         """The embedded V1Image (its Parent is always empty after a JSON decode)."""

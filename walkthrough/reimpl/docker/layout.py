@@ -738,6 +738,27 @@ def _tar_bytes(entries: list[tuple[str, bytes | None]]) -> bytes:
 
 
 @mirrors("docker:image/tarexport.manifestItem")
+@dataclass
+class ManifestItem:
+    """One image of manifest.json: its config file, its tags and its layer tars, bottom first."""
+
+    config: str
+    repo_tags: list[str] | None
+    layers: list[str]
+    parent: str = ""
+    layer_sources: dict[str, dict[str, object]] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """Go's field names as keys; `Parent` and `LayerSources` only when set (omitempty)."""
+        item: dict[str, object] = {"Config": self.config, "RepoTags": self.repo_tags, "Layers": self.layers}
+        if self.parent:
+            item["Parent"] = self.parent
+        if self.layer_sources:
+            item["LayerSources"] = self.layer_sources
+        return item
+
+
+@mirrors("docker:image/tarexport.saveSession.save")
 def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: list[str],
                        config_extra: dict[str, object] | None = None) -> bytes:
     """A `docker save`-style archive for synthetic layers, as saveSession.save lays it out.
@@ -758,8 +779,8 @@ def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: 
         files += [(v1_id, None), (f"{v1_id}/VERSION", b"1.0"), (f"{v1_id}/json", v1_json),
                   (f"{v1_id}/layer.tar", layer_tar)]
     files.append((f"{image_hex}.json", config))
-    manifest = [{"Config": f"{image_hex}.json", "RepoTags": repo_tags or None,
-                 "Layers": [f"{v1_id}/layer.tar" for v1_id, _ in v1_layers]}]
+    manifest = [ManifestItem(f"{image_hex}.json", repo_tags or None,
+                             [f"{v1_id}/layer.tar" for v1_id, _ in v1_layers]).to_json()]
     files.append(("manifest.json", (json.dumps(manifest, separators=(",", ":")) + "\n").encode()))
     if repo_tags:
         legacy: dict[str, dict[str, str]] = {}
