@@ -54,11 +54,24 @@ def _write_upstreams(path: Path, data: dict[str, dict]) -> None:
                 f"tag = {_toml_str(later['tag'])}",
                 f"commit = {_toml_str(later['commit'])}",
             ]
+        for today in table.get("today", []):
+            lines += [f"[[{name}.today]]"] + [f"{k} = {_toml_str(v)}" for k, v in today.items()]
+        if table.get("moves"):
+            lines.append(f"[{name}.moves]")
+            lines += [f"{_toml_str(k)} = [{', '.join(map(_toml_str, v))}]" for k, v in table["moves"].items()]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _import(project: Path, cache: Path, src: Path, spec: str, files: Files) -> None:
+def _today_table(name: str, spec: str) -> dict[str, str]:
+    own, _, tag = spec.partition("@")
+    table = {"tag": tag, "commit": fake_commit(own, tag)}
+    if own != name:
+        table = {"name": own, "repository": f"https://github.com/example/{own}", **table}
+    return table
+
+
+def _import(project: Path, cache: Path, src: Path, spec: str, files: Files, *, lock_only: bool = False) -> None:
     for rel, content in files.items():
         target = src / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +82,8 @@ def _import(project: Path, cache: Path, src: Path, spec: str, files: Files) -> N
     roots = [Root.parse(".")]
     lock = make_lock(release.pin, copy, roots, comments=["fake upstream for tests"])
     upstreams.write_lock(release, lock)
-    import_copy(lock, copy, roots, label=release.pin.label, cache=cache)
+    if not lock_only:
+        import_copy(lock, copy, roots, label=release.pin.label, cache=cache)
 
 
 def make_fake_upstream(
@@ -80,11 +94,17 @@ def make_fake_upstream(
     tag: str = "v0.1.0",
     repository: str = "https://github.com/example/fake",
     later: Mapping[str, Files] | None = None,
+    today: Mapping[str, Files] | None = None,
+    moves: Mapping[str, list[str]] | None = None,
+    unimported: tuple[str, ...] = (),
     activate: bool = True,
 ) -> SourceTree:
     """Lock and import `files` (path -> text or bytes) as upstream `name` at `tag`; return its SourceTree.
 
     `later` maps a later tag to its files (for drift tests): `open_tree(name, ref=tag)` opens it.
+    `today` maps today's releases (`NAME@TAG`: the same name for a later release of this upstream, another
+    name for a repository of its own) to their files, in search order; those named in `unimported` are
+    locked but not imported. `moves` is the `[NAME.moves]` table.
     """
     project = tmp_path / "project"
     cache = tmp_path / "cache"
@@ -98,11 +118,15 @@ def make_fake_upstream(
         "tag": tag,
         "commit": fake_commit(name, tag),
         "later": [{"tag": t, "commit": fake_commit(name, t)} for t in (later or {})],
+        "today": [_today_table(name, spec) for spec in (today or {})],
+        "moves": dict(moves or {}),
     }
     _write_upstreams(upstreams_file, data)
     _import(project, cache, tmp_path / "src" / f"{name}@{tag}", name, files)
     for later_tag, later_files in (later or {}).items():
         _import(project, cache, tmp_path / "src" / f"{name}@{later_tag}", f"{name}@{later_tag}", later_files)
+    for spec, today_files in (today or {}).items():
+        _import(project, cache, tmp_path / "src" / spec, spec, today_files, lock_only=spec in unimported)
     if activate:
         os.environ[paths.PROJECT_ENV] = str(project)
         os.environ[paths.CACHE_ENV] = str(cache)

@@ -20,15 +20,18 @@ from walkthrough.book import fingerprints as fp_file
 from walkthrough.book.excerpt import make_excerpt, span_text
 from walkthrough.book.expand import chapter_files, expand_chapter
 from walkthrough.book.fingerprints import Fingerprint
+from walkthrough.check import strips
 from walkthrough.errors import InputError, SourcesError, UsageError
 from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir, snapshots_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from walkthrough.book.directives import ChapterExcerpt, Directive
-    from walkthrough.index.protocol import Provider
+    from walkthrough.check.strips import StripCheck
+    from walkthrough.index.protocol import IndexLike, Provider
     from walkthrough.models import Excerpt
 
 SNAPSHOT_HINT = (
@@ -144,6 +147,10 @@ class CheckReport:
     skipped: int = 0
     notices: list[Problem] = field(default_factory=list)
     """Fingerprints that hold but are stale (file version changed elsewhere): reported, not failed."""
+    today_checked: int = 0
+    """Today strips re-derived and matching `snapshots/today.json`."""
+    today_notices: list[Problem] = field(default_factory=list)
+    """Today strips that could not be re-derived because today's releases are not imported (optional ones)."""
 
     @property
     def status(self) -> Status:
@@ -165,6 +172,8 @@ class CheckReport:
             "problems": [problem_json(p) for p in self.problems],
             "unchecked": [problem_json(p) for p in self.unchecked],
             "notices": [problem_json(p) for p in self.notices],
+            "today_checked": self.today_checked,
+            "today_notices": [problem_json(p) for p in self.today_notices],
         }
 
 
@@ -230,8 +239,29 @@ def run_check(root: Path, provider: Provider, chapters: list[str] | None = None)
             symbol=f.symbol,
             hint="the excerpt was removed or its id changed; run `walkthrough snapshot update` if that is deliberate",
         ))
-    return CheckReport(problems=problems, unchecked=derived.unchecked, checked=checked, chapters=derived.chapters,
-                       skipped=len(derived.skipped), notices=notices)
+    today = check_strips(root, provider, derived, chapters)
+    return CheckReport(problems=problems + today.problems, unchecked=derived.unchecked + today.unchecked,
+                       checked=checked, chapters=derived.chapters, skipped=len(derived.skipped), notices=notices,
+                       today_checked=today.checked, today_notices=today.notices)
+
+
+def check_strips(root: Path, provider: Provider, derived: Derivation, chapters: list[str] | None) -> StripCheck:
+    """The Today strips of the derived excerpts against `snapshots/today.json` (see `walkthrough.check.strips`)."""
+    recorded = strips.load(snapshots_dir(root))
+    accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)}
+    excerpts = [(item.chapter, item.excerpt, item.result.directive.location) for item in derived.excerpts]
+    return strips.compare(recorded, excerpts, strips.project_pins(root), provider_index_for(provider),
+                          chapters=chapters, accounted=accounted)
+
+
+def provider_index_for(provider: Provider) -> Callable[[str], IndexLike]:
+    """`NAME` or `NAME@TAG` → the provider's index of that release."""
+
+    def index_for(spec: str) -> IndexLike:
+        name, _, tag = spec.partition("@")
+        return provider.index(name, tag or None)
+
+    return index_for
 
 
 def stale(old: Fingerprint, item: Derived) -> Problem | None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from walkthrough.book import fingerprints as fp_file
-from walkthrough.check.check import derive
+from walkthrough.check import strips
+from walkthrough.check.check import derive, provider_index_for
+from walkthrough.errors import SourcesError
+from walkthrough.models import Problem
 from walkthrough.paths import snapshots_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from walkthrough.book.fingerprints import Fingerprint
+    from walkthrough.check.check import Derivation
     from walkthrough.index.protocol import Provider
-    from walkthrough.models import Problem
 
 
 @dataclass
@@ -25,6 +28,10 @@ class SnapshotResult:
     count: int
     problems: list[Problem]
     unchecked: list[Problem]
+    today: Path | None = None
+    """`snapshots/today.json` when the Today strips were rewritten too."""
+    today_notices: list[Problem] = field(default_factory=list)
+    """Why the Today strips were left as they were (today's releases not imported)."""
 
     @property
     def exit_code(self) -> int:
@@ -47,4 +54,33 @@ def update_snapshot(root: Path, provider: Provider, chapters: list[str] | None =
     if chapters is not None:
         kept = [f for f in fp_file.load(snapshots_dir(root)) or [] if f.chapter not in chapters]
     path = fp_file.save(snapshots_dir(root), kept + fresh)
-    return SnapshotResult(path, len(fresh), [], [])
+    try:
+        today, notices = update_strips(root, provider, derived, chapters)
+    except SourcesError as exc:  # today's sources fail verification: refused, like the pinned ones
+        return SnapshotResult(path, len(fresh), [], [Problem(strips.WHERE, exc.message, hint=exc.hint)])
+    return SnapshotResult(path, len(fresh), [], [], today, notices)
+
+
+def update_strips(
+    root: Path, provider: Provider, derived: Derivation, chapters: list[str] | None
+) -> tuple[Path | None, list[Problem]]:
+    """Rewrite `snapshots/today.json` from the derived excerpts, unless a today release is not imported.
+
+    A partial record would bless "not imported" as the strip, so the file is left as it is and a notice
+    says why; `check` still compares its header with the pins without sources.
+    """
+    upstreams = strips.project_pins(root)
+    releases = strips.current_releases(upstreams) if upstreams is not None else {}
+    if upstreams is None or not releases:
+        return None, []
+    finder = strips.finder_for(upstreams, provider_index_for(provider))
+    fresh, missing = strips.derive(((item.chapter, item.excerpt) for item in derived.excerpts), finder)
+    if missing:
+        return None, [Problem(strips.WHERE, "Today strips not updated: " + "; ".join(sorted(missing.values())),
+                              hint="`walkthrough sources fetch --all` brings today's releases")]
+    kept: list[strips.Strip] = []
+    old = strips.load(snapshots_dir(root))
+    if chapters is not None and old is not None:
+        kept = [s for s in old.strips if s.chapter not in chapters]
+    recorded = strips.Recorded(strips.FINDER_VERSION, releases, kept + fresh)
+    return strips.save(snapshots_dir(root), recorded), []

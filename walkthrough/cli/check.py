@@ -66,11 +66,13 @@ def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int
     _echo_problems("problems", report.problems)
     _echo_problems("not checked (sources missing or unverifiable)", report.unchecked)
     _echo_problems("stale fingerprints (the excerpts hold)", report.notices)
+    _echo_problems("Today strips not re-derived", report.today_notices)
     total = report.checked + len(report.problems)
     verdict = {0: "all hold", 1: "FAILED", 3: "INCOMPLETE"}[report.exit_code]
     click.echo(
         f"check: {verdict}: {report.checked} excerpts match their fingerprints, {len(report.problems)} problems, "
         f"{len(report.unchecked) + report.skipped} not checked, in {len(report.chapters)} chapters"
+        + (f"; {report.today_checked} Today strips match" if report.today_checked else "")
         + ("" if total or report.chapters else " (no chapters found)"),
     )
     return report.exit_code
@@ -99,6 +101,8 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
             "written": str(result.path) if result.path else None, "excerpts": result.count,
             "problems": [problem_json(p) for p in result.problems],
             "unchecked": [problem_json(p) for p in result.unchecked],
+            "today": str(result.today) if result.today else None,
+            "today_notices": [problem_json(p) for p in result.today_notices],
         }, indent=2, ensure_ascii=False))
         return result.exit_code
     _echo_problems("problems", result.problems)
@@ -107,6 +111,9 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
         click.echo("snapshot: nothing written; fix the problems above first")
     else:
         click.echo(f"snapshot: wrote {result.count} excerpt fingerprints to {result.path}")
+    if result.today is not None:
+        click.echo(f"snapshot: wrote the Today strips to {result.today}")
+    _echo_problems("Today strips kept as recorded", result.today_notices)
     return result.exit_code
 
 
