@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from walkthrough.reimpl.docker import cli as docker_cli
 from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import authn, authz, genericapiserver, quota, quota_admission, rbac, strategicpatch
@@ -287,6 +288,39 @@ def _discovery_for_the_service_network() -> None:
         config = genericapiserver.MasterConfig(genericapiserver.new_config(), service_ip_range=cidr).complete()
         assert config.generic_config.discovery_addresses == {
             "default_address": "", "cidr_rules": [{"ip_range": cidr, "address": address}]}
+
+
+# ---- docker-cli.md ---------------------------------------------------------------------------------
+def _docker(*args: str) -> docker_cli.Outcome:
+    return docker_cli.main(["docker", *args], environ={"HOME": "/home/u"})
+
+
+@claim("docker-cli.md", "`docker help ps` does, because it runs `ps --help`")
+def _help_of_a_command_builds_the_client() -> None:
+    helped = _docker("help", "ps")
+    assert [(i.handler, i.command, i.args) for i in helped.trace] == [("CobraAdaptor", "ps", ["--help"])]
+    assert helped.docker_cli_inits == 1
+    assert _docker("help").docker_cli_inits == 0
+    assert _docker("daemon").docker_cli_inits == 0
+
+
+@claim("docker-cli.md", "Cli.command returns it for the legacy commands, CobraAdaptor.run for the cobra ones")
+def _second_host_fails_before_any_command() -> None:
+    for command in ("exec", "ps"):
+        outcome = _docker("-H", "tcp://a:1", "-H", "tcp://b:2", command, "x")
+        assert (outcome.exit_code, outcome.stderr, outcome.trace) == (1, "Please specify only one -H\n", [])
+
+
+@claim("docker-cli.md", "Unless it was asked for `--help`, it ignores the args it was given")
+def _daemon_proxy_rereads_the_command_line() -> None:
+    def run(*argv: str) -> list[str]:
+        trace: list[docker_cli.Invocation] = []
+        proxy = docker_cli.DaemonProxy(["docker", *argv], trace, exists=lambda path: True)
+        proxy.cmd_daemon(*argv[argv.index("daemon") + 1:])
+        return trace[0].detail["argv"]
+
+    assert run("-D", "daemon", "--debug") == ["dockerd", "-D", "--debug"]
+    assert run("-D", "daemon", "--help") == ["dockerd", "--help"]
 
 
 # ---- docker-image-store.md -------------------------------------------------------------------------

@@ -13,7 +13,8 @@ The first handler that knows the name wins, so the legacy four shadow any cobra 
 name. Run tries the first *two* words as one name before the first word alone (no handler registers a
 two-word name in 1.12.3, so that probe always misses). A handler that is an Initializer (DockerCli) is
 initialised just before its function is returned: that is when flags are post-processed, the config
-file read and the API client built, so `docker help` or `docker daemon` never touch the API client.
+file read and the API client built, so a bare `docker help` or `docker daemon` never touches the API client
+(`docker help ps` does: it runs `ps --help` through the cobra adaptor, which initialises its DockerCli).
 
 The model runs no real command: each handler's function records what it would run. Run
 `python -m walkthrough.reimpl.docker.cli -H tcp://10.0.0.1 inspect web` to see the dispatch.
@@ -25,7 +26,8 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
@@ -64,6 +66,14 @@ class Handler(Protocol):
     """Anything that can map a command name to a function, or to None."""
 
     def command(self, name: str) -> CommandFunc | None: ...
+
+
+@mirrors("docker:cli.Initializer")
+@runtime_checkable
+class Initializer(Protocol):
+    """A handler that must be set up before its command runs; `Cli.command` initialises it (DockerCli is one)."""
+
+    def initialize(self) -> CliError | None: ...
 
 
 @dataclass
@@ -286,14 +296,40 @@ def client_user_agent(goos: str = "linux") -> str:
     return f"Docker-Client/{VERSION} ({goos})"
 
 
-@mirrors("docker:vendor/src/github.com/docker/engine-api/client.NewClient")
+@mirrors("docker:vendor/src/github.com/docker/engine-api/client.Client")
 @dataclass
 class APIClient:
-    """What engine-api's client.NewClient is given: the daemon address, API version and headers."""
+    """The engine-api client: where the daemon is, which API version it speaks, which headers it sends.
+
+    No transport: the model sends no request.
+    """
 
     host: str
     version: str
     headers: dict[str, str]
+    proto: str = ""
+    addr: str = ""
+    base_path: str = ""
+
+
+@mirrors("docker:vendor/src/github.com/docker/engine-api/client.ParseHost")
+def parse_client_host(host: str) -> tuple[str, str, str]:
+    """(proto, addr, base path) of `proto://addr`; for tcp the URL's host and path."""
+    proto, sep, addr = host.partition("://")
+    if not sep:
+        raise CliError(f"unable to parse docker host `{host}`")
+    base_path = ""
+    if proto == "tcp":
+        parsed = urlsplit("tcp://" + addr)
+        addr, base_path = parsed.netloc, parsed.path
+    return proto, addr, base_path
+
+
+@mirrors("docker:vendor/src/github.com/docker/engine-api/client.NewClient")
+def new_client(host: str, version: str, headers: dict[str, str]) -> APIClient:
+    """Parse the address (the Go also wraps the HTTP client into a transport here)."""
+    proto, addr, base_path = parse_client_host(host)
+    return APIClient(host, version, headers, proto, addr, base_path)
 
 
 @mirrors("docker:api/client.NewAPIClientFromFlags")
@@ -304,16 +340,17 @@ def new_api_client_from_flags(client_flags: ClientFlags, config_headers: Mapping
     headers = dict(config_headers or {})
     headers["User-Agent"] = client_user_agent()
     version = environ.get("DOCKER_API_VERSION", "") or DEFAULT_API_VERSION
-    return APIClient(host, version, headers)
+    return new_client(host, version, headers)
 
 
 # -- the handlers ----------------------------------------------------------------------------------
 
 
-@mirrors("docker:api/client.DockerCli", "docker:api/client.NewDockerCli")
+@mirrors("docker:api/client.DockerCli")
 class DockerCli:
     """The client object; its API client is built lazily, by the init closure Initialize runs."""
 
+    @mirrors("docker:api/client.NewDockerCli")
     def __init__(
         self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
         config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None,
@@ -363,6 +400,7 @@ class DockerCli:
 class DaemonProxy:
     """Keeps `docker daemon` working after the daemon moved to its own binary, `dockerd`."""
 
+    @mirrors("docker:cmd/docker.NewDaemonProxy")
     def __init__(self, os_args: list[str], trace: list[Invocation], *, exists: Callable[[str], bool] = os.path.exists,
                  look_path: Callable[[str], str | None] | None = None) -> None:
         self.os_args = os_args
@@ -461,10 +499,11 @@ LEGACY_COMMANDS: dict[str, str] = {
 """cli.DockerCommandUsage: the four commands still served by DockerCli."""
 
 
-@mirrors("docker:cli/cobraadaptor.CobraAdaptor", "docker:cli/cobraadaptor.NewCobraAdaptor")
+@mirrors("docker:cli/cobraadaptor.CobraAdaptor")
 class CobraAdaptor:
     """The root cobra command with every ported command, and its own DockerCli."""
 
+    @mirrors("docker:cli/cobraadaptor.NewCobraAdaptor")
     def __init__(self, docker_cli: DockerCli, trace: list[Invocation],
                  commands: Mapping[str, str] = COBRA_COMMANDS) -> None:
         self.docker_cli = docker_cli
@@ -497,10 +536,11 @@ class CobraAdaptor:
 _COMMAND_NOT_FOUND = CliError("command not found")
 
 
-@mirrors("docker:cli.Cli", "docker:cli.New")
+@mirrors("docker:cli.Cli")
 class Cli:
     """The ordered handler list, the Cli itself first (for `help`)."""
 
+    @mirrors("docker:cli.New")
     def __init__(self, *handlers: Handler | None, streams: Streams, usage: Callable[[], None]) -> None:
         self.handlers: list[Handler | None] = [self, *handlers]
         self.streams = streams
@@ -518,9 +558,8 @@ class Cli:
                 continue
             cmd = c.command(" ".join(args))
             if cmd is not None:
-                initialize = getattr(c, "initialize", None)
-                if initialize is not None:
-                    err = initialize()
+                if isinstance(c, Initializer):
+                    err = c.initialize()
                     if err is not None:
                         return None, err
                 return cmd, None
