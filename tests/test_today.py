@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,6 +19,7 @@ from walkthrough.check.today import (
     span_lines,
     today_map,
 )
+from walkthrough.cli import main
 from walkthrough.errors import VerificationError
 from walkthrough.index.reader import load_index
 from walkthrough.sources.pins import load_pins
@@ -313,3 +315,27 @@ def test_similarity_words() -> None:
     assert cosine(words, words) == pytest.approx(1.0)
     assert cosine(words, features("func H() {}")) < 0.3
     assert diff_stat("--- a\n+++ b\n@@\n-x\n+y\n+z\n unchanged") == (2, 1)
+
+
+def test_explain_today(finder: TodayFinder, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "fake:pkg/a.Changed", "--today"]) == 0
+    out = capsys.readouterr().out
+    assert "today: changed in fake@v2.0.0" in out
+    assert "pkg/a/a.go:8-13  +1 -0" in out
+    assert "@@ -9,4 +9,5 @@" in out  # hunks count the files' own lines (two lines of context)
+    assert main(["explain", "fake:pkg/old.computeTotal", "--today", "--json", "--no-code"]) == 0
+    today = json.loads(capsys.readouterr().out)["today"]
+    assert (today["status"], today["target"], today["via"]) == (
+        "renamed", "moved@v1.0.0:pkg/new.sumAll", "body similarity")
+    assert today["diff"] is None
+    assert today["permalink"].startswith("https://github.com/example/moved/blob/")
+
+
+def test_explain_today_bad_input(fake_upstream: Callable[..., SourceTree], capsys: pytest.CaptureFixture[str]) -> None:
+    fake_upstream(OLD, today=TODAY, moves=MOVES, unimported=("moved@v1.0.0",))
+    assert main(["explain", "fake:pkg/a.Same", "--today"]) == 3
+    err = capsys.readouterr().err
+    assert "moved@v1.0.0" in err
+    assert "walkthrough sources fetch --all" in err
+    assert main(["explain", "fake@v2.0.0:pkg/a.Same", "--today"]) == 2  # a today symbol has no today of its own
+    assert "--today needs a symbol of a pinned release" in capsys.readouterr().err

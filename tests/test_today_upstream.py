@@ -114,3 +114,13 @@ def test_register_resource_handlers(results: dict[str, Counterpart]) -> None:
     assert found.permalink.startswith(
         "https://github.com/kubernetes/apiserver/blob/72f5171bff564be05f1011ccef0233a2ea76ebb4/pkg/endpoints/installer.go#L")
     assert found.added > found.removed > 0
+
+
+def test_explain_today_names_installer_go(results: dict[str, Counterpart], capsys: pytest.CaptureFixture[str]) -> None:
+    from walkthrough.cli import main  # noqa: PLC0415 - after the fixture made sure the sources are there
+
+    assert main(["explain", "kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers", "--today",
+                 "--json", "--no-code"]) == 0
+    today = json.loads(capsys.readouterr().out)["today"]
+    assert (today["release"], today["path"]) == ("k8s-apiserver@v0.36.3", "pkg/endpoints/installer.go")
+    assert today["title"] == "k8s.io/apiserver v0.36.3 (Kubernetes 1.36)"

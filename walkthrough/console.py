@@ -33,6 +33,10 @@ class Explanation(NamedTuple):
     referenced_by: Sequence[str] = ()
     chapters: Sequence[str] = ()
     python: Sequence[str] = ()
+    today: Any = None
+    """With `--today`: the `walkthrough.check.today.Counterpart` of the symbol in today's releases."""
+    today_title: str = ""
+    """How the pins name the release it was found in (`k8s.io/apiserver v0.36.3 (Kubernetes 1.36)`)."""
 
     @property
     def permalink(self) -> str:
@@ -62,7 +66,32 @@ class Explanation(NamedTuple):
             "referenced_by": list(self.referenced_by),
             "chapters": list(self.chapters),
             "python": list(self.python),
+            **({"today": {**self.today.to_json(), "title": self.today_title, **({} if code else {"diff": None})}}
+               if self.today is not None else {}),
         }
+
+    def today_lines(self, *, code: bool = True) -> list[str]:
+        """The `--today` section as plain lines (upstream text made visible): status, where, how found, diff."""
+        found = self.today
+        if found is None:
+            return []
+        head = f"today: {found.status.value}"
+        if found.status.found:
+            head += f" in {self.today_title or found.release}"
+        lines = [head]
+        if found.target:
+            lines.append(f"  {found.target}")
+            size = f"  +{found.added} -{found.removed}" if found.added or found.removed else "  (same text)"
+            lines.append(f"  {found.span}{size}")
+            lines.append(f"  {found.permalink}")
+        if found.where:
+            lines.append(f"  lives in {found.where} (not tracked here)")
+        if found.via:
+            lines.append(f"  {found.via}" + (f", score {found.score:.2f}" if found.score is not None else ""))
+        lines += [f"  nearest: {cand} ({score:.2f})" for cand, score in found.candidates]
+        if code and found.diff:
+            lines += ["", *visible(found.diff).split("\n")]
+        return lines
 
 
 def _some(ids: Sequence[str], limit: int = SHOWN_LINKS) -> list[str]:
@@ -92,6 +121,8 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
     ):
         if items:
             lines += ["", f"{title} ({len(items)}):", *(f"  {x}" for x in _some(items))]
+    if ex.today is not None:
+        lines += ["", *ex.today_lines(code=code)]
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +151,12 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
             parts.append(Text(""))
             parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))
             parts += [Text("  " + x) for x in _some(items)]
+    if ex.today is not None:
+        head, *rest = ex.today_lines(code=code)
+        parts += [Text(""), Text(head, style="bold")]
+        for line in rest:
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else None
+            parts.append(Text(line, style=style or ""))
     return Group(*parts)
 
 

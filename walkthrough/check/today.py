@@ -265,6 +265,22 @@ def compatible(old: Symbol, new: Symbol) -> bool:
     return True
 
 
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def unified(old: str, new: str, old_file: tuple[str, int], new_file: tuple[str, int]) -> str:
+    """A unified diff of two declarations whose hunks count the files' own lines (`(label, first line)` each)."""
+    out = []
+    for line in difflib.unified_diff(old.split("\n"), new.split("\n"), old_file[0], new_file[0], lineterm="", n=2):
+        match = _HUNK.match(line)
+        if match is None:
+            out.append(line)
+            continue
+        a, b = int(match.group(1)) + old_file[1] - 1, int(match.group(3)) + new_file[1] - 1
+        out.append(f"@@ -{a}{match.group(2) or ''} +{b}{match.group(4) or ''} @@" + line[match.end():])
+    return "\n".join(out)
+
+
 def diff_stat(diff: str) -> tuple[int, int]:
     """Lines added and removed in a unified diff."""
     added = removed = 0
@@ -505,9 +521,9 @@ class Finder:
                 status = TodayStatus.MOVED  # same text in another file of the same package
         diff = ""
         if new_text != text:
-            old_label = f"{sym.id.split(':', 1)[0]}:{sym.path}"
-            diff = "\n".join(difflib.unified_diff(
-                text.split("\n"), new_text.split("\n"), old_label, f"{spec}:{new.path}", lineterm="", n=2))
+            old_first = sym.end_line - text.count("\n")
+            diff = unified(text, new_text, (f"{sym.id.split(':', 1)[0]}:{sym.path}", old_first),
+                           (f"{spec}:{new.path}", first))
         added, removed = diff_stat(diff)
         pin = self._index(spec).pin
         return Counterpart(

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 def fast_explain_args(args: list[str]) -> dict[str, Any] | None:
     """The keyword arguments of `explain.show` for a plain `explain SYMBOL ...` command line, else None.
 
-    Accepted, as click would parse them: one SYMBOL not starting with `-`, `--json`, `--no-code`,
+    Accepted, as click would parse them: one SYMBOL not starting with `-`, `--json`, `--no-code`, `--today`,
     `-u NAME`, `--upstream NAME`, `--upstream=NAME`, and `$WALKTHROUGH_CACHE` naming a readable
     directory or nothing yet. Everything else returns None and is click's to parse and report.
     """
@@ -67,11 +67,13 @@ def fast_explain_args(args: list[str]) -> dict[str, Any] | None:
         return None
     symbol: str | None = None
     upstream: str | None = None
-    as_json = no_code = False
+    as_json = no_code = today = False
     rest = iter(args[1:])
     for arg in rest:
         if arg == "--json":
             as_json = True
+        elif arg == "--today":
+            today = True
         elif arg == "--no-code":
             no_code = True
         elif arg in ("-u", "--upstream"):
@@ -86,7 +88,7 @@ def fast_explain_args(args: list[str]) -> dict[str, Any] | None:
             symbol = arg
     if symbol is None or not _cache_env_usable():
         return None
-    return {"symbol": symbol, "upstream": upstream, "as_json": as_json, "no_code": no_code}
+    return {"symbol": symbol, "upstream": upstream, "as_json": as_json, "no_code": no_code, "today": today}
 
 
 def _cache_env_usable() -> bool:

@@ -161,11 +161,46 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool) -> int:
+def with_today(ex: Explanation, idx: Index, *, progress: bool = False) -> Explanation:
+    """The explanation with the symbol's counterpart in today's releases (`--today`).
+
+    Raises:
+        UsageError: the symbol's upstream declares no today releases.
+        SourcesMissing: one of them is not imported (the hint names the command).
+        VerificationError: their files do not match the locks (refused, as the pinned ones are).
+    """
+    from walkthrough.check.today import TodayFinder, TodayStatus, span_lines, today_map  # noqa: PLC0415
+    from walkthrough.errors import UsageError  # noqa: PLC0415
+    from walkthrough.index.reader import load_index  # noqa: PLC0415
+    from walkthrough.sources.pins import load_pins  # noqa: PLC0415
+
+    pins = load_pins()
+    name = idx.pin.name
+    if name not in pins or not pins[name].today or idx.id_tag is not None:
+        msg = f"{ex.symbol.id}: --today needs a symbol of a pinned release with today's releases declared"
+        raise UsageError(msg, hint="today's releases are declared in snapshots/upstreams.toml ([[NAME.today]])")
+
+    def index_for(spec: str) -> Any:
+        return idx if spec == name else load_index(spec, progress=progress)
+
+    finder = TodayFinder({name: today_map(pins[name])}, index_for)
+    sym = ex.symbol
+    found = finder.find(sym, span_lines(idx.text(sym.path), sym.doc_start_line, sym.end_line))
+    if found is not None and found.status is TodayStatus.NOT_IMPORTED:
+        missing = finder.finder(name).missing  # type: ignore[union-attr] - found means a finder exists
+        raise SourcesMissing("--today: " + "; ".join(missing.values()),
+                             hint="run `walkthrough sources fetch --all` (or `walkthrough sources import SPEC ...`)")
+    title = pins.release(found.release).label if found is not None and found.release else ""
+    return ex._replace(today=found, today_title=title)
+
+
+def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, today: bool = False) -> int:
     """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text (no click needed)."""
     terminal = _is_terminal() and not as_json
     idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
     ex = explanation(idx, sym)
+    if today:
+        ex = with_today(ex, idx, progress=sys.stderr.isatty())
     if as_json:
         # ASCII only: bidi and escape characters of upstream text stay escaped on a terminal.
         sys.stdout.write(json.dumps(ex.to_json(code=not no_code), indent=2) + "\n")
@@ -198,13 +233,14 @@ def _click_commands() -> dict[str, Any]:
     @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
     @click.option("--no-code", is_flag=True, help="Leave the code out.")
-    def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool) -> int:
+    @click.option("--today", is_flag=True, help="Also where the code lives in today's releases, with the diff.")
+    def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool, today: bool) -> int:
         """Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models.
 
         SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form
         (APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install, pkg/apiserver.APIInstaller).
         """
-        return show(symbol, upstream, as_json=as_json, no_code=no_code)
+        return show(symbol, upstream, as_json=as_json, no_code=no_code, today=today)
 
     @click.command()
     @click.argument("pattern")
