@@ -33,6 +33,7 @@ from walkthrough.reimpl.kubernetes.quota_admission import (
     WorkQueue,
     new_admission_waiter,
 )
+from walkthrough.reimpl.kubernetes.restful import Request as RestfulRequest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -343,6 +344,28 @@ def _loading_moves_a_tag(tmp_path: Path) -> None:
     assert any("renaming the old one" in line for line in moved.messages)
     with pytest.raises(layout.LayoutError, match=r"^Conflict: Tag demo:1 is already set"):
         daemon.references.add_reference(docker_reference.parse_named("demo:1"), old, force=False)
+
+
+# ---- k8s-apiinstaller.md -----------------------------------------------------------------------------
+@claim("k8s-apiinstaller.md", "`ListResource` relies on exactly this error to tell a plain list from")
+def _empty_name_tells_a_list_from_a_named_watch() -> None:
+    store = rh.MemoryStorage("Pod", "pods")
+    for name in ("a", "b"):
+        store.create({"namespace": "dev"}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}})
+    namer = ScopeNaming("/api/v1/namespaces/", "/pods/")
+    scope = rh.RequestScope(namer, rh.GroupVersionKind("", "v1", "Pod"), "pods")
+
+    def listed(params: dict[str, str]) -> list[str]:
+        req = RestfulRequest.new("GET", "/api/v1/namespaces/dev/pods")
+        req.path_parameters = params
+        res = rh.Response()
+        rh.list_resource(store, None, scope, False, 0)(req, res)
+        return [item["metadata"]["name"] for item in json.loads(res.body)["items"]]
+
+    with pytest.raises(rh.StatusError, match="name must be provided"):
+        namer.name(RestfulRequest.new("GET", "/api/v1/namespaces/dev/pods"))
+    assert listed({"namespace": "dev"}) == ["a", "b"]
+    assert listed({"namespace": "dev", "name": "b"}) == ["b"]  # the name becomes a field selector
 
 
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------

@@ -222,6 +222,7 @@ class ScopeNaming:
     def object_name(self, obj: dict[str, Any]) -> tuple[str, str]:
         return _meta(obj).get("namespace", ""), _meta(obj).get("name", "")
 
+    @mirrors("kubernetes:pkg/apiserver.scopeNaming.GenerateLink")
     def generate_link(self, req: Request, obj: dict[str, Any]) -> str:
         namespace, name = self.object_name(obj)
         if not namespace and not name:
