@@ -18,8 +18,7 @@ from rich.console import Console
 
 from walkthrough import paths, store
 from walkthrough.book.pairs import all_pairs, models_for
-from walkthrough.cli import fast_explain_args, main
-from walkthrough.cli.group import click_main
+from walkthrough.cli import main
 from walkthrough.console import Explanation, GoCode, plain_text, renderable
 from walkthrough.index.reader import load_index
 from walkthrough.sources import SourceTree
@@ -257,67 +256,65 @@ def test_pairs_memo_follows_the_files(tmp_path: Path, monkeypatch: pytest.Monkey
     assert all_pairs(root) == {"fake:pkg/a.Bye": ["walkthrough.reimpl.fake.m:bye"]}
 
 
-FAST_CASES = (
-    ["explain", "Hello"],
-    ["explain", "Hello", "--json"],
-    ["explain", "--no-code", "Hello", "--json"],
-    ["explain", "-u", "fake", "Hello"],
-    ["explain", "--upstream=fake", "Hello", "--no-code"],
-    ["explain", "--upstream", "nope", "Hello"],
-    ["explain", "Helo"],
-    ["explain", "Open"],
-    ["explain", "Broken"],
-    ["explain", "fake:pkg/a."],
-    ["explain", "Evil"],
-)
-
-
-@pytest.mark.parametrize("args", FAST_CASES, ids=" ".join)
-def test_fast_path_says_what_click_says(
-    tree: SourceTree, capsys: pytest.CaptureFixture[str], args: list[str]
-) -> None:
-    assert fast_explain_args(args) is not None
-    fast = run(capsys, *args)
-    assert (click_main(args), *capsys.readouterr()) == fast
-
-
 @pytest.mark.parametrize(
     "args",
     [
-        ["explain"],
-        ["explain", "--help"],
-        ["explain", "-h", "Hello"],
-        ["explain", "Hello", "Again"],
-        ["explain", "Hello", "--jsn"],
-        ["explain", "-u"],
-        ["explain", "-u", "--json", "Hello"],
-        ["explain", "--upstream=", "Hello"],
-        ["explain", "--", "Hello"],
-        ["explain", "-ufake", "Hello"],
-        ["--cache", "/tmp", "explain", "Hello"],  # noqa: S108 - parsed, never used
-        ["symbols", "Hello"],
-        [],
+        ["explain", "Hello", "--json"],
+        ["explain", "--no-code", "Hello", "--json"],
+        ["explain", "-u", "fake", "Hello", "--json"],
+        ["explain", "--upstream=fake", "Hello", "--json"],
+        ["explain", "-ufake", "Hello", "--json"],
+        ["explain", "--json", "--", "Hello"],
     ],
-    ids=lambda a: " ".join(a) or "(none)",
+    ids=" ".join,
 )
-def test_anything_unusual_goes_through_click(args: list[str]) -> None:
-    assert fast_explain_args(args) is None
+def test_option_spellings_mean_the_same(tree: SourceTree, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert json.loads(out)["id"] == "fake:pkg/a.Hello"
 
 
-def test_fast_path_leaves_a_bad_cache_env_to_click(
-    tree: SourceTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain"], "the following arguments are required: SYMBOL"),
+        (["explain", "Hello", "Again"], "unrecognized arguments: Again"),
+        (["explain", "Hello", "--jsn"], "unrecognized arguments: --jsn"),
+        (["explain", "-u"], "argument -u/--upstream: expected one argument"),
+        (["symbols", "x", "--limit", "0"], "argument --limit: 0 is not at least 1"),
+        (["nosuch"], "invalid choice: 'nosuch'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_error_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ")
+    assert message in err
+    assert "hint: see `walkthrough" in err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--help")
+    assert code == 0
+    assert "usage: walkthrough explain" in out
+    assert "--no-code" in out
+
+
+def test_a_cache_that_is_a_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     afile = tmp_path / "a-file"
     afile.write_text("")
     monkeypatch.setenv("WALKTHROUGH_CACHE", str(afile))
-    assert fast_explain_args(["explain", "Hello"]) is None
     code, _, err = run(capsys, "explain", "Hello")
     assert code == 2
-    assert "is a file" in err
+    assert f"the cache {afile} is a file" in err
 
 
 WARM_PATH_NEVER_IMPORTS = (
-    "click",  # the fast path parses its own few arguments
+    "click",  # one parser, argparse (cli/__init__.py says why)
     "tree_sitter",
     "walkthrough.golang.parse",
     "walkthrough.index.build",

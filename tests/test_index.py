@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkthrough.cli.group import exit_code_of
+from walkthrough.cli import exit_code_of
 from walkthrough.errors import IndexUnreadable, SymbolError
 from walkthrough.golang import parse as goparse
 from walkthrough.index import schema

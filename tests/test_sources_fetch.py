@@ -19,8 +19,7 @@ from fakeupstream import fake_commit, make_fake_upstream
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkthrough.cli import main
-from walkthrough.cli.group import exit_code_of
+from walkthrough.cli import exit_code_of, main
 from walkthrough.errors import NetworkError, SourcesError, TruncatedArchive, UnsafeArchive, VerificationError
 from walkthrough.paths import set_cache_root
 from walkthrough.sources import find_entry, open_release, sources_dir

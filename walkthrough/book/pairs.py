@@ -18,22 +18,21 @@ Three ways in, one for each reader:
 
 from __future__ import annotations
 
-import ast
-import difflib
 import hashlib
-import importlib
-import importlib.util
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from walkthrough.errors import InputError, ModelNotFound
 from walkthrough.store import memoized
 
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Iterator, MutableMapping
+
+# `explain` reads the pairs on every run, from the memo: the parsing and importing machinery below
+# (ast, difflib, importlib) is imported inside the functions that need it, on a memo miss or in a build.
 
 REIMPL_DIR = Path(__file__).resolve().parent.parent / "reimpl"
 PACKAGE = "walkthrough.reimpl"
@@ -54,6 +53,8 @@ def _modules(root: Path) -> Iterator[tuple[str, str]]:
 
 
 def _is_mirrors(decorator: ast.expr) -> bool:
+    import ast  # noqa: PLC0415 - see the comment at the imports
+
     if not isinstance(decorator, ast.Call):
         return False
     func = decorator.func
@@ -64,6 +65,7 @@ def _is_mirrors(decorator: ast.expr) -> bool:
 
 def _pairs_in(module: str, text: str) -> Iterator[tuple[str, str]]:
     """(Go symbol id, "module:qualname") for each decorated class, function or method."""
+    import ast  # noqa: PLC0415 - see the comment at the imports
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -123,6 +125,9 @@ def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
 
 def resolve_python(target: str) -> object:
     """Import `module:qualname` and return the object; InputError saying what is missing otherwise."""
+    import difflib  # noqa: PLC0415 - see the comment at the imports
+    import importlib  # noqa: PLC0415 - see the comment at the imports
+
     module_name, _, qualname = target.partition(":")
     try:
         obj: object = importlib.import_module(module_name)
@@ -144,8 +149,7 @@ def resolve_python(target: str) -> object:
     return obj
 
 
-@dataclass(frozen=True)
-class PythonModel:
+class PythonModel(NamedTuple):
     """The source of a paired Python object, read statically (the model is never imported to render it)."""
 
     ref: str
@@ -172,6 +176,9 @@ def _module_source(file: Path, mtime_ns: int) -> tuple[str, str]:  # noqa: ARG00
 
 @cache
 def _module_tree(digest: str, source: str) -> Any:  # noqa: ARG001 - digest keys the cache
+    """A model module's syntax tree, parsed once per version."""
+    import ast  # noqa: PLC0415 - see the comment at the imports
+
     return ast.parse(source)
 
 
@@ -192,6 +199,8 @@ def load_python_model(
     Raises:
         ModelNotFound: the reference is malformed, or the module or the definition does not exist.
     """
+    import importlib.util  # noqa: PLC0415 - see the comment at the imports
+
     module, sep, qualname = ref.partition(":")
     if not sep or not module or not qualname:
         msg = f"python pair {ref!r} is not of the form module:qualname"
@@ -222,6 +231,8 @@ def load_python_model(
 
 def _definition_span(module: str, qualname: str, tree: Any) -> tuple[int, int]:
     """First line (decorators included) and last line of the definition `qualname` in a module's tree."""
+    import ast  # noqa: PLC0415 - see the comment at the imports
+
     node = tree
     for part in qualname.split("."):
         found = None

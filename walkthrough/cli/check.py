@@ -8,15 +8,15 @@ diffs is printed with control and bidirectional characters made visible.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-import click
 
 from walkthrough.paths import project_root
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
     from walkthrough.check.provider import SourcesProvider
     from walkthrough.models import Problem
 
@@ -33,24 +33,37 @@ def _provider(root: Path) -> SourcesProvider:
 def _echo_problems(title: str, problems: list[Problem]) -> None:
     if not problems:
         return
-    click.echo(f"{title}:")
+    print(f"{title}:")
     for p in problems:
         text = visible(str(p))
-        click.echo("  " + text.replace("\n", "\n    "))
+        print("  " + text.replace("\n", "\n    "))
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON report for machines.")
-project_option = click.option(
-    "--project", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The checkout holding chapters/ and snapshots/ (default: found from the working directory).",
-)
+def _common(parser: argparse.ArgumentParser, *, chapters_help: str = "only this chapter (repeatable)") -> None:
+    """The options check, snapshot update and drift share."""
+    from walkthrough.cli import existing_dir  # noqa: PLC0415 - the CLI package is loaded already
+
+    parser.add_argument("--chapter", dest="chapters", action="append", default=[], metavar="NAME.md",
+                        help=chapters_help)
+    parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")
+    parser.add_argument(
+        "--project", type=existing_dir,
+        help="the checkout holding chapters/ and snapshots/ (default: found from the working directory)",
+    )
 
 
-@click.command()
-@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md", help="Only this chapter (repeatable).")
-@json_option
-@project_option
-def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
+def configure_check(parser: argparse.ArgumentParser) -> None:
+    """`check [--chapter NAME.md ...] [--json] [--project DIR]`."""
+    parser.description = (
+        "Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources. "
+        "Exit 0 when all hold, 1 with a report when something changed or does not resolve, "
+        "3 when sources are missing or do not match the lock."
+    )
+    _common(parser)
+    parser.set_defaults(handler=check)
+
+
+def check(chapters: list[str], as_json: bool, project: Path | None) -> int:
     """Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources.
 
     Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
@@ -61,7 +74,7 @@ def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int
     root = _root(project)
     report = run_check(root, _provider(root), list(chapters) or None)
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return report.exit_code
     _echo_problems("problems", report.problems)
     _echo_problems("not checked (sources missing or unverifiable)", report.unchecked)
@@ -69,7 +82,7 @@ def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int
     _echo_problems("Today strips not re-derived", report.today_notices)
     total = report.checked + len(report.problems)
     verdict = {0: "all hold", 1: "FAILED", 3: "INCOMPLETE"}[report.exit_code]
-    click.echo(
+    print(
         f"check: {verdict}: {report.checked} excerpts match their fingerprints, {len(report.problems)} problems, "
         f"{len(report.unchecked) + report.skipped} not checked, in {len(report.chapters)} chapters"
         + (f"; {report.today_checked} Today strips match" if report.today_checked else "")
@@ -78,17 +91,21 @@ def check(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int
     return report.exit_code
 
 
-@click.group()
-def snapshot() -> None:
-    """Rewrite excerpt fingerprints after a deliberate change."""
+def configure_snapshot(parser: argparse.ArgumentParser) -> None:
+    """`snapshot update [--chapter NAME.md ...] [--json] [--project DIR]`."""
+    from walkthrough.cli import Parser  # noqa: PLC0415 - the CLI package is loaded already
+
+    actions = parser.add_subparsers(metavar="ACTION", required=True, parser_class=Parser)
+    update = actions.add_parser(
+        "update", help="re-derive every excerpt and rewrite snapshots/excerpts.json",
+        description="Re-derive every excerpt and rewrite snapshots/excerpts.json "
+                    "(refused while any directive is broken).",
+    )
+    _common(update, chapters_help="only this chapter's fingerprints (repeatable); the others are kept")
+    update.set_defaults(handler=snapshot_update)
 
 
-@snapshot.command("update")
-@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md",
-              help="Only re-fingerprint this chapter (repeatable); the others' fingerprints are kept.")
-@json_option
-@project_option
-def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
+def snapshot_update(chapters: list[str], as_json: bool, project: Path | None) -> int:
     """Re-derive every excerpt and rewrite snapshots/excerpts.json (refused while any directive is broken)."""
     from walkthrough.check.snapshot import update_snapshot  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
@@ -97,7 +114,7 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
     if as_json:
         from walkthrough.check.check import problem_json  # noqa: PLC0415 - only --json needs it
 
-        click.echo(json.dumps({
+        print(json.dumps({
             "written": str(result.path) if result.path else None, "excerpts": result.count,
             "problems": [problem_json(p) for p in result.problems],
             "unchecked": [problem_json(p) for p in result.unchecked],
@@ -108,22 +125,24 @@ def snapshot_update(chapters: tuple[str, ...], as_json: bool, project: Path | No
     _echo_problems("problems", result.problems)
     _echo_problems("not checked (sources missing or unverifiable)", result.unchecked)
     if result.path is None:
-        click.echo("snapshot: nothing written; fix the problems above first")
+        print("snapshot: nothing written; fix the problems above first")
     else:
-        click.echo(f"snapshot: wrote {result.count} excerpt fingerprints to {result.path}")
+        print(f"snapshot: wrote {result.count} excerpt fingerprints to {result.path}")
     if result.today is not None:
-        click.echo(f"snapshot: wrote the Today strips to {result.today}")
+        print(f"snapshot: wrote the Today strips to {result.today}")
     _echo_problems("Today strips kept as recorded", result.today_notices)
     return result.exit_code
 
 
-@click.command()
-@click.option("--to", "targets", multiple=True, required=True, metavar="NAME@REF",
-              help="A release to compare with, e.g. kubernetes@v1.6.0 (repeatable, one per upstream).")
-@click.option("--chapter", "chapters", multiple=True, metavar="NAME.md", help="Only this chapter (repeatable).")
-@json_option
-@project_option
-def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, project: Path | None) -> int:
+def configure_drift(parser: argparse.ArgumentParser) -> None:
+    """`drift --to NAME@REF ... [--chapter NAME.md ...] [--json] [--project DIR]`."""
+    parser.add_argument("--to", dest="targets", action="append", required=True, metavar="NAME@REF",
+                        help="a later release to compare with, e.g. kubernetes@v1.6.0 (repeatable)")
+    _common(parser)
+    parser.set_defaults(handler=drift)
+
+
+def drift(targets: list[str], chapters: list[str], as_json: bool, project: Path | None) -> int:
     """Compare every excerpt with another release: unchanged, changed (diff), moved, or gone."""
     from walkthrough.check.drift import parse_target, run_drift  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
@@ -131,24 +150,24 @@ def drift(targets: tuple[str, ...], chapters: tuple[str, ...], as_json: bool, pr
     root = _root(project)
     report = run_drift(root, _provider(root), parsed, list(chapters) or None)
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return report.exit_code
     for chapter, entries in report.by_chapter().items():
-        click.echo(f"== {chapter}")
+        print(f"== {chapter}")
         for e in entries:
             where = f" -> {e.new_span}" if e.new_span and e.new_span != e.old_span else ""
-            click.echo(f"  {e.status.value:<9} {e.symbol}  ({e.old_span}{where})  [{e.location}]")
+            print(f"  {e.status.value:<9} {e.symbol}  ({e.old_span}{where})  [{e.location}]")
             if e.moved_to:
-                click.echo("            now: " + ", ".join(e.moved_to))
+                print("            now: " + ", ".join(e.moved_to))
             if e.status.value == "moved" and e.new_span and not e.diff:
-                click.echo("            text unchanged")
+                print("            text unchanged")
             if e.broken_anchors:
                 broken = "; ".join(f"`{visible(a)}`" for a in e.broken_anchors)
-                click.echo(f"            anchors that would break: {broken}")
+                print(f"            anchors that would break: {broken}")
             if e.diff:
-                click.echo("            " + visible(e.diff).replace("\n", "\n            "))
+                print("            " + visible(e.diff).replace("\n", "\n            "))
     _echo_problems("problems in the chapters", report.problems)
     _echo_problems("not checked", report.unchecked)
     counts = ", ".join(f"{n} {s}" for s, n in report.counts().items())
-    click.echo(f"drift to {', '.join(report.targets)}: {counts}")
+    print(f"drift to {', '.join(report.targets)}: {counts}")
     return report.exit_code

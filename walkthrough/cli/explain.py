@@ -4,8 +4,7 @@ Output: rich on a terminal, plain text when piped (rich is then not even importe
 `--json`. Exit codes: 0 ok, 2 unknown / ambiguous / malformed symbol or a symbol with syntax errors,
 3 sources not imported (the message names the command that imports them).
 
-The click commands `explain` and `symbols` are defined on first access (module `__getattr__`), so
-that `walkthrough.cli.main` can run a plain `explain` through `show` without importing click.
+Imports here are few and late: a warm `explain` on a terminal is budgeted (bench/bench_explain.py).
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from walkthrough.errors import SourcesMissing, SymbolError
 
 if TYPE_CHECKING:
+    import argparse
+
     from walkthrough.console import Explanation
     from walkthrough.index.reader import Index
     from walkthrough.models import Symbol
@@ -195,7 +196,7 @@ def with_today(ex: Explanation, idx: Index, *, progress: bool = False) -> Explan
 
 
 def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, today: bool = False) -> int:
-    """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text (no click needed)."""
+    """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text."""
     terminal = _is_terminal() and not as_json
     idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
     ex = explanation(idx, sym)
@@ -216,75 +217,72 @@ def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, tod
     return 0
 
 
-def __getattr__(name: str) -> Any:
-    """The click commands, defined when the group first asks for one."""
-    if name in ("explain", "symbols"):
-        globals().update(_click_commands())
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _click_commands() -> dict[str, Any]:
-    """`explain` and `symbols` as click commands (click imported here, not at module import)."""
-    import click  # noqa: PLC0415
-
-    @click.command()
-    @click.argument("symbol")
-    @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
-    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
-    @click.option("--no-code", is_flag=True, help="Leave the code out.")
-    @click.option("--today", is_flag=True, help="Also where the code lives in today's releases, with the diff.")
-    def explain(symbol: str, upstream: str | None, as_json: bool, no_code: bool, today: bool) -> int:
-        """Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models.
-
-        SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form
-        (APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install, pkg/apiserver.APIInstaller).
-        """
-        return show(symbol, upstream, as_json=as_json, no_code=no_code, today=today)
-
-    @click.command()
-    @click.argument("pattern")
-    @click.option("--kind", "-k", type=click.Choice(KINDS), help="Only symbols of this kind.")
-    @click.option("--upstream", "-u", help="Only this upstream (kubernetes, docker).")
-    @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-    @click.option(
-        "--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many."
+def configure_explain(parser: argparse.ArgumentParser) -> None:
+    """`explain SYMBOL [-u NAME] [--json] [--no-code] [--today]`."""
+    parser.description = (
+        "Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models. "
+        "SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form "
+        "(APIInstaller, apiserver.APIInstaller, (*APIInstaller).Install, pkg/apiserver.APIInstaller)."
     )
-    def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool, limit: int) -> int:
-        """Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`).
+    parser.add_argument("symbol", metavar="SYMBOL")
+    parser.add_argument("-u", "--upstream", help="only this upstream (kubernetes, docker)")
+    parser.add_argument("--json", dest="as_json", action="store_true", help="print one JSON object (for scripts)")
+    parser.add_argument("--no-code", action="store_true", help="leave the code out")
+    parser.add_argument("--today", action="store_true",
+                        help="also where the code lives in today's releases, with the diff")
+    parser.set_defaults(handler=show)
 
-        Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id.
-        """
-        from walkthrough.console import symbol_rows  # noqa: PLC0415
-        from walkthrough.text import visible  # noqa: PLC0415
 
-        indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
-        if not indexes and missing:
-            raise missing[0]
-        found = [s for idx in indexes for s in idx.search(pattern, kind)]
-        shown = found[:limit]
-        if as_json:
-            rows = [
-                {
-                    "id": s.id,
-                    "kind": s.kind.value,
-                    "upstream": s.upstream,
-                    "path": s.path,
-                    "start_line": s.start_line,
-                    "end_line": s.end_line,
-                }
-                for s in shown
-            ]
-            click.echo(json.dumps(rows, indent=2))
-        else:
-            for kind_name, sid, where in symbol_rows(shown):
-                click.echo(f"{kind_name:<16} {visible(sid)}  {where}")
-            if len(found) > limit:
-                click.echo(f"... and {len(found) - limit} more (use --limit)", err=True)
-            if not found:
-                click.echo(f"no symbol matches {pattern!r}", err=True)
-        for exc in missing:
-            click.echo(f"warning: {exc.message}; not searched ({exc.hint})", err=True)
-        return 0
+def configure_symbols(parser: argparse.ArgumentParser) -> None:
+    """`symbols PATTERN [-k KIND] [-u NAME] [--json] [--limit N]`."""
+    from walkthrough.cli import positive_int  # noqa: PLC0415 - the CLI package is loaded already
 
-    return {"explain": explain, "symbols": symbols}
+    parser.description = (
+        "Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`). "
+        "Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id."
+    )
+    parser.add_argument("pattern", metavar="PATTERN")
+    parser.add_argument("-k", "--kind", choices=KINDS, help="only symbols of this kind")
+    parser.add_argument("-u", "--upstream", help="only this upstream (kubernetes, docker)")
+    parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON list")
+    parser.add_argument("--limit", type=positive_int, default=200, help="at most this many (default: 200)")
+    parser.set_defaults(handler=symbols)
+
+
+def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool, limit: int) -> int:
+    """Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`).
+
+    Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id.
+    """
+    from walkthrough.console import symbol_rows  # noqa: PLC0415
+    from walkthrough.text import visible  # noqa: PLC0415
+
+    indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
+    if not indexes and missing:
+        raise missing[0]
+    found = [s for idx in indexes for s in idx.search(pattern, kind)]
+    shown = found[:limit]
+    if as_json:
+        rows = [
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "upstream": s.upstream,
+                "path": s.path,
+                "start_line": s.start_line,
+                "end_line": s.end_line,
+            }
+            for s in shown
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        for kind_name, sid, where in symbol_rows(shown):
+            print(f"{kind_name:<16} {visible(sid)}  {where}")
+        if len(found) > limit:
+            print(f"... and {len(found) - limit} more (use --limit)", file=sys.stderr)
+        if not found:
+            print(f"no symbol matches {pattern!r}", file=sys.stderr)
+    for exc in missing:
+        print(f"warning: {exc.message}; not searched ({exc.hint})", file=sys.stderr)
+    return 0
+

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import UsageError
 from walkthrough.paths import project_root
+
+if TYPE_CHECKING:
+    import argparse
 from walkthrough.text import visible
 
 
@@ -31,12 +32,19 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-@click.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON report for machines.")
-@click.option("--show", "show", default=5, show_default=True, type=click.IntRange(min=0),
-              help="How many mismatches to print per file.")
-def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:
+def configure_parity(parser: argparse.ArgumentParser) -> None:
+    """`parity [FILE ...] [--json] [--show N]`."""
+    from walkthrough.cli import non_negative_int  # noqa: PLC0415 - the CLI package is loaded already
+
+    parser.description = "Run golden vector FILES (default: all of tests/golden/) through the Python models."
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")
+    parser.add_argument("--show", type=non_negative_int, default=5,
+                        help="how many mismatches to print per file (default: 5)")
+    parser.set_defaults(handler=parity)
+
+
+def parity(files: list[Path], as_json: bool, show: int) -> int:
     """Run golden vector FILES (default: all of tests/golden/) through the Python models."""
     from walkthrough.parity import run_files, vector_files  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
@@ -55,7 +63,7 @@ def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:
     failed = sum(r.failed_count for r in reports)
 
     if as_json:
-        click.echo(json.dumps({
+        print(json.dumps({
             "files": [{
                 "path": str(r.path), "runner": r.runner, "error": r.error or None,
                 "passed": r.passed_count, "failed": r.failed_count,
@@ -69,14 +77,14 @@ def parity(files: tuple[Path, ...], as_json: bool, show: int) -> int:
     for r in reports:
         where = f" [{r.runner}]" if r.runner else ""
         if r.error:
-            click.echo(f"{visible(_display(r.path))}{where}: ERROR {visible(r.error)}")
+            print(f"{visible(_display(r.path))}{where}: ERROR {visible(r.error)}")
             continue
-        click.echo(f"{visible(_display(r.path))}{where}: {r.passed_count} passed, {r.failed_count} failed")
+        print(f"{visible(_display(r.path))}{where}: {r.passed_count} passed, {r.failed_count} failed")
         for o in r.failed[:show]:
-            click.echo(f"  FAIL {visible(o.name)}" + (f" ({o.detail})" if o.detail else ""))
-            click.echo(f"    expected: {visible(_short(o.expected))}")
-            click.echo(f"    actual:   {visible(_short(o.actual))}")
+            print(f"  FAIL {visible(o.name)}" + (f" ({o.detail})" if o.detail else ""))
+            print(f"    expected: {visible(_short(o.expected))}")
+            print(f"    actual:   {visible(_short(o.actual))}")
         if len(r.failed) > show:
-            click.echo(f"  ... and {len(r.failed) - show} more")
-    click.echo(f"{passed} passed, {failed} failed")
+            print(f"  ... and {len(r.failed) - show} more")
+    print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

@@ -6,14 +6,13 @@ A demo is a model module that runs on its own: `walkthrough run kubernetes.authn
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import importlib
 import pkgutil
 import runpy
 import sys
 import warnings
-
-import click
 
 from walkthrough.errors import UsageError
 
@@ -45,18 +44,26 @@ def resolve(name: str) -> str:
     raise UsageError(f"no demo named {name!r}", hint=hint)
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.argument("demo", required=False)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(demo: str | None, args: tuple[str, ...]) -> int:
+def configure_run(parser: argparse.ArgumentParser) -> None:
+    """`run [DEMO [ARGS ...]]`: everything after DEMO belongs to the demo, options included."""
+    parser.description = (
+        "Run the demo of a model (e.g. `kubernetes.authn`); without DEMO, list them. "
+        "ARGS after the demo's name are passed to it, as `python -m` would."
+    )
+    parser.add_argument("demo", nargs="?", metavar="DEMO")
+    parser.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
+    parser.set_defaults(handler=run)
+
+
+def run(demo: str | None, args: list[str]) -> int:
     """Run the demo of a model (e.g. `kubernetes.authn`); without DEMO, list them.
 
     ARGS after the demo's name are passed to it, as `python -m` would.
     """
     if demo is None:
-        click.echo("Demos (walkthrough run NAME):")
+        print("Demos (walkthrough run NAME):")
         for name in demos():
-            click.echo(f"  {name}")
+            print(f"  {name}")
         return 0
     module = "walkthrough.reimpl." + resolve(demo)
     saved_argv = sys.argv

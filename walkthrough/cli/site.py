@@ -15,12 +15,15 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 from pathlib import Path
-
-import click
+from typing import TYPE_CHECKING
 
 from walkthrough.errors import InputError, SourcesMissing, UsageError
 from walkthrough.paths import PROJECT_ENV, project_root
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def check_sources(project: Path) -> list[str]:
@@ -81,13 +84,17 @@ def _checked(project: Path) -> None:
         labels = check_sources(project)
     except SourcesMissing as exc:
         raise SourcesMissing(f"cannot build the site: {exc.message}", hint=exc.hint) from None
-    click.echo(f"sources verified: {', '.join(labels)}", err=True)
+    print(f"sources verified: {', '.join(labels)}", file=sys.stderr)
 
 
-@click.command()
-@click.option("--strict", is_flag=True, help="Fail on any warning: a broken link or directive.")
-@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), help="mkdocs.yml to use.")
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (site/).")
+def configure_build(parser: argparse.ArgumentParser) -> None:
+    """`build [--strict] [-f mkdocs.yml] [-d DIR]`."""
+    parser.add_argument("--strict", action="store_true", help="fail on any warning: a broken link or directive")
+    parser.add_argument("-f", "--config-file", type=Path, help="mkdocs.yml to use")
+    parser.add_argument("-d", "--site-dir", type=Path, help="output folder (default: site/)")
+    parser.set_defaults(handler=build)
+
+
 def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
     """Build the static site into site/ (sources checked first)."""
     project = project_root()
@@ -106,14 +113,19 @@ def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
         raise InputError(f"site build failed: {exc}", hint="fix the warnings above (chapter:line, symbol)") from None
     except MkDocsException as exc:
         raise InputError(f"site build failed: {exc}") from None
-    click.echo(f"site written to {config.site_dir}", err=True)
+    print(f"site written to {config.site_dir}", file=sys.stderr)
     return 0
 
 
-@click.command()
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-@click.option("--strict", is_flag=True, help="Fail on any warning.")
-@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), help="mkdocs.yml to use.")
+def configure_serve(parser: argparse.ArgumentParser) -> None:
+    """`serve [-a HOST:PORT] [--strict] [-f mkdocs.yml]`."""
+    parser.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+                        help="address to serve on (default: 127.0.0.1:8000)")
+    parser.add_argument("--strict", action="store_true", help="fail on any warning")
+    parser.add_argument("-f", "--config-file", type=Path, help="mkdocs.yml to use")
+    parser.set_defaults(handler=serve)
+
+
 def serve(dev_addr: str, strict: bool, config_file: Path | None) -> int:
     """Serve the site locally with live reload (sources checked first)."""
     project = project_root()

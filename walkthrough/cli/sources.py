@@ -6,15 +6,16 @@ Exit codes: 0 ok, 2 usage error, 3 sources missing, unverifiable or unreachable.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from walkthrough.errors import SourcesError, SourcesMissing, UsageError
 
 if TYPE_CHECKING:
+    import argparse
+
     from rich.console import Console
     from rich.progress import TaskID
 
@@ -55,29 +56,82 @@ def _copy(git: Path | None, rev: str | None, directory: Path | None) -> GitCopy 
     return DirCopy(directory)  # type: ignore[arg-type]
 
 
-@click.group()
-def sources() -> None:
-    """Get, verify and inspect the pinned upstream sources."""
+def configure_sources(parser: argparse.ArgumentParser) -> None:
+    """`sources lock|import|fetch|status|verify ...`."""
+    from walkthrough.cli import Parser  # noqa: PLC0415 - the CLI package is loaded already
+
+    actions = parser.add_subparsers(metavar="ACTION", required=True, parser_class=Parser)
+
+    lock = actions.add_parser("lock", help="write the lock of NAME[@REF] from a local copy",
+                              description="Write snapshots/<NAME>.lock from a local copy (maintainers).")
+    lock.add_argument("spec", metavar="NAME[@REF]")
+    lock.add_argument("--git", type=Path, help="a local git repository")
+    lock.add_argument("--rev", help="revision of --git to read")
+    lock.add_argument("--dir", dest="directory", type=Path, help="a plain directory")
+    lock.add_argument("--root", dest="roots", action="append", default=[],
+                      help="SRC or SRC=DEST: files under SRC are upstream DEST/... (repeatable)")
+    lock.add_argument("--include", action="append", default=[],
+                      help="glob of upstream paths to lock (`*.go`, `image/spec/*.md`; repeatable)")
+    lock.add_argument("--exclude", action="append", default=[],
+                      help="glob of upstream paths to leave out (`*_test.go`; repeatable)")
+    lock.set_defaults(handler=lock_cmd)
+
+    imp = actions.add_parser(
+        "import", help="import NAME[@REF] from a local git repository or directory",
+        description="Import NAME[@REF] from a local git repository or directory into the cache, verifying every file.",
+    )
+    imp.add_argument("spec", metavar="NAME[@REF]")
+    imp.add_argument("--git", type=Path, help="a local git repository")
+    imp.add_argument("--rev", help="revision of --git (default: the offline copy's rev in upstreams.toml)")
+    imp.add_argument("--dir", dest="directory", type=Path, help="a plain directory")
+    imp.add_argument("--root", dest="roots", action="append", default=[],
+                     help="SRC or SRC=DEST, searched in order (default: upstreams.toml; repeatable)")
+    imp.add_argument("--force", action="store_true", help="re-import even if a complete entry exists")
+    imp.set_defaults(handler=import_cmd)
+
+    fetch = actions.add_parser(
+        "fetch", help="download the pinned commits from GitHub, verified",
+        description="Download the pinned commit's archive from GitHub, keep and verify the locked files, store them.",
+    )
+    fetch.add_argument("spec", nargs="?", metavar="NAME[@REF]")
+    fetch.add_argument("--all", dest="all_releases", action="store_true",
+                       help="also fetch the later releases (drift) and today's (Today strips)")
+    fetch.add_argument(
+        "--base-url", default=os.environ.get("WALKTHROUGH_ARCHIVE_URL", "https://codeload.github.com"),
+        help="where archives are served as BASE/OWNER/REPO/tar.gz/COMMIT "
+             "(default: $WALKTHROUGH_ARCHIVE_URL, else https://codeload.github.com)",
+    )
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds without data before retrying (default: 30)")
+    fetch.add_argument("--retries", type=int, default=3, help="retries after a failed attempt (default: 3)")
+    fetch.add_argument("--force", action="store_true", help="download again even if a complete entry exists")
+    fetch.set_defaults(handler=fetch_cmd)
+
+    status = actions.add_parser(
+        "status", help="each release: pinned commit, lock digest, imported?, last verified",
+        description="Each release: pinned commit, lock digest, imported?, last verified.",
+    )
+    status.add_argument("--json", dest="as_json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=status_cmd)
+
+    verify = actions.add_parser(
+        "verify", help="re-hash the cache against the locks",
+        description="Re-hash the cache against the locks; exit 3 naming any changed file.",
+    )
+    verify.add_argument("spec", nargs="?", metavar="NAME[@REF]")
+    verify.add_argument("--all", dest="all_releases", action="store_true",
+                        help="also verify the later and today's releases")
+    verify.add_argument("--json", dest="as_json", action="store_true", help="machine-readable output")
+    verify.set_defaults(handler=verify_cmd)
 
 
-@sources.command("lock")
-@click.argument("spec", metavar="NAME[@REF]")
-@click.option("--git", type=click.Path(file_okay=False, path_type=Path), help="A local git repository.")
-@click.option("--rev", help="Revision of --git to read.")
-@click.option(
-    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory."
-)
-@click.option("--root", "roots", multiple=True, help="SRC or SRC=DEST: files under SRC are upstream DEST/...")
-@click.option("--include", multiple=True, help="Glob of upstream paths to lock (`*.go`, `image/spec/*.md`).")
-@click.option("--exclude", multiple=True, help="Glob of upstream paths to leave out (`*_test.go`).")
 def lock_cmd(
     spec: str,
     git: Path | None,
     rev: str | None,
     directory: Path | None,
-    roots: tuple[str, ...],
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
+    roots: list[str],
+    include: list[str],
+    exclude: list[str],
 ) -> int:
     """Write snapshots/NAME[@REF].lock from a local copy: path, blob id and size of every selected file."""
     from walkthrough.sources.importer import make_lock  # noqa: PLC0415 - each subcommand imports only what it uses
@@ -152,19 +206,8 @@ def _print_problems(report: ImportReport, limit: int = 20) -> None:
         console.print(f"  ... and {len(lines) - limit} more", markup=False)
 
 
-@sources.command("import")
-@click.argument("spec", metavar="NAME[@REF]")
-@click.option("--git", type=click.Path(file_okay=False, path_type=Path), help="A local git repository.")
-@click.option("--rev", help="Revision of --git (default: the offline copy's rev in upstreams.toml).")
-@click.option(
-    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="A plain directory."
-)
-@click.option(
-    "--root", "roots", multiple=True, help="SRC or SRC=DEST, searched in order (default: upstreams.toml)."
-)
-@click.option("--force", is_flag=True, help="Re-import even if a complete entry exists.")
 def import_cmd(
-    spec: str, git: Path | None, rev: str | None, directory: Path | None, roots: tuple[str, ...], force: bool
+    spec: str, git: Path | None, rev: str | None, directory: Path | None, roots: list[str], force: bool
 ) -> int:
     """Import NAME[@REF] from a local git repository or directory into the cache, verifying every file."""
     from walkthrough.errors import ImportIncomplete  # noqa: PLC0415 - each subcommand imports only what it uses
@@ -190,23 +233,6 @@ def import_cmd(
     return 0
 
 
-@sources.command("fetch")
-@click.argument("spec", metavar="[NAME[@REF]]", required=False)
-@click.option(
-    "--all", "all_releases", is_flag=True, help="Also fetch the later releases (drift) and today's (Today strips)."
-)
-@click.option(
-    "--base-url",
-    envvar="WALKTHROUGH_ARCHIVE_URL",
-    default="https://codeload.github.com",
-    show_default=True,
-    help="Where archives are served as BASE/OWNER/REPO/tar.gz/COMMIT (env WALKTHROUGH_ARCHIVE_URL).",
-)
-@click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds without data before retrying."
-)
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries after a failed attempt.")
-@click.option("--force", is_flag=True, help="Download again even if a complete entry exists.")
 def fetch_cmd(
     spec: str | None, all_releases: bool, base_url: str, timeout: float, retries: int, force: bool
 ) -> int:
@@ -258,8 +284,6 @@ def fetch_cmd(
     return 0
 
 
-@sources.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_cmd(as_json: bool) -> int:
     """Show each upstream release: pin, lock, whether it is imported, and when it was last verified."""
     from walkthrough.sources.cache import find_entry, sources_dir  # noqa: PLC0415 - each subcommand imports only what it uses
@@ -296,7 +320,7 @@ def status_cmd(as_json: bool) -> int:
         )
         rows.append(row)
     if as_json:
-        click.echo(json.dumps({"cache": str(sources_dir()), "releases": rows}, indent=1))
+        print(json.dumps({"cache": str(sources_dir()), "releases": rows}, indent=1))
         return 0
     from rich.table import Table  # noqa: PLC0415 - rich only when a subcommand prints
 
@@ -319,10 +343,6 @@ def status_cmd(as_json: bool) -> int:
     return 0
 
 
-@sources.command("verify")
-@click.argument("spec", metavar="[NAME[@REF]]", required=False)
-@click.option("--all", "all_releases", is_flag=True, help="Also verify the later and today's releases.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
     """Re-hash every cached file against the lock and check_blobs; exit 3 naming any mismatching file."""
     from walkthrough.errors import VerificationError  # noqa: PLC0415 - each subcommand imports only what it uses
@@ -368,7 +388,7 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
                 markup=False,
             )
     if as_json:
-        click.echo(json.dumps({"releases": results}, indent=1))
+        print(json.dumps({"releases": results}, indent=1))
     if problems:
         console = _console(err=True)
         for line in problems[:50]:
