@@ -1,6 +1,6 @@
 """Every exception class of the tool, in one place. Imports nothing of ours at run time, so every module may raise them.
 
-The CLI maps classes to exit codes (`walkthrough.cli.group.exit_code_of`, DESIGN.md's CLI): `CheckFailed` 1,
+The CLI maps classes to exit codes (`walkthrough.cli.exit_code_of`, DESIGN.md's CLI): `CheckFailed` 1,
 `SourcesError` and its subclasses 3, every other `WalkthroughError` 2 (usage or input).
 Messages say what was wrong and what to do; classes are the API, messages are not.
 """
