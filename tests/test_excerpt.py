@@ -137,3 +137,13 @@ def test_open_ended_focus_ranges(index: FakeIndex) -> None:
 def test_only_outer_ranges_may_be_open(index: FakeIndex) -> None:
     with pytest.raises(AnchorError, match="only the first focus range may omit `from`"):
         excerpt(index, focus=(Focus("func Chain(", "for _"), Focus(None, "return item")))
+
+
+def test_a_focus_never_hides_the_signature() -> None:
+    from walkthrough.book.excerpt import with_signature  # noqa: PLC0415
+
+    lines = ["// Doc.", "func F(a int,", "\tb int) error {", "\tx := 1", "\ty := 2", "\treturn nil", "}"]
+    # Lines 10..16; the declaration starts on 11 and its signature ends on 12, at the `{`.
+    assert with_signature(((14, 15),), lines, 10, 11) == ((11, 12), (14, 15))
+    assert with_signature(((13, 15),), lines, 10, 11) == ((11, 15),)  # adjacent ranges merge
+    assert with_signature(((10, 12),), lines, 10, 11) == ((10, 12),)  # already shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_rows_mark_elisions_highlights_and_notes() -> None:
     assert kinds == [("Elided", (10, 11)), ("CodeLine", 12), ("CodeLine", 13), ("Elided", (14, 15)),
                      ("CodeLine", 16), ("Elided", (17, 19))]
     assert rows[2].highlighted
-    assert rows[4].notes == (1,)
+    assert [n.number for n in rows[4].notes] == [1]
     assert isinstance(rows[0], Elided)
     assert rows[0].count == 2
 
@@ -131,10 +132,31 @@ def test_notes_render_beside_their_line(index: SiteIndex) -> None:
     from walkthrough.book.excerpt import NoteSpec  # noqa: PLC0415
 
     html = _card(index, "fake:pkg/evil.Helper", notes=(NoteSpec("return s", "Adds <b> text"),))
-    assert 'id="x-m1"' in html
-    assert 'href="#x-n1"' in html
-    assert 'id="x-n1"' in html
+    line = re.search(r'<span class="wt-line wt-noted" id="x-L(\d+)"', html)
+    assert line is not None
+    # The marker is on its line, the note right after that line (Material hides `a[id]` inside code: no id).
+    after = html[line.start():]
+    assert after.index('<a class="wt-note-mark" href="#x-n1"') < after.index('<span class="wt-note" id="x-n1"')
+    assert after.index('<span class="wt-note" id="x-n1"') < after.index('class="wt-line"', 10)
+    assert '<a class="wt-note-mark" href="#x-n1" id=' not in html
     assert "Adds &lt;b&gt; text" in html  # without rendered note HTML, the note text is escaped
+
+
+def test_notes_are_numbered_in_line_order(index: SiteIndex) -> None:
+    from walkthrough.book.excerpt import NoteSpec  # noqa: PLC0415
+
+    notes = (NoteSpec("return s", "second"), NoteSpec("func Helper", "first"))
+    html = _card(index, "fake:pkg/evil.Helper", notes=notes)
+    assert html.index(">1</a> first") < html.index(">2</a> second")
+
+
+def test_stray_markdown_is_found_outside_code_only() -> None:
+    from walkthrough.html.escape import stray_markdown  # noqa: PLC0415
+
+    assert stray_markdown("<code>/api</code> + <code>` +</code>v1<code>is</code>/api/v1`") is not None
+    assert stray_markdown("a **bold** claim") is not None
+    assert stray_markdown("see [the doc](x.md)") is not None
+    assert stray_markdown("<code>a ** b `c`</code> and 2 * 3 and snake_case_name") is None
 
 
 def test_fix_refs_rewrites_and_reports() -> None:
@@ -182,7 +204,7 @@ def test_python_model_is_read_without_importing(tmp_path: Path, monkeypatch: pyt
         load_python_model("no_such_module_xyz:f", tmp_path)
 
 
-def test_card_with_model_has_tabs_and_run_command(
+def test_card_with_model_folds_it_under_the_go_with_its_run_command(
     index: SiteIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "wt_model_two.py").write_text("def f():\n    return '<script>'\n", encoding="utf-8")
@@ -191,10 +213,34 @@ def test_card_with_model_has_tabs_and_run_command(
     ex = make_excerpt(sym, index.text(sym.path), PIN)
     model = load_python_model("wt_model_two:f", tmp_path)
     html = str(Renderer().card(Card(excerpt=ex, anchor="h", model=model, model_url="wt-page:m.md#L1")))
-    assert 'id="h-tab-go" checked' in html
-    assert 'id="h-tab-py"' in html
+    assert '<details class="wt-model" id="h-py">' in html  # Go first; the model one click away
+    assert html.index('class="wt-go"') < html.index('class="wt-model"')
     assert "wt-has-model" in html
     assert "python -m wt_model_two" in html
     assert 'href="wt-page:m.md#L1"' in html
     assert "<script>" not in html
 
+
+
+def test_a_class_model_shows_only_what_mirrors_the_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (
+        "from walkthrough.reimpl import mirrors\n"
+        "@mirrors('x:p.T')\n"
+        "class T:\n"
+        "    a: int = 0\n"
+        "    def __init__(self):\n"
+        "        self.a = 1\n"
+        "    @mirrors('x:p.T.Run')\n"
+        "    def run(self):\n"
+        "        return 1\n"
+        "    def other(self):\n"
+        "        return 2\n"
+    )
+    (tmp_path / "wt_model_class.py").write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    method = load_python_model("wt_model_class:T", tmp_path, go_symbol="x:p.T.Run")
+    assert method.source.splitlines()[1].strip() == "def run(self):"
+    head = load_python_model("wt_model_class:T", tmp_path, go_symbol="x:p.T")
+    assert head.source.splitlines()[-1].strip() == "self.a = 1"  # fields and constructor, no methods
+    assert head.left_out == ("run", "other")
+    assert head.total_lines == 10

@@ -152,18 +152,12 @@ def test_screenshots_wide_and_narrow(served: tuple[str, Any], tmp_path: Path) ->
     for width in (1400, 420):
         page = browser.new_page(viewport={"width": width, "height": 1000})
         page.goto(base + "evil/", wait_until="load")
-        go_visible = page.is_visible("#render .wt-go")
-        py_visible = page.is_visible("#render .wt-py")
-        if width == 1400:
-            assert go_visible
-            assert py_visible
-        else:
-            assert go_visible
-            assert not py_visible
-            page.click("label[for='render-tab-py']")
-            assert page.is_visible("#render .wt-py")
-            assert not page.is_visible("#render .wt-go")
-            page.click("label[for='render-tab-go']")
+        # Go first at every width; the model is one click away, under it.
+        assert page.is_visible("#render .wt-go")
+        assert not page.is_visible("#render .wt-model pre")
+        page.click("#render .wt-model > summary")
+        assert page.is_visible("#render .wt-model pre")
+        assert page.is_visible("#render .wt-go")
         page.screenshot(path=str(out / f"chapter-{width}.png"), full_page=True)
         page.close()
     assert (out / "chapter-1400.png").stat().st_size > 0

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("walkthrough.css",)
+ASSETS = ("walkthrough.css", "walkthrough.js")
 ASSETS_DIR = "assets/walkthrough"
 
 
@@ -149,8 +149,9 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             self._project = find_project_root(Path(config.config_file_path).parent)
         for name in ASSETS:
             href = f"{ASSETS_DIR}/{name}"
-            if href not in config.extra_css:
-                config.extra_css.append(href)
+            listed = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if href not in listed:
+                listed.append(href)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

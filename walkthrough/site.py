@@ -33,7 +33,7 @@ from walkthrough.book.expand import expand_chapter
 from walkthrough.book.pairs import PythonModel, load_python_model
 from walkthrough.errors import ModelNotFound, SourcesError, WalkthroughError
 from walkthrough.html.cards import Card, Renderer, SeeAlso, SymbolRef, UpstreamFacts
-from walkthrough.html.escape import escape_visible
+from walkthrough.html.escape import escape_visible, stray_markdown
 from walkthrough.html.highlight import highlight_lines, python_lexer
 from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links_from_uses
 from walkthrough.models import Excerpt, Problem, Symbol
@@ -266,34 +266,56 @@ class SiteModel:
 
         return _MD_LINK.sub(relink, self.markdown(text))
 
-    def card_html(self, ce: ChapterExcerpt) -> Markup:
-        """The card of one chapter excerpt."""
+    def card_html(self, ce: ChapterExcerpt, shown_models: dict[str, str] | None = None) -> Markup:
+        """The card of one chapter excerpt; `shown_models` (model → anchor) holds the models shown above it.
+
+        A model already shown on the page is not repeated: the card links to the first one instead.
+        """
         ex = ce.excerpt
         page = ce.directive.file
         model = None
+        first = None
         if ex.python:
-            if ex.python not in self._models:
+            key = f"{ex.python}|{ex.symbol.id}"
+            if key not in self._models:
                 try:
-                    self._models[ex.python] = load_python_model(ex.python, self.project_root, self.store)
+                    self._models[key] = load_python_model(
+                        ex.python, self.project_root, self.store, go_symbol=ex.symbol.id
+                    )
                 except ModelNotFound as exc:
-                    self._models[ex.python] = exc
-            found = self._models[ex.python]
+                    self._models[key] = exc
+            found = self._models[key]
             if isinstance(found, ModelNotFound):
                 self.problems.append(Problem(ex.location or "?", str(found), symbol=ex.symbol.id))
             else:
-                model = found
+                shown = f"{found.module}:{found.start_line}-{found.end_line}"
+                first = (shown_models or {}).get(shown)
+                if first is None:
+                    model = found
+                    if shown_models is not None:
+                        shown_models[shown] = ce.anchor_id
+        note_html = tuple(Markup(_inline(self._our_markdown(n.text, page))) for n in ex.notes)
+        for note, html in zip(ex.notes, note_html, strict=True):
+            stray = stray_markdown(html)
+            if stray is not None:
+                self.problems.append(Problem(
+                    f"{page}:{ce.directive.line_of(note.anchor)}", f"a note renders with stray Markdown: {stray!r}",
+                    symbol=ex.symbol.id, hint="check its backticks and emphasis (an empty `` opens a longer code span)",
+                ))
         card = Card(
             excerpt=ex,
             anchor=ce.anchor_id,
             links=self._links_of(ex),
             caption_html=Markup(self._our_markdown(ex.caption, page)) if ex.caption.strip() else Markup(""),
-            note_html=tuple(Markup(_inline(self._our_markdown(n.text, page))) for n in ex.notes),
+            note_html=note_html,
             model=model,
             model_url=f"{PAGE_SCHEME}{model_page_uri(model.module)}#L{model.start_line}" if model else None,
+            model_first=first,
+            model_qualname=(ex.python or "").partition(":")[2],
             location=ex.location,
         )
         key = ("card", card.anchor, repr(ex), card.caption_html, card.note_html,
-               model.source if model else None, card.model_url, card.links)
+               repr(model), card.model_url, card.model_first, card.links)
         return self._cached(key, lambda: self.renderer.card(card), ex.symbol.id)
 
     def chapter_markdown(self, src_uri: str, markdown: str) -> tuple[str, dict[str, Markup]]:
@@ -312,13 +334,14 @@ class SiteModel:
         blocks: dict[str, Markup] = {}
         cursor = 0
         by_key = {(d.symbol, d.anchor_id()): r for d, r in zip(page.directives, page.resolved, strict=True)}
+        shown_models: dict[str, str] = {}
         for n, (d, start, end) in enumerate(spans):
             token = placeholder(src_uri, n)
             out.append(markdown[cursor:start])
             out.append(f"\n{token}\n\n")
             cursor = end
             resolved = by_key.get((d.symbol, d.anchor_id()))
-            blocks[token] = self.card_html(resolved) if resolved is not None else _failed_card(d)
+            blocks[token] = self.card_html(resolved, shown_models) if resolved is not None else _failed_card(d)
             if resolved is not None:
                 self.search_blocks[token] = _search_view(resolved.excerpt, self._our_markdown(d.caption, src_uri))
         out.append(markdown[cursor:])

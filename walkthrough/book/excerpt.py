@@ -186,6 +186,35 @@ def resolve_single(
     )
 
 
+SIGNATURE_LINES = 8
+"""How far a declaration's first line may be from the `{` that ends its signature (Go wraps long parameter lists)."""
+
+
+def with_signature(
+    shown: tuple[tuple[int, int], ...], lines: list[str], first_line: int, decl_line: int
+) -> tuple[tuple[int, int], ...]:
+    """Focus ranges plus the declaration's signature (its first line to the line ending in `{`), merged in order.
+
+    A focus picks the lines that matter, but a reader still needs to see what they belong to: `func (a
+    *APIInstaller) registerResourceHandlers(...) {` above the lines, never "40 lines not shown" instead.
+    """
+    if any(a <= decl_line <= b for a, b in shown):
+        return shown
+    last = first_line + len(lines) - 1
+    end = decl_line
+    for n in range(decl_line, min(decl_line + SIGNATURE_LINES, last + 1)):
+        if lines[n - first_line].rstrip().endswith(("{", "(")) or n == last:
+            end = n
+            break
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted([*shown, (decl_line, end)]):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
 def make_excerpt(
     symbol: Symbol,
     data: bytes,
@@ -209,6 +238,8 @@ def make_excerpt(
     text = span_text(data, first, symbol.end_line, path=symbol.path)
     lines = text.split("\n")
     shown, problems = resolve_focus(lines, first, focus)
+    if shown and not problems:
+        shown = with_signature(shown, lines, first, symbol.start_line)
     visible = shown or ((first, symbol.end_line),)
 
     def check_shown(line: int, anchor: str, what: str) -> bool:

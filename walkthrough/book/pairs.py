@@ -160,6 +160,11 @@ class PythonModel(NamedTuple):
     start_line: int
     end_line: int
     source: str
+    """The lines shown: the definition, or only the mirrored member of a class (see `load_python_model`)."""
+    left_out: tuple[str, ...] = ()
+    """Methods of a class whose head alone is shown, in file order (the model page has them all)."""
+    total_lines: int = 0
+    """Lines of the whole definition (equal to the shown ones unless members are left out)."""
 
     @property
     def run_command(self) -> str:
@@ -189,11 +194,14 @@ def _this_code() -> str:
 
 
 def load_python_model(
-    ref: str, project_root: Path, spans: MutableMapping[str, str] | None = None
+    ref: str, project_root: Path, spans: MutableMapping[str, str] | None = None, *, go_symbol: str | None = None,
 ) -> PythonModel:
     """Find `module:qualname` by reading the module's source with `ast` (decorators included).
 
-    `spans` (a fragment store) remembers the line span found in a source, by its digest, so that a
+    Beside a Go excerpt the model shows no more than the member that mirrors it (`go_symbol`): a class
+    with a method declaring `@mirrors(go_symbol)` shows that method, and a class paired with a Go type
+    shows its head (decorators, docstring, fields) without its methods, which are named in `left_out`.
+    `spans` (a fragment store) remembers the line spans found in a source, by its digest, so that a
     rebuild parses no module whose text did not change.
 
     Raises:
@@ -213,24 +221,54 @@ def load_python_model(
         raise ModelNotFound(f"python module {module!r} cannot be found")
     file = Path(spec.origin)
     source, digest = _module_source(file, file.stat().st_mtime_ns)
-    key = f"python-span|{_this_code()}|{digest}|{qualname}"
+    key = f"python-span|{_this_code()}|{digest}|{qualname}|{go_symbol or ''}"
     known = spans.get(key) if spans is not None else None
     if known is not None:
-        first, end = (int(n) for n in known.split())
+        span = json.loads(known)
     else:
-        first, end = _definition_span(module, qualname, _module_tree(digest, source))
+        span = _shown_span(module, qualname, _module_tree(digest, source), go_symbol)
         if spans is not None:
-            spans[key] = f"{first} {end}"
+            spans[key] = json.dumps(span)
+    first, end, total, left_out = span
     lines = source.split("\n")
     try:
         rel = file.resolve().relative_to(project_root.resolve()).as_posix()
     except ValueError:
         rel = module.replace(".", "/") + ".py"
-    return PythonModel(ref, module, qualname, rel, first, end, "\n".join(lines[first - 1 : end]))
+    return PythonModel(ref, module, qualname, rel, first, end, "\n".join(lines[first - 1 : end]).rstrip("\n"),
+                       tuple(left_out), total)
 
 
-def _definition_span(module: str, qualname: str, tree: Any) -> tuple[int, int]:
-    """First line (decorators included) and last line of the definition `qualname` in a module's tree."""
+def _shown_span(module: str, qualname: str, tree: Any, go_symbol: str | None) -> list[Any]:
+    """[first line, last line shown, lines of the whole definition, methods left out] of a model."""
+    import ast  # noqa: PLC0415 - see the comment at the imports
+
+    node = _definition(module, qualname, tree)
+    first, end = _span(node)
+    total = end - first + 1
+    if not isinstance(node, ast.ClassDef):
+        return [first, end, total, []]
+    methods = [c for c in node.body if isinstance(c, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for method in methods:
+        if go_symbol and any(
+            _is_mirrors(d) and any(isinstance(a, ast.Constant) and a.value == go_symbol for a in d.args)  # type: ignore[attr-defined]
+            for d in method.decorator_list
+        ):
+            return [*_span(method), total, []]
+    # The head: decorators, docstring, fields and the constructor (which mirrors Go's `NewX` or literal).
+    rest = [m for m in methods if m.name not in ("__init__", "__post_init__", "__new__")]
+    if not rest or not go_symbol:
+        return [first, end, total, []]
+    head_end = _span(rest[0])[0] - 1
+    return [first, max(head_end, node.lineno), total, [m.name for m in rest]]
+
+
+def _span(node: Any) -> tuple[int, int]:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno
+
+
+def _definition(module: str, qualname: str, tree: Any) -> Any:
+    """The class or function `qualname` in a module's tree."""
     import ast  # noqa: PLC0415 - see the comment at the imports
 
     node = tree
@@ -242,4 +280,4 @@ def _definition_span(module: str, qualname: str, tree: Any) -> tuple[int, int]:
         if found is None:
             raise ModelNotFound(f"{module} has no {qualname!r} (looked for {part!r})")
         node = found
-    return min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno
+    return node

@@ -41,7 +41,7 @@ class CodeLine:
     number: int
     html: Markup
     highlighted: bool = False
-    notes: tuple[int, ...] = ()
+    notes: tuple[CodeNote, ...] = ()
 
 
 def build_code_rows(
@@ -58,9 +58,9 @@ def build_code_rows(
     end_line = start_line + len(rendered) - 1
     ranges = list(shown) or [(start_line, end_line)]
     marked = set(highlight)
-    notes_on: dict[int, list[int]] = {}
+    notes_on: dict[int, list[CodeNote]] = {}
     for note in notes:
-        notes_on.setdefault(note.line, []).append(note.number)
+        notes_on.setdefault(note.line, []).append(note)
     rows: list[CodeLine | Elided] = []
     cursor = start_line
     for first, last in ranges:
@@ -76,6 +76,29 @@ def build_code_rows(
     return rows
 
 
+WIDTHS = (72, 88, 104, 120)
+"""Buckets of the longest shown Go line (tabs at 4 columns), named in the card's class `wt-cols-N`."""
+
+KIND_LABELS = {"interface_method": "interface method"}
+
+
+def kind_label(kind: str) -> str:
+    """A symbol kind as readers say it (`interface method`, not `interface_method`)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def width_class(ex: Excerpt) -> str:
+    """`wt-cols-N` for the longest line a card shows, so the stylesheet knows whether notes fit beside the code."""
+    lines = ex.text.split("\n")
+    shown = ex.shown or ((ex.start_line, ex.end_line),)
+    longest = max(
+        (len(lines[n - ex.start_line].expandtabs(4)) for first, last in shown for n in range(first, last + 1)),
+        default=0,
+    )
+    bucket = next((w for w in WIDTHS if longest <= w), 0)
+    return f"wt-cols-{bucket}" if bucket else "wt-cols-wide"
+
+
 @dataclass(frozen=True)
 class Card:
     """Everything one excerpt card shows. `anchor` is the HTML id, unique on its page."""
@@ -89,6 +112,10 @@ class Card:
     model: PythonModel | None = None
     model_url: str | None = None
     """Where the model's source can be read (a repository URL), or None to show just its path."""
+    model_first: str | None = None
+    """The anchor of the card above on the same page that already shows this model (then only a link)."""
+    model_qualname: str = ""
+    """The model's name, for that link."""
     location: str = ""
     """`chapter.md:line` of the directive, shown to authors in a data attribute."""
 
@@ -141,16 +168,17 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self.env.filters["visible"] = escape_visible
+        self.env.filters["kind_label"] = kind_label
         self.env.globals["SYM"] = SYM_SCHEME
         self.env.globals["PAGE"] = PAGE_SCHEME
 
     def card(self, card: Card) -> Markup:
         """The HTML of one excerpt card."""
         ex = card.excerpt
-        notes = tuple(
-            CodeNote(i + 1, note.line, card.note_html[i] if i < len(card.note_html) else escape(note.text))
-            for i, note in enumerate(ex.notes)
-        )
+        texts = [card.note_html[i] if i < len(card.note_html) else escape(note.text) for i, note in enumerate(ex.notes)]
+        # Numbered in line order (a stable sort keeps the chapter's order of notes on one line).
+        in_order = sorted(zip(ex.notes, texts, strict=True), key=lambda pair: pair[0].line)
+        notes = tuple(CodeNote(i + 1, note.line, text) for i, (note, text) in enumerate(in_order))
         rows = build_code_rows(
             ex.text,
             ex.start_line,
@@ -167,6 +195,7 @@ class Renderer:
             notes=notes,
             model=card.model,
             py_lines=py_lines,
+            width=width_class(ex),
         )
         return Markup(html_text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup, escape
@@ -31,3 +32,23 @@ def escape_visible(text: str) -> Markup:
             run_start = i + 1
     out.append(str(escape(text[run_start:])))
     return Markup("".join(out))
+
+
+_CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_STRAY = re.compile(r"`|\*\*|__|\]\(|\[\[|(?<![\w*])\*(?=\w)")
+"""Markdown syntax that survived rendering: a backtick, `**`, `__`, `](`, `[[`, or a `*` opening emphasis."""
+
+
+def stray_markdown(html: str) -> str | None:
+    """The first piece of Markdown syntax left in rendered HTML (outside code), else None.
+
+    A note like ``/api` + `` + `v1``` renders with raw backticks: Markdown read the empty code span
+    as the opening of a longer one. Such text would reach readers as it was typed.
+    """
+    text = _TAG.sub("", _CODE.sub("", html))
+    match = _STRAY.search(text)
+    if match is None:
+        return None
+    start = max(0, match.start() - 30)
+    return text[start : match.end() + 30].strip()
