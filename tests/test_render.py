@@ -182,7 +182,7 @@ def test_flow_diagram_is_escaped_svg_with_page_links() -> None:
     steps = parse_flow("# comment\nAuth | a.md#x | who <are> you\nStore | - | etcd\n")
     assert steps == [FlowStep("Auth", "a.md#x", "who <are> you"), FlowStep("Store", None, "etcd")]
     svg = str(flow_svg(steps))
-    assert svg.startswith('<figure class="wt-flow"><svg')
+    assert svg.startswith('<figure class="wt-diagram wt-flow"><svg')
     assert "who &lt;are&gt; you" in svg
     assert 'href="wt-page:a.md#x"' in svg
     assert svg.count("<a ") == 1

@@ -145,7 +145,7 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     assert 'id="L6"' in model
     assert "python -m wtfake_model" in model
     second = (site / "second" / "index.html").read_text(encoding="utf-8")
-    assert '<figure class="wt-flow"><svg' in second
+    assert '<figure class="wt-diagram wt-flow"><svg' in second
     assert 'href="../second/#helper"' not in second.split("wt-flow")[0]
 
 

@@ -192,7 +192,7 @@ def test_chapter_cards_link_to_the_pinned_upstream_lines(real_site: RealSite) ->
         "wt-has-model" in authn
     )
     assert (
-        '<figure class="wt-flow"><svg' in real_site.pages["request-path/index.html"]
+        '<figure class="wt-diagram"><svg' in real_site.pages["request-path/index.html"]
     )
 
 

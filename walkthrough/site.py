@@ -25,14 +25,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from markupsafe import Markup
 
 from walkthrough.book.directives import scan_chapter
 from walkthrough.book.excerpt import make_excerpt
 from walkthrough.book.expand import expand_chapter
 from walkthrough.book.pairs import PythonModel, load_python_model
-from walkthrough.errors import ModelNotFound, SourcesError, WalkthroughError
+from walkthrough.errors import InputError, ModelNotFound, SourcesError, WalkthroughError
 from walkthrough.html.cards import Card, Renderer, SeeAlso, SymbolRef, UpstreamFacts
+from walkthrough.html.diagrams import diagram_svg, link_href, parse_diagram
 from walkthrough.html.escape import escape_visible, stray_markdown
 from walkthrough.html.highlight import highlight_lines, python_lexer
 from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links_from_uses
@@ -345,7 +347,34 @@ class SiteModel:
             if resolved is not None:
                 self.search_blocks[token] = _search_view(resolved.excerpt, self._our_markdown(d.caption, src_uri))
         out.append(markdown[cursor:])
-        return "".join(out), blocks
+        return self._diagrams(page, "".join(out), blocks)
+
+    def _diagrams(self, page: ChapterPage, markdown: str, blocks: dict[str, Markup]) -> tuple[str, dict[str, Markup]]:
+        """Replace each ```` ```diagram ```` fence by a placeholder for its SVG (problems cite `chapter.md:line`)."""
+        anchors = {ce.anchor_id for ce in page.excerpts}
+        count = 0
+
+        def swap(match: re.Match[str]) -> str:
+            nonlocal count
+            at = page.text.find(match.group(0))
+            where = f"{page.src_uri}:{page.text.count(chr(10), 0, at) + 1 if at >= 0 else '?'}"
+            token = placeholder(page.src_uri, 1000 + count)
+            count += 1
+            try:
+                data = yaml.load(match.group(1), Loader=_YAML_LOADER)  # noqa: S506 - the safe loader, in C if built
+                diagram = parse_diagram(data, lambda target: link_href(target, page.src_uri))
+            except (yaml.YAMLError, InputError) as exc:
+                message = exc.message if isinstance(exc, InputError) else f"diagram is not valid YAML: {exc}"
+                self.problems.append(Problem(where, message, hint="see walkthrough/html/diagrams.py for the format"))
+                return ""
+            for target in diagram.links:
+                if target.startswith("#") and target[1:].split("-L")[0] not in anchors:
+                    self.problems.append(Problem(where, f"diagram links to {target}, which is no card of this chapter",
+                                                 hint="link a card's id, a symbol id or another page"))
+            blocks[token] = diagram_svg(diagram)
+            return f"\n{token}\n"
+
+        return _DIAGRAM_FENCE.sub(swap, markdown), blocks
 
     def see_also(self, src_uri: str) -> Markup:
         """Other chapters quoting a symbol this chapter quotes or links to."""
@@ -553,6 +582,11 @@ class SiteModel:
             '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'
         ).format(rel=rel, module=module, body=Markup(body))
 
+
+_DIAGRAM_FENCE = re.compile(r"^```diagram[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+"""A diagram fence in a chapter: YAML between ```` ```diagram ```` and ```` ``` ```` (html.diagrams has the format)."""
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
 """Front matter keeping a page out of Material's search index: the symbol index is what search should find."""
