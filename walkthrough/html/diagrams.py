@@ -127,10 +127,10 @@ def parse_diagram(data: Any, link: Callable[[str], str]) -> Diagram:
         if not isinstance(raw_steps, list) or not raw_steps:
             raise InputError("a flow diagram needs `steps`: a list of boxes")
         steps = []
-        for i, raw in enumerate(raw_steps):
+        for i, written_step in enumerate(raw_steps):
             where = f"step {i + 1}"
-            b = box(raw, where)
-            raw = raw if isinstance(raw, dict) else {}
+            b = box(written_step, where)
+            raw = written_step if isinstance(written_step, dict) else {}
             sides = []
             for key, tone in (("exit", "exit"), ("note", "note")):
                 for j, side in enumerate(raw.get(key) if isinstance(raw.get(key), list) else [raw.get(key)]):
@@ -169,13 +169,14 @@ def _detail_lines(text: str, width: float) -> list[str]:
     """A monospace detail: wrapped at `/` and `.` where it is too long (paths and symbol ids)."""
     columns = max(4, int(width / (DETAIL * 0.6)))
     out: list[str] = []
-    for part in text.split("\n"):
-        while len(part) > columns:
-            cut = max(part.rfind("/", 0, columns), part.rfind(".", 0, columns), part.rfind(" ", 0, columns))
+    for line in text.split("\n"):
+        rest = line
+        while len(rest) > columns:
+            cut = max(rest.rfind("/", 0, columns), rest.rfind(".", 0, columns), rest.rfind(" ", 0, columns))
             cut = cut + 1 if cut > columns // 3 else columns
-            out.append(part[:cut])
-            part = part[cut:]
-        out.append(part)
+            out.append(rest[:cut])
+            rest = rest[cut:]
+        out.append(rest)
     return out
 
 
