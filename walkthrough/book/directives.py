@@ -78,6 +78,14 @@ SYMBOL_RE = re.compile(r"^(?P<upstream>[A-Za-z0-9_.-]+):(?P<rest>\S+)$")
 PYTHON_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it: a tenth of the pure-Python parser's time over 260 directives."""
+
+
+def _load_yaml(text: str) -> Any:
+    """`text` parsed by the fast safe loader; on an error, by the pure-Python one, whose marks point at the line."""
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
 OPTIONS = ("id", "doc", "focus", "highlight", "notes", "python")
 ANCHOR_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
 
@@ -222,7 +230,7 @@ def _parse_block(
     option_lines: dict[str, int] = {}
     if header.strip():
         try:
-            loaded = yaml.load(header, Loader=_YAML_LOADER)  # noqa: S506 - the safe loader (libyaml's when built)
+            loaded = _load_yaml(header)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = first + 2 + (mark.line if mark is not None else 0)

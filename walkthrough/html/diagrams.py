@@ -239,8 +239,8 @@ def _flow(d: Diagram) -> tuple[list[str], float]:
     has_sides = any(s.sides for s in d.steps)
     has_back = any(s.back for s in d.steps)
     left = 28.0 if has_back else 4.0
-    main_w = (WIDTH - left - 4) * (0.58 if has_sides else 1.0)
-    side_x = left + main_w + 34
+    main_w = (WIDTH - left - 4) * ((0.58 if d.arrows else 0.4) if has_sides else 1.0)
+    side_x = left + main_w + (34 if d.arrows else 22)
     side_w = WIDTH - 4 - side_x
     gap = 34.0 if d.arrows else 0.0
     canvas = _Canvas()
@@ -251,6 +251,8 @@ def _flow(d: Diagram) -> tuple[list[str], float]:
         side_heights = [_box_height(s, side_w) for s in step.sides]
         row = max([h, sum(side_heights) + 6 * (len(side_heights) - 1)] if side_heights else [h])
         edge_h = len(_wrap(step.edge, main_w / 2 - 10, DETAIL)) * DETAIL * 1.2 if step.edge else 0
+        if not d.arrows:  # a stack: each layer as tall as its row, touching the next
+            h = row
         tops.append((y, h))
         _draw_box(canvas, step.box, left, y, main_w, h)
         sy = y
