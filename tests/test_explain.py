@@ -242,6 +242,7 @@ def test_pairs_memo_follows_the_files(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(paths, "_cache_override", None)
     monkeypatch.setattr(store, "_SEEN", {})
+    (tmp_path / "cache").mkdir()  # memos live in an existing cache only
     root = tmp_path / "models"
     (root / "fake").mkdir(parents=True)
     model = root / "fake" / "m.py"

@@ -25,9 +25,10 @@ def _fresh_process_memo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh cache root."""
+    """A fresh cache root (made, as an import makes it: memos never create the root itself)."""
     monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(paths, "_cache_override", None)
+    (tmp_path / "cache").mkdir()
     return tmp_path / "cache"
 
 
@@ -54,6 +55,14 @@ def test_a_second_process_takes_the_result_without_the_work(cache: Path) -> None
     assert store.memoized("f", "abc", f) == {"length": 3}
     assert f.calls == 1
     assert len(list((cache / "memo").glob("f-*.json"))) == 1
+
+
+def test_a_cache_root_that_does_not_exist_is_not_created(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = cache.parent / "typo" / "cache"
+    monkeypatch.setenv(paths.CACHE_ENV, str(missing))
+    f = Counter()
+    assert store.memoized("f", "abc", f) == {"length": 3}
+    assert not missing.parent.exists()
 
 
 def test_other_text_is_computed_and_replaces_the_old_memo(cache: Path) -> None:

@@ -7,9 +7,13 @@ Messages say what was wrong and what to do; classes are the API, messages are no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import errno
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from walkthrough.book.excerpt import AnchorProblem
     from walkthrough.models import Problem
     from walkthrough.sources.importer import ImportReport
@@ -89,7 +93,7 @@ class CheckFailed(WalkthroughError):
 
 
 class IndexUnreadable(WalkthroughError):
-    """The persisted index could not be read; it has been removed and is rebuilt on the next run."""
+    """The persisted index could not be written, or could not be read even after rebuilding it once (exit 2)."""
 
 
 class DirectiveError(InputError):
@@ -129,3 +133,109 @@ class TruncatedArchive(NetworkError):
 
 class PermanentNetworkError(NetworkError):
     """A failure that another attempt will not fix: unreachable host, 4xx, an HTML page instead of gzip."""
+
+
+class CacheUnusable(SourcesError):
+    """The cache cannot be written or read: permissions, a read-only file system, a full disk (exit 3).
+
+    `path` names the file or folder the operating system refused.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
+class OutputUnwritable(UsageError):
+    """`build` cannot write its output folder or put the new site in place of the old one (exit 2)."""
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
+class AddressUnusable(UsageError):
+    """`serve` cannot listen on its address: taken by another process, not on this machine, or refused (exit 2).
+
+    `path` is the address, `HOST:PORT`.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
+# ---- operating-system errors ------------------------------------------------------------------
+# The one place where an OSError of the cache, the output folder or the server socket becomes one of
+# our errors: what could not be done, the path the system named (else the one we asked for), the
+# system's reason in words, and what the user can do about it. Anything else is a bug and keeps its
+# traceback.
+
+_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EADDRINUSE: "the address is already in use (another server listens there)",
+    errno.EADDRNOTAVAIL: "the address is not one of this machine's",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "something is already there",
+    errno.EBUSY: "it is busy (a mount point, or in use)",
+}
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+Role = Literal["cache", "output", "address"]
+"""What the failing call was working on: the cache (exit 3), `build`'s output folder or `serve`'s address (2)."""
+
+_ROLES: dict[Role, tuple[type[CacheUnusable | OutputUnwritable | AddressUnusable], str, str]] = {
+    # role: (class, what failed, what to do)
+    "cache": (
+        CacheUnusable,
+        "cannot use the cache at",
+        "make {path} writable, or point --cache DIR (or WALKTHROUGH_CACHE) at a writable folder",
+    ),
+    "output": (
+        OutputUnwritable,
+        "cannot write the site to",
+        "choose a writable output folder with -d DIR (a new site is built beside it, then takes its place)",
+    ),
+    "address": (
+        AddressUnusable,
+        "cannot serve on",
+        "pick another address with -a HOST:PORT (e.g. 127.0.0.1:8001), or stop what listens on {path}",
+    ),
+}
+
+
+def reason(exc: OSError) -> str:
+    """The system's reason for `exc` in words (`read-only file system`)."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def from_os_error(exc: OSError, role: Role, path: object) -> CacheUnusable | OutputUnwritable | AddressUnusable:
+    """`exc` as our error for `role` (`cache` exit 3, `output` exit 2, `address` exit 2), naming the path.
+
+    `path` is what the command was working on (the cache root, the output folder, `host:port`); the
+    path the system names in `exc` is shown when it has one, and the hint says what to do.
+    """
+    cls, what, todo = _ROLES[role]
+    if role == "output":  # the folder asked for, and the one refused (a new folder beside it, or its parent)
+        where = str(path)
+        refused = f" ({exc.filename})" if exc.filename and str(exc.filename) != where else ""
+    else:
+        where = str(exc.filename) if exc.filename and role != "address" else str(path)
+        refused = ""
+    hint = "free some space, or " + todo if exc.errno in _FULL else todo
+    message = f"{what} {where}: {reason(exc)}{refused}"
+    return cls(message, path=where, hint=hint.format(path=path))
+
+
+@contextmanager
+def os_errors(role: Role, path: object) -> Iterator[None]:
+    """Turn an OSError raised inside into `from_os_error(exc, role, path)`."""
+    try:
+        yield
+    except OSError as exc:
+        raise from_os_error(exc, role, path) from exc

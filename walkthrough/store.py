@@ -90,7 +90,7 @@ def _write(folder: Path, name: str, path: Path, value: Any) -> None:
     if json.loads(text) != value:  # tuples, int keys: would not come back the same
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # in an existing cache only: `--cache /typo` must not create a tree
         for old in folder.glob(f"{name}-*.json"):
             if old != path:
                 old.unlink()
@@ -123,7 +123,7 @@ class FragmentStore:
         """The store in the cache, or None when the cache cannot hold one (builds then run cold)."""
         path = cache_root() / "site" / "fragments.sqlite"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(exist_ok=True)  # in an existing cache only, as memos
             conn = sqlite3.connect(path, timeout=30)
             columns = [row[1] for row in conn.execute("PRAGMA table_info(fragment)")]
             if columns and "generation" not in columns:  # a store from before generations: start afresh

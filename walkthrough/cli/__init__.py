@@ -144,6 +144,20 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:  # one the command did not expect: still one clear line, never a traceback
+        return report(_os_error(exc))
+
+
+def _os_error(exc: OSError) -> WalkthroughError:
+    """An unexpected OSError as our error: of the cache (exit 3, `errors.from_os_error`), else of input (2)."""
+    from walkthrough.errors import from_os_error, reason  # noqa: PLC0415 - only the error path
+    from walkthrough.paths import cache_root  # noqa: PLC0415
+
+    root = cache_root()
+    if exc.filename and Path(str(exc.filename)).is_relative_to(root):
+        return from_os_error(exc, "cache", root)
+    what = f"cannot use {exc.filename}" if exc.filename else "a system call failed"
+    return WalkthroughError(f"{what}: {reason(exc)}", hint="check the path and its permissions")
 
 
 def _use_cache(cache: Path | None) -> None:
@@ -170,6 +184,8 @@ def exit_code_of(exc: WalkthroughError) -> int:
 
 
 def report(exc: WalkthroughError) -> int:
-    """Print `exc` as the one `error: ...` line (and hint) on stderr; its exit code."""
-    print(f"error: {exc}", file=sys.stderr)
+    """Print `exc` as the one `error: ...` line (and hint) on stderr, hidden characters shown; its exit code."""
+    from walkthrough.text import visible  # noqa: PLC0415 - small, and only the error path
+
+    print(f"error: {visible(str(exc))}", file=sys.stderr)
     return exit_code_of(exc)

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from walkthrough.errors import InputError, SourcesMissing, UsageError
+from walkthrough.errors import InputError, SourcesMissing, UsageError, WalkthroughError, from_os_error, os_errors
 from walkthrough.paths import PROJECT_ENV, project_root
 
 if TYPE_CHECKING:
@@ -42,6 +42,20 @@ def check_sources(project: Path) -> list[str]:
     return labels
 
 
+class VisibleFormatter(logging.Formatter):
+    """mkdocs' log lines as `LEVEL -  message`, with hidden characters shown (`walkthrough.text.visible`).
+
+    Warnings quote chapter text (a directive's symbol, an anchor), which may hold escape sequences or bidi
+    controls: on a terminal they would retitle or clear it, or reorder what is read.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted record, made visible."""
+        from walkthrough.text import visible  # noqa: PLC0415
+
+        return visible(super().format(record))
+
+
 def _prepare(project: Path) -> None:
     """Environment for a reproducible, quiet mkdocs run; set before mkdocs or Material is imported."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -52,7 +66,7 @@ def _prepare(project: Path) -> None:
         if stamp:
             os.environ["SOURCE_DATE_EPOCH"] = stamp
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setFormatter(VisibleFormatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_walkthrough", False) for h in logger.handlers):
         handler._walkthrough = True  # type: ignore[attr-defined]  # noqa: SLF001 - our marker, one handler
@@ -84,7 +98,18 @@ def _checked(project: Path) -> None:
         labels = check_sources(project)
     except SourcesMissing as exc:
         raise SourcesMissing(f"cannot build the site: {exc.message}", hint=exc.hint) from None
-    print(f"sources verified: {', '.join(labels)}", file=sys.stderr)
+    # Only present and complete so far: each file is checked against its lock when the build reads it.
+    print(f"sources in the cache: {', '.join(labels)}", file=sys.stderr)
+
+
+def _cause(exc: BaseException) -> WalkthroughError | None:
+    """Our error behind a mkdocs failure (mkdocs wraps a plugin's error in PluginError, then Abort)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, WalkthroughError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def configure_build(parser: argparse.ArgumentParser) -> None:
@@ -96,7 +121,11 @@ def configure_build(parser: argparse.ArgumentParser) -> None:
 
 
 def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
-    """Build the static site into site/ (sources checked first)."""
+    """Build the static site into site/ (sources checked first).
+
+    The site is written beside the output folder and takes its place only when the build succeeded
+    (`walkthrough.output`): a failed or interrupted build leaves the previous site as it was.
+    """
     project = project_root()
     config_path = _config_file(project, config_file)
     _checked(project)
@@ -105,16 +134,49 @@ def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, MkDocsException  # noqa: PLC0415
 
+    from walkthrough.output import replacing  # noqa: PLC0415
+
     options = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_path), strict=strict, **options)
-        mkdocs_build(config)
-    except Abort as exc:
-        raise InputError(f"site build failed: {exc}", hint="fix the warnings above (chapter:line, symbol)") from None
-    except MkDocsException as exc:
-        raise InputError(f"site build failed: {exc}") from None
-    print(f"site written to {config.site_dir}", file=sys.stderr)
+    except (Abort, MkDocsException) as exc:
+        raise InputError(f"{config_path}: {exc}", hint="fix the configuration errors above") from None
+    target = Path(config.site_dir)
+    try:
+        with replacing(target) as fresh:
+            config["site_dir"] = str(fresh)
+            try:
+                mkdocs_build(config)
+            except OSError as exc:
+                if exc.filename and Path(str(exc.filename)).is_relative_to(fresh):
+                    raise from_os_error(exc, "output", target) from exc
+                raise
+    except (Abort, MkDocsException) as exc:
+        cause = _cause(exc)
+        if cause is not None:  # sources that fail their lock (exit 3), an unreadable index, ...
+            cause.message = f"site not built ({target} left as it was): {cause.message}"
+            raise cause from None
+        warnings = "warning" in str(exc)
+        raise InputError(
+            f"site not built ({target} left as it was): {exc}",
+            hint="fix the warnings above (chapter:line, symbol)" if warnings else None,
+        ) from None
+    print(f"site written to {target}", file=sys.stderr)
     return 0
+
+
+def _check_address(dev_addr: str) -> None:
+    """Fail now, not after a whole build, when `serve` could not listen on `dev_addr` (HOST:PORT)."""
+    import socket  # noqa: PLC0415
+
+    host, _, port = dev_addr.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or int(port) > 65535:  # noqa: PLR2004 - the largest TCP port
+        raise UsageError(f"bad address {dev_addr!r}: expected HOST:PORT", hint="e.g. -a 127.0.0.1:8000")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with os_errors("address", dev_addr), socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as mkdocs' server does
+        probe.bind((host, int(port)))
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -128,8 +190,11 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
 
 def serve(dev_addr: str, strict: bool, config_file: Path | None) -> int:
     """Serve the site locally with live reload (sources checked first)."""
+    import errno  # noqa: PLC0415
+
     project = project_root()
     config_path = _config_file(project, config_file)
+    _check_address(dev_addr)
     _checked(project)
     _prepare(project)
     from mkdocs.commands.serve import serve as mkdocs_serve  # noqa: PLC0415
@@ -144,8 +209,13 @@ def serve(dev_addr: str, strict: bool, config_file: Path | None) -> int:
             dev_addr=dev_addr,
             strict=strict,
         )
-    except Abort as exc:
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):  # taken between the check and the bind
+            raise from_os_error(exc, "address", dev_addr) from exc
+        raise
+    except (Abort, MkDocsException) as exc:
+        cause = _cause(exc)
+        if cause is not None:
+            raise cause from None
         raise InputError(f"serve stopped: {exc}") from None
-    except MkDocsException as exc:
-        raise InputError(f"serve failed: {exc}") from None
     return 0

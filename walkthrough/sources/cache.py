@@ -20,12 +20,12 @@ import base64
 import json
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
-from walkthrough.errors import SourcesError, SourcesMissing, VerificationError
+from walkthrough.errors import CacheUnusable, SourcesError, SourcesMissing, VerificationError, os_errors
 from walkthrough.paths import cache_root
 from walkthrough.sources.pins import Lock, Release, Upstreams, git_blob_id, load_pins
 
@@ -60,10 +60,15 @@ def _now() -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON via temp + rename, so a crash never leaves half a marker."""
+    """Write JSON via temp + rename, so a crash never leaves half a marker. An OSError names `path`."""
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -252,6 +257,8 @@ class VerifyReport:
     """(path, what is wrong)"""
     missing: list[str] = field(default_factory=list)
     unlocked: list[str] = field(default_factory=list)
+    not_recorded: CacheUnusable | None = None
+    """Why a clean re-hash could not be stamped VERIFIED (a read-only cache); the files are fine all the same."""
 
     @property
     def ok(self) -> bool:
@@ -292,7 +299,11 @@ def verify_tree(tree: SourceTree) -> VerifyReport:
                 report.unlocked.append(rel)
     report.unlocked.sort()
     if report.ok:
-        _write_json(tree.entry.path / VERIFIED, {"at": _now(), "files": report.checked})
+        try:
+            with os_errors("cache", tree.entry.path):
+                _write_json(tree.entry.path / VERIFIED, {"at": _now(), "files": report.checked})
+        except CacheUnusable as exc:
+            report.not_recorded = exc
     return report
 
 
@@ -302,16 +313,21 @@ def entry_lock(lock: Lock, root: Path | None = None, *, timeout: float = LOCK_TI
     from filelock import FileLock, Timeout  # noqa: PLC0415 - only writers need it
 
     locks = sources_dir(root) / ".locks"
-    locks.mkdir(parents=True, exist_ok=True)
+    file_lock = FileLock(str(locks / f"{entry_name(lock)}.lock"), timeout=timeout)
     try:
-        with FileLock(str(locks / f"{entry_name(lock)}.lock"), timeout=timeout):
-            yield
+        with os_errors("cache", root or cache_root()):
+            locks.mkdir(parents=True, exist_ok=True)
+            file_lock.acquire()
     except Timeout:
         raise SourcesError(
             f"another walkthrough process has held the cache entry {entry_name(lock)} "
             f"for over {timeout:.0f} s",
             hint=f"wait for it to finish; if none is running, delete {locks / (entry_name(lock) + '.lock')}",
         ) from None
+    try:
+        yield
+    finally:
+        file_lock.release()
 
 
 class EntryWriter:
@@ -323,6 +339,7 @@ class EntryWriter:
 
     def __init__(self, lock: Lock, root: Path | None = None) -> None:
         self.lock = lock
+        self.cache = root or cache_root()
         self.final = sources_dir(root) / entry_name(lock)
         self.tmp = self.final.with_name(f".tmp-{self.final.name}-{os.urandom(4).hex()}")
         self.written: dict[str, int] = {}
@@ -334,7 +351,8 @@ class EntryWriter:
         # Temp dirs of crashed writers of this entry are safe to remove: we hold the entry lock.
         for stale in self.final.parent.glob(f".tmp-{self.final.name}-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        (self.tmp / TREE).mkdir(parents=True)
+        with os_errors("cache", self.cache):
+            (self.tmp / TREE).mkdir(parents=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -360,10 +378,11 @@ class EntryWriter:
                 path=path,
             )
         target = self.tmp / TREE / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("xb") as fh:  # "x": never follow or overwrite anything already there
-            fh.write(data)
-        target.chmod(0o444)
+        with os_errors("cache", self.cache):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("xb") as fh:  # "x": never follow or overwrite anything already there
+                fh.write(data)
+            target.chmod(0o444)
         self.written[path] = len(data)
 
     def missing(self) -> list[str]:
@@ -393,15 +412,16 @@ class EntryWriter:
             "imported_at": _now(),
             "seconds": round(time.monotonic() - self.started, 3),
         }
-        _write_json(self.tmp / VERIFIED, {"at": marker["imported_at"], "files": len(self.written)})
-        _write_json(self.tmp / MARKER, marker)
-        if self.final.exists():
-            trash = self.final.with_name(f".tmp-{self.final.name}-old-{os.urandom(4).hex()}")
-            self.final.rename(trash)
-            self.tmp.rename(self.final)
-            import shutil  # noqa: PLC0415
+        with os_errors("cache", self.cache):
+            _write_json(self.tmp / VERIFIED, {"at": marker["imported_at"], "files": len(self.written)})
+            _write_json(self.tmp / MARKER, marker)
+            if self.final.exists():
+                trash = self.final.with_name(f".tmp-{self.final.name}-old-{os.urandom(4).hex()}")
+                self.final.rename(trash)
+                self.tmp.rename(self.final)
+                import shutil  # noqa: PLC0415
 
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            self.tmp.rename(self.final)
+                shutil.rmtree(trash, ignore_errors=True)
+            else:
+                self.tmp.rename(self.final)
         return Entry(self.final, marker)
