@@ -47,7 +47,7 @@ class FakeIndex:
             return self.symbols[tail[0]]
 
         near = tuple(tail) or tuple(difflib.get_close_matches(symbol_id, list(self.symbols), n=3, cutoff=0.6))
-        raise SymbolError(f"no symbol `{symbol_id}`", candidates=near)
+        raise SymbolError(f"unknown symbol {symbol_id!r}", candidates=near)
 
     def text(self, path: str) -> bytes:
         return self.files[path]

@@ -76,7 +76,7 @@ class SiteIndex:
 
     def lookup(self, symbol_id: str) -> Symbol:
         if symbol_id not in self.symbols:
-            raise SymbolError(f"no symbol `{symbol_id}`", candidates=())
+            raise SymbolError(f"unknown symbol {symbol_id!r}", candidates=())
         return self.symbols[symbol_id]
 
     def get(self, symbol_id: str) -> Symbol | None:

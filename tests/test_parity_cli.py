@@ -79,11 +79,14 @@ def test_unrunnable_files_count_as_failures(tmp_path: Path, capsys: pytest.Captu
     unknown.write_text('{"meta": {"functions": "something else"}, "vectors": []}', encoding="utf-8")
     garbage = tmp_path / "a-quantity-garbage.json"
     garbage.write_text("{not json", encoding="utf-8")
-    code, out, _ = run_cli(capsys, "parity", str(unknown), str(garbage), str(tmp_path / "missing.json"))
+    code, out, _ = run_cli(capsys, "parity", str(unknown), str(garbage))
     assert code == 1
     assert "no parity runner accepts this file" in out
     assert "cannot read vector file" in out
-    assert out.strip().splitlines()[-1] == "0 passed, 3 failed"
+    assert out.strip().splitlines()[-1] == "0 passed, 2 failed"
+    code, _, err = run_cli(capsys, "parity", str(unknown), str(tmp_path / "missing.json"))
+    assert code == 2  # a file that is not there is a usage error, not a failed check
+    assert "does not exist" in err
 
 
 def test_run_lists_and_runs_demos(capsys: pytest.CaptureFixture[str]) -> None:

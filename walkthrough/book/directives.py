@@ -350,7 +350,7 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
         cands = tuple(exc.candidates)
         hint = f"did you mean {', '.join(f'`{c}`' for c in cands[:5])}?" if cands else (
             "run `walkthrough symbols NAME` to find the id")
-        problem = Problem(d.location, f"unknown symbol: {exc.message}", symbol=d.symbol, hint=hint)
+        problem = Problem(d.location, exc.message, symbol=d.symbol, hint=hint)  # unknown, ambiguous or malformed
         raise DirectiveError([problem]) from None
     if symbol.has_error:
         raise DirectiveError([Problem(d.location, "the parser found syntax errors inside this symbol's span",

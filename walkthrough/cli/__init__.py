@@ -60,6 +60,14 @@ def existing_dir(text: str) -> Path:
     return path
 
 
+def existing_file(text: str) -> Path:
+    """An argument naming a file that must exist (a missing one is a usage error, exit 2)."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist" if not path.exists() else f"{text!r} is not a file")
+    return path
+
+
 def positive_int(text: str) -> int:
     """An argument that must be an integer of at least 1."""
     try:

@@ -169,5 +169,9 @@ def drift(targets: list[str], chapters: list[str], as_json: bool, project: Path 
     _echo_problems("problems in the chapters", report.problems)
     _echo_problems("not checked", report.unchecked)
     counts = ", ".join(f"{n} {s}" for s, n in report.counts().items())
+    if report.unchecked and not any(report.counts().values()):  # no zeros that read like a clean result
+        counts = "nothing compared"
+    if report.unchecked:
+        counts += f"; {len(report.unchecked)} not checked (see above)"
     print(f"drift to {', '.join(report.targets)}: {counts}")
     return report.exit_code

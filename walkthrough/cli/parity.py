@@ -2,7 +2,8 @@
 
 Default: every `*.json` file in the project's `tests/golden/`. Per file: the runner used, its
 count, and the first mismatches with expected and actual values; last line `N passed, M failed`.
-Exit 0 when nothing failed, 1 otherwise (a file that could not be checked counts as a failure).
+Exit 0 when nothing failed, 1 otherwise (a file that could not be checked counts as a failure), 2 when a
+named file does not exist (a usage error).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def _display(path: Path) -> str:
 
 def configure_parity(parser: argparse.ArgumentParser) -> None:
     """`parity [FILE ...] [--json] [--show N]`."""
-    from walkthrough.cli import non_negative_int  # noqa: PLC0415 - the CLI package is loaded already
+    from walkthrough.cli import existing_file, non_negative_int  # noqa: PLC0415 - the CLI package is loaded already
 
     parser.description = "Run golden vector FILES (default: all of tests/golden/) through the Python models."
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    parser.add_argument("files", nargs="*", type=existing_file, metavar="FILE")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")
     parser.add_argument("--show", type=non_negative_int, default=5,
                         help="how many mismatches to print per file (default: 5)")

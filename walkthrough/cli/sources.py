@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -194,12 +195,13 @@ def _print_import(report: ImportReport, seconds: float) -> None:
         console.print(f"  cache entry: {report.entry.path}", markup=False)
 
 
-def _print_problems(report: ImportReport, limit: int = 20) -> None:
+def _print_problems(report: ImportReport, lock: Lock, limit: int = 20) -> None:
     console = _console(err=True)
     lines = [f"  missing: {p}" for p in report.missing]
     for path, cands in report.mismatching.items():
         seen = "; ".join(f"{c} has blob {b}" for c, b in cands)
-        lines.append(f"  mismatching: {path}: {seen}")
+        locked = lock.entries[path]
+        lines.append(f"  mismatching: {path}: the lock says blob {locked.blob} ({locked.size} bytes); {seen}")
     for line in lines[:limit]:
         console.print(line, markup=False)
     if len(lines) > limit:
@@ -227,7 +229,7 @@ def import_cmd(
             lock, copy, [Root.parse(r) for r in root_specs], label=release.pin.label, force=force
         )
     except ImportIncomplete as exc:
-        _print_problems(exc.report)
+        _print_problems(exc.report, lock)
         raise
     _print_import(report, time.monotonic() - started)
     return 0
@@ -307,7 +309,11 @@ def status_cmd(as_json: bool) -> int:
         entry = find_entry(lock)
         marker = entry.marker or {}
         verified = entry.verified if entry.complete else None
+        absent = marker.get("absent", {})
+        # A stat per file (milliseconds): an entry whose files were deleted is not "imported".
+        gone = [p for p in lock.entries if p not in absent and not (entry.tree / p).is_file()] if entry.complete else []
         row.update(
+            missing_files=len(gone),
             lock=str(upstreams.lock_path(release)),
             files=len(lock),
             digest=lock.digest,
@@ -327,9 +333,13 @@ def status_cmd(as_json: bool) -> int:
     table = Table(title=f"sources in {sources_dir()}", title_justify="left", box=None, pad_edge=False)
     for col in ("release", "commit", "files", "digest", "imported", "verified"):
         table.add_column(col, no_wrap=True)
+    damaged = []
     for row in rows:
         imported = "[green]yes[/]" if row["imported"] else "[red]no[/]"
-        if row["imported"] and row.get("absent"):
+        if row.get("missing_files"):
+            imported = f"[red]damaged[/] ({row['missing_files']} of {row['files']} files missing)"
+            damaged.append(str(row["release"]))
+        elif row["imported"] and row.get("absent"):
             imported += f" ({len(row['absent'])} left out)"  # type: ignore[arg-type]
         table.add_row(
             str(row["release"]),
@@ -340,6 +350,12 @@ def status_cmd(as_json: bool) -> int:
             str(row.get("verified_at") or "-").replace("T", " ")[:16],
         )
     _console().print(table)
+    for spec in damaged:
+        _console(err=True).print(
+            f"{spec}: files were deleted from its cache entry; re-import it: "
+            f"`walkthrough sources fetch {spec} --force` (or `sources import {spec} ... --force`)",
+            markup=False,
+        )
     return 0
 
 
@@ -377,6 +393,7 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
                 "ok": not found,
                 "files": report.checked,
                 "seconds": round(time.monotonic() - started, 3),
+                "recorded": report.not_recorded is None,
                 "problems": found,
             }
         )
@@ -387,6 +404,8 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
                 f"({time.monotonic() - started:.2f} s)",
                 markup=False,
             )
+        if report.not_recorded is not None:  # the files are fine; only `sources status` will not know
+            print(f"note: {release.pin.label} verified but not recorded: {report.not_recorded}", file=sys.stderr)
     if as_json:
         print(json.dumps({"releases": results}, indent=1))
     if problems:

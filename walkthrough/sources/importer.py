@@ -185,6 +185,16 @@ def match_copy(
     return report, data_of
 
 
+def _incomplete_hint(copy: GitCopy | DirCopy, label: str) -> str:
+    """What to check when a copy lacks locked files: the revision for git, the tree itself for a directory."""
+    if isinstance(copy, GitCopy):
+        return "check --rev and the --root order (first root holding a path with the right blob wins)"
+    return (
+        f"check that --dir holds {label} unchanged (an unpacked archive of that tag) and the --root order; "
+        "a git clone at the tag (`--git DIR --rev TAG`) gives the exact blobs"
+    )
+
+
 def import_copy(
     lock: Lock,
     copy: Copy,
@@ -209,7 +219,7 @@ def import_copy(
                 f"{label}: {len(report.missing)} locked file(s) missing and {n_bad} with other bytes "
                 f"in {copy.describe()}; nothing was written to the cache",
                 report=report,
-                hint="check --rev and the --root order (first root holding a path with the right blob wins)",
+                hint=_incomplete_hint(copy, label),
             )
         with EntryWriter(lock, cache) as writer:
             for path, data in data_of.items():

@@ -59,11 +59,16 @@ class Root:
 
 
 def _clean(part: str, spec: str) -> str:
-    part = part.strip().strip("/")
+    """One side of a root, relative to the copy (or the upstream): never absolute, never climbing out."""
+    bad = f"bad root {spec!r}: use a path inside the copy, like vendor/k8s.io/kubernetes, or `.`"
+    part = part.strip()
+    if part.startswith("/") or "=" in part or (len(part) > 1 and part[1] == ":"):
+        raise UsageError(bad + " (SRC=DEST at most, both relative)")
+    part = part.strip("/")
     if part in ("", "."):
         return ""
     if any(seg in ("", ".", "..") for seg in part.split("/")) or "\\" in part:
-        raise UsageError(f"bad root {spec!r}: use a relative path like vendor/k8s.io/kubernetes, or `.`")
+        raise UsageError(bad)
     return part
 
 
@@ -103,11 +108,14 @@ class GitCopy:
             check=False,
         )
         if proc.returncode != 0:
-            msg = proc.stderr.decode(errors="replace").strip().splitlines()
+            msg = [line.strip() for line in proc.stderr.decode(errors="replace").splitlines() if line.strip()]
+            said = next((m for m in msg if m.startswith(("fatal:", "error:"))), msg[0] if msg else "")
+            hint = "check --git (a clone of the upstream or of a repository vendoring it) and --rev"
+            fix = next((m for m in msg if m.startswith("git config") and "safe.directory" in m), None)
+            if fix:  # git refuses a repository another user owns ("dubious ownership"); say how to allow it
+                hint = f"if you trust {self.git_dir}, allow it with `{fix}`, or import as the user who owns it"
             raise SourcesError(
-                f"git {args[0]} failed in {self.git_dir}: "
-                f"{msg[-1] if msg else 'exit ' + str(proc.returncode)}",
-                hint="check --git (a clone of the upstream or of a repository vendoring it) and --rev",
+                f"git {args[0]} failed in {self.git_dir}: {said or 'exit ' + str(proc.returncode)}", hint=hint
             )
         return proc.stdout
 
