@@ -303,9 +303,8 @@ def test_corrupt_and_stale_indexes_are_rebuilt(fake_upstream: MakeTree) -> None:
     idx.close()
     tamper(path, "UPDATE files SET uses = x'00ff'")
     idx = load_index("fake")
-    with pytest.raises(IndexUnreadable, match="damaged"):
-        idx.uses("pkg/a/a.go")
-    assert load_index("fake").uses("pkg/a/a.go")  # removed, then rebuilt
+    assert idx.uses("pkg/a/a.go")  # rebuilt under the open index, and answered
+    assert load_index("fake").uses("pkg/a/a.go")
     tamper(path, "DELETE FROM symbols WHERE rowid = (SELECT max(rowid) FROM symbols)")  # cut short
     idx = load_index("fake")
     assert idx.stats()["symbols"] == len(list(idx.symbols()))  # rebuilt whole

@@ -20,6 +20,8 @@ Short forms (`APIInstaller`, `apiserver.APIInstaller`, `(*APIInstaller).Install`
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from walkthrough.errors import SymbolError
@@ -192,3 +194,63 @@ def suggest(word: str, names: Iterable[str], n: int = 5) -> list[str]:
         by_lower = {x.lower(): x for x in pool}
         close += [by_lower[x] for x in difflib.get_close_matches(lowered, list(by_lower), n=n, cutoff=0.8)]
     return list(dict.fromkeys(exact + close))[:n]
+
+
+# ---- look-alike characters -------------------------------------------------------------------
+# `APIInstaller` typed with a Cyrillic capital I (U+0406) in fourth place reads exactly like the real name,
+# so "unknown symbol, did you mean APIInstaller" looks like nonsense. A query whose letters mix scripts, or
+# that holds compatibility forms (full-width letters U+FF21..., ligatures, mathematical letters), names each
+# such character; its NFKC form is the reading in plain letters, which the index is asked for suggestions.
+
+
+class Foreign(NamedTuple):
+    """A character of a query outside the script of its other letters, or a compatibility form."""
+
+    position: int
+    """1-based, in the query as typed."""
+    char: str
+
+    def __str__(self) -> str:
+        name = unicodedata.name(self.char, "an unnamed character")
+        return f"U+{ord(self.char):04X} {name} at position {self.position}"
+
+
+def _script(ch: str) -> str:
+    """The script word of a letter's Unicode name (`LATIN`, `CYRILLIC`, `FULLWIDTH`); `` for non-letters."""
+    return unicodedata.name(ch, "").partition(" ")[0] if ch.isalpha() else ""
+
+
+def foreign_characters(text: str) -> list[Foreign]:
+    """The characters of `text` outside its main script (the most common among its letters), or not NFKC."""
+    scripts = Counter(s for s in map(_script, text) if s)
+    main = max(scripts, key=lambda s: (scripts[s], s == "LATIN"), default="LATIN")
+    return [
+        Foreign(i, ch)
+        for i, ch in enumerate(text, 1)
+        if not ch.isascii()
+        and (unicodedata.normalize("NFKC", ch) != ch or (_script(ch) and _script(ch) != main))
+    ]
+
+
+def plain_reading(text: str) -> str:
+    """`text` with compatibility forms folded (NFKC): full-width `API` (U+FF21 U+FF30 U+FF29) → `API`."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def unknown_symbol(text: str, near: Iterable[str], where: str = "") -> SymbolError:
+    """The error for a query that names nothing: look-alike characters named, near misses in the hint."""
+    near = tuple(near)
+    foreign = foreign_characters(text)
+    message = f"unknown symbol {text!r}{where}"
+    if foreign:
+        shown = ", ".join(map(str, foreign[:5])) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")  # noqa: PLR2004
+        looks = "which only look like plain letters" if len(foreign) > 1 else "which only looks like a plain letter"
+        message += f": it mixes in {shown}, {looks}"
+        hint = (
+            f"type it in plain ASCII: did you mean {', '.join(near)}?"
+            if near
+            else f"type it in plain ASCII (`{plain_reading(text)}`?); `walkthrough symbols PATTERN` searches"
+        )
+    else:
+        hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"
+    return SymbolError(message, candidates=near, hint=hint)

@@ -77,9 +77,12 @@ def resolve_symbol(text: str, upstream: str | None = None, *, progress: bool = F
         raise SymbolError(msg, candidates=ids, hint="use one of the full ids: " + ", ".join(ids[:10]))
     if missing:
         raise missing[0]
-    near = tuple(x for idx in indexes for x in idx.suggestions(text))[:5]
-    hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"
-    raise SymbolError(f"unknown symbol {text!r}", candidates=near, hint=hint)
+    from walkthrough.symbolid import plain_reading, unknown_symbol  # noqa: PLC0415 - only the error path
+
+    plain = plain_reading(text)  # full-width and other compatibility forms, in plain letters
+    exact = [s.id for idx in indexes for s in idx.matches(plain)] if plain != text else []
+    near = [*exact, *(x for idx in indexes for x in idx.suggestions(plain))]
+    raise unknown_symbol(text, list(dict.fromkeys(near))[:5])
 
 
 def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Explanation:
@@ -217,6 +220,24 @@ def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, tod
     return 0
 
 
+ECHOED = 80
+"""How much of a query an answer repeats: enough to recognise it, not a screenful of a pasted file."""
+
+
+def _no_match(pattern: str) -> None:
+    """Say that nothing matched, naming look-alike characters (and the plain reading) if the pattern has any."""
+    from walkthrough.symbolid import foreign_characters, plain_reading  # noqa: PLC0415
+
+    shown = pattern if len(pattern) <= ECHOED else f"{pattern[:ECHOED]}... ({len(pattern)} characters)"
+    print(f"no symbol matches {shown!r}", file=sys.stderr)
+    foreign = foreign_characters(pattern[:ECHOED])
+    if foreign:
+        named = ", ".join(map(str, foreign[:5]))
+        plain = plain_reading(pattern)
+        todo = f"try `walkthrough symbols '{plain}'`" if plain != pattern else "type the name in plain ASCII"
+        print(f"  it mixes in {named}, which only look like plain letters; {todo}", file=sys.stderr)
+
+
 def configure_explain(parser: argparse.ArgumentParser) -> None:
     """`explain SYMBOL [-u NAME] [--json] [--no-code] [--today]`."""
     parser.description = (
@@ -281,7 +302,7 @@ def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool,
         if len(found) > limit:
             print(f"... and {len(found) - limit} more (use --limit)", file=sys.stderr)
         if not found:
-            print(f"no symbol matches {pattern!r}", file=sys.stderr)
+            _no_match(pattern)
     for exc in missing:
         print(f"warning: {exc.message}; not searched ({exc.hint})", file=sys.stderr)
     return 0

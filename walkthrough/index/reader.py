@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from walkthrough.errors import IndexUnreadable, SymbolError
 from walkthrough.index.schema import SYMBOL_COLUMNS, db_path, expected_meta, id_tag, remove_db
 from walkthrough.models import Pin, Symbol, SymbolKind, Use
-from walkthrough.symbolid import id_ordinal, parse_query, splits, suggest
+from walkthrough.symbolid import id_ordinal, parse_query, plain_reading, splits, suggest, unknown_symbol
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -165,15 +165,32 @@ class Index:
         """Close the database (the index is unusable afterwards)."""
         self._conn.close()
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    def _query(self, sql: str, params: tuple[Any, ...] = (), *, rebuilt: bool = False) -> list[tuple[Any, ...]]:
+        """Rows of `sql`; a database damaged since it was opened is rebuilt once and asked again."""
         try:
             with self._lock:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
+            if rebuilt:
+                self._conn.close()
+                remove_db(self.path)
+                msg = f"the symbol index {self.path} is damaged ({exc}) even after a rebuild; it was removed"
+                raise IndexUnreadable(msg, hint="check the disk, then run the command again") from None
+            self._rebuild()
+            return self._query(sql, params, rebuilt=True)
+
+    def _rebuild(self) -> None:
+        """Replace a damaged database by a fresh build of the same tree (same ids: the build is deterministic)."""
+        import logging  # noqa: PLC0415 - only the repair path
+        import sys  # noqa: PLC0415
+
+        with self._lock:
             self._conn.close()
             remove_db(self.path)
-            msg = f"the symbol index {self.path} is damaged ({exc}); it was removed"
-            raise IndexUnreadable(msg, hint="run the command again to rebuild it") from None
+        logging.getLogger(__name__).warning("the symbol index %s was damaged; rebuilding it", self.path)
+        fresh = index_for_tree(self.tree, progress=sys.stderr.isatty())
+        with self._lock:
+            self._conn, self.path, self._pkgdirs = fresh._conn, fresh.path, None  # noqa: SLF001 - same class
 
     def _symbols_where(self, where: str, params: tuple[Any, ...] = ()) -> list[Symbol]:
         rows = self._query(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {where}", params)  # noqa: S608
@@ -233,9 +250,10 @@ class Index:
                 + ", ".join(ids[:SHOWN_CANDIDATES])
                 + (" ..." if len(ids) > SHOWN_CANDIDATES else ""),
             )
-        near = tuple(self.suggestions(text))
-        hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"
-        raise SymbolError(f"unknown symbol {text!r} in {self.pin.label}", candidates=near, hint=hint)
+        plain = plain_reading(text)  # full-width and other compatibility forms, in plain letters
+        near = [s.id for s in self.matches(plain)] if plain != text else []
+        near = list(dict.fromkeys([*near, *self.suggestions(plain)]))[:5]
+        raise unknown_symbol(text, near, where=f" in {self.pin.label}")
 
     def matches(self, text: str) -> list[Symbol]:
         """Every symbol a full id or short form denotes (no suggestions); malformed is a SymbolError."""
@@ -367,10 +385,13 @@ class Index:
         try:
             flat = array.array("q", zlib.decompress(rows[0][0]))
         except (zlib.error, ValueError):
-            self._conn.close()
-            remove_db(self.path)
-            msg = f"the symbol index {self.path} is damaged (uses of {path}); it was removed"
-            raise IndexUnreadable(msg, hint="run the command again to rebuild it") from None
+            self._rebuild()
+            rows = self._query("SELECT uses FROM files WHERE path = ?", (path,))
+            try:
+                flat = array.array("q", zlib.decompress(rows[0][0])) if rows else array.array("q")
+            except (zlib.error, ValueError):
+                msg = f"the symbol index {self.path} is damaged (uses of {path}) even after a rebuild"
+                raise IndexUnreadable(msg, hint="check the disk, then run the command again") from None
         lo = start_byte if start_byte is not None else 0
         hi = end_byte if end_byte is not None else 1 << 62
         return [
