@@ -37,7 +37,6 @@ import io
 import json
 import os
 import posixpath
-import secrets
 import shutil
 import sys
 import tarfile
@@ -47,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from walkthrough.errors import InputError, WalkthroughError
-from walkthrough.reimpl import mirrors
+from walkthrough.reimpl import _seams, mirrors
 from walkthrough.reimpl.docker import _gojson, ids, reference
 
 MAX_LAYER_DEPTH = 125
@@ -62,7 +61,7 @@ class LayoutError(WalkthroughError):
 
 
 @mirrors("docker:pkg/stringid.GenerateRandomID")
-def generate_random_id(random_bytes: RandomBytes = secrets.token_bytes) -> str:
+def generate_random_id(random_bytes: RandomBytes = _seams.random_bytes) -> str:
     """64 random hex characters, redrawn while the first 12 are all digits.
 
     Such a prefix would parse as an int, and such IDs once broke hostnames.
@@ -441,7 +440,7 @@ class LayerStore:
     """layer/layer_store.go: registers layer tars with the driver and the metadata store."""
 
     def __init__(
-        self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = secrets.token_bytes
+        self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = _seams.random_bytes
     ) -> None:
         self.store = store
         self.driver = driver
@@ -829,7 +828,7 @@ class Daemon:
 
     @classmethod
     @mirrors("docker:daemon.NewDaemon")
-    def open(cls, root: Path, random_bytes: RandomBytes = secrets.token_bytes) -> Daemon:
+    def open(cls, root: Path, random_bytes: RandomBytes = _seams.random_bytes) -> Daemon:
         paths = DaemonPaths(Path(root))
         driver = AufsDriver(paths.driver_home)
         layer_store = LayerStore(FileMetadataStore(paths.layerdb), driver, random_bytes)
@@ -888,8 +887,8 @@ def _decompress(data: bytes) -> bytes:
 # -- the tree, explained -------------------------------------------------------------------------
 
 
-def explain_tree(daemon: Daemon, result: LoadResult) -> str:
-    """The files under the root, each annotated with the ID it holds or is named by."""
+def explain_tree(daemon: Daemon, result: LoadResult, label: str | None = None) -> str:
+    """The files under the root, each annotated with the ID it holds or is named by; `label` names the root."""
     root = daemon.paths.root
     notes: dict[Path, str] = {}
     for image_id in result.image_ids:
@@ -917,7 +916,7 @@ def explain_tree(daemon: Daemon, result: LoadResult) -> str:
         notes[md / "parent"] = "top chain ID of the image"
         notes[daemon.layers.driver.home / "diff" / m.init_id] = "init layer: mount points, /etc/hosts, ..."
     notes[daemon.paths.repositories_json] = "tags -> image IDs"
-    lines = [f"{root}/"]
+    lines = [f"{label or root}/"]
 
     def walk(directory: Path, depth: int) -> None:
         for child in sorted(directory.iterdir(), key=lambda p: p.name):
@@ -969,7 +968,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.container and result.layers:
             result.mounts.append(daemon.layers.create_rw_layer(args.container, result.layers[-1].chain_id))
         print("\n".join(result.messages))
-        print(explain_tree(daemon, result))
+        # a temporary root is shown as what it stands for: its random name would teach nothing
+        print(explain_tree(daemon, result, None if args.root else "/var/lib/docker"))
         print(summary(daemon, result))
         for layer in dict.fromkeys(result.layers):
             for skipped in layer.skipped:

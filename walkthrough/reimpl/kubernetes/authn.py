@@ -30,13 +30,12 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from walkthrough.reimpl import mirrors
+from walkthrough.reimpl import _seams, mirrors
 
 # pkg/auth/user constants
 SYSTEM_PRIVILEGED_GROUP = "system:masters"
@@ -560,7 +559,7 @@ def with_loopback_token(
     """
     if authenticator is None:
         return None
-    loopback_user = UserInfo(name=API_SERVER_USER, uid=uid or str(uuid.uuid4()), groups=[SYSTEM_PRIVILEGED_GROUP])
+    loopback_user = UserInfo(name=API_SERVER_USER, uid=uid or str(_seams.uuid4()), groups=[SYSTEM_PRIVILEGED_GROUP])
     return union_new(authenticator_from_tokens({token: loopback_user}), authenticator)
 
 

@@ -25,17 +25,14 @@ import copy
 import itertools
 import json
 import queue
-import random
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from walkthrough.reimpl import mirrors
+from walkthrough.reimpl import _seams, mirrors
 from walkthrough.reimpl.kubernetes import strategicpatch
 from walkthrough.reimpl.kubernetes.restful import Request, Response
 
@@ -628,7 +625,7 @@ def list_resource(lister: Any, watcher: Any, scope: RequestScope, force_watch: b
 
 @mirrors("kubernetes:pkg/apiserver.ListResource")
 def watch_timeout(
-    timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = random.random
+    timeout_seconds: int | None, min_request_timeout: float, rand: Callable[[], float] = _seams.random
 ) -> float:
     """timeoutSeconds when given; else a random value in [minRequestTimeout, 2*minRequestTimeout)."""
     timeout = float(timeout_seconds or 0)
@@ -1134,7 +1131,7 @@ class MemoryStorage:
     def create(self, ctx: dict[str, Any], obj: Obj) -> Obj:
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
+            meta["name"] = meta["generateName"] + _seams.uuid4().hex[:5]
         name = meta.get("name", "")
         if not name:
             raise _status(422, "Invalid", f"{self.kind} {go_quote('')} is invalid: metadata.name: Required value: "
@@ -1148,9 +1145,9 @@ class MemoryStorage:
                 meta["namespace"] = key[0]
             if key in self.objects:
                 raise new_already_exists(self.resource, name, self.group)
-            meta["uid"] = str(uuid.uuid4())
+            meta["uid"] = str(_seams.uuid4())
             meta["resourceVersion"] = self._bump()
-            meta["creationTimestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            meta["creationTimestamp"] = _seams.now().strftime("%Y-%m-%dT%H:%M:%SZ")
             self.objects[key] = copy.deepcopy(obj)
             self._notify("ADDED", obj)
             return copy.deepcopy(obj)
