@@ -1,4 +1,4 @@
-"""Site build time against its anchor: a plain mkdocs build of the same Markdown, excerpts pasted as code blocks.
+"""Site build time against its anchor: a plain mkdocs build of the same Markdown, excerpts and run outputs pasted.
 
     python bench/bench_site.py [--runs N] [--against DIR]
 
@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from walkthrough.book import run_records
 from walkthrough.book.expand import expand_chapter
 from walkthrough.paths import project_root
 
@@ -33,20 +34,30 @@ def _index_for(name: str):  # noqa: ANN202 - whatever load_index returns
 
 
 def plain_project(project: Path, dest: Path) -> Path:
-    """`dest/mkdocs.yml` + `dest/chapters/`: our chapters with each directive replaced by a fenced Go block."""
+    """`dest/mkdocs.yml` + `dest/chapters/`: our chapters, each excerpt a fenced Go block, each run its recorded output.
+
+    The run outputs come from `snapshots/runs.json`: the plain build shows the same text without running anything.
+    """
     chapters = dest / "chapters"
     chapters.mkdir(parents=True)
+    outputs = {r.key: r for r in run_records.load(project / "snapshots") or []}
     for src in sorted((project / "chapters").glob("*.md")):
         text = src.read_text(encoding="utf-8")
-        excerpts = expand_chapter(text, src.name, _index_for, {}).excerpts
+        expanded = expand_chapter(text, src.name, _index_for, {})
+        blocks = [(ce.directive.start, ce.directive.end, "go", ce.excerpt.text, ce.directive.caption)
+                  for ce in expanded.excerpts]
+        for run in expanded.runs:
+            record = outputs.get((src.name, run.anchor_id()))
+            shown = f"$ {run.command}\n{record.output if record else ''}".rstrip("\n")
+            blocks.append((run.start, run.end, "text", shown, run.caption))
         out, cursor = [], 0
-        for ce in sorted(excerpts, key=lambda c: c.directive.start):
-            out.append(text[cursor : ce.directive.start])
-            fence = "`" * max(3, _longest_backticks(ce.excerpt.text) + 1)
-            out.append(f"{fence}go\n{ce.excerpt.text}\n{fence}\n\n")
-            if ce.directive.caption:
-                out.append(ce.directive.caption + "\n\n")
-            cursor = ce.directive.end
+        for start, end, lang, code, caption in sorted(blocks):
+            out.append(text[cursor:start])
+            fence = "`" * max(3, _longest_backticks(code) + 1)
+            out.append(f"{fence}{lang}\n{code}\n{fence}\n\n")
+            if caption:
+                out.append(caption + "\n\n")
+            cursor = end
         out.append(text[cursor:])
         (chapters / src.name).write_text("".join(out), encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")

@@ -198,3 +198,25 @@ def test_a_target_on_an_elided_line_links_to_the_card() -> None:
     site._symbol_memo.update({"x:p.T.A": field("A", 11), "x:p.T.B": field("B", 15)})  # noqa: SLF001
     assert site.target_of("x:p.T.A") == Target("c.md", "t-L11")
     assert site.target_of("x:p.T.B") == Target("c.md", "t")
+
+
+def test_run_blocks_show_escaped_output_and_failures_fail_strict(
+    project: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, tree = project
+    _fake_index(monkeypatch, tree)
+    hostile = "walkthrough run docker.cli '</pre><script>alert(1)</script>' '\x1b[2J'"
+    runs = f"# Runs\n\n/// run | {hostile}\n///\n\n/// run | walkthrough run docker.layout no-such.tar\n///\n"
+    (root / "chapters" / "runs.md").write_text(runs, encoding="utf-8")
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="strict"):
+        sitefake.build(root, strict=True)
+    ours = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.walkthrough.mkdocs_plugin"]
+    assert any("runs.md:6: `walkthrough run docker.layout no-such.tar` exited with status" in m for m in ours), ours
+    page = (root / "site" / "runs" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\x1b" not in page
+    assert 'data-cp="001B"' in page
+    assert "/// run" not in page
+    assert page.count('class="wt-run"') == 1
+    assert page.count('class="wt-run wt-run-failed"') == 1

@@ -114,6 +114,10 @@ class AnchorError(InputError):
         super().__init__("; ".join(e.message for e in self.errors), hint=self.errors[0].hint)
 
 
+class RunRefused(InputError):
+    """A chapter's `/// run` command is not one a chapter may run; the message says why, the hint what may."""
+
+
 class ImportIncomplete(VerificationError):
     """Some locked files were missing from the copy or had other bytes (exit 3); `report` says which."""
 

@@ -35,6 +35,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
+from walkthrough.book.runs import Runner
 from walkthrough.errors import WalkthroughError
 from walkthrough.paths import project_root as find_project_root
 from walkthrough.site import SYMBOL_INDEX
@@ -138,6 +139,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         self._store: FragmentStore | None = None
         self._search_views: dict[str, str] = {}
         self._full_views: dict[str, str] = {}
+        self._runner: Runner | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Find the project root and add our stylesheets."""
@@ -176,9 +178,11 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
                 store[key] = html
             return html
 
+        self._close_runner()
+        self._runner = Runner(self._project)
         site = SiteModel(
             self.index_factory(self._project), self._project, render_md, store=self._store,
-            symbol_pages=self.config.symbol_pages,
+            symbol_pages=self.config.symbol_pages, runner=self._runner,
         )
         try:
             for file in files.documentation_pages():
@@ -274,6 +278,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
                 done.result()
         self._report()
         self._close_store()
+        self._close_runner()
 
     def _symbol_pages(self, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
         """(output path, whole HTML) of every symbol page, sorted by symbol id."""
@@ -321,8 +326,9 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         return page, not unresolved
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Close the fragment store even when the build fails."""
+        """Close the fragment store and stop the runs even when the build fails."""
         self._close_store()
+        self._close_runner()
 
     def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:
         """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about those going nowhere."""
@@ -368,6 +374,11 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             return symbol_page_url(uri, use_directory_urls=config.use_directory_urls)[0]
         file = (files or self._files).get_file_from_path(uri)
         return file.url if file is not None else None
+
+    def _close_runner(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
 
     def _close_store(self) -> None:
         if self._store is not None:

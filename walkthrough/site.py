@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup
 
-from walkthrough.book.directives import scan_chapter
+from walkthrough.book.directives import RunDirective, scan
 from walkthrough.book.excerpt import make_excerpt
 from walkthrough.book.expand import expand_chapter
 from walkthrough.book.pairs import PythonModel, load_python_model
 from walkthrough.errors import InputError, ModelNotFound, SourcesError, WalkthroughError
-from walkthrough.html.cards import Card, Renderer, SeeAlso, SymbolRef, UpstreamFacts
+from walkthrough.html.cards import Card, Renderer, RunBlock, SeeAlso, SymbolRef, UpstreamFacts
 from walkthrough.html.diagrams import diagram_svg, link_href, parse_diagram
 from walkthrough.html.escape import escape_visible, stray_markdown
 from walkthrough.html.highlight import highlight_lines, python_lexer
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, MutableMapping, Sequence
 
     from walkthrough.book.directives import ChapterExcerpt, Directive
+    from walkthrough.book.runs import Runner
     from walkthrough.index.protocol import IndexFor
 
 SYMBOLS_DIR = "symbols"
@@ -91,6 +92,7 @@ class ChapterPage:
     """The chapter's source, as the directives' offsets count."""
     directives: list[Directive] = field(default_factory=list)
     resolved: list[ChapterExcerpt | None] = field(default_factory=list)
+    runs: list[RunDirective] = field(default_factory=list)
 
     @property
     def excerpts(self) -> list[ChapterExcerpt]:
@@ -113,6 +115,7 @@ class SiteModel:
         project_root: the checkout (for Python model paths and the About page).
         markdown: renders our own Markdown (captions, notes) to HTML.
         store: a fragment cache (`key → HTML`); keys cover everything a fragment depends on.
+        runner: runs the chapters' run blocks (None: a run block shows that nothing ran, and says so).
     """
 
     def __init__(
@@ -124,8 +127,10 @@ class SiteModel:
         store: MutableMapping[str, str] | None = None,
         *,
         symbol_pages: bool = True,
+        runner: Runner | None = None,
     ) -> None:
         self.index_for = index_for
+        self.runner = runner
         self.store = store
         """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.make_symbol_pages = symbol_pages
@@ -163,7 +168,10 @@ class SiteModel:
         if chapter.unavailable:
             raise self._unavailable[chapter.unavailable[0].upstream][1]
         title = first_heading(text, Path(src_uri).stem)
-        self.chapters[src_uri] = ChapterPage(src_uri, title, text, chapter.directives, chapter.resolved)
+        self.chapters[src_uri] = ChapterPage(src_uri, title, text, chapter.directives, chapter.resolved, chapter.runs)
+        if self.runner is not None:  # the commands run while the other chapters are read
+            for run in chapter.runs:
+                self.runner.start(run.command, run.words)
 
     def plan(self) -> None:
         """After every chapter is in: who quotes what, where each identifier goes, which pages to generate."""
@@ -327,11 +335,14 @@ class SiteModel:
             return markdown, {}
         # mkdocs hands over the source minus its front matter: reuse the scan of `on_files`, shifted,
         # rather than parse every directive's YAML a second time; rescan only if the text is not a suffix.
+        blocks_in_page: list[Directive | RunDirective] = [*page.directives, *page.runs]
         if page.text.endswith(markdown):
             delta = len(page.text) - len(markdown)
-            spans = [(d, d.start - delta, d.end - delta) for d in page.directives if d.start >= delta]
+            spans = [(d, d.start - delta, d.end - delta) for d in blocks_in_page if d.start >= delta]
         else:
-            spans = [(d, d.start, d.end) for d in scan_chapter(markdown, src_uri)[0]]
+            found = scan(markdown, src_uri)
+            spans = [(d, d.start, d.end) for d in [*found.excerpts, *found.runs]]
+        spans.sort(key=lambda span: span[1])
         out: list[str] = []
         blocks: dict[str, Markup] = {}
         cursor = 0
@@ -342,6 +353,9 @@ class SiteModel:
             out.append(markdown[cursor:start])
             out.append(f"\n{token}\n\n")
             cursor = end
+            if isinstance(d, RunDirective):
+                blocks[token] = self.run_html(d)
+                continue
             resolved = by_key.get((d.symbol, d.anchor_id()))
             blocks[token] = self.card_html(resolved, shown_models) if resolved is not None else _failed_card(d)
             if resolved is not None:
@@ -375,6 +389,20 @@ class SiteModel:
             return f"\n{token}\n"
 
         return _DIAGRAM_FENCE.sub(swap, markdown), blocks
+
+    def run_html(self, d: RunDirective) -> Markup:
+        """The block of one run: the command and its real output; a failed run is a problem and says so on the page."""
+        caption = Markup(self._our_markdown(d.caption, d.file)) if d.caption.strip() else Markup("")
+        if self.runner is None:
+            return self.renderer.run(RunBlock(d.anchor_id(), d.command, "(not run in this build)", caption,
+                                              d.location, failed=True))
+        result = self.runner.result(d.command, d.words)
+        failure = result.failure(self.runner.timeout)
+        if failure is not None:
+            self.problems.append(Problem(d.location, failure, hint="`walkthrough check` shows what it printed"))
+            return self.renderer.run(RunBlock(d.anchor_id(), d.command, f"{failure} (see the build log)", caption,
+                                              d.location, failed=True))
+        return self.renderer.run(RunBlock(d.anchor_id(), d.command, result.output.rstrip("\n"), caption, d.location))
 
     def see_also(self, src_uri: str) -> Markup:
         """Other chapters quoting a symbol this chapter quotes or links to."""

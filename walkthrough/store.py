@@ -49,17 +49,40 @@ def memoized(name: str, text: str, compute: Callable[[str], Any]) -> Any:
     memo of the old one. The result must survive a JSON round trip unchanged (dicts, lists, str,
     int, bool, None); one that does not is computed every time.
     """
-    key = hashlib.sha256(f"{FORMAT}\0{name}\0{text}".encode()).hexdigest()
-    if key in _SEEN:
-        return _SEEN[key]
-    folder = cache_root() / "memo"
-    path = folder / f"{name}-{key[:32]}.json"
-    found, value = _read(path)
+    found, value = recall(name, text)
     if not found:
         value = compute(text)
-        _write(folder, name, path, value)
-    _SEEN[key] = value
+        remember(name, text, value)
     return value
+
+
+def recall(name: str, text: str) -> tuple[bool, Any]:
+    """(True, the value memoized for `name` and this exact `text`), or (False, None): `memoized` in two steps.
+
+    For callers that decide after computing whether a result may be kept (a command that failed may not).
+    """
+    key = _key(name, text)
+    if key in _SEEN:
+        return True, _SEEN[key]
+    found, value = _read(_path(name, key))
+    if found:
+        _SEEN[key] = value
+    return found, value
+
+
+def remember(name: str, text: str, value: Any) -> None:
+    """Memoize `value` for `name` and `text` (replacing the memo of an older text of `name`)."""
+    key = _key(name, text)
+    _write(cache_root() / "memo", name, _path(name, key), value)
+    _SEEN[key] = value
+
+
+def _key(name: str, text: str) -> str:
+    return hashlib.sha256(f"{FORMAT}\0{name}\0{text}".encode()).hexdigest()
+
+
+def _path(name: str, key: str) -> Path:
+    return cache_root() / "memo" / f"{name}-{key[:32]}.json"
 
 
 def _read(path: Path) -> tuple[bool, Any]:

@@ -1,6 +1,8 @@
-"""Excerpt directives in `chapters/*.md`: parse them, resolve them against the index, report problems.
+"""Directives in `chapters/*.md`: parse them, resolve excerpts against the index, report problems.
 
-The grammar (pymdownx "blocks" style, so the Markdown source reads like any other admonition)::
+Two directives, in pymdownx "blocks" style, so the Markdown source reads like any other admonition:
+`/// excerpt | SYMBOL-ID` quotes upstream code, `/// run | COMMAND` shows what one of our commands prints.
+The excerpt grammar::
 
     /// excerpt | kubernetes:pkg/apiserver/authenticator.New
     id: authn-new                 # optional anchor id, unique in the chapter; default derived from the symbol
@@ -19,22 +21,38 @@ Notes:
     Optional caption in our own words (Markdown).
     ///
 
+The run grammar::
+
+    /// run | walkthrough run kubernetes.authn
+    id: authn-demo                # optional anchor id; default `run-` and the command's words (`run-kubernetes-authn`)
+    ---
+    Optional caption in our own words (Markdown).
+    ///
+
 Rules, precisely:
 
-- The opening line is `/// excerpt | SYMBOL-ID` (spaces around `|` optional); SYMBOL-ID is a full id of
-  DESIGN.md's grammar, `UPSTREAM:PKGDIR.Name[.Method][@file.go]`.
+- A directive opens with a header line `/// NAME | ARGUMENT` (spaces around `|` optional, at most three
+  spaces before `///`). NAME is `excerpt` or `run`; any other name is an error.
+- An excerpt's ARGUMENT is a full symbol id of DESIGN.md's grammar, `UPSTREAM:PKGDIR.Name[.Method][@file.go]`.
+- A run's ARGUMENT is one command, split into words as a POSIX shell would and checked against the
+  allow-list of `walkthrough.book.runs` (`walkthrough run ...`, `walkthrough parity ...`, `python -m
+  walkthrough.reimpl...`; no shell operators). Its only option is `id`. The command runs when the chapter
+  is checked or built; its output is shown under it and recorded in `snapshots/runs.json`.
 - The option header is YAML (a mapping). It ends at a line that is exactly `---` or at the first blank line;
   whatever follows, up to the closing line, is the caption (Markdown, may be empty). Options may be
   indented as a block (pymdownx puts them 4 spaces in); the common indentation is removed first.
-- The block closes at the first line that is exactly `///` (surrounding spaces ignored). An opening line
-  without a closing one is an error. Directive-like text inside fenced code (``` or ~~~) is ignored, so a
-  chapter can show the syntax.
+- The block closes at the first line that is exactly `///` (surrounding spaces ignored). A block that
+  reaches the end of the file, or another directive's header line, before its closing line is an error
+  at its opening line (so a deleted `///` never turns the next directive into caption text); the scan
+  goes on at that header. Directive-like text inside fenced code (``` or ~~~) is ignored, so a chapter
+  can show the syntax.
 - A plain (unquoted) `at:` or `text:` value is taken literally to the end of its line, so a `: ` or ` #`
   inside a note needs no quoting (plain YAML would reject the first and silently cut the second).
 - A `python:` pair must import; if the object declares `@mirrors(...)`, the excerpt's symbol must be
   among them.
-- Options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
+- Excerpt options: `id` (str), `doc` (bool), `focus` (list of {from, to}), `highlight` (list of str),
   `notes` (list of {at, text}), `python` (`module:qualname`). Anything else is an error.
+- Anchor ids (`id`, or the default of each directive) are unique in a chapter, excerpts and runs alike.
 - Anchors are plain substrings of an excerpt line (no regex). Focus ranges must come in order and must not
   overlap; the first range may omit `from` (start of the excerpt) and the last may omit `to` (its end);
   notes and highlights must match exactly one line, and that line must be shown by the focus.
@@ -43,6 +61,7 @@ The API the site plugin consumes::
 
     directives = parse_chapter(text, file="k8s-authenticator.md")  # -> list[Directive]; DirectiveError on bad syntax
     directives, problems = scan_chapter(text, file=...)             # same, collecting problems instead of raising
+    found = scan(text, file=...)      # -> ChapterScan: .excerpts, .runs (list[RunDirective]), .problems
     result = expand_directive(directive, index_for)   # -> ChapterExcerpt; DirectiveError with .problems
 
 `index_for(upstream_name)` returns an index (`walkthrough.index.protocol.IndexLike`). Sources missing is
@@ -57,13 +76,14 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
 from walkthrough.book.excerpt import Focus, NoteSpec, make_excerpt
 from walkthrough.book.pairs import resolve_python
-from walkthrough.errors import AnchorError, DirectiveError, InputError, SymbolError
+from walkthrough.book.runs import parse_command
+from walkthrough.errors import AnchorError, DirectiveError, InputError, RunRefused, SymbolError
 from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
 
@@ -71,7 +91,7 @@ if TYPE_CHECKING:
     from walkthrough.index.protocol import IndexFor
     from walkthrough.models import Excerpt
 
-OPEN_RE = re.compile(r"^[ ]{0,3}///[ \t]*excerpt[ \t]*(?:\|[ \t]*(?P<arg>.*?))?[ \t]*$")
+HEADER_RE = re.compile(r"^[ ]{0,3}///[ \t]*(?P<name>[A-Za-z][\w-]*)[ \t]*(?:\|[ \t]*(?P<arg>.*?))?[ \t]*$")
 CLOSE_RE = re.compile(r"^[ ]{0,3}///[ \t]*$")
 FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 SYMBOL_RE = re.compile(r"^(?P<upstream>[A-Za-z0-9_.-]+):(?P<rest>\S+)$")
@@ -86,7 +106,9 @@ def _load_yaml(text: str) -> Any:
         return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return yaml.safe_load(text)
+KINDS = ("excerpt", "run")
 OPTIONS = ("id", "doc", "focus", "highlight", "notes", "python")
+RUN_OPTIONS = ("id",)
 ANCHOR_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
 
 
@@ -146,6 +168,57 @@ class ChapterExcerpt:
     anchor_id: str
 
 
+@dataclass(frozen=True)
+class RunDirective:
+    """One `/// run` block as written: where it is, its command (allowed, split into words), options and caption.
+
+    `start`/`end` and `line` are as for `Directive`.
+    """
+
+    file: str
+    line: int
+    start: int
+    end: int
+    command: str
+    words: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+    caption: str = ""
+
+    @property
+    def location(self) -> str:
+        """`chapter.md:line`, the form every problem cites."""
+        return f"{self.file}:{self.line}"
+
+    @property
+    def symbol(self) -> str:
+        """What problems name in place of a symbol: the command."""
+        return self.command
+
+    def anchor_id(self) -> str:
+        """The HTML anchor of the output, and its key in `snapshots/runs.json`: `id`, else from the command."""
+        given = self.options.get("id")
+        if isinstance(given, str) and given:
+            return given
+        return default_run_id(self.words)
+
+
+def default_run_id(words: tuple[str, ...]) -> str:
+    """`walkthrough run kubernetes.authn` and `python -m walkthrough.reimpl.kubernetes.authn` -> `run-kubernetes-authn`.
+
+    The words that only say how to start a demo are dropped; what is left says which demo with which
+    arguments, so two blocks differ exactly when their commands do.
+    """
+    rest = list(words)
+    if rest[:2] == ["walkthrough", "run"]:
+        rest = rest[2:]
+    elif rest[:2] == ["walkthrough", "parity"]:
+        rest = rest[1:]
+    elif rest[:1] in (["python"], ["python3"]):  # python -m MODULE ARGS
+        rest = [module.removeprefix("walkthrough.reimpl.") for module in rest[2:3]] + rest[3:]
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", " ".join(rest)).strip("-")
+    return f"run-{slug}" if slug else "run"
+
+
 def default_anchor_id(symbol_id: str) -> str:
     """`kubernetes:pkg/auth/group.GroupAdder.AuthenticateRequest` -> `pkg-auth-group-GroupAdder-AuthenticateRequest`.
 
@@ -156,13 +229,22 @@ def default_anchor_id(symbol_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "-", rest).strip("-") or "excerpt"
 
 
-def scan_chapter(text: str, file: str) -> tuple[list[Directive], list[Problem]]:
+class ChapterScan(NamedTuple):
+    """Every directive of a chapter as written, in chapter order per kind, and the syntax problems found."""
+
+    excerpts: list[Directive]
+    runs: list[RunDirective]
+    problems: list[Problem]
+
+
+def scan(text: str, file: str) -> ChapterScan:
     """Find every directive of a chapter; syntax problems are collected, bad blocks skipped."""
     lines = text.splitlines(keepends=True)
     offsets = [0]
     for raw in lines:
         offsets.append(offsets[-1] + len(raw))
-    directives: list[Directive] = []
+    excerpts: list[Directive] = []
+    runs: list[RunDirective] = []
     problems: list[Problem] = []
     fence: str | None = None
     i = 0
@@ -179,33 +261,108 @@ def scan_chapter(text: str, file: str) -> tuple[list[Directive], list[Problem]]:
             fence = fence_match.group("fence")
             i += 1
             continue
-        opening = OPEN_RE.match(raw)
+        opening = HEADER_RE.match(raw)
         if not opening:
             i += 1
             continue
-        close = next((j for j in range(i + 1, len(lines)) if CLOSE_RE.match(lines[j].rstrip("\r\n"))), None)
-        location = f"{file}:{i + 1}"
-        if close is None:
-            problems.append(
-                Problem(location, "excerpt block is never closed", symbol=(opening.group("arg") or None),
-                        hint="end the block with a line holding only `///`")
-            )
-            break
-        directive, found = _parse_block(file, i, close, lines, offsets, opening.group("arg") or "")
+        name, arg = opening.group("name"), (opening.group("arg") or "").strip()
+        end = next((j for j in range(i + 1, len(lines)) if _ends_block(lines[j])), None)
+        if end is None or not CLOSE_RE.match(lines[end].rstrip("\r\n")):
+            problems.append(_unclosed(file, i, end, name, arg))
+            if end is None:
+                break
+            i = end  # the header that interrupted this block opens the next one
+            continue
+        if name == "excerpt":
+            directive, found = _parse_block(file, i, end, lines, offsets, arg)
+            if directive is not None:
+                excerpts.append(directive)
+        elif name == "run":
+            run, found = _parse_run(file, i, end, lines, offsets, arg)
+            if run is not None:
+                runs.append(run)
+        else:
+            close = difflib.get_close_matches(name, KINDS, n=1)
+            found = [Problem(f"{file}:{i + 1}", f"unknown directive `/// {name}`",
+                             hint=f"did you mean `/// {close[0]}`?" if close else
+                             "directives are `/// excerpt | SYMBOL-ID` and `/// run | COMMAND`")]
         problems.extend(found)
-        if directive is not None:
-            directives.append(directive)
-        i = close + 1
-    problems.extend(_duplicate_ids(directives))
-    return directives, problems
+        i = end + 1
+    problems.extend(_duplicate_ids([*excerpts, *runs]))
+    return ChapterScan(excerpts, runs, problems)
+
+
+def _ends_block(raw: str) -> bool:
+    """A closing `///` line, or another directive's header (which means the closing line is missing)."""
+    line = raw.rstrip("\r\n")
+    return bool(CLOSE_RE.match(line) or HEADER_RE.match(line))
+
+
+def _unclosed(file: str, first: int, interrupted_at: int | None, name: str, arg: str) -> Problem:
+    """The problem of a block whose closing `///` is missing, at its opening line."""
+    what = f"`/// {name}` block"
+    if interrupted_at is None:
+        message = f"{what} is never closed (the file ends first)"
+        hint = "end the block with a line holding only `///`"
+    else:
+        message = f"{what} is not closed before line {interrupted_at + 1}, where another directive opens"
+        hint = f"end the block with a line holding only `///` before line {interrupted_at + 1}"
+    return Problem(f"{file}:{first + 1}", message, symbol=arg or None, hint=hint)
+
+
+def scan_chapter(text: str, file: str) -> tuple[list[Directive], list[Problem]]:
+    """The excerpt directives of a chapter and every syntax problem of it (runs' included)."""
+    found = scan(text, file)
+    return found.excerpts, found.problems
 
 
 def parse_chapter(text: str, file: str) -> list[Directive]:
-    """Every directive of a chapter, in order; raises DirectiveError listing all syntax problems."""
+    """Every excerpt directive of a chapter, in order; raises DirectiveError listing all syntax problems."""
     directives, problems = scan_chapter(text, file)
     if problems:
         raise DirectiveError(problems)
     return directives
+
+
+class _Block(NamedTuple):
+    """The parts of a directive block every kind shares: its options (YAML header) and caption."""
+
+    options: dict[str, Any]
+    option_lines: dict[str, int]
+    header: str
+    caption: str
+
+
+def _split_block(
+    file: str, first: int, close: int, lines: list[str], symbol: str | None
+) -> tuple[_Block | None, list[Problem]]:
+    """The option header (YAML) and the caption of the block between `first` and `close`."""
+    location = f"{file}:{first + 1}"
+    body = [raw.rstrip("\r\n") for raw in lines[first + 1 : close]]
+    split = next((k for k, raw in enumerate(body) if raw.strip() in ("", "---")), len(body))
+    header_lines = body[:split]
+    caption = "\n".join(body[split + 1 :]).strip("\n") if split < len(body) else ""
+    header = _literal_values(_dedent(header_lines))
+    options: dict[str, Any] = {}
+    option_lines: dict[str, int] = {}
+    if header.strip():
+        try:
+            loaded = _load_yaml(header)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = first + 2 + (mark.line if mark is not None else 0)
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            return None, [Problem(f"{file}:{line}", f"directive options are not valid YAML: {reason}", symbol=symbol,
+                                  hint="options are `key: value` lines; quote anchors that hold `:` or `#`")]
+        if not isinstance(loaded, dict):
+            return None, [Problem(location, "directive options must be `key: value` lines", symbol=symbol,
+                                  hint="put the caption after a `---` line or a blank line")]
+        options = loaded
+        for offset, text in enumerate(header.splitlines(), start=1):
+            key = text.split(":", 1)[0]
+            if text[:1] not in (" ", "\t", "-", "#") and key in options:
+                option_lines.setdefault(key, first + 1 + offset)
+    return _Block(options, option_lines, "\n".join(header_lines), caption), []
 
 
 def _parse_block(
@@ -221,37 +378,45 @@ def _parse_block(
     if not SYMBOL_RE.match(symbol):
         problems.append(Problem(location, f"`{symbol}` is not a full symbol id", symbol=symbol,
                                 hint="use `UPSTREAM:PKGDIR.Name`, e.g. `kubernetes:pkg/auth/group.NewGroupAdder`"))
-    body = [raw.rstrip("\r\n") for raw in lines[first + 1 : close]]
-    split = next((k for k, raw in enumerate(body) if raw.strip() in ("", "---")), len(body))
-    header_lines = body[:split]
-    caption = "\n".join(body[split + 1 :]).strip("\n") if split < len(body) else ""
-    header = _literal_values(_dedent(header_lines))
-    options: dict[str, Any] = {}
-    option_lines: dict[str, int] = {}
-    if header.strip():
-        try:
-            loaded = _load_yaml(header)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first + 2 + (mark.line if mark is not None else 0)
-            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            return None, [*problems, Problem(f"{file}:{line}", f"directive options are not valid YAML: {reason}",
-                                             symbol=symbol,
-                                             hint="options are `key: value` lines; quote anchors that hold `:` or `#`")]
-        if not isinstance(loaded, dict):
-            return None, [*problems, Problem(location, "directive options must be `key: value` lines", symbol=symbol,
-                                             hint="put the caption after a `---` line or a blank line")]
-        options = loaded
-        for offset, text in enumerate(header.splitlines(), start=1):
-            key = text.split(":", 1)[0]
-            if text[:1] not in (" ", "\t", "-", "#") and key in options:
-                option_lines.setdefault(key, first + 1 + offset)
+    block, found = _split_block(file, first, close, lines, symbol)
+    if block is None:
+        return None, [*problems, *found]
     directive = Directive(
         file=file, line=first + 1, start=offsets[first], end=offsets[close + 1], symbol=symbol,
-        options=options, caption=caption, option_lines=option_lines, header="\n".join(header_lines),
+        options=block.options, caption=block.caption, option_lines=block.option_lines, header=block.header,
     )
     problems.extend(_validate_options(directive))
     return (directive if not problems else None), problems
+
+
+def _parse_run(
+    file: str, first: int, close: int, lines: list[str], offsets: list[int], command: str
+) -> tuple[RunDirective | None, list[Problem]]:
+    """A run block: its command must be allowed (`walkthrough.book.runs`), its only option is `id`."""
+    location = f"{file}:{first + 1}"
+    try:
+        words = parse_command(command)
+    except RunRefused as exc:
+        return None, [Problem(location, f"run command refused: {exc.message}", symbol=command or None, hint=exc.hint)]
+    block, found = _split_block(file, first, close, lines, command)
+    if block is None:
+        return None, found
+    problems = [
+        Problem(f"{file}:{block.option_lines.get(key, first + 1)}", f"unknown run option `{key}`", symbol=command,
+                hint=f"a run block's options are: {', '.join(RUN_OPTIONS)}")
+        for key in block.options if key not in RUN_OPTIONS
+    ]
+    given = block.options.get("id")
+    if "id" in block.options and not (isinstance(given, str) and ANCHOR_ID_RE.match(given)):
+        problems.append(Problem(f"{file}:{block.option_lines.get('id', first + 1)}",
+                                f"`id` must be a word of letters, digits, `-`, `_`, `.`, `:`; got {given!r}",
+                                symbol=command, hint="e.g. `id: authn-demo`"))
+    if problems:
+        return None, problems
+    return RunDirective(
+        file=file, line=first + 1, start=offsets[first], end=offsets[close + 1], command=command, words=words,
+        options=block.options, caption=block.caption,
+    ), []
 
 
 _LITERAL_RE = re.compile(r"^(?P<head>\s*(?:-\s+)?(?:at|text):[ \t]+)(?P<value>[^\s\"'>|\[{&*!%@`].*?)[ \t]*$")
@@ -322,8 +487,8 @@ def _validate_options(d: Directive) -> list[Problem]:
     return problems
 
 
-def _duplicate_ids(directives: list[Directive]) -> list[Problem]:
-    seen: dict[str, Directive] = {}
+def _duplicate_ids(directives: list[Directive | RunDirective]) -> list[Problem]:
+    seen: dict[str, Directive | RunDirective] = {}
     problems = []
     for d in directives:
         anchor = d.anchor_id()

@@ -1,10 +1,11 @@
 """Expand every directive of a chapter against the index: the one loop that check, snapshot, drift and the site share.
 
-A directive ends in one of three ways: resolved (its excerpt), failed (its problems, each at `chapter.md:line`),
-or unavailable (its upstream's sources are missing or unverifiable). The first unavailable directive of an
-upstream records why, and the others of that upstream are not tried again: one missing release costs one
-error, not one per excerpt. What to do about an unavailable upstream is the caller's: `check` reports it
-as unchecked (exit 3), a site build stops.
+A chapter's run blocks are collected here too, as written (running them is `walkthrough.book.runs`'s, and each
+caller decides when). An excerpt directive ends in one of three ways: resolved (its excerpt), failed (its
+problems, each at `chapter.md:line`), or unavailable (its upstream's sources are missing or unverifiable). The
+first unavailable directive of an upstream records why, and the others of that upstream are not tried again:
+one missing release costs one error, not one per excerpt. What to do about an unavailable upstream is the
+caller's: `check` reports it as unchecked (exit 3), a site build stops.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from walkthrough.book.directives import ChapterExcerpt, Directive, expand_directive, scan_chapter
+from walkthrough.book.directives import ChapterExcerpt, Directive, RunDirective, expand_directive, scan
 from walkthrough.errors import DirectiveError, SourcesError, WalkthroughError
 from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir
@@ -38,6 +39,8 @@ class ExpandedChapter:
     """Directives that did not resolve (their problems are in `problems`)."""
     unavailable: list[Directive] = field(default_factory=list)
     """Directives not expanded because their upstream's sources could not be read."""
+    runs: list[RunDirective] = field(default_factory=list)
+    """The chapter's run blocks whose syntax and command are fine, in chapter order (not run yet)."""
 
     @property
     def excerpts(self) -> list[ChapterExcerpt]:
@@ -57,9 +60,9 @@ def expand_chapter(
     text: str, file: str, index_for: IndexFor, unavailable: dict[str, tuple[Directive, SourcesError]]
 ) -> ExpandedChapter:
     """Scan and expand one chapter; `unavailable` (upstream → first directive and error) is shared across chapters."""
-    directives, problems = scan_chapter(text, file)
-    out = ExpandedChapter(file, text, directives, problems=list(problems))
-    for d in directives:
+    found = scan(text, file)
+    out = ExpandedChapter(file, text, found.excerpts, problems=list(found.problems), runs=found.runs)
+    for d in found.excerpts:
         result: ChapterExcerpt | None = None
         if d.upstream in unavailable:
             out.unavailable.append(d)
@@ -72,7 +75,7 @@ def expand_chapter(
             except DirectiveError as exc:
                 out.problems.extend(exc.problems)
                 out.failed.append(d)
-            except WalkthroughError as exc:  # an unreadable index, a model that cannot be read: this directive's
+            except WalkthroughError as exc:  # an upstream no pin names, an unreadable index or model: this one's
                 out.problems.append(Problem(d.location, exc.message, symbol=d.symbol, hint=exc.hint))
                 out.failed.append(d)
         out.resolved.append(result)

@@ -1,9 +1,12 @@
 """`check`: re-derive every chapter excerpt from the verified sources and compare with its fingerprint. No printing.
 
 `check` expands every directive of `chapters/**/*.md` against the verified sources, compares each
-excerpt with its fingerprint in `snapshots/excerpts.json` and with the lock, and returns a report:
+excerpt with its fingerprint in `snapshots/excerpts.json` and with the lock, runs every run block and
+compares its output with `snapshots/runs.json` (`walkthrough.check.runs`), and returns a report:
 problems (exit 1) and what could not be checked at all (exit 3). It never passes silently: an excerpt
-without fingerprint, a fingerprint without excerpt, a missing lock or cache entry each count.
+without fingerprint, a fingerprint without excerpt, a missing lock or cache entry, a run that fails or
+prints something else each count. Every chapter is checked to its end: one bad directive (an unknown
+symbol or upstream) is a problem at its `chapter.md:line`, never the end of the report.
 
 Everything that touches sources goes through a `Provider` (`walkthrough.index.protocol`), so tests hand
 in fake indexes and the CLI the real one (`walkthrough.check.provider.SourcesProvider`).
@@ -17,11 +20,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.book import fingerprints as fp_file
+from walkthrough.book import run_records
 from walkthrough.book.excerpt import make_excerpt, span_text
 from walkthrough.book.expand import chapter_files, expand_chapter
 from walkthrough.book.fingerprints import Fingerprint
+from walkthrough.book.runs import Runner
 from walkthrough.check import strips
-from walkthrough.errors import InputError, SourcesError, UsageError
+from walkthrough.check.runs import RunOutcome, compare_runs, run_all
+from walkthrough.errors import InputError, SourcesError, UsageError, WalkthroughError
 from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir, snapshots_dir
 
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from walkthrough.book.directives import ChapterExcerpt, Directive
+    from walkthrough.book.directives import ChapterExcerpt, Directive, RunDirective
     from walkthrough.check.strips import StripCheck
     from walkthrough.index.protocol import IndexLike, Provider
     from walkthrough.models import Excerpt
@@ -70,10 +76,17 @@ class Derivation:
     failed: list[Directive] = field(default_factory=list)
     """Directives that did not resolve (their problems are in `problems`)."""
     chapters: list[str] = field(default_factory=list)
+    runs: list[RunDirective] = field(default_factory=list)
+    """Every run block whose command is allowed, in chapter order."""
+    outcome: RunOutcome | None = None
+    """The runs' results, when `derive` was given a runner (their failures are in `problems`)."""
 
 
-def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Derivation:
-    """Expand every directive of every chapter (or of `only`); check the lock for every excerpted file."""
+def derive(root: Path, provider: Provider, only: list[str] | None = None, runner: Runner | None = None) -> Derivation:
+    """Expand every directive of every chapter (or of `only`); check the lock for every excerpted file.
+
+    With a `runner`, also run every run block (a failed run is a problem at its line).
+    """
     out = Derivation()
     files = chapter_files(root)
     if only is not None:
@@ -90,6 +103,7 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Der
         out.problems.extend(chapter.problems)
         out.failed.extend(chapter.failed)
         out.skipped.extend(chapter.unavailable)
+        out.runs.extend(chapter.runs)
         for result in chapter.excerpts:
             lock_problem = _check_lock(result.directive, result.excerpt, provider)
             if lock_problem is not None:
@@ -99,6 +113,9 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None) -> Der
         Problem(d.location, f"cannot check excerpts of `{upstream}`: {exc.message}", symbol=d.symbol, hint=exc.hint)
         for upstream, (d, exc) in unavailable.items()
     ]
+    if runner is not None:
+        out.outcome = run_all(out.runs, runner)
+        out.problems.extend(out.outcome.problems)
     return out
 
 
@@ -145,6 +162,8 @@ class CheckReport:
     checked: int
     chapters: list[str]
     skipped: int = 0
+    runs_checked: int = 0
+    """Run blocks whose output matched its record."""
     notices: list[Problem] = field(default_factory=list)
     """Fingerprints that hold but are stale (file version changed elsewhere): reported, not failed."""
     today_checked: int = 0
@@ -168,7 +187,7 @@ class CheckReport:
         """The `--json` report."""
         return {
             "status": self.status.value, "exit_code": self.exit_code, "chapters": self.chapters,
-            "checked": self.checked, "skipped": self.skipped,
+            "checked": self.checked, "skipped": self.skipped, "runs_checked": self.runs_checked,
             "problems": [problem_json(p) for p in self.problems],
             "unchecked": [problem_json(p) for p in self.unchecked],
             "notices": [problem_json(p) for p in self.notices],
@@ -182,9 +201,44 @@ def problem_json(p: Problem) -> dict[str, Any]:
     return {"location": p.location, "message": p.message, "symbol": p.symbol, "hint": p.hint, "detail": p.detail}
 
 
-def run_check(root: Path, provider: Provider, chapters: list[str] | None = None) -> CheckReport:
-    """Re-derive every excerpt (of `chapters`, default all) and compare with `snapshots/excerpts.json` and the lock."""
-    derived = derive(root, provider, only=chapters)
+def run_check(
+    root: Path, provider: Provider, chapters: list[str] | None = None, runner: Runner | None = None
+) -> CheckReport:
+    """Re-derive every excerpt and run every run block (of `chapters`, default all); compare with `snapshots/`.
+
+    `runner` runs the commands (default: a memoizing `Runner` in `root`).
+    """
+    own = runner is None
+    runner = runner or Runner(root)
+    try:
+        derived = derive(root, provider, only=chapters, runner=runner)
+    finally:
+        if own:
+            runner.close()
+    report = _check_excerpts(root, provider, derived, chapters)
+    found, report.runs_checked = _check_runs(root, derived)
+    report.problems.extend(found)
+    return report
+
+
+def _check_runs(root: Path, derived: Derivation) -> tuple[list[Problem], int]:
+    """Problems of the run blocks against `snapshots/runs.json`, and how many held."""
+    outcome = derived.outcome or RunOutcome()
+    where = f"snapshots/{run_records.FILE_NAME}"
+    try:
+        recorded = run_records.load(snapshots_dir(root))
+    except InputError as exc:
+        return [Problem(where, exc.message, hint=exc.hint)], 0
+    if recorded is None:
+        if not derived.runs:
+            return [], 0
+        return [Problem(where, f"no run outputs recorded yet ({len(derived.runs)} run block(s))",
+                        hint="run `walkthrough snapshot update` and commit snapshots/runs.json")], 0
+    return compare_runs(outcome, recorded, derived.chapters, {p.location for p in derived.problems})
+
+
+def _check_excerpts(root: Path, provider: Provider, derived: Derivation, chapters: list[str] | None) -> CheckReport:
+    """The excerpts of `derived` against `snapshots/excerpts.json` and the lock."""
     problems = list(derived.problems)
     snapshots = snapshots_dir(root)
     where = f"snapshots/{fp_file.FILE_NAME}"
@@ -230,9 +284,11 @@ def run_check(root: Path, provider: Provider, chapters: list[str] | None = None)
                                     hint=SNAPSHOT_HINT, detail=excerpt_diff(old, bare, provider)))
     # A directive that failed to resolve is already reported at its line; one whose sources are
     # missing is unchecked. Neither is "gone".
+    # Nor is the fingerprint of a block whose syntax failed (an unclosed block): its problem sits at its line.
     accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)}
+    reported = {p.location for p in derived.problems}
     for f in recorded:
-        if f.key in seen or f.key in accounted:
+        if f.key in seen or f.key in accounted or f"{f.chapter}:{f.line}" in reported:
             continue
         problems.append(Problem(
             f"{f.chapter}:{f.line}", f"fingerprint `{f.anchor_id}` matches no directive in the chapter",
@@ -330,7 +386,7 @@ def bare_excerpt(d: Directive, provider: Provider) -> Excerpt | None:
         index = provider.index(d.upstream)
         symbol = index.lookup(d.symbol)
         return make_excerpt(symbol, index.text(symbol.path), index.pin, doc=d.options.get("doc", True))
-    except (SourcesError, InputError):
+    except WalkthroughError:  # sources missing, an unknown upstream or symbol: its problem is reported already
         return None
 
 

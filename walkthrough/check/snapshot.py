@@ -1,4 +1,8 @@
-"""`snapshot update`: record the fingerprints of every excerpt after a deliberate change, never of a broken state."""
+"""`snapshot update`: record every excerpt's fingerprint and every run's output after a deliberate change.
+
+Never of a broken state: a chapter with an author error (bad syntax, an unclosed block, an unknown symbol or
+upstream, a run that fails) blocks the update, whole.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from walkthrough.book import fingerprints as fp_file
+from walkthrough.book import run_records
+from walkthrough.book.runs import Runner
 from walkthrough.check import strips
 from walkthrough.check.check import derive, provider_index_for
 from walkthrough.errors import SourcesError
@@ -32,6 +38,8 @@ class SnapshotResult:
     """`snapshots/today.json` when the Today strips were rewritten too."""
     today_notices: list[Problem] = field(default_factory=list)
     """Why the Today strips were left as they were (today's releases not imported)."""
+    runs: int = 0
+    """Run outputs recorded in `snapshots/runs.json`."""
 
     @property
     def exit_code(self) -> int:
@@ -39,26 +47,39 @@ class SnapshotResult:
         return 3 if self.unchecked else (1 if self.problems else 0)
 
 
-def update_snapshot(root: Path, provider: Provider, chapters: list[str] | None = None) -> SnapshotResult:
-    """Rewrite `snapshots/excerpts.json` from the chapters; refuse while any directive is broken or unchecked.
+def update_snapshot(
+    root: Path, provider: Provider, chapters: list[str] | None = None, runner: Runner | None = None
+) -> SnapshotResult:
+    """Rewrite `snapshots/excerpts.json` and `snapshots/runs.json`; refuse while anything is broken or unchecked.
 
     A snapshot of a partly broken or partly unchecked state would bless the breakage, so nothing is
-    written unless every excerpt derives cleanly. With `chapters`, only their fingerprints are
-    rewritten and the others kept as recorded (so one author's draft does not block another's update).
+    written unless every excerpt derives and every run ends cleanly. With `chapters`, only their records
+    are rewritten and the others kept as recorded (so one author's draft does not block another's update).
     """
-    derived = derive(root, provider, only=chapters)
+    own = runner is None
+    runner = runner or Runner(root)
+    try:
+        derived = derive(root, provider, only=chapters, runner=runner)
+    finally:
+        if own:
+            runner.close()
     if derived.problems or derived.unchecked:
         return SnapshotResult(None, 0, derived.problems, derived.unchecked)
     fresh = [item.fingerprint for item in derived.excerpts]
+    runs = derived.outcome.records if derived.outcome is not None else []
     kept: list[Fingerprint] = []
+    kept_runs: list[run_records.RunRecord] = []
     if chapters is not None:
         kept = [f for f in fp_file.load(snapshots_dir(root)) or [] if f.chapter not in chapters]
+        kept_runs = [r for r in run_records.load(snapshots_dir(root)) or [] if r.chapter not in chapters]
     path = fp_file.save(snapshots_dir(root), kept + fresh)
+    run_records.save(snapshots_dir(root), kept_runs + runs)
     try:
         today, notices = update_strips(root, provider, derived, chapters)
     except SourcesError as exc:  # today's sources fail verification: refused, like the pinned ones
-        return SnapshotResult(path, len(fresh), [], [Problem(strips.WHERE, exc.message, hint=exc.hint)])
-    return SnapshotResult(path, len(fresh), [], [], today, notices)
+        return SnapshotResult(path, len(fresh), [], [Problem(strips.WHERE, exc.message, hint=exc.hint)],
+                              runs=len(runs))
+    return SnapshotResult(path, len(fresh), [], [], today, notices, runs=len(runs))
 
 
 def update_strips(

@@ -30,6 +30,11 @@ def _provider(root: Path) -> SourcesProvider:
     return SourcesProvider(root)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 run`, `2 runs`: counts in the summaries read as sentences."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def _echo_problems(title: str, problems: list[Problem]) -> None:
     if not problems:
         return
@@ -55,23 +60,30 @@ def _common(parser: argparse.ArgumentParser, *, chapters_help: str = "only this 
 def configure_check(parser: argparse.ArgumentParser) -> None:
     """`check [--chapter NAME.md ...] [--json] [--project DIR]`."""
     parser.description = (
-        "Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources. "
+        "Prove every chapter excerpt, note anchor, Python pair and run output still matches. "
         "Exit 0 when all hold, 1 with a report when something changed or does not resolve, "
-        "3 when sources are missing or do not match the lock."
+        "3 when sources are missing or do not match the lock. --offline reads the checkout alone (exit 0 or 1)."
     )
     _common(parser)
+    parser.add_argument(
+        "--offline", action="store_true",
+        help="check only what needs no sources: directive syntax, ids, run commands, links, snapshot files",
+    )
     parser.set_defaults(handler=check)
 
 
-def check(chapters: list[str], as_json: bool, project: Path | None) -> int:
-    """Prove every chapter excerpt, note anchor and Python pair still matches the pinned sources.
+def check(chapters: list[str], as_json: bool, project: Path | None, *, offline: bool = False) -> int:
+    """Prove every chapter excerpt, note anchor, Python pair and run output still matches.
 
     Exit 0 when all hold, 1 with a report when something changed or does not resolve, 3 when sources
-    are missing or do not match the lock.
+    are missing or do not match the lock. `offline` reads the checkout alone (exit 0 or 1), for CI
+    machines without sources.
     """
+    root = _root(project)
+    if offline:
+        return _check_offline(root, list(chapters) or None, as_json=as_json)
     from walkthrough.check.check import run_check  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
-    root = _root(project)
     report = run_check(root, _provider(root), list(chapters) or None)
     if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -83,10 +95,29 @@ def check(chapters: list[str], as_json: bool, project: Path | None) -> int:
     total = report.checked + len(report.problems)
     verdict = {0: "all hold", 1: "FAILED", 3: "INCOMPLETE"}[report.exit_code]
     print(
-        f"check: {verdict}: {report.checked} excerpts match their fingerprints, {len(report.problems)} problems, "
-        f"{len(report.unchecked) + report.skipped} not checked, in {len(report.chapters)} chapters"
+        f"check: {verdict}: {_count(report.checked, 'excerpt')} and {_count(report.runs_checked, 'run output')} "
+        f"match their records, {_count(len(report.problems), 'problem')}, "
+        f"{len(report.unchecked) + report.skipped} not checked, in {_count(len(report.chapters), 'chapter')}"
         + (f"; {report.today_checked} Today strips match" if report.today_checked else "")
         + ("" if total or report.chapters else " (no chapters found)"),
+    )
+    return report.exit_code
+
+
+def _check_offline(root: Path, chapters: list[str] | None, *, as_json: bool) -> int:
+    from walkthrough.check.offline import run_offline_check  # noqa: PLC0415 - the subcommand imports its machinery
+
+    report = run_offline_check(root, chapters)
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return report.exit_code
+    _echo_problems("problems", report.problems)
+    verdict = "FAILED" if report.problems else "all hold"
+    print(
+        f"check --offline: {verdict}: {_count(report.excerpts, 'excerpt')}, {_count(report.runs, 'run block')}, "
+        f"{_count(report.links, 'link')} and the snapshot files, {_count(len(report.problems), 'problem')}, "
+        f"in {_count(len(report.chapters), 'chapter')} (no sources read: excerpt texts and run outputs are "
+        "the full check's)",
     )
     return report.exit_code
 
@@ -115,7 +146,7 @@ def snapshot_update(chapters: list[str], as_json: bool, project: Path | None) ->
         from walkthrough.check.check import problem_json  # noqa: PLC0415 - only --json needs it
 
         print(json.dumps({
-            "written": str(result.path) if result.path else None, "excerpts": result.count,
+            "written": str(result.path) if result.path else None, "excerpts": result.count, "runs": result.runs,
             "problems": [problem_json(p) for p in result.problems],
             "unchecked": [problem_json(p) for p in result.unchecked],
             "today": str(result.today) if result.today else None,
@@ -127,7 +158,8 @@ def snapshot_update(chapters: list[str], as_json: bool, project: Path | None) ->
     if result.path is None:
         print("snapshot: nothing written; fix the problems above first")
     else:
-        print(f"snapshot: wrote {result.count} excerpt fingerprints to {result.path}")
+        print(f"snapshot: wrote {_count(result.count, 'excerpt fingerprint')} to {result.path} "
+              f"and {_count(result.runs, 'run output')} beside it")
     if result.today is not None:
         print(f"snapshot: wrote the Today strips to {result.today}")
     _echo_problems("Today strips kept as recorded", result.today_notices)

@@ -7,41 +7,11 @@ A demo is a model module that runs on its own: `walkthrough run kubernetes.authn
 from __future__ import annotations
 
 import argparse
-import difflib
-import importlib
-import pkgutil
 import runpy
 import sys
 import warnings
 
-from walkthrough.errors import UsageError
-
-UPSTREAMS = ("kubernetes", "docker")
-
-
-def demos() -> list[str]:
-    """Every model module, as `upstream.module`, sorted (modules starting with `_` are helpers)."""
-    found = []
-    for upstream in UPSTREAMS:
-        package = importlib.import_module(f"walkthrough.reimpl.{upstream}")
-        found += [f"{upstream}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
-    return sorted(found)
-
-
-def resolve(name: str) -> str:
-    """The demo a name means: `kubernetes.authn`, `walkthrough.reimpl.kubernetes.authn` or a unique `authn`."""
-    available = demos()
-    name = name.removeprefix("walkthrough.reimpl.")
-    if name in available:
-        return name
-    by_short = [d for d in available if d.split(".", 1)[1] == name]
-    if len(by_short) == 1:
-        return by_short[0]
-    if len(by_short) > 1:
-        raise UsageError(f"demo {name!r} is ambiguous: {', '.join(by_short)}")
-    near = difflib.get_close_matches(name, available + [d.split(".", 1)[1] for d in available], n=3)
-    hint = f"did you mean {' or '.join(near)}?" if near else "run `walkthrough run` to list the demos"
-    raise UsageError(f"no demo named {name!r}", hint=hint)
+from walkthrough.reimpl import demos, resolve_demo
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +35,7 @@ def run(demo: str | None, args: list[str]) -> int:
         for name in demos():
             print(f"  {name}")
         return 0
-    module = "walkthrough.reimpl." + resolve(demo)
+    module = "walkthrough.reimpl." + resolve_demo(demo)
     saved_argv = sys.argv
     sys.argv = [module, *args]  # the demo sees only its own arguments, not `run NAME`
     try:

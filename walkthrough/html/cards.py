@@ -121,6 +121,19 @@ class Card:
 
 
 @dataclass(frozen=True)
+class RunBlock:
+    """A run block as the page shows it: the command and what it printed (or why it could not run)."""
+
+    anchor: str
+    command: str
+    output: str
+    """The run's output, trailing newlines dropped; for a failed run, what went wrong."""
+    caption_html: Markup = field(default_factory=Markup)
+    location: str = ""
+    failed: bool = False
+
+
+@dataclass(frozen=True)
 class SymbolRef:
     """A symbol as listed on a generated page: id, kind, where, and a link target."""
 
@@ -198,6 +211,10 @@ class Renderer:
             width=width_class(ex),
         )
         return Markup(html_text)
+
+    def run(self, run: RunBlock) -> Markup:
+        """The HTML of one run block: the command above its output, both escaped with control characters shown."""
+        return Markup(self.env.get_template("run.html.jinja").render(run=run))
 
     def symbol_page(
         self,
