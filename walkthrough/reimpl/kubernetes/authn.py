@@ -609,7 +609,7 @@ def _demo() -> None:
         user, ok, err = chain.authenticate_request(req)
         shown = f"{user.name} {user.groups}" if user else "-"
         print(f"  Authorization: {header!r:22} -> ok={ok} user={shown} err={err}")
-    print("\nauthenticator.New order with everything on:")
+    print("\nauthenticator.New with only anonymous access and the any-token mode on:")
     cfg = AuthenticatorConfig(anonymous=True, any_token=True)
     auth, defs = new(cfg)
     print(f"  {type(auth).__name__}, security definitions: {sorted(defs)}")
