@@ -22,7 +22,16 @@ import pytest
 from walkthrough.reimpl.docker import cli as docker_cli
 from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
-from walkthrough.reimpl.kubernetes import authn, authz, genericapiserver, quota, quota_admission, rbac, strategicpatch
+from walkthrough.reimpl.kubernetes import (
+    authn,
+    authorizer,
+    authz,
+    genericapiserver,
+    quota,
+    quota_admission,
+    rbac,
+    strategicpatch,
+)
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
 from walkthrough.reimpl.kubernetes.quota import CREATE, Container, Pod, ResourceQuota, Service, rl, show
@@ -261,7 +270,7 @@ def _authn_demo() -> None:
 
 
 # ---- k8s-authorizer.md ----------------------------------------------------------------------------
-def _attributes(method: str, path: str, query: str = "") -> authz.AttributesRecord:
+def _attributes(method: str, path: str, query: str = "") -> authorizer.AttributesRecord:
     """The authorization attributes of a request, as the RequestInfo filter and GetAttribs derive them."""
     req = authn.Request(method=method, path=path, query=query)
     req.request_info = authz.default_request_info_factory().new_request_info(req)

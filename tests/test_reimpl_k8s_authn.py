@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from walkthrough.reimpl.kubernetes import authn, authz
+from walkthrough.reimpl.kubernetes import authn, authorizer, authz
 from walkthrough.reimpl.kubernetes.authn import (
     AnyTokenAuthenticator,
     AuthenticatorConfig,
@@ -265,7 +265,7 @@ def test_authn_chain_order() -> None:
         order.append("authn")
         return UserInfo("alice"), True, None
 
-    def authorize(attrs: authz.AttributesRecord) -> authz.AuthzResult:
+    def authorize(attrs: authorizer.AttributesRecord) -> authorizer.AuthzResult:
         order.append(f"authz:{attrs.user.name if attrs.user else None}")
         return True, "", None
 
@@ -273,7 +273,7 @@ def test_authn_chain_order() -> None:
         order.append("api")
         return Response(200)
 
-    secure, insecure = authz.build_handler_chain(api, RequestFunc(authenticate), authz.AuthorizerFunc(authorize))
+    secure, insecure = authz.build_handler_chain(api, RequestFunc(authenticate), authorizer.AuthorizerFunc(authorize))
     assert secure(Request(path="/api/v1/pods")).status == 200
     assert order == ["authn", "authz:alice", "api"]
     order.clear()

@@ -7,13 +7,10 @@ from pathlib import Path
 import pytest
 
 from walkthrough.parity import run_file
-from walkthrough.reimpl.kubernetes import abac, authz, rbac
+from walkthrough.reimpl.kubernetes import abac, authorizer, authz, rbac
 from walkthrough.reimpl.kubernetes.authn import Request, Response, UserInfo
-from walkthrough.reimpl.kubernetes.authz import (
-    AttributesRecord,
-    AuthorizationConfig,
-    AuthorizationConfigError,
-)
+from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord
+from walkthrough.reimpl.kubernetes.authz import AuthorizationConfig, AuthorizationConfigError
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -25,8 +22,8 @@ def attrs(user: str | None = "alice", verb: str = "get", **kw: object) -> Attrib
     return record
 
 
-def deny(reason: str, err: Exception | None = None) -> authz.AuthorizerFunc:
-    return authz.AuthorizerFunc(lambda a: (False, reason, err))
+def deny(reason: str, err: Exception | None = None) -> authorizer.AuthorizerFunc:
+    return authorizer.AuthorizerFunc(lambda a: (False, reason, err))
 
 
 @pytest.mark.parametrize("name", ["d-abac.json", "g-rbac.json"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from walkthrough.cli.args import Parser, existing_dir
 from walkthrough.paths import project_root
 from walkthrough.text import visible
 
@@ -46,8 +47,6 @@ def _echo_problems(title: str, problems: list[Problem]) -> None:
 
 def _common(parser: argparse.ArgumentParser, *, chapters_help: str = "only this chapter (repeatable)") -> None:
     """The options check, snapshot update and drift share."""
-    from walkthrough.cli import existing_dir  # noqa: PLC0415 - the CLI package is loaded already
-
     parser.add_argument("--chapter", dest="chapters", action="append", default=[], metavar="NAME.md",
                         help=chapters_help)
     parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")
@@ -124,8 +123,6 @@ def _check_offline(root: Path, chapters: list[str] | None, *, as_json: bool) -> 
 
 def configure_snapshot(parser: argparse.ArgumentParser) -> None:
     """`snapshot update [--chapter NAME.md ...] [--json] [--project DIR]`."""
-    from walkthrough.cli import Parser  # noqa: PLC0415 - the CLI package is loaded already
-
     actions = parser.add_subparsers(metavar="ACTION", required=True, parser_class=Parser)
     update = actions.add_parser(
         "update", help="re-derive every excerpt and rewrite snapshots/excerpts.json",

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from walkthrough.cli.args import positive_int
 from walkthrough.errors import SourcesMissing, SymbolError
 
 if TYPE_CHECKING:
@@ -256,8 +257,6 @@ def configure_explain(parser: argparse.ArgumentParser) -> None:
 
 def configure_symbols(parser: argparse.ArgumentParser) -> None:
     """`symbols PATTERN [-k KIND] [-u NAME] [--json] [--limit N]`."""
-    from walkthrough.cli import positive_int  # noqa: PLC0415 - the CLI package is loaded already
-
     parser.description = (
         "Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`). "
         "Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id."

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from walkthrough.cli.args import existing_file, non_negative_int
 from walkthrough.errors import UsageError
 from walkthrough.paths import project_root
 
@@ -35,8 +36,6 @@ def _display(path: Path) -> str:
 
 def configure_parity(parser: argparse.ArgumentParser) -> None:
     """`parity [FILE ...] [--json] [--show N]`."""
-    from walkthrough.cli import existing_file, non_negative_int  # noqa: PLC0415 - the CLI package is loaded already
-
     parser.description = "Run golden vector FILES (default: all of tests/golden/) through the Python models."
     parser.add_argument("files", nargs="*", type=existing_file, metavar="FILE")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from walkthrough.cli.args import Parser
 from walkthrough.errors import SourcesError, SourcesMissing, UsageError
 
 if TYPE_CHECKING:
@@ -59,8 +60,6 @@ def _copy(git: Path | None, rev: str | None, directory: Path | None) -> GitCopy 
 
 def configure_sources(parser: argparse.ArgumentParser) -> None:
     """`sources lock|import|fetch|status|verify ...`."""
-    from walkthrough.cli import Parser  # noqa: PLC0415 - the CLI package is loaded already
-
     actions = parser.add_subparsers(metavar="ACTION", required=True, parser_class=Parser)
 
     lock = actions.add_parser("lock", help="write the lock of NAME[@REF] from a local copy",

@@ -7,7 +7,7 @@ from typing import Any
 from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes import rbac
 from walkthrough.reimpl.kubernetes.authn import UserInfo
-from walkthrough.reimpl.kubernetes.authz import AttributesRecord
+from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord
 
 
 def accepts(file_name: str, meta: dict[str, Any]) -> bool:

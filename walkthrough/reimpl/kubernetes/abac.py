@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes.authz import AttributesRecord, AuthzResult
+from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, AuthzResult
 
 GROUP_NAME = "abac.authorization.kubernetes.io"
 REGISTERED = {(GROUP_NAME, "v0", "Policy"), (GROUP_NAME, "v1beta1", "Policy")}

@@ -28,7 +28,7 @@ from typing import Any
 
 from walkthrough.errors import UsageError
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes import abac, authn, authz, quota, quota_admission, rbac
+from walkthrough.reimpl.kubernetes import abac, authn, authorizer, authz, quota, quota_admission, rbac
 from walkthrough.reimpl.kubernetes import genericapiserver as gs
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.restful import Request, Response
@@ -106,7 +106,7 @@ class LoggingAuthorizer:
     mode: str
     log: Log
 
-    def authorize(self, attrs: authz.AttributesRecord) -> authz.AuthzResult:
+    def authorize(self, attrs: authorizer.AttributesRecord) -> authorizer.AuthzResult:
         allowed, reason, err = self.inner.authorize(attrs)
         what = (f"{attrs.verb} {attrs.resource}{'/' + attrs.subresource if attrs.subresource else ''}"
                 f"{' ' + attrs.name if attrs.name else ''} in {attrs.namespace or '(cluster)'}"

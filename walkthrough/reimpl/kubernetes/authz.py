@@ -4,8 +4,6 @@ An authorizer answers `authorize(attrs) -> (allowed, reason, error | None)`, the
 There is no explicit deny: a union asks each authorizer until one allows.
 
 Public API (for the capstone apiserver and the chapters):
-    AttributesRecord(user, verb, namespace, api_group, api_version, resource, subresource, name,
-                     resource_request, path)            # authorizer.AttributesRecord
     RequestInfo, RequestInfoFactory(api_prefixes, groupless_api_prefixes).new_request_info(req)
     default_request_info_factory()                        # prefixes "api" (groupless) and "apis"
     request_attributes(req) -> AttributesRecord           # GetAttribs from req.user + req.request_info
@@ -17,73 +15,33 @@ Public API (for the capstone apiserver and the chapters):
     build_handler_chain(api_handler, authenticator, authorizer, supports_basic_auth) -> (secure, insecure)
 
 Requests, responses and handlers are those of `walkthrough.reimpl.kubernetes.authn`.
-ABAC and RBAC live in `abac.py` and `rbac.py`. Run `python -m walkthrough.reimpl.kubernetes.authz`.
+The `pkg/auth/authorizer` interfaces (AttributesRecord, Authorizer) live in `authorizer.py`, ABAC and RBAC in
+`abac.py` and `rbac.py`, as in the Go, where they are separate packages and nothing imports in a circle.
+Run `python -m walkthrough.reimpl.kubernetes.authz`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes import abac, rbac
 from walkthrough.reimpl.kubernetes.authn import (
     SYSTEM_PRIVILEGED_GROUP,
     Handler,
     Request,
     Response,
-    UserInfo,
     new_aggregate,
     unauthorized,
     with_authentication,
 )
+from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, Authorizer, AuthorizerFunc, AuthzResult
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from walkthrough.reimpl.kubernetes.authn import AuthenticatorRequest
-
-
-@mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord", "kubernetes:pkg/auth/authorizer.Attributes")
-@dataclass
-class AttributesRecord:
-    """What an authorizer decides on: one field per getter of the Go `Attributes` interface."""
-
-    user: UserInfo | None = None
-    verb: str = ""
-    namespace: str = ""
-    api_group: str = ""
-    api_version: str = ""
-    resource: str = ""
-    subresource: str = ""
-    name: str = ""
-    resource_request: bool = False
-    path: str = ""
-
-    @mirrors("kubernetes:pkg/auth/authorizer.AttributesRecord.IsReadOnly")
-    def is_read_only(self) -> bool:
-        """get, list and watch have no side effects."""
-        return self.verb in ("get", "list", "watch")
-
-
-AuthzResult = tuple[bool, str, Exception | None]
-
-
-@mirrors("kubernetes:pkg/auth/authorizer.Authorizer")
-class Authorizer(Protocol):
-    """(authorized, reason, error): an error means "could not decide", which is not a refusal."""
-
-    def authorize(self, a: AttributesRecord) -> AuthzResult: ...
-
-
-@dataclass
-class AuthorizerFunc:
-    """`authorizer.AuthorizerFunc`: a function used as an authorizer."""
-
-    func: Callable[[AttributesRecord], AuthzResult]
-
-    def authorize(self, a: AttributesRecord) -> AuthzResult:
-        return self.func(a)
 
 
 @mirrors("kubernetes:pkg/auth/authorizer/union.unionAuthzHandler")
@@ -203,9 +161,6 @@ class AuthorizationConfig:
 @mirrors("kubernetes:pkg/genericapiserver/authorizer.NewAuthorizerFromAuthorizationConfig")
 def new_authorizer_from_authorization_config(modes: list[str], config: AuthorizationConfig) -> UnionAuthorizer:
     """One authorizer per mode, in order, as a union; raises AuthorizationConfigError like the Go."""
-    # imported here: abac and rbac import AttributesRecord from this module
-    from walkthrough.reimpl.kubernetes import abac, rbac  # noqa: PLC0415 - circular import
-
     if len(modes) == 0:
         raise AuthorizationConfigError("At least one authorization mode should be passed")
     authorizers: list[Authorizer] = []

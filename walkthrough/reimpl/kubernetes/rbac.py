@@ -24,7 +24,7 @@ from typing import Protocol
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes.authn import UserInfo, new_aggregate
-from walkthrough.reimpl.kubernetes.authz import AttributesRecord, AuthzResult
+from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, AuthzResult
 
 GROUP_NAME = "rbac.authorization.k8s.io"
 API_GROUP_ALL = "*"

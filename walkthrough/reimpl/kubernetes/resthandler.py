@@ -1263,11 +1263,36 @@ class StatusSubresource:
         return self.parent.update(ctx, name, UpdatedObjectInfo(info.obj, [*info.transformers, keep_all_but_status]))
 
 
-def _demo() -> None:
-    from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming  # noqa: PLC0415 - demo only
+class _PodNamer:
+    """The demo's namer: pods under `/api/v1/namespaces/{namespace}/pods/{name}`.
 
+    APIInstaller builds the real one (`apiinstaller.ScopeNaming`, the installer chapter); the demo names
+    its pods itself, so that this model needs nothing of the installer, as in the Go.
+    """
+
+    def namespace(self, req: Request) -> str:
+        return req.path_parameter("namespace")
+
+    def name(self, req: Request) -> tuple[str, str]:
+        return self.namespace(req), req.path_parameter("name")
+
+    def object_name(self, obj: Obj) -> tuple[str, str]:
+        meta = obj.get("metadata", {})
+        return meta.get("namespace", ""), meta.get("name", "")
+
+    def generate_link(self, req: Request, obj: Obj) -> str:
+        namespace, name = self.object_name(obj)
+        if not name:
+            namespace, name = self.name(req)
+        return f"/api/v1/namespaces/{namespace}/pods/{name}"
+
+    def generate_list_link(self, req: Request) -> str:
+        return req.escaped_path()
+
+
+def _demo() -> None:
     store = MemoryStorage("Pod", "pods")
-    scope = RequestScope(ScopeNaming("/api/v1"), GroupVersionKind("", "v1", "Pod"), "pods")
+    scope = RequestScope(_PodNamer(), GroupVersionKind("", "v1", "Pod"), "pods")
 
     def call(handler: Handler, method: str, path: str, params: dict[str, str], body: Obj | None = None,
              content_type: str = "application/json") -> None:
@@ -1308,8 +1333,4 @@ def _demo() -> None:
 
 
 if __name__ == "__main__":
-    # Run the demo from the imported module, not from __main__: the namers of apiinstaller raise
-    # this module's StatusError, which must be the same class the handlers catch.
-    import importlib
-
-    importlib.import_module("walkthrough.reimpl.kubernetes.resthandler")._demo()
+    _demo()
