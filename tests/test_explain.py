@@ -34,10 +34,12 @@ HOSTILE = (
 )
 
 FILES = {
+    "pkg/a/doc.go": "// Package a greets people.\npackage a\n",
     "pkg/a/a.go": (
         "package a\n\n// Greeter greets.\ntype Greeter struct{ Name string }\n\n"
         "// Hello says hello.\nfunc Hello(g *Greeter) string {\n\treturn g.Name\n}\n\n"
-        "func Caller() { Hello(nil) }\n"
+        "func Caller() { Hello(nil) }\n\n"
+        "// Greet is a method.\nfunc (g *Greeter) Greet() string { return g.Name }\n"
     ),
     "pkg/h/h.go": HOSTILE,
     "pkg/c/c_linux.go": "package c\n\nfunc Open() {}\n",
@@ -101,6 +103,8 @@ def test_json_and_no_code(tree: SourceTree, capsys: pytest.CaptureFixture[str]) 
         "referenced_by",
         "chapters",
         "python",
+        "doc",
+        "walkthrough",
     }
     assert (data["start_line"], data["end_line"], data["doc_start_line"]) == (7, 9, 6)
     assert data["code"] == "func Hello(g *Greeter) string {\n\treturn g.Name\n}"
@@ -376,3 +380,54 @@ def test_go_code_colours_tokens_and_keeps_text_inert() -> None:
     assert "[red]x[/red]" in out
     assert "\u202e" not in out
     assert re.sub(r"\x1b\[[0-9;]*m", "", out) == go.plain + "\n"
+
+
+def test_notes_of_the_walkthrough_at_their_lines(
+    tree: SourceTree, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / "snapshots" / "excerpts.json").write_text(json.dumps({"excerpts": [{
+        "chapter": "greeting.md", "anchor_id": "hello", "symbol": "fake:pkg/a.Hello", "python": None,
+        "notes": [{"anchor": "return g.Name", "line": 8}],
+    }]}), encoding="utf-8")
+    chapters = project / "chapters"
+    chapters.mkdir(exist_ok=True)
+    (chapters / "greeting.md").write_text(
+        "# Greeting people\n\n/// excerpt | fake:pkg/a.Hello\nid: hello\nnotes:\n"
+        '  - at: "return g.Name"\n    text: The name, `as given`.\n///\n', encoding="utf-8")
+    _, out, _ = run(capsys, "explain", "Hello")
+    assert " 1>     return g.Name" in out  # the mark in the gutter of line 8
+    assert "walkthrough: Greeting people" in out
+    assert "site: greeting/#hello" in out
+    assert "1> L8  The name, as given." in out
+    _, out, _ = run(capsys, "explain", "Hello", "--json")
+    assert json.loads(out)["walkthrough"] == [{"chapter": "greeting.md", "title": "Greeting people",
+                                               "url": "greeting/#hello",
+                                               "notes": [{"line": 8, "text": "The name, `as given`."}]}]
+
+
+def test_bare_member_names_resolve(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "Greet", "--json")
+    assert code == 0
+    assert json.loads(out)["id"] == "fake:pkg/a.Greeter.Greet"
+
+
+def test_packages_are_symbols(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "fake:pkg/a", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["kind"] == "package"
+    assert data["doc"] == "Package a greets people."
+    assert data["path"] == "pkg/a/doc.go"
+    assert data["files"] == ["pkg/a/a.go", "pkg/a/doc.go"]
+    assert "func       Hello" in data["declarations"]
+    assert not any("Greet " in d.split()[-1] for d in data["declarations"])  # methods belong to their type
+    _, out, _ = run(capsys, "symbols", "a", "--kind", "package")
+    assert out.split()[:2] == ["package", "fake:pkg/a"]
+
+
+def test_ambiguity_says_how_many_and_how_to_narrow(tree: SourceTree, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "Open")
+    assert code == 2
+    assert "2 symbols match" in err
+    assert "walkthrough symbols Open" in err

@@ -196,3 +196,29 @@ def test_resolution_across_vendor_and_gopath_roots(k8s: Index, docker: Index) ->
         docker.lookup("docker:image.RootFS.ChainID")
     cobra = docker.lookup("docker:vendor/src/github.com/spf13/cobra.Command.Execute")
     assert docker.referenced_by(cobra.id)
+
+
+def test_explain_prints_the_walkthrough_notes_members_and_packages(
+    k8s_tree: SourceTree, docker_tree: SourceTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from walkthrough import paths  # noqa: PLC0415
+    from walkthrough.cli import main  # noqa: PLC0415
+
+    monkeypatch.setenv(paths.PROJECT_ENV, str(Path(__file__).resolve().parents[1]))
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(["explain", "kubernetes:pkg/auth/authenticator.Request"]) == 0
+    out = capsys.readouterr().out
+    assert "walkthrough: Who is calling? Authentication in kube-apiserver" in out
+    assert "site: k8s-authenticator/#authn-request-interface" in out
+    assert 'means "I know this caller"' in out  # the chapter's note, under the code
+    assert main(["explain", "registerResourceHandlers", "--no-code"]) == 0
+    assert capsys.readouterr().out.startswith("method kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
+    assert main(["explain", "CmdExec", "--no-code"]) == 0
+    assert capsys.readouterr().out.startswith("method docker:api/client.DockerCli.CmdExec")
+    assert main(["explain", "kubernetes:pkg/apiserver", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "package"
+    assert data["doc"].startswith("Package apiserver")
+    assert "pkg/apiserver/api_installer.go" in data["files"]
+    assert main(["explain", "New"]) == 2
+    assert "and 119 more" in capsys.readouterr().err

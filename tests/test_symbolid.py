@@ -41,7 +41,6 @@ def test_short_forms() -> None:
         "ku:be:x",
         "x@notgo",
         "bad\u202eid",
-        "k:pkg/a",
         "weird name!:X",
         "x" * 600,
         "kubernetes@:pkg.X",
@@ -101,3 +100,10 @@ def test_suggest() -> None:
     assert suggest("APIInstaler", names)[0] == "APIInstaller"
     assert "apiinstaller" in suggest("APIINSTALLER", names)
     assert suggest("zzzz", names) == []
+
+
+def test_a_package_directory_alone_is_the_id_of_a_package() -> None:
+    q = parse_query("kubernetes:pkg/apiserver")
+    assert (q.upstream, q.body) == ("kubernetes", "pkg/apiserver")
+    with pytest.raises(SymbolError, match="malformed"):
+        parse_query("kubernetes:pkg/a.")

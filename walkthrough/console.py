@@ -14,14 +14,32 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from rich.console import RenderableType
 
     from walkthrough.models import Pin, Symbol
 
+NOTE_STYLE = "bold yellow"
+"""How a note's mark and number stand out in the terminal."""
+
 SHOWN_LINKS = 8
 """How many references / referenced-by ids are listed before "and N more"."""
+
+class Reading(NamedTuple):
+    """A card of the walkthrough quoting a symbol: where it is, and its notes as (upstream line, text)."""
+
+    chapter: str
+    title: str
+    url: str
+    """The card on the site, relative to its root (`k8s-authenticator/#authn-request-interface`)."""
+    notes: Sequence[tuple[int, str]] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The reading as `--json` carries it."""
+        return {"chapter": self.chapter, "title": self.title, "url": self.url,
+                "notes": [{"line": line, "text": text} for line, text in self.notes]}
+
 
 class Explanation(NamedTuple):
     """Everything `explain` says about one symbol; `code` is the whole lines start_line..end_line."""
@@ -37,6 +55,20 @@ class Explanation(NamedTuple):
     """With `--today`: the `walkthrough.check.today.Counterpart` of the symbol in today's releases."""
     today_title: str = ""
     """How the pins name the release it was found in (`k8s.io/apiserver v0.36.3 (Kubernetes 1.36)`)."""
+    readings: Sequence[Reading] = ()
+    """The walkthrough's cards quoting the symbol: chapter, title, site URL, notes at their lines."""
+    model: Any = None
+    """With `--model`: the paired Python member (`walkthrough.book.pairs.PythonModel`)."""
+    files: Sequence[str] = ()
+    """For a package: its Go files."""
+    declarations: Sequence[str] = ()
+    """For a package: the ids of its package-level declarations."""
+
+    def marks(self) -> dict[int, str]:
+        """Upstream line → the number of the note on it (of the first card quoting the symbol)."""
+        if not self.readings:
+            return {}
+        return {line: str(n) for n, (line, _) in enumerate(self.readings[0].notes, start=1)}
 
     @property
     def permalink(self) -> str:
@@ -66,6 +98,12 @@ class Explanation(NamedTuple):
             "referenced_by": list(self.referenced_by),
             "chapters": list(self.chapters),
             "python": list(self.python),
+            "doc": s.doc,
+            "walkthrough": [r.to_json() for r in self.readings],
+            **({"model": {"ref": self.model.ref, "path": self.model.path, "start_line": self.model.start_line,
+                          "end_line": self.model.end_line, "source": self.model.source}} if self.model else {}),
+            **({"files": list(self.files), "declarations": list(self.declarations)}
+               if s.kind.value == "package" else {}),
             **({"today": {**self.today.to_json(), "title": self.today_title, **({} if code else {"diff": None})}}
                if self.today is not None else {}),
         }
@@ -108,17 +146,13 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
     if s.doc:
         lines += ["", *visible(s.doc).splitlines()]
     if code:
-        width = len(str(s.end_line))
         lines.append("")
-        lines += [
-            f"{n:>{width}}  {line}" for n, line in enumerate(visible(ex.code).split("\n"), s.start_line)
-        ]
-    for title, items in (
-        ("references", ex.references),
-        ("referenced by", ex.referenced_by),
-        ("chapters", ex.chapters),
-        ("python", ex.python),
-    ):
+        lines.append(GoCode(visible(ex.code), s.start_line, marks=ex.marks()).plain.rstrip("\n"))
+    lines += _walkthrough_lines(ex)
+    if code and ex.model is not None:
+        lines += ["", f"python model {ex.model.ref} ({ex.model.path}:{ex.model.start_line}):"]
+        lines += [f"{n:>5}  {line}" for n, line in enumerate(ex.model.source.split("\n"), ex.model.start_line)]
+    for title, items in _lists(ex):
         if items:
             lines += ["", f"{title} ({len(items)}):", *(f"  {x}" for x in _some(items))]
     if ex.today is not None:
@@ -126,7 +160,33 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") -> RenderableType:
+def _lists(ex: Explanation) -> list[tuple[str, Sequence[str]]]:
+    if ex.symbol.kind.value == "package":
+        return [("files", ex.files), ("declarations", ex.declarations), ("chapters", ex.chapters)]
+    return [("references", ex.references), ("referenced by", ex.referenced_by), ("chapters", ex.chapters),
+            ("python", ex.python)]
+
+
+def _walkthrough_lines(ex: Explanation, width: int = 100) -> list[str]:
+    """Each card quoting the symbol: its chapter and site address, then its notes, numbered as in the code."""
+    import textwrap  # noqa: PLC0415 - only when there are notes to wrap
+
+    out: list[str] = []
+    for k, reading in enumerate(ex.readings):
+        out += ["", f"walkthrough: {reading.title}", f"  {reading.chapter} · site: {reading.url}"]
+        for n, (line, text) in enumerate(reading.notes, start=1):
+            mark = f"{n:>2}> L{line}  " if k == 0 else f"  - L{line}  "
+            wrapped = textwrap.wrap(_plain_markdown(text), max(40, width - len(mark) - 2))
+            out += [f"  {mark}{wrapped[0] if wrapped else ''}", *(" " * (len(mark) + 2) + w for w in wrapped[1:])]
+    return out
+
+
+def _plain_markdown(text: str) -> str:
+    """A note's Markdown as terminal text: code spans keep their words, emphasis marks go."""
+    return " ".join(text.replace("**", "").replace("`", "").split())
+
+
+def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", width: int = 100) -> RenderableType:
     """As rich renderables: header, doc, highlighted code with upstream line numbers, links."""
     from rich.console import Group  # noqa: PLC0415 - rich only when a terminal prints
     from rich.text import Text  # noqa: PLC0415
@@ -140,13 +200,21 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark") 
     if s.doc:
         parts += [Text(""), Text(visible(s.doc), style="italic")]
     if code:
-        parts += [Text(""), GoCode(visible(ex.code), s.start_line, theme=theme)]
-    for title, items in (
-        ("references", ex.references),
-        ("referenced by", ex.referenced_by),
-        ("chapters", ex.chapters),
-        ("python", ex.python),
-    ):
+        parts += [Text(""), GoCode(visible(ex.code), s.start_line, theme=theme, marks=ex.marks())]
+    for line in _walkthrough_lines(ex, width):
+        if line.startswith("walkthrough: "):
+            parts.append(Text.assemble(("walkthrough: ", "bold"), (line[13:], "bold green")))
+        elif line.lstrip()[:1].isdigit() and ">" in line[:6]:
+            head, _, rest = line.partition(">")
+            parts.append(Text.assemble((head + ">", NOTE_STYLE), rest))
+        else:
+            parts.append(Text(line))
+    if code and ex.model is not None:
+        parts += [Text(""), Text.assemble(("python model ", "bold"), (ex.model.ref, "bold cyan"),
+                                          f" ({ex.model.path}:{ex.model.start_line})")]
+        parts += [Text(f"{n:>5}  {line}") for n, line in
+                  enumerate(ex.model.source.split("\n"), ex.model.start_line)]
+    for title, items in _lists(ex):
         if items:
             parts.append(Text(""))
             parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))
@@ -204,7 +272,9 @@ def _go_tokens() -> Any:
     return _GO_TOKEN
 
 
-def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> list[tuple[str, str | None]]:
+def go_pieces(
+    code: str, start_line: int = 1, *, theme: str = "ansi_dark", marks: Mapping[int, str] | None = None
+) -> list[tuple[str, str | None]]:
     """Go code as (text, style) pieces with upstream line numbers, one line after another.
 
     A small tokenizer (comments, strings, keywords, builtins, numbers) instead of rich's `Syntax`:
@@ -236,13 +306,23 @@ def go_pieces(code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> li
     lineno_style = styles["lineno"]
     line_no = start_line
     pieces: list[tuple[str, str | None]] = [(f"{line_no:>{width}}", lineno_style)]
-    plain = "  "  # unstyled text not yet appended: neighbours merge, so rich has fewer segments
+
+    def gutter(n: int) -> str:
+        """After the line number: the note mark of a noted line (` 2>`), else blanks; then the code."""
+        if not marks:
+            return "  "
+        if n in marks:
+            pieces.append((f" {marks[n]:>2}>", NOTE_STYLE))
+            return " "
+        return "     "
+
+    plain = gutter(line_no)  # unstyled text not yet appended: neighbours merge, so rich has fewer segments
     for text, style in tokens:
         for i, part in enumerate(text.split("\n") if "\n" in text else (text,)):
             if i:  # a newline before `part`: end the line, number the next
                 line_no += 1
                 pieces += ((plain + "\n", None), (f"{line_no:>{width}}", lineno_style))
-                plain = "  "
+                plain = gutter(line_no)
             if style is None:
                 plain += part
             elif part:
@@ -265,8 +345,10 @@ class GoCode:
     legacy console, which rich styles through its own API, a segment per piece.
     """
 
-    def __init__(self, code: str, start_line: int = 1, *, theme: str = "ansi_dark") -> None:
-        self.pieces = go_pieces(code, start_line, theme=theme)
+    def __init__(
+        self, code: str, start_line: int = 1, *, theme: str = "ansi_dark", marks: Mapping[int, str] | None = None
+    ) -> None:
+        self.pieces = go_pieces(code, start_line, theme=theme, marks=marks)
 
     @property
     def plain(self) -> str:
@@ -299,7 +381,8 @@ def print_rich(ex: Explanation, *, code: bool = True) -> None:
     """Print the explanation on the terminal with rich (no markup, emoji or auto-highlighting of our text)."""
     from rich.console import Console  # noqa: PLC0415
 
-    Console(highlight=False, emoji=False, markup=False, soft_wrap=True).print(renderable(ex, code=code))
+    console = Console(highlight=False, emoji=False, markup=False, soft_wrap=True)
+    console.print(renderable(ex, code=code, width=console.width))
 
 
 def symbol_rows(symbols: list[Symbol]) -> list[tuple[str, str, str]]:

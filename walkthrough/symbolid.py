@@ -1,6 +1,7 @@
 """The symbol id grammar of DESIGN.md, short forms for people, and near-miss suggestions.
 
 Full id:   UPSTREAM[@TAG]:PKGDIR.Qualname[@file.go[#N]]
+Package:   UPSTREAM[@TAG]:PKGDIR   (kubernetes:pkg/apiserver)
            kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers
            docker:image.RootFS.ChainID@rootfs_unix.go
            kubernetes@v1.6.0:pkg/api.Pod
@@ -127,8 +128,8 @@ def parse_query(text: str) -> Query:
         if prefix and not prefix.endswith("."):
             raise _malformed(raw, "a method expression must follow a package: pkg.(*T).M")
         text = f"{prefix}{method_expr.group(1)}.{method_expr.group(2)}"
-    if not text or (not splits(text) and not _IDENT_RE.match(text)):
-        raise _malformed(raw, "expected PKGDIR.Name or Name")
+    if not text or (not splits(text) and not _IDENT_RE.match(text) and not _is_pkgdir(text)):
+        raise _malformed(raw, "expected PKGDIR.Name, Name or a package directory PKGDIR")
     return Query(raw.strip(), upstream, tag, text, file, ordinal)
 
 
@@ -254,3 +255,8 @@ def unknown_symbol(text: str, near: Iterable[str], where: str = "") -> SymbolErr
     else:
         hint = "did you mean: " + ", ".join(near) if near else "try `walkthrough symbols PATTERN` to search"
     return SymbolError(message, candidates=near, hint=hint)
+
+
+def _is_pkgdir(text: str) -> bool:
+    """A package directory standing alone (`pkg/apiserver`): a package's id is `UPSTREAM:PKGDIR`."""
+    return bool(_PKGDIR_RE.match(text)) and not text.endswith(".") and ".." not in text

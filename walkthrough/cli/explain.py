@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.cli.args import positive_int
-from walkthrough.errors import SourcesMissing, SymbolError
+from walkthrough.errors import SourcesMissing, SymbolError, WalkthroughError
 
 if TYPE_CHECKING:
     import argparse
@@ -75,7 +75,7 @@ def resolve_symbol(text: str, upstream: str | None = None, *, progress: bool = F
     if hits:
         ids = tuple(s.id for _, s in hits)
         msg = f"{text!r} is ambiguous: {len(ids)} symbols match"
-        raise SymbolError(msg, candidates=ids, hint="use one of the full ids: " + ", ".join(ids[:10]))
+        raise SymbolError(msg, candidates=ids, hint=_narrow_hint(text, ids))
     if missing:
         raise missing[0]
     from walkthrough.symbolid import plain_reading, unknown_symbol  # noqa: PLC0415 - only the error path
@@ -84,6 +84,19 @@ def resolve_symbol(text: str, upstream: str | None = None, *, progress: bool = F
     exact = [s.id for idx in indexes for s in idx.matches(plain)] if plain != text else []
     near = [*exact, *(x for idx in indexes for x in idx.suggestions(plain))]
     raise unknown_symbol(text, list(dict.fromkeys(near))[:5])
+
+
+SHOWN_CANDIDATES = 10
+
+
+def _narrow_hint(text: str, ids: tuple[str, ...]) -> str:
+    """The first candidates, how many more, and how to narrow: a package qualifier, an upstream, a search."""
+    shown = ", ".join(ids[:SHOWN_CANDIDATES])
+    more = f" and {len(ids) - SHOWN_CANDIDATES} more" if len(ids) > SHOWN_CANDIDATES else ""
+    example = ids[0].partition(":")[2]
+    pkg = example.rpartition("/")[2].partition(".")[0]
+    return (f"use one of the full ids: {shown}{more}; narrow with the package (`{pkg}.{text}`), "
+            f"`-u UPSTREAM`, or list them all with `walkthrough symbols {text}`")
 
 
 def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Explanation:
@@ -102,10 +115,17 @@ def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Expla
         )
     text = idx.text(symbol.path)
     code = _whole_lines(text, symbol.start_byte, symbol.end_byte)
-    chapters, python = _excerpt_links(symbol.id)
+    chapters, python, readings = _excerpt_links(symbol.id)
     for model in models_for(symbol.id):
         if model not in python:
             python.append(model)
+    if symbol.kind.value == "package":
+        return Explanation(
+            symbol=symbol, pin=idx.pin, code=code, readings=readings,
+            chapters=sorted({r.chapter for ex_symbol, r in _package_readings(symbol)}),
+            files=idx.package_files(symbol.pkgdir),
+            declarations=[f"{s.kind.value:<10} {s.qualname}" for s in idx.declarations(symbol.pkgdir)],
+        )
     return Explanation(
         symbol=symbol,
         pin=idx.pin,
@@ -114,7 +134,29 @@ def explanation(idx: Index, symbol: Symbol, *, with_links: bool = True) -> Expla
         referenced_by=idx.referenced_by(symbol.id) if with_links else [],
         chapters=chapters,
         python=python,
+        readings=readings,
     )
+
+
+def _package_readings(package: Symbol) -> list[tuple[str, Any]]:
+    """(symbol id, reading) of every card quoting a symbol of the package."""
+    prefix = f"{package.id}."
+    return [(sid, r) for sid, r in _all_readings().items() if sid.startswith(prefix) and "/" not in sid[len(prefix):]]
+
+
+def with_model(ex: Explanation) -> Explanation:
+    """The explanation with its paired Python member (`--model`): the first model mirroring the symbol."""
+    from walkthrough.book.pairs import load_python_model  # noqa: PLC0415
+    from walkthrough.errors import ModelNotFound, UsageError  # noqa: PLC0415
+    from walkthrough.paths import project_root  # noqa: PLC0415
+
+    if not ex.python:
+        raise UsageError(f"{ex.symbol.id} has no Python model", hint="`walkthrough explain` lists the pairs it has")
+    try:
+        model = load_python_model(ex.python[0], project_root(), go_symbol=ex.symbol.id)
+    except ModelNotFound as exc:
+        raise UsageError(str(exc)) from None
+    return ex._replace(model=model)
 
 
 def _whole_lines(data: bytes, start: int, end: int) -> str:
@@ -124,40 +166,94 @@ def _whole_lines(data: bytes, start: int, end: int) -> str:
     return data[begin : stop if stop >= 0 else len(data)].decode("utf-8", "replace")
 
 
-def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str]]:
-    """Chapters quoting the symbol and their paired models, from `snapshots/excerpts.json` if present."""
-    from walkthrough.paths import snapshots_dir  # noqa: PLC0415
+def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str], list[Any]]:
+    """Chapters quoting the symbol, their paired models and the cards with their notes (`Reading`s)."""
+    from walkthrough.console import Reading  # noqa: PLC0415
+
+    entry = _links().get(symbol_id)
+    if entry is None:
+        return [], [], []
+    chapters, python, cards = entry
+    return list(chapters), list(python), [Reading(c[0], c[1], c[2], [tuple(n) for n in c[3]]) for c in cards]
+
+
+def _all_readings() -> dict[str, Any]:
+    """Symbol id → the first card quoting it, for every quoted symbol."""
+    from walkthrough.console import Reading  # noqa: PLC0415
+
+    return {sid: Reading(c[0], c[1], c[2], [tuple(n) for n in c[3]])
+            for sid, (_, _, cards) in _links().items() for c in cards[:1]}
+
+
+def _links() -> dict[str, Any]:
+    """`_links_by_symbol` of the fingerprints and the chapters, through the memo (a warm run parses nothing)."""
+    from walkthrough.paths import chapters_dir, project_root, snapshots_dir  # noqa: PLC0415
     from walkthrough.store import memoized  # noqa: PLC0415
 
     try:
-        text = (snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")
+        parts = [(snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")]
     except OSError:
-        return [], []
-    chapters, python = memoized("excerpt-links", text, _links_by_symbol).get(symbol_id, ([], []))
-    return list(chapters), list(python)
-
-
-def _links_by_symbol(text: str) -> dict[str, list[list[str]]]:
-    """Symbol id → [chapters quoting it, models paired with it], in excerpt order, without repeats.
-
-    A function of the fingerprints' text alone, so `explain` keeps it in the memo.
-    """
+        return {}
     try:
-        data = json.loads(text)
+        folder = chapters_dir(project_root())
+        parts += [f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.md"))]
+    except (OSError, WalkthroughError):
+        pass
+    return memoized("excerpt-links", "\x1e".join(parts), _links_by_symbol)
+
+
+def _links_by_symbol(text: str) -> dict[str, list[Any]]:
+    r"""Symbol id → [chapters quoting it, models paired with it, cards]: a card is [chapter, title, url, notes].
+
+    `text` is the fingerprints' JSON and each chapter's `name\0text`, joined by U+001E. The note lines are the
+    fingerprints' (resolved at `snapshot update`), the note texts the chapters'. A function of that text alone,
+    so `explain` keeps it in the memo.
+    """
+    import re  # noqa: PLC0415 - only on a memo miss
+
+    fingerprints, *sources = text.split("\x1e")
+    try:
+        data = json.loads(fingerprints)
     except ValueError:
         return {}
+    titles: dict[str, str] = {}
+    note_texts: dict[tuple[str, str], dict[str, str]] = {}
+    for source in sources:
+        name, _, body = source.partition("\0")
+        heading = re.search(r"^#\s+(.+?)\s*$", body, re.MULTILINE)
+        titles[name] = re.sub(r"[`*_]", "", heading.group(1)) if heading else name
+        note_texts.update(_chapter_notes(name, body))
     excerpts = data.get("excerpts", []) if isinstance(data, dict) else []
-    links: dict[str, list[list[str]]] = {}
+    links: dict[str, list[Any]] = {}
     for ex in excerpts:
         if not isinstance(ex, dict) or not isinstance(ex.get("symbol"), str):
             continue
-        chapters, python = links.setdefault(ex["symbol"], [[], []])
+        chapters, python, cards = links.setdefault(ex["symbol"], [[], [], []])
         chapter, model = ex.get("chapter"), ex.get("python")
         if isinstance(chapter, str) and chapter not in chapters:
             chapters.append(chapter)
         if isinstance(model, str) and model not in python:
             python.append(model)
+        if isinstance(chapter, str):
+            anchor = str(ex.get("anchor_id") or "")
+            texts = note_texts.get((chapter, anchor), {})
+            notes = sorted((int(n["line"]), texts.get(n["anchor"], "")) for n in ex.get("notes") or ()
+                           if isinstance(n, dict) and isinstance(n.get("line"), int))
+            url = f"{chapter.removesuffix('.md')}/#{anchor}" if chapter != "index.md" else f"#{anchor}"
+            cards.append([chapter, titles.get(chapter, chapter), url, [list(n) for n in notes]])
     return links
+
+
+def _chapter_notes(name: str, text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """(chapter, card anchor) → note anchor → note text, read from the chapter's directives."""
+    from walkthrough.book.directives import scan_chapter  # noqa: PLC0415 - only on a memo miss
+
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for d in scan_chapter(text, name)[0]:
+        notes = d.options.get("notes") or []
+        out[(name, d.anchor_id())] = {str(n.get("at")): " ".join(str(n.get("text", "")).split())
+                                      for n in notes if isinstance(n, dict)}
+    return out
 
 
 def _is_terminal() -> bool:
@@ -199,11 +295,15 @@ def with_today(ex: Explanation, idx: Index, *, progress: bool = False) -> Explan
     return ex._replace(today=found, today_title=title)
 
 
-def show(symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, today: bool = False) -> int:
+def show(
+    symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, today: bool = False, model: bool = False
+) -> int:
     """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text."""
     terminal = _is_terminal() and not as_json
     idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
     ex = explanation(idx, sym)
+    if model:
+        ex = with_model(ex)
     if today:
         ex = with_today(ex, idx, progress=sys.stderr.isatty())
     if as_json:
@@ -252,6 +352,7 @@ def configure_explain(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-code", action="store_true", help="leave the code out")
     parser.add_argument("--today", action="store_true",
                         help="also where the code lives in today's releases, with the diff")
+    parser.add_argument("--model", action="store_true", help="also the Python model's member that mirrors it")
     parser.set_defaults(handler=show)
 
 

@@ -268,8 +268,14 @@ class Index:
             found: list[Symbol] = []
             for pkgdir, qualname in splits(q.body):
                 found += self._symbols_where("pkgdir = ? AND qualname = ?", (pkgdir, qualname))
+            if not found and q.file is None:  # `kubernetes:pkg/apiserver`: the package itself
+                package = self.package(q.body)
+                found = [package] if package is not None else []
         else:
             found = self._short_matches(q.body)
+            if not found and "/" in q.body and q.file is None:  # `pkg/apiserver`
+                package = self.package(q.body)
+                found = [package] if package is not None else []
         if q.file is not None:  # `@file.go`, and `#N` for the Nth func init of that file
             found = [s for s in found if s.path.rsplit("/", 1)[-1] == q.file and id_ordinal(s.id) == q.ordinal]
         return found
@@ -286,6 +292,10 @@ class Index:
             return list(found.values())
         for s in self._symbols_where("qualname = ?", (body,)):
             found[s.id] = s
+        if not found and "." not in body:  # a bare method or field name: `registerResourceHandlers`, `CmdExec`
+            for s in self._symbols_where("name = ? COLLATE NOCASE AND receiver IS NOT NULL", (body,)):
+                if s.name == body:
+                    found[s.id] = s
         first, dot, rest = body.partition(".")
         if dot:
             for s in self._symbols_where(
@@ -332,6 +342,8 @@ class Index:
         """Symbols whose name, qualname, `pkgdir.qualname` or id match `pattern` (a glob, any case)."""
         kind_value = SymbolKind(kind).value if kind is not None else None
         glob = pattern if any(c in pattern for c in "*?[") else None
+        if kind_value == SymbolKind.PACKAGE.value:
+            return self._package_search(pattern, glob=glob is not None)
         if glob is None:
             rows = self._symbols_where(
                 "(name = ? COLLATE NOCASE OR qualname = ? COLLATE NOCASE OR id = ?)"
@@ -426,6 +438,67 @@ class Index:
         )
         return [r[0] for r in rows]
 
+    # packages
+
+    def package_files(self, pkgdir: str) -> list[str]:
+        """Paths of the package directory's own Go files (not its subdirectories'), sorted."""
+        prefix = f"{pkgdir}/" if pkgdir else ""
+        rows = self._query(
+            "SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path", (prefix, prefix[:-1] + "0")
+        ) if prefix else self._query("SELECT path FROM files WHERE instr(path, '/') = 0 ORDER BY path")
+        return [r[0] for r in rows if "/" not in r[0][len(prefix):]]
+
+    def package(self, pkgdir: str) -> Symbol | None:
+        """The package in directory `pkgdir` as a symbol (id `UPSTREAM:PKGDIR`), with its package doc; else None.
+
+        Packages are not rows of the index: one is made from its files when asked for. Its span is the
+        `package` clause of the file holding the package doc comment (`doc.go` by convention), else of the
+        first file.
+        """
+        files = self.package_files(pkgdir)
+        if not files:
+            return None
+        chosen: tuple[str, str, int, int, int, int, str] | None = None
+        for path in sorted(files, key=lambda p: (not p.endswith("/doc.go"), p)):
+            found = _package_clause(self.text(path))
+            if found is None:
+                continue
+            if chosen is None or (found[5] and not chosen[6]):
+                chosen = (path, *found)
+            if chosen[6]:
+                break
+        if chosen is None:
+            return None
+        path, name, line, start, doc_line, doc_start, doc = chosen
+        sid = f"{self.upstream}@{self.id_tag}:{pkgdir}" if self.id_tag else f"{self.upstream}:{pkgdir}"
+        return Symbol(sid, self.upstream, path, pkgdir, name, name, "", SymbolKind.PACKAGE, line, line, start,
+                      start + len("package ") + len(name), doc_line, doc_start, None, doc)
+
+    def _package_search(self, pattern: str, *, glob: bool) -> list[Symbol]:
+        """Packages whose directory or name matches `pattern` (a glob, or a directory, its last part or a suffix)."""
+        import fnmatch  # noqa: PLC0415
+
+        want = pattern.lower().strip("/")
+        found = []
+        for pkgdir in sorted(self.pkgdirs()):
+            low, last = pkgdir.lower(), pkgdir.rsplit("/", 1)[-1].lower()
+            if (fnmatch.fnmatchcase(low, want) or fnmatch.fnmatchcase(last, want)) if glob else (
+                want in (low, last) or low.endswith("/" + want)
+            ):
+                package = self.package(pkgdir)
+                if package is not None:
+                    found.append(package)
+        return found
+
+    def declarations(self, pkgdir: str) -> list[Symbol]:
+        """The package-level declarations of a package directory (no methods, fields or interface methods)."""
+        files = self.package_files(pkgdir)
+        if not files:
+            return []
+        marks = ",".join("?" * len(files))
+        rows = self._symbols_where(f"path IN ({marks}) AND receiver IS NULL ORDER BY qualname", tuple(files))
+        return [s for s in rows if s.kind != SymbolKind.PACKAGE]
+
     def file_errors(self, path: str) -> list[int]:
         """Lines where tree-sitter found syntax errors in `path` (empty when it parsed cleanly)."""
         rows = self._query("SELECT error_lines FROM files WHERE path = ?", (path,))
@@ -439,3 +512,36 @@ class Index:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _package_clause(data: bytes) -> tuple[str, int, int, int, int, str] | None:
+    """(name, line, byte of `package`, doc line, doc byte, doc text) of a Go file's package clause; None if absent.
+
+    The doc is the block of `//` lines right above the clause, as `go doc` reads it (a `/* */` block too).
+    """
+    import re  # noqa: PLC0415 - only package lookups need it
+
+    match = re.search(rb"^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)", data, re.MULTILINE)
+    if match is None:
+        return None
+    head = data[: match.start()].decode("utf-8", "replace").split("\n")[:-1]
+    line = len(head) + 1
+    doc_lines: list[str] = []
+    k = len(head) - 1
+    if k >= 0 and head[k].rstrip().endswith("*/"):
+        while k >= 0 and "/*" not in head[k]:
+            doc_lines.insert(0, head[k])
+            k -= 1
+        if k >= 0:
+            doc_lines.insert(0, head[k])
+        doc = "\n".join(doc_lines).strip().removeprefix("/*").removesuffix("*/").strip()
+    else:
+        while k >= 0 and head[k].lstrip().startswith("//"):
+            doc_lines.insert(0, head[k].lstrip()[2:].removeprefix(" "))
+            k -= 1
+        doc = "\n".join(doc_lines).strip()
+    if doc.startswith("+build") or not doc:
+        return match.group(1).decode(), line, match.start(), line, match.start(), ""
+    doc_line = k + 2
+    doc_start = len("\n".join(head[: k + 1])) + (1 if k >= 0 else 0)
+    return match.group(1).decode(), line, match.start(), doc_line, doc_start, doc
