@@ -47,12 +47,13 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
+    from walkthrough.check.today import TodayFinder
     from walkthrough.index.protocol import IndexFor
     from walkthrough.site import SiteModel
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("walkthrough.css", "walkthrough.js")
+ASSETS = ("walkthrough.css", "walkthrough-today.css", "walkthrough.js")
 ASSETS_DIR = "assets/walkthrough"
 
 
@@ -122,6 +123,17 @@ def default_index_for(project: Path) -> IndexFor:  # noqa: ARG001 - IndexFor's s
     return index_for
 
 
+def today_sources(project: Path, index_for: IndexFor) -> tuple[TodayFinder | None, dict[str, str]]:
+    """The finder of the cards' Today strips and the titles of today's releases (None, {} when none are pinned)."""
+    from walkthrough.check import strips  # noqa: PLC0415 - only a build with today's releases needs it
+
+    pins = strips.project_pins(project)
+    if pins is None or not strips.current_releases(pins):
+        return None, {}
+    titles = {r.spec: r.label for u in pins.values() for r in u.today}
+    return strips.finder_for(pins, index_for), titles
+
+
 class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
     """Expands excerpt directives into cards and generates the symbol and source pages."""
 
@@ -180,9 +192,14 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
         self._close_runner()
         self._runner = Runner(self._project)
+        index_for = self.index_factory(self._project)
+        try:
+            today, titles = today_sources(self._project, index_for)
+        except WalkthroughError as exc:  # unreadable pins: the same error every other step would meet
+            raise PluginError(f"walkthrough: {exc}") from None
         site = SiteModel(
-            self.index_factory(self._project), self._project, render_md, store=self._store,
-            symbol_pages=self.config.symbol_pages, runner=self._runner,
+            index_for, self._project, render_md, store=self._store, symbol_pages=self.config.symbol_pages,
+            runner=self._runner, today=today, today_titles=titles,
         )
         try:
             for file in files.documentation_pages():
@@ -239,6 +256,8 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         for token in missing:
             log.warning("%s: an excerpt block vanished from the page (%s); is it inside an HTML block?", src_uri, token)
         if src_uri in site.chapters:
+            html = site.then_and_now(src_uri, html)
+            self._report()
             html += str(site.see_also(src_uri))
         return self._resolve(src_uri, page.file.url, html, files, config)
 

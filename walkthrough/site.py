@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -41,10 +42,11 @@ from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links
 from walkthrough.models import Excerpt, Problem, Symbol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, MutableMapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 
     from walkthrough.book.directives import ChapterExcerpt, Directive
     from walkthrough.book.runs import Runner
+    from walkthrough.check.today import Counterpart, TodayFinder
     from walkthrough.index.protocol import IndexFor
 
 SYMBOLS_DIR = "symbols"
@@ -116,6 +118,8 @@ class SiteModel:
         markdown: renders our own Markdown (captions, notes) to HTML.
         store: a fragment cache (`key → HTML`); keys cover everything a fragment depends on.
         runner: runs the chapters' run blocks (None: a run block shows that nothing ran, and says so).
+        today: finds each excerpt's counterpart in today's releases (the cards' Today strips), or None.
+        today_titles: release spec → how the pins title it (`k8s.io/apiserver v0.36.3 (Kubernetes 1.36)`).
     """
 
     def __init__(
@@ -128,9 +132,14 @@ class SiteModel:
         *,
         symbol_pages: bool = True,
         runner: Runner | None = None,
+        today: TodayFinder | None = None,
+        today_titles: Mapping[str, str] | None = None,
     ) -> None:
         self.index_for = index_for
         self.runner = runner
+        self.today = today
+        self.today_titles = dict(today_titles or {})
+        self._today: dict[tuple[str, str], Counterpart | None] = {}
         self.store = store
         """Rendered fragments by content key (persisted by the plugin), so a rebuild re-renders nothing unchanged."""
         self.make_symbol_pages = symbol_pages
@@ -312,6 +321,14 @@ class SiteModel:
                     f"{page}:{ce.directive.line_of(note.anchor)}", f"a note renders with stray Markdown: {stray!r}",
                     symbol=ex.symbol.id, hint="check its backticks and emphasis (an empty `` opens a longer code span)",
                 ))
+        today = self.today_of(ce)
+        today_html = Markup("")
+        if today is not None:
+            from walkthrough.html.today import strip_view  # noqa: PLC0415 - only builds with today's releases
+
+            view = strip_view(today, ce.anchor_id, self.today_titles, self._releases_of(today.symbol),
+                              self._permalink_of)
+            today_html = self.renderer.today_strip(view)
         card = Card(
             excerpt=ex,
             anchor=ce.anchor_id,
@@ -323,10 +340,87 @@ class SiteModel:
             model_first=first,
             model_qualname=(ex.python or "").partition(":")[2],
             location=ex.location,
+            today_html=today_html,
         )
         key = ("card", card.anchor, repr(ex), card.caption_html, card.note_html,
-               repr(model), card.model_url, card.model_first, card.links)
+               repr(model), card.model_url, card.model_first, card.links, card.today_html)
         return self._cached(key, lambda: self.renderer.card(card), ex.symbol.id)
+
+    # -- then and now ---------------------------------------------------------------------------------------------
+
+    def today_of(self, ce: ChapterExcerpt) -> Counterpart | None:
+        """Where the excerpt's code lives in today's releases (None without today releases, or when refused).
+
+        The finder's answer is kept in the store, keyed by the finder's version, the rules, every index it
+        reads and the excerpt's text. Missing today releases make the strip say "not imported" and fail
+        nothing; files that fail verification are refused as the pinned ones are (the VerificationError
+        ends the build, exit 3).
+        """
+        if self.today is None:
+            return None
+        ex = ce.excerpt
+        key = (ex.symbol.id, ex.text)
+        if key in self._today:
+            return self._today[key]
+        from walkthrough.check.today import FINDER_VERSION, Counterpart, TodayStatus  # noqa: PLC0415
+
+        finder = self.today.finder(ex.symbol.upstream)
+        if finder is None or finder.missing:  # nothing to find, or "not imported" (known without a lookup)
+            self._today[key] = finder.find(ex.symbol, ex.text) if finder is not None else None
+            return self._today[key]
+        specs = [ex.symbol.upstream, *finder.rules.releases]
+        identities = [_index_identity(self.index_for, f"{spec}:") for spec in specs]
+        digest = None
+        if self.store is not None and None not in identities:
+            digest = hashlib.sha256(
+                repr(("today", FINDER_VERSION, finder.rules, identities, key)).encode()
+            ).hexdigest()
+            hit = self.store.get(digest)
+            if hit is not None:
+                data = json.loads(hit)
+                self._today[key] = Counterpart(**{
+                    **data, "status": TodayStatus(data["status"]),
+                    "candidates": tuple((c, s) for c, s in data["candidates"]),
+                })
+                return self._today[key]
+        found = self.today.find(ex.symbol, ex.text)
+        if found is not None and digest is not None and found.status is not TodayStatus.NOT_IMPORTED:
+            self.store[digest] = json.dumps({**found.to_json(), "score": found.score})
+        self._today[key] = found
+        return found
+
+    def _permalink_of(self, sid: str) -> str:
+        """The upstream permalink of a today symbol (its nearest candidates), or its repository."""
+        sym = self._get(sid)
+        if sym is None:
+            return ""
+        return self.index_for(sid.partition(":")[0]).pin.permalink(sym.path, sym.start_line, sym.end_line)
+
+    def then_and_now(self, src_uri: str, html: str) -> str:
+        """The chapter's HTML with its generated "Then and now" summary.
+
+        The summary goes after the chapter's own `## Then and now` heading (our prose follows it), else in a
+        section of its own at the end. Unchanged without today releases.
+        """
+        page = self.chapters.get(src_uri)
+        if self.today is None or page is None or not page.excerpts:
+            return html
+        from walkthrough.html.today import chapter_summary  # noqa: PLC0415 - only builds with today's releases
+
+        found = [(ce.anchor_id, c) for ce in page.excerpts if (c := self.today_of(ce)) is not None]
+        if not found:
+            return html
+        titles = [self.today_titles.get(spec, spec) for spec in dict.fromkeys(
+            spec for _, c in found for spec in self._releases_of(c.symbol))]
+        block = str(self.renderer.then_and_now(chapter_summary(found, titles)))
+        heading = _THEN_AND_NOW.search(html)
+        if heading is None:
+            return html + f'<h2 id="then-and-now">Then and now</h2>\n{block}'
+        return html[: heading.end()] + "\n" + block + html[heading.end() :]
+
+    def _releases_of(self, symbol_id: str) -> tuple[str, ...]:
+        rules = self.today.maps.get(symbol_id.partition(":")[0]) if self.today is not None else None
+        return rules.releases if rules is not None else ()
 
     def chapter_markdown(self, src_uri: str, markdown: str) -> tuple[str, dict[str, Markup]]:
         """Replace each directive block of the Markdown mkdocs hands us by a placeholder; return the blocks' HTML."""
@@ -619,6 +713,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
 """Front matter keeping a page out of Material's search index: the symbol index is what search should find."""
 
+_THEN_AND_NOW = re.compile(r'<h2 id="then-and-now"[^>]*>.*?</h2>', re.DOTALL)
+"""A chapter's own "Then and now" heading, after which the generated summary goes."""
+
 _MD_LINK = re.compile(r'href="((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"#?]*\.md)(#[^"]*)?"')
 """A relative link to a docs file in rendered Markdown (no scheme, not absolute, not a bare fragment)."""
 
@@ -656,7 +753,7 @@ def render_version() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).parent
     shaping = [*(package / "html").glob("*.py"), package / "book" / "pairs.py", package / "site.py",
-               package / "mkdocs_plugin.py"]
+               package / "mkdocs_plugin.py", package / "check" / "today.py"]
     for path in sorted([*shaping, *(package / "templates").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -118,6 +118,66 @@ class Card:
     """The model's name, for that link."""
     location: str = ""
     """`chapter.md:line` of the directive, shown to authors in a data attribute."""
+    today_html: Markup = Markup("")  # noqa: RUF009 - Markup is an immutable str
+    """The card's Today strip (`Renderer.today_strip`), or nothing when no today releases are declared."""
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a unified diff as the strip shows it: `add`, `del`, `hunk`, `file` or `same`."""
+
+    kind: str
+    text: str
+
+
+def diff_lines(diff: str) -> list[DiffLine]:
+    """A unified diff's lines, each with its kind (for colours; the text stays upstream's, escaped later)."""
+    out = []
+    for line in diff.split("\n") if diff else ():
+        kind = ("file" if line.startswith(("+++", "---")) else "add" if line.startswith("+")
+                else "del" if line.startswith("-") else "hunk" if line.startswith("@@") else "same")
+        out.append(DiffLine(kind, line))
+    return out
+
+
+@dataclass(frozen=True)
+class TodayView:
+    """What one card's Today strip says (see `today.html.jinja`); built by the site from a finder's Counterpart."""
+
+    status: str
+    anchor: str
+    """The card's anchor (the strip's ids derive from it)."""
+    title: str = ""
+    """The release it was found in, as the pins title it; for gone and not imported, where it was looked for."""
+    target: str = ""
+    name: str = ""
+    """Today's qualified name when it differs from the excerpt's (renamed, moved)."""
+    span: str = ""
+    permalink: str = ""
+    added: int = 0
+    removed: int = 0
+    score: float | None = None
+    via: str = ""
+    where: str = ""
+    candidates: tuple[tuple[str, float, str, str], ...] = ()
+    """Nearest symbols of a gone one: (id, score, permalink, qualified name)."""
+    diff: tuple[DiffLine, ...] = ()
+    hint: str = ""
+    """For not imported: the command that brings today's releases."""
+
+
+@dataclass(frozen=True)
+class ChapterToday:
+    """The generated "Then and now" summary of one chapter."""
+
+    titles: tuple[str, ...]
+    """The today releases compared with."""
+    counts: tuple[tuple[str, int], ...]
+    """(status, number of excerpts), most common first."""
+    total: int
+    biggest: tuple[tuple[str, str, str, int, int, str], ...] = ()
+    """(excerpt symbol, card anchor, today's span, added, removed, permalink) of the largest changes."""
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +312,14 @@ class Renderer:
         return Markup(
             self.env.get_template("about.html.jinja").render(upstreams=upstreams, excerpt_count=excerpt_count)
         )
+
+    def today_strip(self, view: TodayView) -> Markup:
+        """One card's Today strip: where the code lives now, what happened, the diff behind a toggle."""
+        return Markup(self.env.get_template("today.html.jinja").render(t=view))
+
+    def then_and_now(self, summary: ChapterToday) -> Markup:
+        """The generated "Then and now" summary of a chapter (counts, biggest changes)."""
+        return Markup(self.env.get_template("then_and_now.html.jinja").render(s=summary))
 
     def see_also(self, entries: Sequence[SeeAlso]) -> Markup:
         """The "see also" box closing a chapter."""
