@@ -266,9 +266,15 @@ class _Parser:
             j += 1
         return j
 
-    def peek(self, j: int) -> int:
+    def peek(self, j: int, context: str = "") -> int:
+        """The byte at `j`; at the end, what the scanner's eof() says.
+
+        eof() feeds the state machine one space: where a space is an error (`context`: inside a
+        literal, an escape, a number after `-`, `.` or `e`) the error names it, elsewhere the text
+        just ended too soon.
+        """
         if j >= self.n:
-            raise self.eof()
+            raise self.fail(0x20, context) if context else self.eof()
         return self.data[j]
 
     def raw(self, start: int, end: int) -> str:
@@ -276,8 +282,9 @@ class _Parser:
 
     def literal(self, j: int, word: bytes) -> int:
         for k in range(1, len(word)):
-            if self.peek(j + k) != word[k]:
-                raise self.fail(self.data[j + k], f"in literal {word.decode()} (expecting {_quote_char(word[k])})")
+            context = f"in literal {word.decode()} (expecting {_quote_char(word[k])})"
+            if self.peek(j + k, context) != word[k]:
+                raise self.fail(self.data[j + k], context)
         return j + len(word)
 
     def string(self, j: int) -> tuple[_String, int]:
@@ -294,14 +301,14 @@ class _Parser:
                 return value, j + 1
             if c == 0x5C:
                 out.append(self.raw(chunk, j))
-                c = self.peek(j + 1)
+                c = self.peek(j + 1, "in string escape code")
                 if c in b'bfnrt\\/"':
                     out.append({ord("b"): "\b", ord("f"): "\f", ord("n"): "\n", ord("r"): "\r", ord("t"): "\t",
                                 ord("\\"): "\\", ord("/"): "/", ord('"'): '"'}[c])
                     j += 2
                 elif c == ord("u"):
                     for k in range(2, 6):
-                        if self.peek(j + k) not in b"0123456789abcdefABCDEF":
+                        if self.peek(j + k, "in \\u hexadecimal character escape") not in b"0123456789abcdefABCDEF":
                             raise self.fail(self.data[j + k], "in \\u hexadecimal character escape")
                     out.append(chr(int(self.data[j + 2:j + 6], 16)))
                     j += 6
@@ -322,19 +329,19 @@ class _Parser:
         start = j
         if self.data[j] == ord("-"):
             j += 1
-            if not 0x30 <= self.peek(j) <= 0x39:
+            if not 0x30 <= self.peek(j, "in numeric literal") <= 0x39:
                 raise self.fail(self.data[j], "in numeric literal")
         j = j + 1 if self.data[j] == ord("0") else self.digits(j)
         if j < self.n and self.data[j] == ord("."):
             j += 1
-            if not 0x30 <= self.peek(j) <= 0x39:
+            if not 0x30 <= self.peek(j, "after decimal point in numeric literal") <= 0x39:
                 raise self.fail(self.data[j], "after decimal point in numeric literal")
             j = self.digits(j)
         if j < self.n and self.data[j] in b"eE":
             j += 1
             if j < self.n and self.data[j] in b"+-":
                 j += 1
-            if not 0x30 <= self.peek(j) <= 0x39:
+            if not 0x30 <= self.peek(j, "in exponent of numeric literal") <= 0x39:
                 raise self.fail(self.data[j], "in exponent of numeric literal")
             j = self.digits(j)
         return _Number(self.raw(start, j)), j

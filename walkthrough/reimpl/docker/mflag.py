@@ -30,6 +30,17 @@ class FlagError(WalkthroughError):
     """An error mflag returns (Go's `error` values): the message is Go's `err.Error()`."""
 
 
+class GoPanic(WalkthroughError):
+    """A run-time panic of the Go code (the message is the runtime's), e.g. indexing an empty flag name."""
+
+
+def _first_byte(name: str) -> str:
+    """`name[0]` as Go evaluates it: an empty name is a run-time panic, not a value."""
+    if not name:
+        raise GoPanic("runtime error: index out of range [0] with length 0")
+    return name[0]
+
+
 class GoExit(SystemExit):
     """`os.Exit(code)` inside the model (ExitOnError), raised so that a caller can observe the code."""
 
@@ -540,11 +551,13 @@ class FlagSet:
         (minwidth 20, padding 3).
         """
         home = "" if self.home == "/" else self.home
-        text = ""
         if len(sort_flags(self.formal)) > 0:  # FlagCount
-            text += "\n"
+            # A line without a tab ends tabwriter's column block, which flushes it at once: it is out
+            # even if a flag below panics before the final Flush.
+            self.out("\n")
+        text = ""
         for flag in sort_flags(self.formal):
-            names = [name for name in flag.names if name[0] != "#"]
+            names = [name for name in flag.names if _first_byte(name) != "#"]
             if names and flag.usage:
                 val = flag.def_value
                 if home and val.startswith(home):
@@ -636,7 +649,7 @@ class FlagSet:
         self.actual[name] = flag
         for i, n in enumerate(flag.names):
             if n == f"#{name}":
-                replacement = next((m for m in flag.names[i:] if m[0] != "#"), "")
+                replacement = next((m for m in flag.names[i:] if _first_byte(m) != "#"), "")
                 if replacement:
                     self.out(f"Warning: '-{name}' is deprecated, it will be replaced by '-{replacement}' soon. "
                              "See usage.\n")
