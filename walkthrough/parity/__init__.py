@@ -5,7 +5,8 @@ Each vector family has a runner module in this package (`quantity.py`, `abac.py`
     def accepts(file_name: str, meta: dict) -> bool   # is this file of my family?
     def run(data: dict) -> list[Outcome]              # one Outcome per vector
 
-Runners are discovered by iterating this package, so adding a family means adding one module.
+Runners are discovered by iterating this package's modules (subpackages such as `live/`, live parity
+against the real Go, are not runners), so adding a family means adding one module.
 A file is given to the first runner (in module-name order) whose `accepts` says yes.
 Runners build Outcomes with `compare(name, expected, actual)` (only the recorded fields are
 compared) or `guarded(name, expected, compute)` (the same, and a model that raises fails that
@@ -108,7 +109,7 @@ def runners() -> list[ModuleType]:
     return [
         importlib.import_module(f"{__name__}.{info.name}")
         for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
-        if not info.name.startswith("_")
+        if not info.name.startswith("_") and not info.ispkg  # `live/` is live parity, not a runner
     ]
 
 

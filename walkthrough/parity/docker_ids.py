@@ -1,9 +1,9 @@
 """Parity runner for `b-docker-ids.json`: chain IDs, image IDs and reference parsing of Docker 1.12.3.
 
-Three lists: `chain_id` (diff IDs in, the chain ID and every prefix's chain ID out), `image_id` (config
+Four lists: `chain_id` (diff IDs in, the chain ID and every prefix's chain ID out), `image_id` (config
 text in; digest of the bytes, NewFromJSON + MarshalJSON + RootFS.ChainID, and image store Create/Get,
-including the upstream panic on a config without rootfs), and `reference` (ParseNamed and the Named
-accessors, ParseIDOrReference, WithName).
+including the upstream panic on a config without rootfs), `reference` (ParseNamed and the Named
+accessors, ParseIDOrReference, WithName), and `digest` (distribution's ParseDigest).
 """
 
 from __future__ import annotations
@@ -49,8 +49,14 @@ def image_id(inputs: dict[str, Any], store_root: Path) -> dict[str, Any]:
     return out
 
 
+def digest(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The vector's string through distribution's ParseDigest: the digest, or the error."""
+    parsed, err = reference.parse_digest(inputs["s"])
+    return {"error": err.message} if err is not None else {"digest": parsed}
+
+
 def run(data: dict[str, Any]) -> list[Outcome]:
-    """One Outcome per vector of each of the three lists."""
+    """One Outcome per vector of each of the four lists."""
     outcomes = []
     for index, vector in enumerate(data.get("chain_id", [])):
         outcomes.append(compare(f"chain_id[{index}] CreateChainID({len(vector['inputs']['diff_ids'])} diff IDs)",
@@ -64,4 +70,8 @@ def run(data: dict[str, Any]) -> list[Outcome]:
         s = vector["inputs"]["s"]
         outcomes.append(compare(f"reference[{index}] ParseNamed({s[:60]!r})", vector["outputs"],
                                 reference.describe(s), subset=False))
+    for index, vector in enumerate(data.get("digest", [])):
+        s = vector["inputs"]["s"]
+        outcomes.append(compare(f"digest[{index}] ParseDigest({s[:60]!r})", vector["outputs"],
+                                digest(vector["inputs"]), subset=False))
     return outcomes

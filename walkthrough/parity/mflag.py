@@ -4,7 +4,8 @@ The file's `meta.flag_defs` declares the flags (kind, names, default, validator)
 argv. The model builds the same FlagSet (named as in `meta.functions`, ContinueOnError, os.Args[0] and the environment
 from `meta.environment`, usage text `usage of <last name>`), parses, and reports what the Go harness
 recorded: Args(), NFlag(), IsSet for every declared name (without `#`) in declaration order, each
-flag's value keyed by its last name, everything written to the output, and the error.
+flag's value keyed by its last name, everything written to the output, and the error; or, when a name
+is declared twice (Go panics), `define_panic` and the output.
 """
 
 from __future__ import annotations
@@ -59,19 +60,57 @@ def _observe(value: Any) -> Any:
 
 
 def build(meta: dict[str, Any]) -> tuple[mflag.FlagSet, list[tuple[list[str], Any]]]:
-    """The FlagSet the Go harness declared, and each flag's (names, value) in declaration order."""
+    """The FlagSet the Go harness declared, and each flag's (names, value) in declaration order.
+
+    A name declared twice raises mflag.FlagError (Go panics); `outputs` reports it.
+    """
+    fs = _flag_set(meta)
+    return fs, _declare(fs, meta)
+
+
+def _flag_set(meta: dict[str, Any]) -> mflag.FlagSet:
     env_meta = dict(meta.get("environment", {}))
-    argv0 = env_meta.pop("os.Args[0]", "docker")
-    env_meta.pop("note", None)
+    argv0 = env_meta.get("os.Args[0]", "docker")
     named = re.search(r'NewFlagSet\("([^"]*)"', str(meta.get("functions", "")))
-    fs = mflag.new_flag_set(named.group(1) if named else "run", mflag.CONTINUE_ON_ERROR, argv0=argv0,
-                            home=env_meta.get("HOME", ""))
+    return mflag.new_flag_set(named.group(1) if named else "run", mflag.CONTINUE_ON_ERROR, argv0=argv0,
+                              home=env_meta.get("HOME", ""))
+
+
+def _declare(fs: mflag.FlagSet, meta: dict[str, Any]) -> list[tuple[list[str], Any]]:
+    env_meta = {k: v for k, v in meta.get("environment", {}).items() if k not in ("os.Args[0]", "note")}
     declared = []
     for spec in meta["flag_defs"]:
         value = _value(spec["kind"], spec["default"], spec.get("validator"), env_meta)
         fs.var(value, spec["names"], f"usage of {spec['names'][-1]}")
         declared.append((spec["names"], value))
-    return fs, declared
+    return declared
+
+
+def outputs(meta: dict[str, Any], argv: list[str]) -> dict[str, Any]:
+    """What the harness records for one argv: Args, NFlag, IsSet, output, values, error.
+
+    When declaring the flags panics (a name defined twice), only `define_panic` and the output so far;
+    when Parse panics, `parse_panic` and the output.
+    """
+    fs = _flag_set(meta)
+    try:
+        declared = _declare(fs, meta)
+    except mflag.FlagError as exc:
+        return {"define_panic": str(exc), "output": fs.output_text()}
+    try:
+        err = fs.parse(argv)
+    except mflag.GoPanic as exc:  # Parse panicked (an empty flag name is indexed): the harness recovers it
+        return {"parse_panic": str(exc), "output": fs.output_text()}
+    actual: dict[str, Any] = {
+        "args": fs.get_args(),
+        "nflag": fs.nflag(),
+        "is_set": [n.removeprefix("#") for names, _ in declared for n in names if fs.is_set(n.removeprefix("#"))],
+        "output": fs.output_text(),
+        "values": {names[-1]: _observe(value) for names, value in declared},
+    }
+    if err is not None:
+        actual["error"] = str(err)
+    return actual
 
 
 def run(data: dict[str, Any]) -> list[Outcome]:
@@ -80,16 +119,6 @@ def run(data: dict[str, Any]) -> list[Outcome]:
     outcomes = []
     for index, vector in enumerate(data.get("vectors", [])):
         argv = vector["inputs"]["argv"]
-        fs, declared = build(meta)
-        err = fs.parse(argv)
-        actual: dict[str, Any] = {
-            "args": fs.get_args(),
-            "nflag": fs.nflag(),
-            "is_set": [n.removeprefix("#") for names, _ in declared for n in names if fs.is_set(n.removeprefix("#"))],
-            "output": fs.output_text(),
-            "values": {names[-1]: _observe(value) for names, value in declared},
-        }
-        if err is not None:
-            actual["error"] = str(err)
-        outcomes.append(compare(f"vectors[{index}] Parse({argv!r})", vector["outputs"], actual, subset=False))
+        outcomes.append(compare(f"vectors[{index}] Parse({argv!r})", vector["outputs"], outputs(meta, argv),
+                                subset=False))
     return outcomes

@@ -37,7 +37,8 @@ def describe(q: Quantity) -> dict[str, Any]:
     return out
 
 
-def _parse(text: str) -> dict[str, Any]:
+def parse(text: str) -> dict[str, Any]:
+    """The outputs of one `parse` vector: every observable of ParseQuantity(text), or its error."""
     out: dict[str, Any]
     try:
         out = describe(parse_quantity(text))
@@ -52,7 +53,8 @@ def _parse(text: str) -> dict[str, Any]:
     return out
 
 
-def _cmp_add_sub(a_text: str, b_text: str) -> dict[str, Any]:
+def cmp_add_sub(a_text: str, b_text: str) -> dict[str, Any]:
+    """The outputs of one `cmp_add_sub` vector: Cmp, Add and Sub of two parsed quantities."""
     try:
         a, b = parse_quantity(a_text), parse_quantity(b_text)
     except QuantityError as exc:
@@ -70,8 +72,8 @@ def run(data: dict[str, Any]) -> list[Outcome]:
         inputs, expected = vector.get("inputs", {}), vector.get("outputs", {})
         if inputs.get("op") == "parse":
             name = f"vectors[{index}] ParseQuantity({inputs.get('s')!r})"
-            outcomes.append(guarded(name, expected, lambda inputs=inputs: _parse(inputs["s"])))
+            outcomes.append(guarded(name, expected, lambda inputs=inputs: parse(inputs["s"])))
         else:
             name = f"vectors[{index}] {inputs.get('a')!r} cmp/add/sub {inputs.get('b')!r}"
-            outcomes.append(guarded(name, expected, lambda inputs=inputs: _cmp_add_sub(inputs["a"], inputs["b"])))
+            outcomes.append(guarded(name, expected, lambda inputs=inputs: cmp_add_sub(inputs["a"], inputs["b"])))
     return outcomes
