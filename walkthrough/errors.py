@@ -88,6 +88,14 @@ class NetworkError(SourcesError):
     """A download failed (offline, timeout, bad answer) after its retries."""
 
 
+class ToolchainMissing(SourcesError):
+    """Live parity: no Go toolchain, or not the release the models reproduce (exit 3)."""
+
+
+class HarnessBuildError(SourcesError):
+    """Live parity: a Go harness did not build from the verified sources (exit 3); the message has Go's output."""
+
+
 class CheckFailed(WalkthroughError):
     """`check` (or a parity run) found problems (exit 1)."""
 

@@ -4,6 +4,7 @@ Default: every `*.json` file in the project's `tests/golden/`. Per file: the run
 count, and the first mismatches with expected and actual values; last line `N passed, M failed`.
 Exit 0 when nothing failed, 1 otherwise (a file that could not be checked counts as a failure), 2 when a
 named file does not exist (a usage error).
+`--live` compares the models with the real Go on generated inputs instead (`walkthrough.cli.parity_live`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.cli.args import existing_file, non_negative_int
+from walkthrough.cli.args import existing_file, non_negative_int, positive_int
 from walkthrough.errors import UsageError
 from walkthrough.paths import project_root
 
@@ -35,17 +36,32 @@ def _display(path: Path) -> str:
 
 
 def configure_parity(parser: argparse.ArgumentParser) -> None:
-    """`parity [FILE ...] [--json] [--show N]`."""
+    """`parity [FILE ...] [--json] [--show N]`, or `parity --live [--model NAME] [--cases N] [--seed S]`."""
     parser.description = "Run golden vector FILES (default: all of tests/golden/) through the Python models."
     parser.add_argument("files", nargs="*", type=existing_file, metavar="FILE")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print a JSON report for machines")
     parser.add_argument("--show", type=non_negative_int, default=5,
-                        help="how many mismatches to print per file (default: 5)")
+                        help="how many mismatches to print per file (per model with --live; default: 5)")
+    parser.add_argument("--live", action="store_true",
+                        help="compare the models with the real Go (Go 1.19 harnesses) on inputs hypothesis generates")
+    parser.add_argument("--model", dest="models", action="append", default=[], metavar="NAME",
+                        help="with --live: only this model (repeatable)")
+    parser.add_argument("--cases", type=positive_int, default=None, help="with --live: cases per model (default: 2500)")
+    parser.add_argument("--seed", type=int, default=None, help="with --live: the hypothesis seed (default: random)")
     parser.set_defaults(handler=parity)
 
 
-def parity(files: list[Path], as_json: bool, show: int) -> int:
-    """Run golden vector FILES (default: all of tests/golden/) through the Python models."""
+def parity(files: list[Path], as_json: bool, show: int, live: bool = False, models: list[str] | None = None,
+           cases: int | None = None, seed: int | None = None) -> int:
+    """Run golden vector FILES (default: all of tests/golden/) through the Python models, or --live."""
+    if live:
+        from walkthrough.cli.parity_live import DEFAULT_CASES, run_live  # noqa: PLC0415 - only for --live
+
+        if files or as_json:
+            raise UsageError("--live takes no vector files and has no --json report")
+        return run_live(tuple(models or ()), DEFAULT_CASES if cases is None else cases, seed, show)
+    if models or cases is not None or seed is not None:
+        raise UsageError("--model, --cases and --seed go with --live")
     from walkthrough.parity import run_files, vector_files  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     if files:

@@ -1,0 +1,280 @@
+"""Live parity: the harness process protocol, shrinking, the CLI's exit codes, and each model against the real Go.
+
+The first part needs no Go: a Python script stands in for a harness (answers, garbage, hangs, crashes) and
+a toy family with a planted bug proves that a disagreement is counted and shrunk. The tests marked `go`
+build the real harnesses from the verified cache and run a few hundred generated cases per model; they
+skip with a one-line reason without Go 1.19 or the sources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from walkthrough.cli import main
+from walkthrough.errors import SourcesMissing, ToolchainMissing
+from walkthrough.parity.live import LiveFamily, known_families
+from walkthrough.parity.live.engine import differences, run_family
+from walkthrough.parity.live.process import Answer, Failure, Harness
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FAKE_HARNESS = """\
+import json, sys, time
+for line in sys.stdin:
+    req = json.loads(line)
+    do = req.get("do")
+    if do == "garbage":
+        print("this is not json", flush=True)
+    elif do == "hang":
+        time.sleep(60)
+    elif do == "die":
+        sys.stderr.write("boom: the harness fell over\\n")
+        sys.stderr.flush()
+        sys.exit(3)
+    elif do == "error":
+        print(json.dumps({"harness_error": "bad request"}), flush=True)
+    else:
+        x = req.get("x", 0)
+        print(json.dumps({"answer": {"double": 2 * x, "big": x >= 100}}), flush=True)
+"""
+
+
+@pytest.fixture
+def fake_binary(tmp_path: Path) -> Path:
+    script = tmp_path / "fake_harness"
+    script.write_text(f"#!{sys.executable}\n" + FAKE_HARNESS, encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+@pytest.fixture(autouse=True)
+def _project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WALKTHROUGH_PROJECT", str(ROOT))
+
+
+def test_harness_answers_in_order(fake_binary: Path) -> None:
+    with Harness(fake_binary) as harness:
+        assert harness.send({"x": 1}) is None
+        assert harness.receive() == Answer({"double": 2, "big": False})
+        assert harness.ask({"x": 100}) == Answer({"double": 200, "big": True})
+
+
+@pytest.mark.parametrize(("request_", "kind", "in_stderr"), [
+    ({"do": "garbage"}, "garbage", ""),
+    ({"do": "die"}, "exited", "boom: the harness fell over"),
+    ({"do": "error"}, "harness_error", ""),
+])
+def test_a_broken_answer_is_a_failure_and_the_next_request_works(
+    fake_binary: Path, request_: dict[str, Any], kind: str, in_stderr: str
+) -> None:
+    with Harness(fake_binary) as harness:
+        reply = harness.ask(request_)
+        assert isinstance(reply, Failure)
+        assert reply.kind == kind
+        assert in_stderr in reply.stderr
+        assert in_stderr in reply.describe()
+        assert harness.ask({"x": 2}) == Answer({"double": 4, "big": False})
+
+
+def test_a_hanging_harness_times_out_and_is_replaced(fake_binary: Path) -> None:
+    with Harness(fake_binary, timeout=0.5) as harness:
+        reply = harness.ask({"do": "hang"})
+        assert isinstance(reply, Failure)
+        assert reply.kind == "timeout"
+        assert harness.ask({"x": 3}) == Answer({"double": 6, "big": False})
+
+
+def test_a_crash_reports_the_exit_status(fake_binary: Path) -> None:
+    with Harness(fake_binary) as harness:
+        reply = harness.ask({"do": "die"})
+    assert isinstance(reply, Failure)
+    assert reply.exit_code == 3
+
+
+def _toy_family(bug_from: int) -> LiveFamily:
+    """A model that agrees with the fake harness except from `bug_from` on (it misses `big`)."""
+
+    def requests() -> Any:
+        from hypothesis import strategies as st  # noqa: PLC0415
+
+        return st.builds(lambda x: {"x": x}, st.integers(0, 10_000))
+
+    def model(request: dict[str, Any]) -> Any:
+        x = request["x"]
+        return {"double": 2 * x, "big": 100 <= x < bug_from}
+
+    return LiveFamily(name="toy", world="docker", what="a toy", requests=requests, model=model,
+                      vector=lambda request, answer: {"vectors": [{"inputs": request, "outputs": answer}]})
+
+
+def test_a_planted_bug_is_counted_and_shrunk_to_its_boundary(fake_binary: Path) -> None:
+    with Harness(fake_binary) as harness:
+        report = run_family(_toy_family(bug_from=5000), harness, cases=300, seed=7)
+    assert report.failed > 0
+    assert report.passed + report.failed == 300
+    assert report.minimal is not None
+    assert report.minimal.request == {"x": 5000}
+    assert differences(report.minimal.go, report.minimal.model) == [("big", True, False)]
+
+
+def test_an_agreeing_model_passes_every_case(fake_binary: Path) -> None:
+    with Harness(fake_binary) as harness:
+        report = run_family(_toy_family(bug_from=10**9), harness, cases=200, seed=1)
+    assert (report.passed, report.failed, report.minimal) == (200, 0, None)
+
+
+def test_differences_name_every_field_and_type() -> None:
+    assert differences({"a": 1, "b": [1, 2]}, {"a": True, "b": [1, 3], "c": None}) == [
+        ("a", 1, True), ("b[1]", 2, 3), ("c", "<absent>", None),
+    ]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("cases", ["0", "-5", "many"])
+def test_bad_case_counts_are_usage_errors(capsys: pytest.CaptureFixture[str], cases: str) -> None:
+    code, _, err = run_cli(capsys, "parity", "--live", "--cases", cases)
+    assert code == 2
+    assert "--cases" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_model_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "parity", "--live", "--model", "nope", "--cases", "1")
+    assert code == 2
+    assert "mflag" in err  # the known models are listed
+
+
+def test_live_options_need_live(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "parity", "--cases", "3")
+    assert code == 2
+    assert "--live" in err
+
+
+def test_no_toolchain_exits_3_saying_what_to_install(capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("WALKTHROUGH_GO", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no go here
+    code, _, err = run_cli(capsys, "parity", "--live", "--model", "mflag", "--cases", "1")
+    assert code == 3
+    assert "install golang-go" in err
+    assert "Traceback" not in err
+
+
+def test_another_go_release_is_refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                       tmp_path: Path) -> None:
+    fake_go = tmp_path / "go"
+    fake_go.write_text("#!/bin/sh\necho 'go version go1.22.1 linux/amd64'\n", encoding="utf-8")
+    fake_go.chmod(0o755)
+    monkeypatch.setenv("WALKTHROUGH_GO", str(fake_go))
+    code, _, err = run_cli(capsys, "parity", "--live", "--model", "mflag", "--cases", "1")
+    assert code == 3
+    assert "go1.22.1" in err
+    assert "go1.19" in err
+
+
+# -- against the real Go ------------------------------------------------------------------------------
+
+LIVE_CASES = 300
+
+
+def _built(name: str) -> Path:
+    from walkthrough.parity.live.build import build  # noqa: PLC0415
+    from walkthrough.parity.live.toolchain import find_toolchain  # noqa: PLC0415
+
+    try:
+        find_toolchain()
+    except ToolchainMissing as exc:
+        pytest.skip(f"no Go 1.19: {exc.message}")
+    family = known_families()[name]
+    try:
+        return build(name, family.world).binary
+    except SourcesMissing as exc:
+        pytest.skip(f"sources for the {family.world} harnesses not imported: {exc.message}")
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+@pytest.mark.parametrize("name", sorted(known_families()))
+def test_model_agrees_with_the_go(name: str) -> None:
+    binary = _built(name)
+    family = known_families()[name]
+    with Harness(binary) as harness:
+        report = run_family(family, harness, cases=LIVE_CASES, seed=20170118)
+    shown = report.minimal
+    assert report.failed == 0, (
+        f"{report.failed} disagreements; minimal: {shown.request if shown else None}: "
+        f"{differences(shown.go, shown.model) if shown and shown.go is not None else shown and shown.problem}"
+    )
+    assert report.passed == LIVE_CASES
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_a_disagreement_prints_a_vector_that_replays(capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _built("mflag")
+    from walkthrough.parity import mflag as golden  # noqa: PLC0415
+
+    real = golden.outputs
+
+    def broken(meta: dict[str, Any], argv: list[str]) -> dict[str, Any]:
+        out = real(meta, argv)
+        if "nflag" in out:
+            out["nflag"] += 1 if argv else 0
+        return out
+
+    monkeypatch.setattr(golden, "outputs", broken)
+    code, out, _ = run_cli(capsys, "parity", "--live", "--model", "mflag", "--cases", "50", "--seed", "3")
+    assert code == 1
+    assert out.splitlines()[-1].endswith("failed")
+    assert " 0 failed" not in out.splitlines()[-1]
+    assert "nflag" in out
+    vector_line = next(line for line in out.splitlines() if line.strip().startswith('{"meta"'))
+    vector = json.loads(vector_line)
+    assert len(vector["vectors"][0]["inputs"]["argv"]) == 1  # shrunk: one argument is enough
+    path = tmp_path / "c-mflag-live.json"
+    path.write_text(json.dumps(vector), encoding="utf-8")
+    assert run_cli(capsys, "parity", str(path))[0] == 1  # the broken model fails the vector
+    monkeypatch.setattr(golden, "outputs", real)
+    assert run_cli(capsys, "parity", str(path))[0] == 0  # the real model passes it
+
+
+def test_every_family_names_a_harness_and_a_world() -> None:
+    from walkthrough.parity.live.build import HARNESS_DIR  # noqa: PLC0415
+    from walkthrough.parity.live.gopath import WORLDS  # noqa: PLC0415
+
+    for name, family in known_families().items():
+        assert (HARNESS_DIR / name / "main.go").is_file(), name
+        assert family.world in WORLDS
+        header = (HARNESS_DIR / name / "main.go").read_text(encoding="utf-8")
+        assert "Apache License" in header.splitlines()[0]
+
+
+def test_harness_sources_ship_as_package_data() -> None:
+    import tomllib  # noqa: PLC0415
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = data["tool"]["setuptools"]["package-data"]["walkthrough"]
+    assert "parity/live/harness/*.go" in globs
+    assert "parity/live/harness/*/*.go" in globs
+
+
+def test_go_runs_are_hermetic(tmp_path: Path) -> None:
+    from walkthrough.parity.live.toolchain import Toolchain  # noqa: PLC0415
+
+    env = Toolchain(Path("/usr/bin/go"), "go1.19.8").environment([tmp_path / "a", tmp_path / "b"])
+    assert env["GO111MODULE"] == "off"
+    assert env["GOPROXY"] == "off"
+    assert env["GOPATH"] == os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")])
+    assert env["GOCACHE"].endswith("build-cache")

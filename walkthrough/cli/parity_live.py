@@ -1,0 +1,91 @@
+"""`walkthrough parity --live`: the models against the real Go (see `walkthrough.parity.live`).
+
+Prints, per family: its counts and time; for a disagreement, the shrunk request, each differing field
+with the Go's and the model's value, and a vector file ready for `tests/golden/`. Last line
+`N passed, M failed`. Exit 0 when nothing disagreed, 1 otherwise; 2 for bad options; 3 when the
+toolchain or sources are missing or a harness does not build (before any case runs).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from walkthrough.errors import UsageError
+from walkthrough.text import visible
+
+if TYPE_CHECKING:
+    from walkthrough.parity.live import LiveFamily
+    from walkthrough.parity.live.engine import Case, FamilyReport
+
+DEFAULT_CASES = 2500
+"""Cases per model by default: four models make the issue's 10,000 in well under two minutes."""
+
+
+def _json(value: Any, limit: int = 400) -> str:
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True)  # escapes, not look-alikes: pasteable
+    return visible(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def run_live(models: tuple[str, ...], cases: int, seed: int | None, show: int) -> int:
+    """Build the harnesses, run every selected family, print the report; the exit code."""
+    from walkthrough.parity.live import family, known_families  # noqa: PLC0415 - live parity imports hypothesis
+    from walkthrough.parity.live.build import build  # noqa: PLC0415
+    from walkthrough.parity.live.engine import run_family  # noqa: PLC0415
+    from walkthrough.parity.live.process import Harness  # noqa: PLC0415
+
+    if cases < 1:
+        raise UsageError(f"--cases must be at least 1 (got {cases})")
+    selected = [family(name) for name in dict.fromkeys(models)] if models else list(known_families().values())
+    seed = secrets.randbelow(2**32) if seed is None else seed
+    binaries = {}
+    for fam in selected:  # every build first: a missing toolchain or source stops the run before any case
+        started = time.monotonic()
+        built = build(fam.name, fam.world)
+        if built.built_now:
+            print(f"built harness {fam.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        binaries[fam.name] = built.binary
+    print(f"live parity: {len(selected)} model(s), {cases} cases each, seed {seed}")
+    passed = failed = 0
+    for fam in selected:
+        with Harness(binaries[fam.name]) as harness:
+            report = run_family(fam, harness, cases=cases, seed=seed)
+        passed += report.passed
+        failed += report.failed
+        _print_report(report, show)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _print_report(report: FamilyReport, show: int) -> None:
+    fam = report.family
+    print(f"{fam.name} [{fam.world}]: {report.passed} passed, {report.failed} failed in {report.seconds:.1f} s")
+    if not report.failed:
+        return
+    for case in report.failures[:show]:
+        print(f"  FAIL {visible(fam.describe(case.request))}")
+    if report.minimal is not None:
+        print(f"  minimal disagreement (shrunk by hypothesis; rerun with --model {fam.name} "
+                   f"--seed {report.seed}):")
+        _print_case(fam, report.minimal)
+
+
+def _print_case(fam: LiveFamily, case: Case) -> None:
+    from walkthrough.parity.live.engine import differences  # noqa: PLC0415 - live parity only
+
+    print(f"    request: {_json(case.request, 2000)}")
+    if case.problem:
+        print("    " + visible(case.problem).replace("\n", "\n    "))
+    if case.go is None or case.model is None:
+        return
+    rows = differences(fam.normalise(case.go), fam.normalise(case.model))
+    width = max(len(path) for path, _, _ in rows)
+    print(f"    {'field':<{width}}  go / model")
+    for path, go, model in rows:
+        print(f"    {visible(path):<{width}}  go:    {_json(go)}")
+        print(f"    {'':<{width}}  model: {_json(model)}")
+    print("    vector (a file for `walkthrough parity FILE`; its list can join tests/golden/):")
+    print("    " + json.dumps(fam.vector(case.request, case.go), ensure_ascii=True, sort_keys=True))

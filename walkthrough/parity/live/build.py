@@ -1,0 +1,106 @@
+"""Building a harness binary, once per exact input: the locks of its world, the Go release, its source.
+
+A harness is the Go package in `harness/<name>/` (shipped as package data) plus `harness/serve.go`,
+the shared JSON-lines loop, copied beside it. Its binary is cached in `<cache>/go/bin/` under a key
+hashing the world's GOPATH digest (which hashes the lock digests), the exact Go version and every
+harness source byte, so an edited harness, a regenerated lock or another Go is a rebuild, and nothing
+else is. Go's own build cache (`<cache>/go/build-cache`) makes rebuilding one harness cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from walkthrough.errors import HarnessBuildError
+from walkthrough.parity.live.gopath import WORLDS, GoPath, lay_out
+from walkthrough.paths import cache_root
+
+HARNESS_DIR = Path(__file__).resolve().parent / "harness"
+SHARED = ("serve.go",)
+"""Files of `harness/` copied into every harness package."""
+BUILD_TIMEOUT = 900.0
+"""Seconds one `go build` may take (a cold Kubernetes build on two cores takes well under two minutes)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A harness binary ready to run."""
+
+    name: str
+    binary: Path
+    built_now: bool
+    """Whether this call compiled it (False: it came from the cache)."""
+
+
+def sources_of(name: str) -> dict[str, bytes]:
+    """The files of harness `name`, by file name: its `*.go` files and the shared ones."""
+    directory = HARNESS_DIR / name
+    files = {p.name: p.read_bytes() for p in sorted(directory.glob("*.go"))}
+    if not files:
+        raise HarnessBuildError(f"harness {name!r} has no Go files in {directory}")
+    for shared in SHARED:
+        files[shared] = (HARNESS_DIR / shared).read_bytes()
+    return files
+
+
+def build(name: str, world: str) -> Built:
+    """The binary of harness `name` built in `world`, from the cache or compiled now.
+
+    Raises:
+        ToolchainMissing: no Go 1.19.
+        SourcesMissing: the world's sources are not in the cache.
+        HarnessBuildError: `go build` failed (its output is in the message).
+    """
+    from walkthrough.parity.live.toolchain import find_toolchain  # noqa: PLC0415 - runs `go version` only here
+
+    toolchain = find_toolchain()
+    gopath = lay_out(WORLDS[world])
+    files = sources_of(name)
+    digest = hashlib.sha256(f"{gopath.digest}\0{toolchain.version}\0".encode())
+    for file_name, data in sorted(files.items()):
+        digest.update(f"{file_name}\0{len(data)}\0".encode())
+        digest.update(data)
+    key = digest.hexdigest()[:16]
+    binary = cache_root() / "go" / "bin" / f"{name}-{key}"
+    if binary.is_file():
+        return Built(name, binary, built_now=False)
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(binary) + ".lock", timeout=BUILD_TIMEOUT):
+        if binary.is_file():
+            return Built(name, binary, built_now=False)
+        _compile(toolchain.go, toolchain.environment(gopath.entries()), gopath, name, key, files, binary)
+    return Built(name, binary, built_now=True)
+
+
+def _compile(go: Path, env: dict[str, str], gopath: GoPath, name: str, key: str, files: dict[str, bytes],
+             binary: Path) -> None:
+    """Place the harness package in the GOPATH, `go build` it, rename the binary into place when whole."""
+    package = gopath.root / gopath.world.harness_root / f"{name}_{key}"
+    package.mkdir(parents=True, exist_ok=True)
+    for file_name, data in files.items():
+        (package / file_name).write_bytes(data)
+    tmp = binary.with_name(f".tmp-{binary.name}-{os.getpid()}")
+    import_path = f"{gopath.world.import_prefix}/{package.name}"
+    try:
+        result = subprocess.run(  # noqa: S603 - our argv, the verified toolchain
+            [str(go), "build", "-o", str(tmp), import_path],
+            cwd=package, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        tmp.unlink(missing_ok=True)
+        raise HarnessBuildError(f"building harness {name!r} took over {BUILD_TIMEOUT:.0f} s") from None
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        output = "\n".join((result.stderr + result.stdout).strip().splitlines()[-25:])
+        raise HarnessBuildError(
+            f"harness {name!r} does not build in the {gopath.world.name} GOPATH ({gopath.root}):\n{output}",
+            hint="a missing package means the build set lacks it: see walkthrough/parity/live/__init__.py, "
+            "'Adding a harness'",
+        )
+    tmp.replace(binary)
