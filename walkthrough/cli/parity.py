@@ -51,7 +51,7 @@ def configure_parity(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=parity)
 
 
-def parity(files: list[Path], as_json: bool, show: int, live: bool = False, models: list[str] | None = None,
+def parity(files: list[Path], as_json: bool, show: int, *, live: bool = False, models: list[str] | None = None,
            cases: int | None = None, seed: int | None = None) -> int:
     """Run golden vector FILES (default: all of tests/golden/) through the Python models, or --live."""
     if live:
