@@ -132,7 +132,8 @@ def main() -> int:
                 f"(CPU {cpu:.2f} s = {cpu / raw_cpu:.2f}x); peak RSS {peak:.0f} MiB; {stats}; resolved {share:.1%}"
             )
     print(
-        f"cold index of {', '.join(names)}: {cold_total:.2f} s = {cold_total / raw_total:.2f}x raw parse (goal <= 1.5x); "
+        f"cold index of {', '.join(names)}: {cold_total:.2f} s = {cold_total / raw_total:.2f}x raw parse "
+        "(goal <= 1.5x); "
         f"CPU {cold_cpu_total / raw_cpu_total:.2f}x; load average now {os.getloadavg()[0]:.1f} "
         f"on {os.cpu_count()} cores"
     )
