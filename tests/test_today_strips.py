@@ -124,3 +124,12 @@ def test_tampered_today_sources_make_check_incomplete(project: Path) -> None:
     report = run_check(project, SourcesProvider(project))
     assert report.exit_code == 3
     assert "modified after import" in report.unchecked[0].message
+
+
+def test_sources_today_selects_todays_releases(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "verify"]) == 0
+    assert "moved@v1.0.0" not in capsys.readouterr().out
+    assert main(["sources", "verify", "--today"]) == 0
+    out = capsys.readouterr().out
+    assert "moved@v1.0.0: " in out
+    assert "fake@v2.0.0: " in out

@@ -9,7 +9,8 @@ in this order, and stops at the first answer:
 2. **Same qualified name** (`pkg/admission.chainAdmissionHandler.Admit` is still there): *same* or
    *changed* (with the size of the change and a unified diff).
 3. **A declared package move** (`pkg/apiserver` -> `pkg/endpoints`, `pkg/endpoints/handlers`, ...):
-   the same qualified name in one of the new directories: *moved*.
+   the same qualified name in one of the new directories: *moved*. Failing that, the same qualified name
+   in one other place of today's releases, when the name is distinctive (below): *moved* too.
 4. **Same name, new shape** in those directories: the same member name with another case, receiver or
    form (a function that became a method, `NewWebService` -> `newWebService`), when the name is
    distinctive (at most `MAX_SAME_NAME` declarations of today's release carry it): *renamed* when the
@@ -397,7 +398,7 @@ class Finder:
             if hits:
                 via = f"declared move {sym.pkgdir} -> {directory}"
                 return self._result(sym, text, words, spec, hits, via, status=TodayStatus.MOVED)
-        # 3b. the same qualified name anywhere else, when the name is distinctive and the place unique
+        # 3. (cont.) the same qualified name anywhere else, when the name is distinctive and the place unique
         elsewhere = self._elsewhere(sym)
         if len(elsewhere) == 1:
             spec, new = elsewhere[0]
@@ -405,8 +406,8 @@ class Finder:
             if score >= SHAPE_THRESHOLD:
                 return self._result(sym, text, words, spec, [new], "same name elsewhere", TodayStatus.MOVED, score)
         dirs = declared or [(spec, sym.pkgdir) for spec in self.rules.releases]
-        pool = [(spec, s) for spec, s in self._pool(dirs, sym)]
-        scored = sorted(((self.score(sym, words, spec, s), spec, s) for spec, s in pool), key=lambda t: -t[0])
+        scored = sorted(((self.score(sym, words, spec, s), spec, s) for spec, s in self._pool(dirs, sym)),
+                        key=lambda t: -t[0])
         # 4. same member name, another shape
         shaped = [t for t in scored if t[2].name.lower() == sym.name.lower() and self._distinctive(t[1], sym.name)]
         shaped = [t for t in shaped if self._same_receiver(sym, t[2])]

@@ -38,12 +38,14 @@ def _upstreams() -> Upstreams:
     return load_pins()
 
 
-def _selected(upstreams: Upstreams, spec: str | None, *, all_releases: bool = False) -> list[Release]:
-    """The releases a command acts on: `NAME[@REF]`, else every pinned one (every one with all_releases)."""
+def _selected(
+    upstreams: Upstreams, spec: str | None, *, all_releases: bool = False, today: bool = False
+) -> list[Release]:
+    """The releases a command acts on: `NAME[@REF]`, else every pinned one (and today's, or every one)."""
     if spec:
         return [upstreams.release(spec)]
     releases = upstreams.releases()
-    return releases if all_releases else [r for r in releases if r.pinned]
+    return releases if all_releases else [r for r in releases if r.pinned or (today and r.today)]
 
 
 def _copy(git: Path | None, rev: str | None, directory: Path | None) -> GitCopy | DirCopy:
@@ -96,6 +98,7 @@ def configure_sources(parser: argparse.ArgumentParser) -> None:
     fetch.add_argument("spec", nargs="?", metavar="NAME[@REF]")
     fetch.add_argument("--all", dest="all_releases", action="store_true",
                        help="also fetch the later releases (drift) and today's (Today strips)")
+    fetch.add_argument("--today", action="store_true", help="also fetch today's releases (Today strips)")
     fetch.add_argument(
         "--base-url", default=os.environ.get("WALKTHROUGH_ARCHIVE_URL", "https://codeload.github.com"),
         help="where archives are served as BASE/OWNER/REPO/tar.gz/COMMIT "
@@ -120,6 +123,7 @@ def configure_sources(parser: argparse.ArgumentParser) -> None:
     verify.add_argument("spec", nargs="?", metavar="NAME[@REF]")
     verify.add_argument("--all", dest="all_releases", action="store_true",
                         help="also verify the later and today's releases")
+    verify.add_argument("--today", action="store_true", help="also verify today's releases")
     verify.add_argument("--json", dest="as_json", action="store_true", help="machine-readable output")
     verify.set_defaults(handler=verify_cmd)
 
@@ -235,7 +239,7 @@ def import_cmd(
 
 
 def fetch_cmd(
-    spec: str | None, all_releases: bool, base_url: str, timeout: float, retries: int, force: bool
+    spec: str | None, all_releases: bool, today: bool, base_url: str, timeout: float, retries: int, force: bool
 ) -> int:
     """Download the pinned commit's archive from GitHub, keep and verify the locked files, store them."""
     from rich.progress import (  # noqa: PLC0415 - rich only when a subcommand prints
@@ -252,7 +256,7 @@ def fetch_cmd(
     upstreams = _upstreams()
     console = _console(err=True)
     options = FetchOptions(base_url=base_url, timeout=timeout, retries=retries)
-    for release in _selected(upstreams, spec, all_releases=all_releases):
+    for release in _selected(upstreams, spec, all_releases=all_releases, today=today):
         lock = upstreams.load_lock(release)
         with Progress(
             TextColumn("{task.description}"),
@@ -358,7 +362,7 @@ def status_cmd(as_json: bool) -> int:
     return 0
 
 
-def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
+def verify_cmd(spec: str | None, all_releases: bool, today: bool, as_json: bool) -> int:
     """Re-hash every cached file against the lock and check_blobs; exit 3 naming any mismatching file."""
     from walkthrough.errors import VerificationError  # noqa: PLC0415 - each subcommand imports only what it uses
     from walkthrough.sources.cache import open_release, verify_tree  # noqa: PLC0415 - each subcommand imports only what it uses
@@ -367,7 +371,7 @@ def verify_cmd(spec: str | None, all_releases: bool, as_json: bool) -> int:
     results = []
     problems: list[str] = []
     missing: list[SourcesMissing] = []
-    for release in _selected(upstreams, spec, all_releases=all_releases):
+    for release in _selected(upstreams, spec, all_releases=all_releases, today=today):
         try:
             tree = open_release(upstreams, release)
         except SourcesMissing as exc:
