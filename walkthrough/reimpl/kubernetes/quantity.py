@@ -81,6 +81,17 @@ ERR_NUMERIC = "unable to parse numeric part of quantity"
 ERR_SUFFIX = "unable to parse quantity's suffix"
 
 
+_DIGITS_CHUNK = 4000
+"""Decimal digits converted at a time: below the interpreter's limit on int/str conversions (4300)."""
+
+
+def _big_str(n: int) -> str:
+    """`big.Int.String()`: any number of digits (Python refuses str() past 4300 digits, Go does not)."""
+    if -(10**_DIGITS_CHUNK) < n < 10**_DIGITS_CHUNK:
+        return str(n)
+    high, low = divmod(abs(n), 10**_DIGITS_CHUNK)
+    return ("-" if n < 0 else "") + _big_str(high) + str(low).zfill(_DIGITS_CHUNK)
+
 # ---------------------------------------------------------------------------------------------
 # inf.Dec (gopkg.in/inf.v0, vendored by Kubernetes): only the operations Quantity uses.
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +157,7 @@ class _Dec:
         return _Dec(q, scale)
 
     def __str__(self) -> str:
-        s = str(self.unscaled)
+        s = _big_str(self.unscaled)
         if self.scale <= 0:
             return s + "0" * -self.scale if self.scale != 0 and self.unscaled != 0 else s
         negbit = 1 if self.unscaled < 0 else 0
@@ -429,13 +440,13 @@ def _dec_as_canonical_bytes(d: _Dec) -> tuple[str, int]:
     while _rem(exponent, 3) != 0:
         amount *= 10
         exponent -= 1
-    return str(amount), exponent
+    return _big_str(amount), exponent
 
 
 @mirrors("kubernetes:pkg/api/resource.infDecAmount.AsCanonicalBase1024Bytes")
 def _dec_as_canonical_base1024_bytes(d: _Dec) -> tuple[str, int]:
     amount, exponent = remove_big_int_factors(d.round_up(0).unscaled, 1024)
-    return str(amount), exponent
+    return _big_str(amount), exponent
 
 
 # ---------------------------------------------------------------------------------------------
