@@ -161,6 +161,33 @@ def test_today_releases_and_moves(tmp_path: Path) -> None:
         ups["fake"].release("v9")
 
 
+BUILD = UPSTREAMS + f"""
+[fake.build]
+title = "fake's Go dependencies"
+repository = "https://github.com/example/vendoring"
+tag = "v0.1.0"
+commit = "{"e" * 40}"
+[fake.build.offline]
+repository = "https://github.com/example/vendoring"
+rev = "{"e" * 40}"
+"""
+
+
+def test_a_build_set_is_a_release_of_its_own_lock(tmp_path: Path) -> None:
+    ups = parse_upstreams(BUILD, tmp_path)
+    assert list(ups) == ["fake"]  # a build set is no upstream: never indexed or quoted
+    build = ups["fake"].build
+    assert build is not None
+    assert (build.spec, build.build, build.pinned, build.today) == ("fake-build", True, False, False)
+    assert ups.release("fake-build") == build
+    assert ups.lock_path(build) == tmp_path / "snapshots" / "fake-build.lock"
+    assert ups["fake"].releases()[:2] == (ups["fake"].pinned, build)
+    assert build.offline is not None
+    assert build.offline.roots == (".",)
+    with pytest.raises(UsageError, match="also an upstream"):
+        parse_upstreams(BUILD + BUILD.replace("[fake", "[fake-build").split("\n[[fake-build.later]]")[0], tmp_path)
+
+
 @pytest.mark.parametrize(
     ("extra", "match"),
     [
@@ -220,9 +247,12 @@ def test_project_snapshots_are_consistent() -> None:
     assert ups.pin("docker").commit == "6b644ecc1977c479212676757bff05664fcb655a"
     locks = {r.spec: ups.load_lock(r) for r in ups.releases()}
     assert set(locks) == {
-        "kubernetes", "kubernetes@v1.6.0", "docker", "docker@v1.13.0",
+        "kubernetes", "kubernetes-build", "kubernetes@v1.6.0", "docker", "docker@v1.13.0",
         "k8s-apiserver@v0.36.3", "docker@v28.5.2", "docker-cli@v28.5.2",
     }
+    build = locks["kubernetes-build"]  # build inputs: Go files of vendored packages, no test files
+    assert build.paths()
+    assert all(p.startswith("vendor/") and p.endswith(".go") and not p.endswith("_test.go") for p in build.paths())
     k8s, docker = locks["kubernetes"], locks["docker"]
     assert len(k8s) == 1778
     assert sum(p.startswith("vendor/github.com/emicklei/go-restful/") for p in k8s.paths()) == 37

@@ -3,8 +3,10 @@ r"""Pins and locks: the facts in `snapshots/` about which upstream bytes the too
 `snapshots/upstreams.toml` names each upstream (repository, tag, commit), where an offline copy can be
 had, a few `check_blobs`, later releases kept for drift reports, and today's releases: where the pinned
 release's code lives now (a later release of the same upstream, or the repository it moved to, such as
-k8s.io/apiserver for kubernetes), with the package moves between them ("then and now"). One lock per
-release (`snapshots/kubernetes.lock`, `snapshots/kubernetes@v1.6.0.lock`, `snapshots/k8s-apiserver@v0.36.3.lock`)
+k8s.io/apiserver for kubernetes), with the package moves between them ("then and now"); and a *build set*
+(`[kubernetes.build]`, lock `kubernetes-build`): the Go packages the pinned release vendors that live parity's
+harnesses need to compile, build inputs only, never quoted or indexed. One lock per release
+(`snapshots/kubernetes.lock`, `snapshots/kubernetes@v1.6.0.lock`, `snapshots/k8s-apiserver@v0.36.3.lock`)
 lists every file the tool may read with its git blob id and size, plus a digest over the whole set.
 
 Lock format (text, one file per line, sorted by path, so diffs of a regenerated lock read well)::
@@ -393,6 +395,8 @@ class Release(NamedTuple):
     pinned: bool
     offline: OfflineCopy | None = None
     today: bool = False
+    build: bool = False
+    """A build set: the Go dependencies the live parity harnesses compile against, never quoted or indexed."""
     check_blobs: Mapping[str, str] = MappingProxyType({})
     """Blob ids of a few files at this release: a quick proof that an import is right."""
     title: str = ""
@@ -400,8 +404,8 @@ class Release(NamedTuple):
 
     @property
     def lock_name(self) -> str:
-        """`kubernetes` for the pinned release, `kubernetes@v1.6.0` for a later one, `k8s-apiserver@v0.36.3`."""
-        return self.pin.name if self.pinned else f"{self.pin.name}@{self.pin.tag}"
+        """`kubernetes` (pinned), `kubernetes-build` (a build set), `kubernetes@v1.6.0`, `k8s-apiserver@v0.36.3`."""
+        return self.pin.name if self.pinned or self.build else f"{self.pin.name}@{self.pin.tag}"
 
     @property
     def spec(self) -> str:
@@ -425,6 +429,8 @@ class Upstream(NamedTuple):
     moves: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     """Declared package moves: 2016 directory (`DIR/` for a subtree) -> `SPEC:DIR` targets and/or
     `untracked:WHERE` (code living in a repository we do not fetch). Checked against `today` when read."""
+    build: Release | None = None
+    """The build set (`[NAME.build]`): the pinned release's Go dependencies, for building live parity harnesses."""
 
     @property
     def pin(self) -> Pin:
@@ -437,8 +443,8 @@ class Upstream(NamedTuple):
         return self.pinned.check_blobs
 
     def releases(self) -> tuple[Release, ...]:
-        """The pinned release, then the later ones, then today's."""
-        return (self.pinned, *self.later, *self.today)
+        """The pinned release, its build set, then the later ones, then today's."""
+        return (self.pinned, *((self.build,) if self.build else ()), *self.later, *self.today)
 
     def release(self, ref: str | None = None) -> Release:
         """The release of this upstream named by tag (or commit); None or the pinned tag gives the pinned release."""
@@ -483,10 +489,10 @@ class Upstreams(Mapping[str, Upstream]):
         return self[name].release(ref).pin
 
     def release(self, spec: str, ref: str | None = None) -> Release:
-        """The release for `NAME`, `NAME@TAG`, or `NAME` with `ref`; NAME may be a today repository's name."""
+        """The release for `NAME`, `NAME@TAG`, or `NAME` with `ref`; NAME may be a today or build set's name."""
         name, _, at = spec.partition("@")
         if name not in self._by_name:
-            moved = [r for u in self.values() for r in u.today if r.pin.name == name]
+            moved = [r for u in self.values() for r in u.releases() if r.pin.name == name]
             wanted = ref or at or None
             for release in moved:
                 if wanted is None or wanted in (release.pin.tag, release.pin.commit):
@@ -596,6 +602,19 @@ def _today(name: str, pin: Pin, table: Mapping[str, Any], where: str) -> tuple[R
     return tuple(out)
 
 
+def _build(name: str, table: Mapping[str, Any], where: str) -> Release | None:
+    """The `[NAME.build]` build set, named `NAME-build` unless it says otherwise."""
+    item = table.get("build")
+    if item is None:
+        return None
+    here = f"{where} build"
+    own = str(item.get("name", f"{name}-build"))
+    if not _NAME.match(own) or own == name:
+        raise UsageError(f"{here}: name {own!r}: lowercase letters, digits, - or _, not the upstream's own")
+    return Release(_pin(own, item, None, here), pinned=False, offline=_offline(item.get("offline"), here),
+                   build=True, check_blobs=_blobs(item.get("check_blobs"), here), title=str(item.get("title", "")))
+
+
 def _moves(table: Mapping[str, Any], today: tuple[Release, ...], where: str) -> Mapping[str, tuple[str, ...]]:
     """The `[NAME.moves]` table, every target naming one of `today` (`SPEC:DIR`) or `untracked:WHERE`."""
     specs = {r.spec for r in today}
@@ -650,11 +669,13 @@ def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo
             later=later,
             today=today,
             moves=_moves(table, today, where),
+            build=_build(name, table, where),
         )
-    names = [r.pin.name for u in upstreams.values() for r in u.today if r.pin.name != u.name]
+    names = [r.pin.name for u in upstreams.values() for r in (*u.today, *((u.build,) if u.build else ()))
+             if r.pin.name != u.name]
     clash = sorted({n for n in names if n in upstreams or names.count(n) > 1})
     if clash:
-        raise UsageError(f"{source}: today release name {clash[0]!r} is also an upstream or listed twice")
+        raise UsageError(f"{source}: today or build release name {clash[0]!r} is also an upstream or listed twice")
     return Upstreams(upstreams, root)
 
 
