@@ -278,3 +278,22 @@ def test_go_runs_are_hermetic(tmp_path: Path) -> None:
     assert env["GOPROXY"] == "off"
     assert env["GOPATH"] == os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")])
     assert env["GOCACHE"].endswith("build-cache")
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_build_set_is_the_closure_of_the_harnesses() -> None:
+    """The kubernetes-build lock holds exactly the vendored packages the kubernetes harnesses import."""
+    from walkthrough.parity.live.buildset import BUILD_SET, harness_packages, vendored_closure  # noqa: PLC0415
+    from walkthrough.parity.live.gopath import WORLDS, lay_out  # noqa: PLC0415
+    from walkthrough.sources.cache import open_tree  # noqa: PLC0415
+
+    _built("quantity")  # skips without Go or the sources; lays the GOPATH out
+    world = WORLDS["kubernetes"]
+    gopath = lay_out(world)
+    packages = harness_packages(gopath.root / world.harness_root / "closure_check",
+                                f"{world.import_prefix}/closure_check")
+    closure = set(vendored_closure(gopath.root, packages))
+    locked = {path.rpartition("/")[0] for path in open_tree(BUILD_SET).paths()}
+    in_kubernetes = {path.rpartition("/")[0] for path in open_tree("kubernetes").paths()}
+    assert closure - in_kubernetes == locked
