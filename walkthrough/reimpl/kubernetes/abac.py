@@ -13,14 +13,22 @@ Public API:
     matches(policy, attrs), subject_matches, verb_matches, resource_matches, non_resource_matches
 
 How the Go decodes a line, and how this model follows it (the messages are part of the API):
-- the universal decoder first reads apiVersion/kind with encoding/json. Its syntax and type
-  errors are reproduced here with a small scanner that gives Go's texts (Go 1.19's, like the
-  golden vectors; v1.5.2 was built with Go 1.7 whose texts are the same for these cases);
-- a line not starting with '{' goes through the YAML serializer first. Only JSON-compatible YAML
-  and plain scalars/`key: value` pairs are modelled; other YAML is reported as a YAML error;
+- the JSON serializer claims a line whose first non-space character (`unicode.IsSpace`, within its
+  2048-byte peek) is '{'; every other line goes through the YAML serializer, whose YAMLToJSON is
+  modelled in `_goyaml` (go-yaml's reader, scanner, parser and resolver, ghodss's key conversion,
+  encoding/json's output), so `user: "alice"` is the policy of user alice, as in the Go;
+- the universal decoder reads apiVersion/kind with encoding/json (keys folded as encoding/json
+  folds them). Its syntax and type errors are reproduced with a small scanner that gives Go 1.19's
+  texts, the end-of-input space of `scanner.eof` included (v1.5.2 was built with Go 1.7, whose texts
+  are the same for these cases);
 - the typed decode uses the ugorji codec, whose "[pos N]: json: decode bool: got first char X"
   style errors are modelled for bool, string and struct fields;
-- registered kinds: Policy in abac.authorization.kubernetes.io/v0 and /v1beta1 only.
+- registered kinds: Policy in abac.authorization.kubernetes.io/v0, /v1beta1 and the internal
+  version (`__internal`, decoded by Go field names); unregistered kinds and versions give
+  runtime's notRegisteredErr texts, quoted as `%q` quotes (`_gostrings.quote`).
+Simplified: a line starting with the protobuf magic (`k8s` and a NUL byte) is read as YAML here (the Go
+hands it to the protobuf serializer, which fails with `unexpected EOF` or `empty body`). The live parity
+family proves the rest against the Go (`walkthrough parity --live --model abac`).
 Run `python -m walkthrough.reimpl.kubernetes.abac` for a demo.
 """
 
@@ -32,10 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes import _goyaml
+from walkthrough.reimpl.kubernetes._gostrings import GO_SPACES, quote
 from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, AuthzResult
 
 GROUP_NAME = "abac.authorization.kubernetes.io"
-REGISTERED = {(GROUP_NAME, "v0", "Policy"), (GROUP_NAME, "v1beta1", "Policy")}
+API_VERSION_INTERNAL = "__internal"  # runtime.APIVersionInternal
+REGISTERED = {(GROUP_NAME, version, "Policy") for version in ("v0", "v1beta1", API_VERSION_INTERNAL)}
+JSON_PEEK = 2048  # the JSON serializer's RecognizesData peeks this many bytes
 MAX_SCAN_TOKEN_SIZE = 64 * 1024  # bufio.MaxScanTokenSize
 
 
@@ -104,8 +116,15 @@ class _GoJSONParser:
         self.data = data
         self.i = 0
 
+    # at the end of the input the scanner steps once more with a space (scanner.eof): inside a literal, a number
+    # or an escape that space is the invalid character; elsewhere the input simply ended
+    _SPACE_AT_END = ("in literal", "in numeric literal", "after decimal point", "in exponent", "in string escape",
+                     "in \\u hexadecimal")
+
     def fail(self, context: str) -> GoJSONError:
         if self.i >= len(self.data):
+            if context.startswith(self._SPACE_AT_END):
+                return GoJSONError(f"invalid character ' ' {context}")
             return GoJSONError("unexpected end of JSON input")
         char = self.data[self.i : self.i + 4].decode("utf-8", "replace")[:1]
         return GoJSONError(f"invalid character {_quote_char(char)} {context}")
@@ -215,13 +234,13 @@ class _GoJSONParser:
                 self.i += 1
                 e = self.peek()
                 if e is None:
-                    raise self.fail("")
+                    raise self.fail("in string escape code")
                 if e == ord("u"):
                     self.i += 1
                     for _ in range(4):
                         h = self.peek()
                         if h is None:
-                            raise self.fail("")
+                            raise self.fail("in \\u hexadecimal character escape")
                         if chr(h) not in "0123456789abcdefABCDEF":
                             raise self.fail("in \\u hexadecimal character escape")
                         self.i += 1
@@ -269,42 +288,28 @@ _GO_KIND_NAMES = {"object": "object", "array": "array", "string": "string", "num
 
 
 def _yaml_to_json(line: bytes) -> bytes:
-    """The YAML serializer's YAMLToJSON for one line.
-
-    JSON stays JSON; a plain scalar or one `key: value` pair is converted; anything else is reported as unsupported
-    YAML.
-    """
-    text = line.decode("utf-8", "replace").strip()
+    """The YAML serializer's first step, ghodss/yaml.YAMLToJSON (see `_goyaml`), failing as a decode error."""
     try:
-        _GoJSONParser(text.encode()).parse()
-    except GoJSONError:
-        pass
-    else:
-        return text.encode()
+        return _goyaml.yaml_to_json(line)
+    except _goyaml.GoYAMLError as exc:
+        raise GoJSONError(str(exc)) from None
 
-    def scalar(s: str) -> Any:
-        s = s.strip()
-        if s in ("", "~", "null", "Null", "NULL"):
-            return None
-        if s in ("true", "True", "TRUE"):
-            return True
-        if s in ("false", "False", "FALSE"):
-            return False
-        for conv in (int, float):
-            try:
-                return conv(s)
-            except ValueError:
-                pass
-        return s
 
-    if text == "-" or text.startswith("- "):
-        return json.dumps([scalar(text[1:])]).encode()  # a one-item block sequence
-    key, sep, rest = text.partition(": ")
-    if sep and ": " not in rest and not key.startswith(("-", "[", "{", "'", '"')):
-        return json.dumps({key: scalar(rest)}).encode()
-    if ": " in text:
-        raise GoJSONError("yaml: line 1: mapping values are not allowed in this context")
-    return json.dumps(scalar(text)).encode()
+def _json_fold_equal(name: str, key: str) -> bool:
+    """encoding/json's match of an object key to a field name (its equalFoldRight).
+
+    ASCII letters match in either case, and U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S match the k and
+    s of the name.
+    """
+    if len(key) != len(name):
+        return False
+    for n, k in zip(name.lower(), key, strict=True):
+        if k.lower() == n and k.isascii():
+            continue
+        if (n, k) in (("k", "\u212a"), ("s", "\u017f")):
+            continue
+        return False
+    return True
 
 
 @mirrors("kubernetes:pkg/runtime/serializer/json.SimpleMetaFactory.Interpret")
@@ -318,7 +323,7 @@ def interpret(data: bytes) -> tuple[str, str, str, _Node]:
     first_error = ""
     if node.kind == "object":
         for key, value in node.value:
-            target = "apiVersion" if key.lower() == "apiversion" else "kind" if key.lower() == "kind" else ""
+            target = next((name for name in ("apiVersion", "kind") if _json_fold_equal(name, key)), "")
             if not target or value.kind == "null":
                 continue
             if value.kind != "string":
@@ -368,6 +373,10 @@ _V0_FIELDS = [("apiVersion", "string"), ("kind", "string"), ("user", "string"), 
 _V1BETA1_SPEC_FIELDS = [("user", "string"), ("group", "string"), ("readonly", "bool"), ("apiGroup", "string"),
                         ("resource", "string"), ("namespace", "string"), ("nonResourcePath", "string")]
 _V1BETA1_FIELDS = [("apiVersion", "string"), ("kind", "string"), ("spec", _V1BETA1_SPEC_FIELDS)]
+# the internal Policy has no json tags: its fields go by their Go names (TypeMeta's are inlined)
+_INTERNAL_SPEC_FIELDS = [("User", "string"), ("Group", "string"), ("Readonly", "bool"), ("APIGroup", "string"),
+                         ("Resource", "string"), ("Namespace", "string"), ("NonResourcePath", "string")]
+_INTERNAL_FIELDS = [("kind", "string"), ("apiVersion", "string"), ("Spec", _INTERNAL_SPEC_FIELDS)]
 
 
 def _ugorji_decode(node: _Node, fields: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -431,13 +440,17 @@ def _convert_v1beta1(v1: dict[str, Any]) -> Policy:
                              Namespace=s.get("namespace", ""), NonResourcePath=s.get("nonResourcePath", "")))
 
 
+def _convert_internal(obj: dict[str, Any]) -> Policy:
+    s = obj.get("Spec", {})
+    return Policy(PolicySpec(**{name: s[name] for name, _ in _INTERNAL_SPEC_FIELDS if name in s}))
+
+
 def _decode(line: bytes, default: tuple[str, str, str] | None) -> tuple[str, dict[str, Any]]:
     """The universal decoder: (version, fields of the typed object).
 
     `default` is the (group, version, kind) of the `into` object, as DecodeInto supplies it.
     """
-    stripped = line.lstrip()
-    data = line if stripped.startswith(b"{") else _yaml_to_json(line)
+    data = line if _has_json_prefix(line) else _yaml_to_json(line)
     group, version, kind, node = interpret(data)
     if default is not None:
         if len(kind) == 0:
@@ -451,9 +464,20 @@ def _decode(line: bytes, default: tuple[str, str, str] | None) -> tuple[str, dic
     if len(version) == 0:
         raise _MissingKindOrVersion(f"Object 'apiVersion' is missing in '{line.decode('utf-8', 'replace')}'")
     if (group, version, kind) not in REGISTERED:
-        raise _NotRegistered(f'no kind "{kind}" is registered for version "{_group_version_string(group, version)}"')
-    fields = _V0_FIELDS if version == "v0" else _V1BETA1_FIELDS
+        if version == API_VERSION_INTERNAL:
+            where = f"the internal version of group {quote(group)}"
+        else:
+            where = f"version {quote(_group_version_string(group, version))}"
+        raise _NotRegistered(f"no kind {quote(kind)} is registered for {where}")
+    fields = {"v0": _V0_FIELDS, "v1beta1": _V1BETA1_FIELDS}.get(version, _INTERNAL_FIELDS)
     return version, _ugorji_decode(node, fields)
+
+
+@mirrors("kubernetes:pkg/util/yaml.hasJSONPrefix")
+def _has_json_prefix(line: bytes) -> bool:
+    """Whether the JSON serializer claims the line: '{' after unicode.IsSpace characters, within the peek."""
+    text = line[:JSON_PEEK].decode("utf-8", "replace")
+    return text.lstrip(GO_SPACES).startswith("{")
 
 
 class PolicyLoadError(Exception):
@@ -491,15 +515,17 @@ def _decode_line(path: str, number: int, b: bytes) -> Policy:
     except GoJSONError as exc:
         raise PolicyLoadError(path, number, b, exc) from None
     else:
-        return convert_v0(obj) if version == "v0" else _convert_v1beta1(obj)
+        return {"v0": convert_v0, "v1beta1": _convert_v1beta1}.get(version, _convert_internal)(obj)
     try:
         version, obj = _decode(b, (GROUP_NAME, "v0", "Policy"))
     except GoJSONError as exc:
         raise PolicyLoadError(path, number, b, exc) from None
     if version != "v0":
         # the codec converts the decoded object into the v0.Policy it was given; no function
-        # is registered for v1beta1 -> v0, and reflection fails on the first field v0 has
-        error = GoJSONError("converting (v1beta1.Policy) to (v0.Policy): User not present in src")
+        # is registered for v1beta1 -> v0 (or the internal Policy -> v0), and reflection fails on the
+        # first field v0 has
+        source = "v1beta1.Policy" if version == "v1beta1" else "abac.Policy"
+        error = GoJSONError(f"converting ({source}) to (v0.Policy): User not present in src")
         raise PolicyLoadError(path, number, b, error)
     return convert_v0(obj)
 
@@ -509,7 +535,7 @@ def load_policies(lines: list[bytes], path: str) -> PolicyList:
     """NewFromFile over lines already split as bufio.Scanner splits them."""
     pl = PolicyList()
     for number, b in enumerate(lines, 1):
-        trimmed = b.decode("utf-8", "replace").strip()
+        trimmed = b.decode("utf-8", "replace").strip(GO_SPACES)
         if len(trimmed) == 0 or trimmed.startswith("#"):
             continue
         pl.append(_decode_line(path, number, b))
