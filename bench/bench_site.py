@@ -64,6 +64,7 @@ def plain_project(project: Path, dest: Path) -> Path:
     config = config.replace("  - walkthrough\n", "")
     config = config.replace("      - Symbol index: symbols.md\n", "")
     config = config.replace("      - About the sources: about-sources.md\n", "")
+    config = config.replace("      - Python models: models.md\n", "")
     config = config.replace("  - Reference:\n", "")
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest / "mkdocs.yml"

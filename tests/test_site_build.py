@@ -62,7 +62,7 @@ def test_round_trip_of_every_excerpt(built: tuple[Path, Any]) -> None:
     checked = {name: sitefake.check_round_trip(text, lambda _up, path: tree.read(path)) for name, text in pages.items()}
     assert checked["evil/index.html"] >= 4  # a focused excerpt: only its shown lines
     assert checked["second/index.html"] == 5
-    assert checked["symbols/fake/pkg/evil/NewConfig/index.html"] == 4
+    assert checked["symbols/fake/pkg/evil/NewConfig/index.html"] == 3  # from the declaration: the doc is prose
     cards = sitefake.card_texts(pages["evil/index.html"])
     assert [c["symbol"] for c in cards] == ["fake:pkg/evil.Render", "fake:pkg/evil.Config"]
 
@@ -137,7 +137,12 @@ def test_generated_pages_and_navigation(built: tuple[Path, Any]) -> None:
     search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     index_docs = [d for d in search["docs"] if d["location"].startswith("symbols/")]
     assert any("NewConfig" in d["text"] for d in index_docs)
-    assert not [d for d in search["docs"] if d["location"].startswith(("symbols/fake/", "models/"))]
+    # Every symbol page is found by its name, id and doc; model pages are found through their cards.
+    symbol_docs = [d for d in search["docs"] if d["location"].startswith("symbols/fake/")]
+    assert {"title": "NewConfig", "location": "symbols/fake/pkg/evil/NewConfig/",
+            "text": "<p><code>fake:pkg/evil.NewConfig</code> func. NewConfig makes a Config.</p>"} in symbol_docs
+    model_pages = [d for d in search["docs"] if d["location"].startswith("models/")]
+    assert all(d["location"][7:8] in ("", "#") for d in model_pages)  # the models index only
     chapter_docs = [d for d in search["docs"] if d["location"].startswith("evil/")]
     assert any("func Render(s string) string {" in d["text"] for d in chapter_docs)  # the search view of a card
     assert not any("wt-line" in d["text"] for d in chapter_docs)

@@ -283,3 +283,67 @@ def test_chromium_crawl_has_no_console_error_nor_failed_request(real_site: RealS
     assert expected <= seen, f"never reached: {sorted(expected - seen)}"
     assert len(sample) == SYMBOL_SAMPLE
     assert not problems, problems[:20]
+
+
+NOTE_MARKS_JS = """() => Array.from(document.querySelectorAll('.wt-note-mark')).map(m => {
+  const s = getComputedStyle(m), r = m.getBoundingClientRect();
+  return [s.visibility, s.display, r.width, r.height, m.getAttribute('href')];
+})"""
+CUT_JS = """() => { let total = 0, cut = 0;
+  for (const pre of document.querySelectorAll('.wt-card pre[data-lang="go"]')) {
+    const right = pre.getBoundingClientRect().right;
+    for (const src of pre.querySelectorAll('.wt-line > .wt-src')) {
+      total++; if (src.getBoundingClientRect().right > right + 0.5) cut++;
+    }
+  }
+  return [total, cut]; }"""
+DIAGRAM_LINKS_JS = """() => Array.from(document.querySelectorAll('figure.wt-diagram a')).map(
+  a => new URL(a.getAttribute('href'), document.baseURI).href)"""
+
+
+def _reading_chapters() -> list[str]:
+    """The chapters a reader reads: every chapter with excerpts, and the path of a request."""
+    return [
+        src.stem for src in sorted((PROJECT / "chapters").glob("*.md"))
+        if src.name == "request-path.md" or _DIRECTIVE.search(src.read_text(encoding="utf-8"))
+    ]
+
+
+def test_chapters_as_a_reader_sees_them(real_site: RealSite, browser: Any) -> None:
+    """Issue 14's "done when": notes visible at their lines, Go at the reading width, a picture, prev/next."""
+    base, chromium = browser
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    total = cut = marks = 0
+    chapters = _reading_chapters()
+    assert len(chapters) >= 11
+    for chapter in chapters:
+        url = f"{base}{chapter}/"
+        assert page.goto(url, wait_until="load").ok
+        for visibility, display, width, height, href in page.evaluate(NOTE_MARKS_JS):
+            assert (visibility, display != "none", width > 0, height > 0) == ("visible", True, True, True), (
+                f"{url}: note mark {href} is not visible"
+            )
+            assert page.locator(f"[id='{href[1:]}']").count() == 1, f"{url}: {href} leads nowhere"
+            marks += 1
+        t, c = page.evaluate(CUT_JS)
+        total, cut = total + t, cut + c
+        links = page.evaluate(DIAGRAM_LINKS_JS)
+        assert links, f"{url}: no diagram with linked boxes"
+        for link in links:
+            target, fragment = urldefrag(link)
+            if target.startswith(base):
+                name = target[len(base):]
+                name = name + "index.html" if name.endswith("/") or not name else name
+                assert name in real_site.pages, f"{url}: a diagram box links to a missing page {link}"
+                if fragment:
+                    assert f'id="{fragment}"' in real_site.pages[name], f"{url}: no anchor for {link}"
+        assert page.locator("a.md-footer__link--prev").count() == 1, f"{url}: no previous-chapter link"
+        assert page.locator("a.md-footer__link--next").count() == 1, f"{url}: no next-chapter link"
+    page.close()
+    assert marks > 400
+    assert total > 5000
+    assert cut / total <= 0.05, f"{cut} of {total} Go lines need horizontal scrolling at 1400 px"
+    assert not errors, errors[:10]

@@ -12,6 +12,9 @@ Hooks, in build order:
   Python model pages not) and our assets.
 - `on_page_markdown`: replace each directive block by a placeholder, so upstream text never meets Markdown.
 - `on_page_content`: swap placeholders for rendered cards, add "see also", resolve `wt-sym:`/`wt-page:` links.
+- `on_env`, `on_nav`: keep the theme's environment and the navigation for the frame of symbol pages.
+- `on_post_build`: render that frame once, write the symbol pages `SiteModel` assembles into it, and add
+  them to the search index.
 
 Content problems (unknown symbol, vanished anchor, missing Python pair, broken link) are warnings naming
 `chapter.md:line` and the symbol, so `mkdocs build --strict` fails; missing sources are a `PluginError`.
@@ -27,27 +30,26 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
 
 from walkthrough.book.runs import Runner
 from walkthrough.errors import WalkthroughError
+from walkthrough.html.frame import depth_of
 from walkthrough.paths import project_root as find_project_root
-from walkthrough.site import SYMBOL_INDEX
+from walkthrough.site import SYMBOLS_DIR
 from walkthrough.store import FragmentStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
+    from markupsafe import Markup
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
     from walkthrough.check.today import TodayFinder
+    from walkthrough.html.frame import Frame
     from walkthrough.index.protocol import IndexFor
     from walkthrough.site import SiteModel
 
@@ -55,26 +57,12 @@ log = get_plugin_logger(__name__)
 
 ASSETS = ("walkthrough.css", "walkthrough-today.css", "walkthrough.js")
 ASSETS_DIR = "assets/walkthrough"
+FRAME_PAGE = "frame.md"
+"""The page the theme renders once for the symbol pages' frame (never written itself)."""
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
 """An element id in our own fragments (ids are ours, never upstream text)."""
-
-_THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
-"""Material's stylesheets, which standalone symbol pages link to for the theme's look."""
-
-
-def _palette(config: MkDocsConfig) -> dict[str, str]:
-    """Material's palette attributes of the first configured scheme (defaults otherwise)."""
-    palette = config.theme.get("palette") or {}
-    first = palette[0] if isinstance(palette, list) and palette else palette
-    first = first if isinstance(first, dict) else {}
-    return {
-        "scheme": str(first.get("scheme", "default")),
-        "primary": str(first.get("primary", "indigo")).replace(" ", "-"),
-        "accent": str(first.get("accent", "indigo")).replace(" ", "-"),
-    }
-
 
 def _markdown_key(config: MkDocsConfig) -> str:
     """All that shapes our Markdown's HTML besides its text: extensions, their settings and versions, our code."""
@@ -98,6 +86,16 @@ def _markdown_key(config: MkDocsConfig) -> str:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def _add_to_search(index_file: Path, entries: list[dict[str, str]]) -> None:
+    """Append entries (location, title, text) to Material's search index, if the search plugin wrote one."""
+    try:
+        data = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    data.setdefault("docs", []).extend(entries)
+    index_file.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
 class WalkthroughConfig(base.Config):
@@ -146,8 +144,8 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         self._blocks: dict[str, dict[str, Markup]] = {}
         self._project = Path()
         self._files = Files([])
-        self._symbol_uris: set[str] = set()
-        self._stylesheets: list[str] = []
+        self._env: Any = None
+        self._nav: Any = None
         self._store: FragmentStore | None = None
         self._search_views: dict[str, str] = {}
         self._full_views: dict[str, str] = {}
@@ -218,10 +216,13 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=data))
         self.site = site
         self._files = files
-        self._symbol_uris = set(site.symbol_pages.values())
-        self._stylesheets = [
-            f.url for f in files if _THEME_CSS.fullmatch(f.src_uri)
-        ] + [f"{ASSETS_DIR}/{name}" for name in ASSETS]
+
+        def file_url(uri: str) -> str | None:
+            file = files.get_file_from_path(uri)
+            return file.url if file is not None else None
+
+        site.file_urls = file_url
+        site.use_directory_urls = config.use_directory_urls
         self._report()
         return files
 
@@ -259,7 +260,7 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
             html = site.then_and_now(src_uri, html)
             self._report()
             html += str(site.see_also(src_uri))
-        return self._resolve(src_uri, page.file.url, html, files, config)
+        return self._resolve(src_uri, page.file.url, html)
 
     @event_priority(100)
     def _search_view(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
@@ -284,115 +285,56 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
 
     on_page_context = CombinedEvent(_search_view, _full_view)
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the symbol pages: standalone HTML in the theme's look, outside the theme engine (sitepages).
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the theme's template environment: symbol pages get its frame."""
+        self._env = env
+        return env
 
-        A page whose inputs did not change since a build that wrote it comes whole from the fragment store
-        (`SiteModel.page_key`); one with a link that resolves nowhere is never stored, so it warns every time.
-        """
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the navigation: the frame of symbol pages shows it."""
+        self._nav = nav
+        return nav
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the symbol pages (the theme's frame around each body) and add them to the search index."""
+        site = self._site()
         site_dir = Path(config.site_dir)
+        frame = self._frame(config)
         with ThreadPoolExecutor(max_workers=4) as writers:  # file system calls overlap; the pages stay the same
-            writes = [writers.submit(_write, site_dir / out, page) for out, page in self._symbol_pages(config)]
+            writes = [writers.submit(_write, site_dir / out, page) for out, page in site.symbol_pages_html(frame)]
+            writes += [writers.submit(_write, site_dir / out, data) for out, data in site.previews().items()]
             for done in writes:
                 done.result()
+        _add_to_search(site_dir / "search" / "search_index.json", site.search_entries())
         self._report()
-        self._close_store()
         self._close_runner()
+        self._close_store()
 
-    def _symbol_pages(self, config: MkDocsConfig) -> Iterator[tuple[str, str]]:
-        """(output path, whole HTML) of every symbol page, sorted by symbol id."""
-        from walkthrough.site import symbol_page_url  # noqa: PLC0415
+    def _frame(self, config: MkDocsConfig) -> Frame:
+        """The theme's page around the title and body markers, rendered once (as a page two folders down)."""
+        from mkdocs.commands.build import get_context  # noqa: PLC0415
+        from mkdocs.structure.pages import Page  # noqa: PLC0415
 
-        site = self._site()
-        settings = {
-            "site_name": config.site_name,
-            "index": self._url_of_uri(SYMBOL_INDEX, config) or "",
-            "stylesheets": self._stylesheets,
-            "favicon": str(config.theme.get("favicon") or "assets/images/favicon.png"),
-            **_palette(config),
-        }
-        for sid in sorted(site.symbol_pages):
-            uri = site.symbol_pages[sid]
-            url, out = symbol_page_url(uri, use_directory_urls=config.use_directory_urls)
-            key = site.page_key(("symbol-page", sid, uri, url, sorted(settings.items())))
-            page = self._store.get(key) if key is not None and self._store is not None else None
-            if page is None:
-                page, complete = self._symbol_page(sid, uri, url, settings, config)
-                if key is not None and self._store is not None and complete:
-                    self._store[key] = page
-            yield out, page
+        from walkthrough.html.frame import BODY, TITLE, Frame  # noqa: PLC0415
 
-    def _symbol_page(
-        self, sid: str, uri: str, url: str, settings: dict[str, Any], config: MkDocsConfig
-    ) -> tuple[str, bool]:
-        """The whole HTML of one symbol page, and whether every link in it resolved."""
-        site = self._site()
-        body = str(site.symbol_page_body(sid)) + str(site.symbol_chapters_html(sid))
-        html, unresolved = self._resolve_links(uri, url, body, self._files, config, fast=True)
-        self._warn_unresolved(uri, unresolved)
-        page = site.renderer.standalone(
-            title=sid.rpartition("/")[2].partition(".")[2] or sid,
-            body=Markup(html),
-            site_name=settings["site_name"],
-            home=get_relative_url("", url) or "./",
-            index=get_relative_url(settings["index"], url),
-            stylesheets=[get_relative_url(css, url) for css in settings["stylesheets"]],
-            favicon=get_relative_url(settings["favicon"], url),
-            scheme=settings["scheme"],
-            primary=settings["primary"],
-            accent=settings["accent"],
-        )
-        return page, not unresolved
+        file = File.generated(config, f"{SYMBOLS_DIR}/{FRAME_PAGE}", content="")
+        page = Page(TITLE, file, config)
+        page.content = BODY
+        context = get_context(self._nav, self._files, config, page)
+        html = self._env.get_template("main.html").render(context)
+        return Frame(html, depth_of(file.url))
 
     def on_build_error(self, *, error: Exception) -> None:
         """Close the fragment store and stop the runs even when the build fails."""
         self._close_store()
         self._close_runner()
 
-    def _resolve(self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig) -> str:
+    def _resolve(self, src_uri: str, page_url: str, html: str) -> str:
         """Turn `wt-sym:`/`wt-page:` links of one page into relative URLs; warn about those going nowhere."""
-        html, unresolved = self._resolve_links(src_uri, page_url, html, files, config)
-        self._warn_unresolved(src_uri, unresolved)
-        return html
-
-    def _resolve_links(
-        self, src_uri: str, page_url: str, html: str, files: Files, config: MkDocsConfig,
-        *, fast: bool = False
-    ) -> tuple[str, list[str]]:
-        """`_resolve` without the warnings: the HTML and the link targets that resolve nowhere.
-
-        `fast` (the thousand standalone symbol pages) climbs to the site root with `../` per level instead of
-        computing the shortest relative path: longer URLs, same targets, a fraction of the time.
-        """
-        up = "../" * page_url.count("/")
-
-        def url_of(from_page: str, to_page: str, fragment: str) -> str | None:
-            target = self._url_of_uri(to_page, config, files)
-            if target is None:
-                return None
-            if to_page == from_page:
-                url = ""
-            elif fast:
-                url = up + target if target else up or "./"
-            else:
-                url = get_relative_url(target, page_url)
-            return f"{url}#{fragment}" if fragment else (url or "#")
-
-        return self._site().resolve_refs(src_uri, html, url_of)
-
-    @staticmethod
-    def _warn_unresolved(src_uri: str, unresolved: list[str]) -> None:
+        html, unresolved = self._site().resolve_links(src_uri, page_url, html)
         for target in unresolved:
             log.warning("%s: link target %s does not exist on this site", src_uri, target)
-
-    def _url_of_uri(self, uri: str, config: MkDocsConfig, files: Files | None = None) -> str | None:
-        """Site URL of a docs file or a symbol page (which mkdocs does not know about)."""
-        from walkthrough.site import symbol_page_url  # noqa: PLC0415
-
-        if uri in self._symbol_uris:
-            return symbol_page_url(uri, use_directory_urls=config.use_directory_urls)[0]
-        file = (files or self._files).get_file_from_path(uri)
-        return file.url if file is not None else None
+        return html
 
     def _close_runner(self) -> None:
         if self._runner is not None:

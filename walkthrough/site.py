@@ -7,8 +7,9 @@ page per paired Python module). The mkdocs plugin only feeds it files and asks f
 
 Generated Markdown holds nothing but a title and placeholders; every fragment is rendered by
 `walkthrough.html` and swapped in after Markdown ran, so upstream text never passes through Markdown.
-Symbol pages (often a thousand or more) skip mkdocs altogether: their bodies come from
-`symbol_page_body` and the plugin writes them as standalone pages in the theme's look.
+Symbol pages (often a thousand or more) skip mkdocs' page pipeline: their bodies come from
+`symbol_page_body`, and `symbol_pages_html` puts each into one frame page the theme rendered once
+(`walkthrough.html.frame`), so they have the site's navigation, search and palette at a string's cost.
 
 Rendered fragments only hold page-independent `wt-sym:`/`wt-page:` links, so they can be cached (the
 `store`, keyed by render version, index database and content) and reused by every rebuild.
@@ -34,25 +35,29 @@ from walkthrough.book.excerpt import make_excerpt
 from walkthrough.book.expand import expand_chapter
 from walkthrough.book.pairs import PythonModel, load_python_model
 from walkthrough.errors import InputError, ModelNotFound, SourcesError, WalkthroughError
-from walkthrough.html.cards import Card, Renderer, RunBlock, SeeAlso, SymbolRef, UpstreamFacts
+from walkthrough.html.cards import Card, Renderer, RunBlock, SeeAlso, SymbolRef, UpstreamFacts, kind_label
 from walkthrough.html.diagrams import diagram_svg, link_href, parse_diagram
 from walkthrough.html.escape import escape_visible, stray_markdown
+from walkthrough.html.frame import depth_of
 from walkthrough.html.highlight import highlight_lines, python_lexer
-from walkthrough.html.links import PAGE_SCHEME, fix_refs, line_start_byte, links_from_uses
+from walkthrough.html.links import PAGE_SCHEME, SYM_SCHEME, fix_refs, line_start_byte, links_from_uses
 from walkthrough.models import Excerpt, Problem, Symbol
+from walkthrough.text import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 
     from walkthrough.book.directives import ChapterExcerpt, Directive
     from walkthrough.book.runs import Runner
     from walkthrough.check.today import Counterpart, TodayFinder
+    from walkthrough.html.frame import Frame
     from walkthrough.index.protocol import IndexFor
 
 SYMBOLS_DIR = "symbols"
 SYMBOL_INDEX = "symbols.md"
 ABOUT = "about-sources.md"
 MODELS_DIR = "models"
+MODELS_INDEX = "models.md"
 
 
 def placeholder(page: str, n: int) -> str:
@@ -154,6 +159,10 @@ class SiteModel:
         """symbol id → the first chapter excerpt quoting it."""
         self.symbol_pages: dict[str, str] = {}
         """symbol id → generated page src_uri."""
+        self.file_urls: Callable[[str], str | None] = lambda _uri: None
+        """Docs file → its site URL (the generator's; the plugin sets it once the files are known)."""
+        self.use_directory_urls = True
+        """Pages as `name/` (else `name.html`), as the generator writes them."""
         self.model_pages: dict[str, str] = {}
         """Python module → generated page src_uri."""
         self._links: dict[tuple[str, int], tuple[Any, ...]] = {}
@@ -163,7 +172,8 @@ class SiteModel:
         """placeholder → the card as the search index should see it: the same text, almost no markup."""
         self._cover_memo: dict[str, Target | None] = {}
         self._symbol_memo: dict[str, Symbol | None] = {}
-        self._package_chapters: dict[tuple[str, str], Markup] = {}
+        self._quoting_memo: dict[str, list[tuple[str, str, str, str]]] | None = None
+        self._symbol_uris: set[str] = set()
         self._mentioned: dict[str, set[str]] = {}
         self._site_digest: str | None = None
         self._unavailable: dict[str, tuple[Directive, SourcesError]] = {}
@@ -201,6 +211,7 @@ class SiteModel:
                     module = ce.excerpt.python.partition(":")[0]
                     self.model_pages.setdefault(module, model_page_uri(module))
         self._dedupe_case()
+        self._symbol_uris = set(self.symbol_pages.values())
 
     def _dedupe_case(self) -> None:
         """Two ids whose page names differ only in case (Go's `New` and `new`) get distinct file names."""
@@ -245,6 +256,34 @@ class SiteModel:
         return None
 
     # -- links ----------------------------------------------------------------------------------------------------
+
+    def url_of_uri(self, uri: str) -> str | None:
+        """Site URL of a docs file (as the generator placed it, `file_urls`) or of a symbol page (placed here)."""
+        if uri in self._symbol_uris:
+            return symbol_page_url(uri, use_directory_urls=self.use_directory_urls)[0]
+        return self.file_urls(uri)
+
+    def resolve_links(self, src_uri: str, page_url: str, html: str, *, fast: bool = False) -> tuple[str, list[str]]:
+        """`wt-sym:`/`wt-page:` links of one page as relative URLs, and the targets that resolve nowhere.
+
+        `fast` (the thousand symbol pages) climbs to the site root with `../` per level instead of
+        computing the shortest relative path: longer URLs, same targets, a fraction of the time.
+        """
+        up = "../" * page_url.count("/")
+
+        def url_of(from_page: str, to_page: str, fragment: str) -> str | None:
+            target = self.url_of_uri(to_page)
+            if target is None:
+                return None
+            if to_page == from_page:
+                url = ""
+            elif fast:
+                url = up + target if target else up or "./"
+            else:
+                url = relative_url(target, page_url)
+            return f"{url}#{fragment}" if fragment else (url or "#")
+
+        return self.resolve_refs(src_uri, html, url_of)
 
     def target_of(self, symbol_id: str) -> Target | str | None:
         """Where `symbol_id` links: a Target in the site, else its upstream permalink, else None."""
@@ -535,6 +574,7 @@ class SiteModel:
         pages: list[tuple[str, str, bool]] = [
             (SYMBOL_INDEX, f"# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
             (ABOUT, f"# About the sources\n\n{placeholder(ABOUT, 0)}\n", True),
+            (MODELS_INDEX, f"# Python models\n\n{placeholder(MODELS_INDEX, 0)}\n", True),
         ]
         for module in sorted(self.model_pages):
             uri = self.model_pages[module]
@@ -546,6 +586,8 @@ class SiteModel:
         token = placeholder(src_uri, 0)
         if src_uri == SYMBOL_INDEX:
             return {token: self.renderer.symbol_index(self._index_groups())}
+        if src_uri == MODELS_INDEX:
+            return {token: self._models_index()}
         if src_uri == ABOUT:
             count = sum(len(p.excerpts) for p in self.chapters.values())
             return {token: self.renderer.about(about, count)}
@@ -577,21 +619,87 @@ class SiteModel:
 
     def symbol_page_body(self, sid: str) -> Markup:
         """The body HTML (with `wt-` links) of the symbol page of `sid` (a key of `symbol_pages`)."""
-        return self._cached(("symbol", sid), lambda: self._symbol_body(sid), sid)
+        return self._cached(("symbol", sid, self._quoting_key(sid)), lambda: self._symbol_body(sid), sid)
 
-    def symbol_chapters_html(self, sid: str) -> Markup:
-        """The "chapters quoting this package" list of a symbol page (it depends on the chapters, not the index)."""
-        sym = self._get(sid)
-        if sym is None:
-            return Markup("")
-        key = (sym.upstream, sym.pkgdir)
-        if key not in self._package_chapters:
-            chapters = sorted(
-                {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
-                 if (ce.excerpt.symbol.upstream, ce.excerpt.symbol.pkgdir) == key}
-            )
-            self._package_chapters[key] = self.renderer.symbol_chapters(chapters)
-        return self._package_chapters[key]
+    def _quoting(self) -> dict[str, list[tuple[str, str, str, str]]]:
+        """Symbol id → (chapter title, page, card anchor) of each chapter card whose code links to it."""
+        if self._quoting_memo is None:
+            found: dict[str, list[tuple[str, str, str, str]]] = {}
+            for page in self.chapters.values():
+                for ce in page.excerpts:
+                    for target in dict.fromkeys(link.target for link in self._links_of(ce.excerpt)):
+                        found.setdefault(target, []).append(
+                            (page.title, page.src_uri, ce.anchor_id, ce.excerpt.symbol.qualname)
+                        )
+            self._quoting_memo = found
+        return self._quoting_memo
+
+    def previews(self) -> dict[str, str]:
+        """Hover previews as files: `preview_file(id)` → JSON `{id: [kind, signature, first doc sentence]}`.
+
+        One file per package of every symbol an identifier of a chapter links to, and of every symbol
+        page, so a hover fetches one small file. Through the store: a rebuild with the same plan reads it back.
+        """
+        key = self.page_key(("previews",))
+        hit = self.store.get(key) if key is not None and self.store is not None else None
+        if hit is not None:
+            return json.loads(hit)
+        targets = {link.target for page in self.chapters.values() for ce in page.excerpts
+                   for link in self._links_of(ce.excerpt)}
+        targets.update(self.symbol_pages)
+        files: dict[str, dict[str, list[str]]] = {}
+        for sid in sorted(targets):
+            sym = self._get(sid)
+            if sym is None:
+                continue
+            try:
+                data = self.index_for(sym.upstream).text(sym.path)
+            except WalkthroughError:
+                continue
+            files.setdefault(preview_file(sid), {})[sid] = [
+                kind_label(sym.kind.value), visible(_signature(data, sym)), visible(_first_sentence(sym.doc)),
+            ]
+        out = {name: json.dumps(entries, sort_keys=True, separators=(",", ":")) for name, entries in files.items()}
+        if key is not None and self.store is not None:
+            self.store[key] = json.dumps(out)
+        return out
+
+    def search_entries(self) -> list[dict[str, str]]:
+        """Material search-index entries for the symbol pages (which skip mkdocs' page pipeline): name, id, doc."""
+        entries = []
+        for sid in sorted(self.symbol_pages):
+            sym = self._get(sid)
+            if sym is None:
+                continue
+            url = symbol_page_url(self.symbol_pages[sid], use_directory_urls=self.use_directory_urls)[0]
+            summary = sym.doc.strip().split("\n\n", 1)[0].replace("\n", " ") if sym.doc else ""
+            text = f"<p><code>{escape_visible(sid)}</code> {sym.kind.value}. {escape_visible(summary)}</p>"
+            entries.append({"location": url, "title": str(escape_visible(sym.qualname)), "text": text})
+        return entries
+
+    def _quoting_key(self, sid: str) -> tuple[tuple[str, str, str, str], ...]:
+        return tuple(self._quoting().get(sid, ()))
+
+    def symbol_pages_html(self, frame: Frame) -> Iterator[tuple[str, str]]:
+        """(output path, whole HTML) of every symbol page in the theme's frame, sorted by symbol id.
+
+        A page whose inputs did not change since a build that wrote it comes whole from the store
+        (`page_key`); one with a link that resolves nowhere is never stored, so it warns every time.
+        """
+        frame_key = hashlib.sha256(frame.html.encode()).hexdigest()[:16]
+        for sid in sorted(self.symbol_pages):
+            uri = self.symbol_pages[sid]
+            url, out = symbol_page_url(uri, use_directory_urls=self.use_directory_urls)
+            key = self.page_key(("symbol-page", sid, uri, url, frame_key))
+            page = self.store.get(key) if key is not None and self.store is not None else None
+            if page is None:
+                body, unresolved = self.resolve_links(uri, url, str(self.symbol_page_body(sid)), fast=True)
+                self.problems.extend(Problem(uri, f"link target {t} does not exist on this site") for t in unresolved)
+                sym = self._get(sid)
+                page = frame.page(sym.qualname if sym else sid, body, depth_of(url))
+                if key is not None and self.store is not None and not unresolved:
+                    self.store[key] = page
+            yield out, page
 
     def page_key(self, key: tuple[Any, ...]) -> str | None:
         """A store key for a whole page whose links resolve against this site; None when nothing is cached.
@@ -639,7 +747,7 @@ class SiteModel:
     def _symbol_body(self, sid: str) -> Markup:
         index = self.index_for(sid.partition(":")[0])
         sym = index.lookup(sid)
-        excerpt = make_excerpt(sym, index.text(sym.path), index.pin, anchor_id="code")
+        excerpt = make_excerpt(sym, index.text(sym.path), index.pin, doc=False, anchor_id="code")
         card = Card(excerpt=excerpt, anchor="code", links=self._links_of(excerpt))
         callers: dict[str, SymbolRef] = {}
         for item in index.referenced_by(sid):
@@ -652,12 +760,22 @@ class SiteModel:
                 other = self._get(link.target)
                 if other is not None:
                     uses[link.target] = self._ref(other)
+        by_package: dict[str, list[SymbolRef]] = {}
+        for key in sorted(callers)[:USED_BY_SHOWN]:
+            by_package.setdefault(callers[key].package, []).append(callers[key])
+        chapters = sorted(
+            {(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
+             if (ce.excerpt.symbol.upstream, ce.excerpt.symbol.pkgdir) == (sym.upstream, sym.pkgdir)}
+        )
         return self.renderer.symbol_page(
             sym,
             self.renderer.card(card),
-            referenced_by=[callers[k] for k in sorted(callers)][:200],
+            used_by=sorted(by_package.items()),
+            used_by_count=len(callers),
             references=[uses[k] for k in sorted(uses)],
             permalink=index.pin.permalink(sym.path, sym.start_line, sym.end_line),
+            quoted_in=_by_chapter(self._quoting().get(sid, [])),
+            package_chapters=chapters,
         )
 
     def _as_ref(self, item: Any) -> SymbolRef | None:
@@ -695,14 +813,39 @@ class SiteModel:
             self.store[key] = str(body)
         return body
 
+    def _models_index(self) -> Markup:
+        """Every model module the chapters pair with: its page, and each Go symbol its members mirror."""
+        from walkthrough.book.pairs import all_pairs  # noqa: PLC0415
+
+        mirrors: dict[str, list[tuple[str, str]]] = {}
+        for go_id, models in sorted(all_pairs().items()):
+            for model in models:
+                module, _, qualname = model.partition(":")
+                if self._get(go_id) is not None:
+                    mirrors.setdefault(module, []).append((qualname, go_id))
+        modules = [(m, self.model_pages[m], sorted(mirrors.get(m, []))) for m in sorted(self.model_pages)]
+        return self.renderer.models_index(modules)
+
     def _model_html(self, module: str, rel: str, source: str) -> Markup:
-        lines = highlight_lines(source.rstrip("\n"), python_lexer())
+        lines = [_link_mirrors(line) if "mirrors(" in line else line
+                 for line in highlight_lines(source.rstrip("\n"), python_lexer())]
         line = Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>')
         body = "".join(str(line.format(n=n, code=code)) for n, code in enumerate(lines, start=1))
         return Markup(
             '<p class="wt-model-meta"><code>{rel}</code> · run it: <code>python -m {module}</code></p>'
             '<div class="highlight"><pre class="wt-code" data-lang="python"><code>{body}</code></pre></div>'
         ).format(rel=rel, module=module, body=Markup(body))
+
+
+_MIRRORED = re.compile(r"(&#34;|&#39;)([A-Za-z0-9][A-Za-z0-9_.-]*(?:@[A-Za-z0-9_.+-]+)?:[^&<\s]+)(&#34;|&#39;)")
+"""A Go symbol id in a string literal of a highlighted `@mirrors(...)` line."""
+
+
+def _link_mirrors(line: Markup) -> Markup:
+    """Each Go id of a `@mirrors(...)` line linked to its card or symbol page."""
+    return Markup(_MIRRORED.sub(
+        lambda m: f'{m.group(1)}<a class="wt-ref" href="{SYM_SCHEME}{m.group(2)}" data-sym="{m.group(2)}">'
+        f"{m.group(2)}</a>{m.group(3)}", str(line)))
 
 
 _DIAGRAM_FENCE = re.compile(r"^```diagram[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -757,6 +900,60 @@ def render_version() -> str:
     for path in sorted([*shaping, *(package / "templates").glob("*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+PREVIEWS_DIR = "assets/walkthrough/preview"
+
+
+def preview_file(symbol_id: str) -> str:
+    """The previews file of a symbol: `kubernetes:pkg/api.Pod` → `assets/walkthrough/preview/kubernetes/pkg/api.json`.
+
+    The package is the id up to the first `.` after its last `/` (walkthrough.js splits ids the same way).
+    """
+    upstream, _, rest = symbol_id.partition(":")
+    slash = rest.rfind("/")
+    dot = rest.find(".", slash + 1)
+    package = rest[:dot] if dot >= 0 else rest
+    return f"{PREVIEWS_DIR}/{re.sub(r'[^A-Za-z0-9_./-]', '_', upstream + '/' + package)}.json"
+
+
+def _signature(data: bytes, sym: Symbol) -> str:
+    """The declaration's first lines, up to the `{` that opens its body (at most four lines)."""
+    lines = data[sym.start_byte : sym.end_byte].decode("utf-8", "replace").split("\n")
+    out = []
+    for line in lines[:4]:
+        out.append(line.rstrip())
+        if line.rstrip().endswith("{") or not line.rstrip().endswith((",", "(")):
+            break
+    return "\n".join(out)
+
+
+def _first_sentence(doc: str) -> str:
+    """The doc comment's first sentence (Go's convention: it starts with the name)."""
+    text = " ".join(doc.split())
+    end = text.find(". ")
+    return text[: end + 1] if end >= 0 else text[:300]
+
+
+USED_BY_SHOWN = 300
+"""How many callers a symbol page lists (grouped by package); the count says how many there are."""
+
+
+def _by_chapter(cards: Iterable[tuple[str, str, str, str]]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(title, page, [(card anchor, card symbol name)]) per chapter, in the order the chapters come."""
+    grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for title, page, anchor, name in cards:
+        grouped.setdefault((title, page), []).append((anchor, name))
+    return [(title, page, found) for (title, page), found in grouped.items()]
+
+
+def relative_url(url: str, other: str) -> str:
+    """`url` (site-relative) as seen from the page at `other`, as mkdocs writes relative links."""
+    if other != ".":
+        head, tail = posixpath.split(other)
+        other = head if "." in tail else other
+    rel = posixpath.relpath("/" + url, "/" + other)
+    return rel + "/" if url.endswith("/") else rel
 
 
 def symbol_page_url(uri: str, *, use_directory_urls: bool) -> tuple[str, str]:

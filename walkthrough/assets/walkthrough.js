@@ -44,16 +44,27 @@
     if (details) details.open = true;
   }
 
-  /* Hover previews: links to symbols carry data-preview="PKGFILE#id"; the JSON file of a package maps each
-     id to [kind, signature, first doc sentence]. Files are fetched once, on the first hover. */
+  /* Hover previews: links to symbols carry data-sym="ID"; the JSON file of the symbol's package (split as
+     site.preview_file splits it) maps each id to [kind, signature, first doc sentence]. Fetched once, on the
+     first hover over one of its symbols. */
   var previews = {};
   var tip = null;
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* the theme's default */ }
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+  function previewFile(id) {
+    var colon = id.indexOf(":");
+    var rest = id.slice(colon + 1);
+    var dot = rest.indexOf(".", rest.lastIndexOf("/") + 1);
+    var pkg = (id.slice(0, colon) + "/" + (dot >= 0 ? rest.slice(0, dot) : rest)).replace(/[^A-Za-z0-9_.\/-]/g, "_");
+    return new URL("assets/walkthrough/preview/" + pkg + ".json", siteRoot()).href;
+  }
   function preview(link) {
-    var ref = link.getAttribute("data-preview");
-    if (!ref) return;
-    var hash = ref.lastIndexOf("#");
-    var file = new URL(ref.slice(0, hash), document.baseURI).href;
-    var id = ref.slice(hash + 1);
+    var id = link.getAttribute("data-sym");
+    var file = previewFile(id);
     if (!previews[file]) {
       previews[file] = fetch(file).then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; });
     }
@@ -120,12 +131,12 @@
       copyText(lines.join("\n"), button);
     });
     document.addEventListener("mouseover", function (event) {
-      var link = event.target.closest && event.target.closest("a[data-preview]");
+      var link = event.target.closest && event.target.closest("a[data-sym]");
       if (link) preview(link); else if (!(event.target.closest && event.target.closest(".wt-preview"))) hidePreview();
     });
     document.addEventListener("focusin", function (event) {
-      var link = event.target.closest && event.target.closest("a[data-preview]");
-      if (!link) hidePreview();
+      var link = event.target.closest && event.target.closest("a[data-sym]");
+      if (link) preview(link); else hidePreview();
     });
     var filter = document.querySelector(".wt-filter input");
     if (filter) {

@@ -6,8 +6,9 @@ note markers, elisions where a focus hides lines, and the paired Python model. P
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -85,6 +86,11 @@ KIND_LABELS = {"interface_method": "interface method"}
 def kind_label(kind: str) -> str:
     """A symbol kind as readers say it (`interface method`, not `interface_method`)."""
     return KIND_LABELS.get(kind, kind)
+
+
+def package_anchor(package: str) -> str:
+    """A stable HTML id for `upstream:pkgdir` (`kubernetes:pkg/apiserver` → `pkg-kubernetes-pkg-apiserver`)."""
+    return "pkg-" + re.sub(r"[^A-Za-z0-9_]+", "-", package).strip("-")
 
 
 def width_class(ex: Excerpt) -> str:
@@ -205,6 +211,11 @@ class SymbolRef:
     line: int
     summary: str = ""
 
+    @property
+    def package(self) -> str:
+        """`upstream:pkgdir` of the symbol (its id without the name)."""
+        return self.id[: -len(self.name) - 1] if self.id.endswith("." + self.name) else self.id
+
 
 @dataclass
 class SeeAlso:
@@ -242,6 +253,7 @@ class Renderer:
         )
         self.env.filters["visible"] = escape_visible
         self.env.filters["kind_label"] = kind_label
+        self.env.filters["pkg_anchor"] = package_anchor
         self.env.globals["SYM"] = SYM_SCHEME
         self.env.globals["PAGE"] = PAGE_SCHEME
 
@@ -280,32 +292,29 @@ class Renderer:
         self,
         symbol: Symbol,
         card_html: Markup,
-        referenced_by: Sequence[SymbolRef],
+        *,
+        used_by: Sequence[tuple[str, Sequence[SymbolRef]]],
+        used_by_count: int,
         references: Sequence[SymbolRef],
         permalink: str,
+        quoted_in: Sequence[tuple[str, str, str]],
+        package_chapters: Sequence[tuple[str, str]],
     ) -> Markup:
-        """The body of a generated symbol page (the card carries code and doc comment)."""
+        """The body of a generated symbol page: doc, where the walkthrough quotes it, code, who uses it."""
         return Markup(
             self.env.get_template("symbol.html.jinja").render(
-                symbol=symbol,
-                card_html=card_html,
-                referenced_by=referenced_by,
-                references=references,
-                permalink=permalink,
+                symbol=symbol, card_html=card_html, used_by=used_by, used_by_count=used_by_count,
+                references=references, permalink=permalink, quoted_in=quoted_in, package_chapters=package_chapters,
             )
         )
-
-    def symbol_chapters(self, chapters: Sequence[tuple[str, str]]) -> Markup:
-        """The list of chapters quoting a symbol's package (empty when there are none)."""
-        return Markup(self.env.get_template("symbol_chapters.html.jinja").render(chapters=chapters))
-
-    def standalone(self, **context: Any) -> str:
-        """A whole HTML page in the theme's look (see `standalone.html.jinja` for the context)."""
-        return self.env.get_template("standalone.html.jinja").render(**context)
 
     def symbol_index(self, groups: Sequence[tuple[str, Sequence[SymbolRef]]]) -> Markup:
         """The body of the symbol index: symbols grouped by upstream package directory."""
         return Markup(self.env.get_template("symbol_index.html.jinja").render(groups=groups))
+
+    def models_index(self, modules: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> Markup:
+        """The body of "Python models": each module's page and the Go symbols its members mirror."""
+        return Markup(self.env.get_template("models_index.html.jinja").render(modules=modules))
 
     def about(self, upstreams: Sequence[UpstreamFacts], excerpt_count: int) -> Markup:
         """The body of "About the sources": pins, lock digests, and how they are verified."""

@@ -122,5 +122,6 @@ def _piece(cls: str, part: str, link: CodeLink | None) -> str:
     if cls:
         inner = f'<span class="{cls}">{inner}</span>'
     if link is not None:
-        inner = f'<a class="wt-ref" href="{SYM_SCHEME}{escape(link.target)}">{inner}</a>'
+        target = escape(link.target)
+        inner = f'<a class="wt-ref" href="{SYM_SCHEME}{target}" data-sym="{target}">{inner}</a>'
     return inner
