@@ -119,7 +119,7 @@ def _pod(name: str, requests: dict[str, str] | None = None) -> Pod:
 
 
 # ---- k8s-quota-evaluator.md -------------------------------------------------------------------------
-@claim("k8s-quota-evaluator.md", "winning over the smaller sum of the app containers (100m + 200m)")
+@claim("k8s-quota-evaluator.md", "the init container's request, wins over the sum of the app containers'")
 def _demo_init_container_raises_cpu_only() -> None:
     out = printed(quota._demo)  # noqa: SLF001 - the demo the chapter describes
     assert "'cpu': '500m', 'requests.cpu': '500m', 'memory': '64Mi', 'requests.memory': '64Mi'" in out
@@ -431,7 +431,7 @@ def _merge_patch_of_containers_is_refused() -> None:
     assert len(store.get({"namespace": "default"}, "web")["spec"]["containers"]) == 2
 
 
-@claim("k8s-resthandler.md", "the DELETE answered with the `Success` status the storage returned")
+@claim("k8s-resthandler.md", 'the DELETE answered with the `"status":"Success"` the storage returned')
 def _delete_answers_the_storage_status() -> None:
     call, _ = _pod_handlers()
     assert call(rh.delete_resource, "DELETE") == (200, {"kind": "Status", "apiVersion": "v1", "metadata": {},

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from walkthrough.book import run_records
+from walkthrough.book.runs import execute, parse_command
 from walkthrough.check.offline import run_offline_check
 from walkthrough.cli import main
 
@@ -93,10 +94,19 @@ def project(tmp_path: Path, chapters: dict[str, str]) -> Path:
     (root / "snapshots" / "excerpts.json").write_text(
         json.dumps({"format": 1, "excerpts": [{**facts, **f} for f in prints]}), encoding="utf-8")
     run_records.save(root / "snapshots", [
-        run_records.RunRecord("good.md", 9, "run-docker-ids", "walkthrough run docker.ids", "out\n"),
-        run_records.RunRecord("other.md", 11, "run-kubernetes-authn", "walkthrough run kubernetes.authn", "out\n"),
+        run_records.RunRecord("good.md", 9, "run-docker-ids", IDS, output(IDS)),
+        run_records.RunRecord("other.md", 11, "run-kubernetes-authn", AUTHN, output(AUTHN)),
     ])
     return root
+
+
+IDS, AUTHN = "walkthrough run docker.ids", "walkthrough run kubernetes.authn"
+
+
+def output(command: str) -> str:
+    result = execute(parse_command(command), command, ROOT)
+    assert result.ok
+    return result.output
 
 
 def test_a_good_project_holds(tmp_path: Path) -> None:
@@ -147,6 +157,21 @@ def test_snapshot_files_must_match_the_chapters(tmp_path: Path) -> None:
     ]
 
 
+def test_runs_are_rerun_and_compared(tmp_path: Path) -> None:
+    root = project(tmp_path, {"good.md": GOOD, "other.md": OTHER})
+    changed = output(IDS).replace("layer-1", "layer-one")
+    run_records.save(root / "snapshots", [
+        run_records.RunRecord("good.md", 9, "run-docker-ids", IDS, changed),
+        run_records.RunRecord("other.md", 11, "run-kubernetes-authn", AUTHN, output(AUTHN)),
+    ])
+    report = run_offline_check(root)
+    (problem,) = report.problems
+    assert (problem.location, problem.message) == ("good.md:9", f"the output of `{IDS}` changed")
+    assert "-  layer-one " in problem.detail
+    assert "+  layer-1 " in problem.detail
+    assert report.runs_checked == 1
+
+
 def test_a_damaged_snapshot_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     root = project(tmp_path, {"good.md": GOOD, "other.md": OTHER})
     (root / "snapshots" / "runs.json").write_text('{"format": 1, "runs": [{"chapter": 1}]}', encoding="utf-8")
@@ -159,4 +184,5 @@ def test_the_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     root = project(tmp_path, {"good.md": GOOD, "other.md": OTHER})
     assert main(["check", "--offline", "--json", "--project", str(root)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["status"], data["offline"], data["runs"], data["problems"]) == ("ok", True, 2, [])
+    assert (data["status"], data["offline"], data["runs"], data["runs_checked"], data["problems"]) == (
+        "ok", True, 2, 2, [])

@@ -97,7 +97,7 @@ def test_run_lists_and_runs_demos(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"  {name}\n" in out
     code, out, _ = run_cli(capsys, "run", "kubernetes.rbac")
     assert code == 0
-    assert "allowed=True" in out
+    assert "-> allowed" in out
     code, out, _ = run_cli(capsys, "run", "quantity")
     assert code == 0
     assert "ParseQuantity" in out

@@ -208,7 +208,47 @@ def test_authz_loopback() -> None:
 
 
 def test_demos_run(capsys: pytest.CaptureFixture[str]) -> None:
-    authz._demo()  # noqa: SLF001 - the module's `python -m` demo
+    assert authz._demo([]) == 0  # noqa: SLF001 - the module's `python -m` demo
+    assert "deletecollection" in capsys.readouterr().out
     abac._demo()  # noqa: SLF001 - the module's `python -m` demo
     rbac._demo()  # noqa: SLF001 - the module's `python -m` demo
-    assert "deletecollection" in capsys.readouterr().out
+    assert "No policy matched." in capsys.readouterr().out
+
+
+EXAMPLES = Path(authz.__file__).parent / "examples"
+
+
+def test_the_worked_examples_go_through_the_factory(capsys: pytest.CaptureFixture[str]) -> None:
+    abac_flags = ["--authorization-mode", "ABAC", "--authorization-policy-file", str(EXAMPLES / "abac-policy.jsonl")]
+    assert authz._demo(abac_flags) == 0  # noqa: SLF001
+    out = capsys.readouterr().out
+    assert "line 7: User='kubelet', Readonly=True, APIGroup='*', Resource='*', Namespace='*'," in out
+    assert "get pods/log web in dev -> allowed by line 5" in out
+    rbac_flags = ["--authorization-mode", "RBAC", "--authorization-rbac-super-user", "root",
+                  "--rbac-objects", str(EXAMPLES / "rbac.yaml")]
+    assert authz._demo(rbac_flags) == 0  # noqa: SLF001
+    out = capsys.readouterr().out
+    assert "RoleBinding dev/web-reads-settings -> ClusterRole settings-reader" in out
+    assert 'refused (error: role "pod-writer" not found in namespace "dev")' in out
+    assert "list configmaps in dev -> refused\n" in out
+
+
+def test_the_worked_examples_decide_your_own_requests(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "policy.jsonl"
+    policy.write_text('{"user": "eve", "namespace": "lab", "readonly": true}\n', encoding="utf-8")
+    flags = ["--authorization-mode", "ABAC", "--authorization-policy-file", str(policy)]
+    assert authz._demo([*flags, "--request", "eve GET /api/v1/namespaces/lab/pods",  # noqa: SLF001
+                        "--request", "eve DELETE /api/v1/namespaces/lab/pods/x"]) == 0
+    out = capsys.readouterr().out
+    assert "list pods in lab -> allowed by line 1" in out
+    assert "delete pods x in lab -> refused: No policy matched." in out
+    assert authz._demo([*flags, "--request", "no path"]) == 2  # noqa: SLF001
+    assert "a request is `USER[,GROUP...] METHOD /PATH`" in capsys.readouterr().out
+    assert authz._demo(["--authorization-mode", "ABAC"]) == 2  # noqa: SLF001 - the factory's own error
+    assert "ABAC's authorization policy file not passed" in capsys.readouterr().out
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("kind: ClusterRoleBinding\nmetadata: {name: x}\nsubjects: [{kind: Group, name: qa}]\n"
+                     "roleRef: {kind: ClusterRole, name: nothing}\n", encoding="utf-8")
+    assert authz._demo(["--authorization-mode", "RBAC", "--rbac-objects", str(roles),  # noqa: SLF001
+                        "--request", "dave,qa GET /healthz"]) == 0
+    assert 'get /healthz -> refused (error: clusterrole "nothing" not found)' in capsys.readouterr().out

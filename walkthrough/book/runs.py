@@ -12,12 +12,12 @@ this interpreter (`sys.executable`) and the `walkthrough` package it imported, w
 These commands print only text of ours (the models' output, recorded facts), never upstream code, which is
 why `snapshots/runs.json` may keep the output itself (`walkthrough.book.run_records`).
 
-Every command runs in the project directory with `FIXED_ENV` and nothing else from the caller but `PATH`,
-`HOME` and the cache location: no colour, 100 columns, UTF-8, UTC, hash seed 0, and the models' seams
-(`walkthrough.reimpl._seams`) fixed, so a run prints the same bytes on every machine. What a reader sees is
-stdout and stderr interleaved as a terminal shows them (both unbuffered), decoded as UTF-8 with undecodable
-bytes shown as `\\xNN`. A run fails when it exits non-zero, outlives `timeout` seconds (it is killed, with its
-process group) or prints more than `MAX_OUTPUT` bytes.
+Every command runs in the project directory with `FIXED_ENV` and nothing else from the caller but `PATH` and the
+cache location: no colour, 100 columns, UTF-8, UTC, hash seed 0, a home folder of the same name everywhere, and
+the models' seams (`walkthrough.reimpl._seams`) fixed, so a run prints the same bytes on every machine. What a
+reader sees is stdout and stderr interleaved as a terminal shows them (both unbuffered), decoded as UTF-8 with
+undecodable bytes shown as `\\xNN`. A run fails when it exits non-zero, outlives `timeout` seconds (it is
+killed, with its process group) or prints more than `MAX_OUTPUT` bytes.
 
 Results are memoized in the cache (`walkthrough.store`) under a digest of all a clean run's output can depend
 on: the command, every file of the `walkthrough` package (code and data), the files the command names, the
@@ -58,14 +58,12 @@ FIXED_ENV = {
     "PYTHONIOENCODING": "utf-8",
     "PYTHONUNBUFFERED": "1",
     "PYTHONDONTWRITEBYTECODE": "1",
+    "HOME": "/home/reader",
     _seams.SEED_ENV: "0",
     _seams.CLOCK_ENV: "2017-01-12T00:00:00Z",
 }
-"""The whole environment of a run but `PASSED_ENV` and `PYTHONPATH`. The clock stands at kubernetes v1.5.2's
-release day."""
-
-PASSED_ENV = ("PATH", "HOME", "WALKTHROUGH_CACHE", "XDG_CACHE_HOME")
-"""Taken from the caller: where programs and the cache are. None of them shows in a demo's output."""
+"""The whole environment of a run but `PATH`, `PYTHONPATH` and the cache. The clock stands at kubernetes
+v1.5.2's release day; `HOME` is nobody's, so a path a demo prints under it is the same on every machine."""
 
 SUBCOMMANDS = ("run", "parity")
 """`walkthrough` subcommands a run block may use: both print model output and touch neither network nor cache."""
@@ -149,9 +147,14 @@ def package_root() -> Path:
 
 
 def run_env() -> dict[str, str]:
-    """The environment of every run: `FIXED_ENV`, the passed-through variables, and our package first."""
-    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-    env.update(FIXED_ENV)
+    """The environment of every run: `FIXED_ENV`, the caller's `PATH` and cache, our package first on the path.
+
+    The cache is named outright: the platform's default would follow `HOME`, which is not the caller's.
+    """
+    from walkthrough.paths import CACHE_ENV, cache_root  # noqa: PLC0415 - paths is light; only runs need it
+
+    env = {"PATH": os.environ.get("PATH", os.defpath), **FIXED_ENV}
+    env[CACHE_ENV] = str(cache_root())
     env["PYTHONPATH"] = str(package_root())
     return env
 

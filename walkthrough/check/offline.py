@@ -11,9 +11,11 @@ could only say "not checked". This one reads the checkout alone and still catche
   anchor that page has: a heading's, an `{#id}`, an excerpt's or a run's;
 - the snapshot files parse, and match the chapters one to one: every excerpt directive has a fingerprint
   of the same symbol and pair, every run block a record of the same command, and nothing is recorded for a
-  directive that is gone.
+  directive that is gone;
+- every run block runs (runs need our code, not upstream's) and prints what `snapshots/runs.json` recorded,
+  exactly as under the full `check` (`walkthrough.check.runs`).
 
-What it cannot see (an excerpt's text, its notes' anchors, a run's output) is the full `check`'s.
+What it cannot see (an excerpt's text, its notes' anchors) is the full `check`'s.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ from walkthrough.book import run_records
 from walkthrough.book.directives import scan
 from walkthrough.book.expand import chapter_files
 from walkthrough.book.pairs import resolve_python
+from walkthrough.book.runs import Runner
+from walkthrough.check.runs import compare_runs, run_all
 from walkthrough.errors import InputError, UsageError, WalkthroughError
 from walkthrough.models import Problem
-from walkthrough.paths import chapters_dir
+from walkthrough.paths import chapters_dir, snapshots_dir
 from walkthrough.symbolid import parse_query
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from walkthrough.book.directives import ChapterScan
+    from walkthrough.book.directives import ChapterScan, RunDirective
 
 GENERATED = ("symbols.md", "about-sources.md")
 """Pages the site generates beside the chapters (`walkthrough.site`): links to them are fine."""
@@ -58,6 +62,8 @@ class OfflineReport:
     chapters: list[str] = field(default_factory=list)
     excerpts: int = 0
     runs: int = 0
+    runs_checked: int = 0
+    """Run blocks that ran cleanly and printed their recorded output."""
     links: int = 0
 
     @property
@@ -70,12 +76,16 @@ class OfflineReport:
         from walkthrough.check.check import problem_json  # noqa: PLC0415 - only --json needs it
 
         return {"status": "problems" if self.problems else "ok", "exit_code": self.exit_code, "offline": True,
-                "chapters": self.chapters, "excerpts": self.excerpts, "runs": self.runs, "links": self.links,
+                "chapters": self.chapters, "excerpts": self.excerpts, "runs": self.runs,
+                "runs_checked": self.runs_checked, "links": self.links,
                 "problems": [problem_json(p) for p in self.problems]}
 
 
-def run_offline_check(root: Path, chapters: list[str] | None = None) -> OfflineReport:
-    """Check every chapter (or `chapters`) and the snapshot files, reading nothing but the checkout."""
+def run_offline_check(root: Path, chapters: list[str] | None = None, runner: Runner | None = None) -> OfflineReport:
+    """Check every chapter (or `chapters`) and the snapshot files, reading nothing but the checkout.
+
+    `runner` runs the run blocks (default: a memoizing `Runner` in `root`).
+    """
     files = chapter_files(root)
     known = {name for name, _ in files}
     if chapters is not None:
@@ -97,7 +107,25 @@ def run_offline_check(root: Path, chapters: list[str] | None = None) -> OfflineR
         out.problems.extend(_directive_problems(found, upstreams))
         out.problems.extend(_link_problems(name, texts[name], anchors, out))
     out.problems.extend(_snapshot_problems(root, scans, out.chapters, {p.location for p in out.problems}))
+    out.problems.extend(_run_problems(root, [run for name in out.chapters for run in scans[name].runs], out, runner))
     return out
+
+
+def _run_problems(root: Path, runs: list[RunDirective], out: OfflineReport, runner: Runner | None) -> list[Problem]:
+    """Run every block; failures, and outputs that differ from their records (the snapshot check saw the rest)."""
+    own = runner is None
+    runner = runner or Runner(root)
+    try:
+        outcome = run_all(runs, runner)
+    finally:
+        if own:
+            runner.close()
+    try:
+        recorded = run_records.load(snapshots_dir(root)) or []
+    except InputError:
+        recorded = []  # reported by the snapshot check
+    differs, out.runs_checked = compare_runs(outcome, recorded, out.chapters, outputs_only=True)
+    return outcome.problems + differs
 
 
 def _pinned_upstreams(root: Path, out: OfflineReport) -> set[str] | None:
@@ -247,8 +275,6 @@ def _snapshot_problems(
     A directive with a problem at its line already (`reported`) is not also said to lack its record, and a
     record at the line of a block whose syntax failed is not also said to match nothing.
     """
-    from walkthrough.paths import snapshots_dir  # noqa: PLC0415
-
     problems: list[Problem] = []
     snapshots = snapshots_dir(root)
     # A damaged file is one problem; matching it with the chapters would only repeat it once per directive.

@@ -113,10 +113,10 @@ def _check_offline(root: Path, chapters: list[str] | None, *, as_json: bool) -> 
     _echo_problems("problems", report.problems)
     verdict = "FAILED" if report.problems else "all hold"
     print(
-        f"check --offline: {verdict}: {_count(report.excerpts, 'excerpt')}, {_count(report.runs, 'run block')}, "
-        f"{_count(report.links, 'link')} and the snapshot files, {_count(len(report.problems), 'problem')}, "
-        f"in {_count(len(report.chapters), 'chapter')} (no sources read: excerpt texts and run outputs are "
-        "the full check's)",
+        f"check --offline: {verdict}: {_count(report.excerpts, 'excerpt')}, {_count(report.links, 'link')} and "
+        f"the snapshot files, {report.runs_checked} of {_count(report.runs, 'run output')} as recorded, "
+        f"{_count(len(report.problems), 'problem')}, in {_count(len(report.chapters), 'chapter')} "
+        "(no sources read: excerpt texts are the full check's)",
     )
     return report.exit_code
 

@@ -33,11 +33,13 @@ from __future__ import annotations
 import argparse
 import base64
 import gzip
+import hashlib
 import io
 import json
 import os
 import posixpath
 import shutil
+import stat
 import sys
 import tarfile
 import tempfile
@@ -788,7 +790,7 @@ def build_save_archive(layers: list[list[tuple[str, bytes | None]]], repo_tags: 
             if isinstance(ref, reference.TaggedRef):
                 legacy.setdefault(ref.name(), {})[ref.tag()] = v1_layers[-1][0]
         files.append(("repositories", (json.dumps(legacy, separators=(",", ":"), sort_keys=True) + "\n").encode()))
-    return _tar_bytes(files)
+    return _tar_bytes(sorted(files, key=lambda entry: entry[0]))  # saveSession tars its folder: filepath.Walk order
 
 
 def sample_archive() -> bytes:
@@ -950,30 +952,118 @@ def summary(daemon: Daemon, result: LoadResult) -> str:
     return "\n".join(lines)
 
 
+def show_archive(data: bytes) -> str:
+    """The `docker save` tar as `tar -tvf` lists it, then its `manifest.json` and `repositories` as written."""
+    lines = []
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+        members = tar.getmembers()
+        contents = {m.name: tar.extractfile(m).read() for m in members if m.isreg()}  # type: ignore[union-attr]
+    for m in members:
+        kind = "d" if m.isdir() else "-"
+        lines.append(f"{kind}{stat.filemode(m.mode)[1:]} {m.size:>6} {m.name}{'/' if m.isdir() else ''}")
+    for name in ("manifest.json", "repositories"):
+        if name in contents:
+            text = contents[name].decode()
+            lines += ["", f"{name}, as written:", text.rstrip("\n"), "", f"{name}, indented:",
+                      json.dumps(json.loads(text), indent=2)]
+    return "\n".join(lines)
+
+
+def show_sha256sum(archive: SaveArchive) -> str:
+    """`sha256sum` of each layer tar of the archive, then the diff IDs its image config lists: the same hashes."""
+    lines = []
+    for item in archive.manifest:
+        config_name = str(item.get("Config", ""))
+        img = ids.new_from_json(archive.read(config_name))
+        layers = [str(name) for name in item.get("Layers") or []]
+        lines.append("$ sha256sum */layer.tar")  # the shell sorts what the glob matches
+        lines += [f"{hashlib.sha256(_decompress(archive.read(name))).hexdigest()}  {name}" for name in sorted(layers)]
+        lines.append(f"\nrootfs.diff_ids in {config_name}:")
+        for name, diff_id in zip(layers, img.diff_ids, strict=True):
+            same = ids.diff_id_of(_decompress(archive.read(name))) == diff_id
+            lines.append(f"  {diff_id}  ({'the sha256 of' if same else 'NOT the sha256 of'} {name})")
+    return "\n".join(lines)
+
+
+def show_chain_ids(archive: SaveArchive) -> str:
+    """The image ID and each layer's chain ID worked out from the config, with the exact text each hash is over."""
+    lines = []
+    for item in archive.manifest:
+        config_name = str(item.get("Config", ""))
+        config = archive.read(config_name)
+        img = ids.new_from_json(config)
+        lines.append(f"image ID = sha256 of the {len(config)} bytes of {config_name}")
+        lines.append(f"         = {ids.digest_from_bytes(config)}")
+        chain = ""
+        for i, diff_id in enumerate(img.diff_ids, start=1):
+            if not chain:
+                chain = diff_id
+                lines.append(f"chain ID {i} = diff ID {i} = {chain}")
+                continue
+            text = f"{chain} {diff_id}"
+            chain = ids.digest_from_bytes(text.encode())
+            lines.append(f'chain ID {i} = sha256("{text}")')
+            lines.append(f"{'':11}= {chain}")
+        lines.append(f"RootFS.ChainID() = {img.rootfs_chain_id()}")
+    return "\n".join(lines)
+
+
+def show_files(daemon: Daemon, result: LoadResult, label: str) -> str:
+    """The small files of the layout as written: repositories.json, each layer's layerdb entries, aufs/layers."""
+    root = daemon.paths.root
+    files = [daemon.paths.repositories_json]
+    for layer in dict.fromkeys(result.layers):
+        d = daemon.layers.store.get_layer_directory(layer.chain_id)
+        files += [d / name for name in ("diff", "parent", "size", "cache-id") if (d / name).is_file()]
+        files.append(daemon.layers.driver.home / "layers" / layer.cache_id)
+    lines = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        empty = "" if text else "    # an empty file: the base layer has no layers below it"
+        lines.append(f"$ cat {label}/{path.relative_to(root).as_posix()}{empty}")
+        if text:
+            lines.append(text.rstrip("\n"))
+    return "\n".join(lines)
+
+
+SHOW = ("tree", "archive", "sha256sum", "chain-ids", "files")
+"""What the demo can print: the tree with its IDs (default), the save archive, the layer hashes, the ID arithmetic,
+the small files as written."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Load a docker save archive (or a built sample) into a root and print the tree with its IDs."""
     parser = argparse.ArgumentParser(prog="python -m walkthrough.reimpl.docker.layout", description=main.__doc__)
     parser.add_argument("archive", nargs="?", help="a `docker save` tar (default: a built two-layer sample)")
     parser.add_argument("--root", help="where to write the tree (default: a temporary directory, removed after)")
     parser.add_argument("--container", default="c0ffee" * 10 + "c0de", help="also create this container's RW layer")
+    parser.add_argument("--show", choices=SHOW, action="append",
+                        help="what to print (repeatable, default: tree): " + ", ".join(SHOW))
     args = parser.parse_args(argv)
     try:
         data = Path(args.archive).read_bytes() if args.archive else sample_archive()
     except OSError as exc:
         raise InputError(f"cannot read the archive: {exc.strerror}", location=args.archive) from None
+    shown = args.show or ["tree"]
     with tempfile.TemporaryDirectory(prefix="walkthrough-docker-") as tmp:
         root = Path(args.root) if args.root else Path(tmp) / "var-lib-docker"
+        # a temporary root is shown as what it stands for: its random name would teach nothing
+        label = str(root) if args.root else "/var/lib/docker"
+        archive = read_save_archive(data)
         daemon = Daemon.open(root)
-        result = daemon.load(read_save_archive(data))
+        result = daemon.load(archive)
         if args.container and result.layers:
             result.mounts.append(daemon.layers.create_rw_layer(args.container, result.layers[-1].chain_id))
-        print("\n".join(result.messages))
-        # a temporary root is shown as what it stands for: its random name would teach nothing
-        print(explain_tree(daemon, result, None if args.root else "/var/lib/docker"))
-        print(summary(daemon, result))
-        for layer in dict.fromkeys(result.layers):
-            for skipped in layer.skipped:
-                print(f"not materialised: {skipped}")
+        parts = {
+            "tree": lambda: "\n".join([*result.messages, explain_tree(daemon, result, label), summary(daemon, result),
+                                       *(f"not materialised: {skipped}" for layer in dict.fromkeys(result.layers)
+                                         for skipped in layer.skipped)]),
+            "archive": lambda: show_archive(data),
+            "sha256sum": lambda: show_sha256sum(archive),
+            "chain-ids": lambda: show_chain_ids(archive),
+            "files": lambda: show_files(daemon, result, label),
+        }
+        print("\n\n".join(parts[what]() for what in shown))
     return 0
 
 

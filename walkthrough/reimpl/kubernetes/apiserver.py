@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -491,6 +492,72 @@ class QuotaAdmissionAdapter:
 # --- command line ----------------------------------------------------------------------------------
 
 
+TOUR = (
+    ("GET", "/api/v1/namespaces/dev/pods", "", None),
+    ("GET", "/api/v1/namespaces/dev/pods", "view-token", None),
+    ("GET", "/api/v1/namespaces/default/pods", "dev-token", None),
+    ("POST", "/api/v1/namespaces/dev/pods", "dev-token", "p1"),
+    ("POST", "/api/v1/namespaces/dev/pods", "dev-token", "p2"),
+    ("POST", "/api/v1/namespaces/dev/pods", "dev-token", "p3"),
+    ("DELETE", "/api/v1/namespaces/dev/pods/p1", "dev-token", None),
+    ("POST", "/api/v1/namespaces/dev/pods", "dev-token", "p3"),
+)
+"""The tour's requests: (method, path, bearer token, name of a pod to create)."""
+
+
+def tour(authz_mode: str = "abac") -> int:
+    """Start the server on a free loopback port, send it the `TOUR` over real HTTP, print what each stage said, stop.
+
+    What `curl` would show, without the port (it changes from run to run): each request, the server's log of it,
+    and the answer's status with its message or the names it lists.
+    """
+    import urllib.error  # noqa: PLC0415 - the tour's client only
+    import urllib.request  # noqa: PLC0415
+
+    said: list[str] = []
+    mini = build_server(authz_mode, 0, log=said.append)
+    port = mini.start()
+    try:
+        for method, path, token, create in TOUR:
+            said.clear()
+            body = json.dumps({"metadata": {"name": create}}).encode() if create else None
+            headers = {"Content-Type": "application/json"} if body else {}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers,
+                                             method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own server, loopback
+                    status, data = answer.status, answer.read()
+            except urllib.error.HTTPError as err:
+                status, data = err.code, err.read()
+                err.close()
+            sent = f" ({token})" if token else " (no token)"
+            print(f"$ {method} {path}{sent}" + (f' {{"metadata": {{"name": "{create}"}}}}' if create else ""))
+            for line in said[1:]:  # the first is the request line, printed above
+                if not line.startswith("  -> "):
+                    print(line)
+            print(f"  => {status} {_gist(data)}")
+    finally:
+        mini.shutdown()
+    return 0
+
+
+def _gist(data: bytes) -> str:
+    """An answer in a few words: a Status's message, a list's item names, an object's kind and name."""
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace").strip()[:100]
+    if not isinstance(obj, dict):
+        return ""
+    if obj.get("kind") == "Status":
+        return str(obj.get("message", obj.get("status", "")))
+    if "items" in obj:
+        return f"{obj.get('kind')} [{', '.join(i['metadata']['name'] for i in obj['items'])}]"
+    return f"{obj.get('kind')} {obj.get('metadata', {}).get('name', '')}"
+
+
 @mirrors("kubernetes:cmd/kube-apiserver/app.NewAPIServerCommand")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m walkthrough.reimpl.kubernetes.apiserver",
@@ -498,7 +565,11 @@ def main(argv: list[str] | None = None) -> int:
                                                  "walkthrough's models.")
     parser.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--authz", choices=["abac", "rbac"], default="abac", help="authorization mode")
+    parser.add_argument("--tour", action="store_true",
+                        help="send a few requests over HTTP, print what each stage did, and stop")
     args = parser.parse_args(argv)
+    if args.tour:
+        return tour(args.authz)
     try:
         mini = build_server(args.authz, args.port, log=lambda line: print(line, flush=True))
         port = mini.start()

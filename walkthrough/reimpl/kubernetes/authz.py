@@ -40,6 +40,7 @@ from walkthrough.reimpl.kubernetes.authn import (
 from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, Authorizer, AuthorizerFunc, AuthzResult
 
 if TYPE_CHECKING:
+    import argparse
 
     from walkthrough.reimpl.kubernetes.authn import AuthenticatorRequest
 
@@ -430,7 +431,81 @@ def build_handler_chain(
     return generic(protect(api_handler)), generic(api_handler)
 
 
-def _demo() -> None:
+def _demo(argv: list[str] | None = None) -> int:
+    """Without options: RequestInfo, the union and the factory's errors; with authorization flags, decisions.
+
+    The flags are kube-apiserver's: the authorizer they build decides requests (the chapter's worked examples,
+    or yours).
+    """
+    import argparse  # noqa: PLC0415 - demo only
+    from pathlib import Path  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m walkthrough.reimpl.kubernetes.authz", description=_demo.__doc__)
+    parser.add_argument("--authorization-mode", help="modes, comma-separated, as kube-apiserver's flag")
+    parser.add_argument("--authorization-policy-file", type=Path, help="the ABAC policy file")
+    parser.add_argument("--authorization-rbac-super-user", default="", help="the RBAC super-user")
+    parser.add_argument("--rbac-objects", type=Path,
+                        help="RBAC roles and bindings as YAML, standing in for what the apiserver has stored")
+    parser.add_argument("--request", action="append", metavar="'USER[,GROUP...] METHOD /PATH'",
+                        help="a request to decide (repeatable; default: the worked example's)")
+    args = parser.parse_args(argv)
+    if args.authorization_mode is None:
+        _tour()
+        return 0
+    try:
+        return _decide(args)
+    except (ValueError, OSError, abac.PolicyLoadError) as exc:  # bad input: say so, as kube-apiserver would
+        print(f"error: {exc}")
+        return 2
+
+
+def _decide(args: argparse.Namespace) -> int:
+    from walkthrough.reimpl.kubernetes import _examples  # noqa: PLC0415 - demo only
+
+    config = AuthorizationConfig(policy_file=str(args.authorization_policy_file or ""),
+                                 rbac_super_user=args.authorization_rbac_super_user)
+    numbered_policies: list[tuple[int, abac.Policy]] = []
+    defaults: tuple[str, ...] = ()
+    if args.authorization_policy_file is not None:
+        text = args.authorization_policy_file.read_text(encoding="utf-8")
+        print(f"--authorization-policy-file {_examples.shown_path(args.authorization_policy_file)}:")
+        print(_examples.numbered(text))
+        # the line of each policy, as NewFromFile counts them (blank and `#` lines skipped, still counted)
+        lines = [n for n, line in enumerate(text.split("\n"), start=1)
+                 if line.strip() and not line.strip().startswith("#")]
+        numbered_policies = list(zip(lines, abac.new_from_file(str(args.authorization_policy_file)), strict=True))
+        print("\nloaded (the internal api.Policy; a legacy line after the v0 conversion):")
+        for line, policy in numbered_policies:
+            print(f"  line {line}: " + ", ".join(f"{k}={v!r}" for k, v in vars(policy.Spec).items() if v))
+        defaults = _examples.ABAC_REQUESTS
+    if args.rbac_objects is not None:
+        text = args.rbac_objects.read_text(encoding="utf-8")
+        print(f"--rbac-objects {_examples.shown_path(args.rbac_objects)}:")
+        print(text.rstrip("\n"))
+        config.rbac_store = _examples.rbac_store(text)
+        print("\nstored:")
+        for line in _examples.stored(config.rbac_store):
+            print(f"  {line}")
+        defaults = defaults or _examples.RBAC_REQUESTS
+    authorizer = new_authorizer_from_authorization_config(parse_authorization_modes(args.authorization_mode), config)
+    factory = default_request_info_factory()
+
+    def attributes(req: Request) -> AttributesRecord:
+        req.request_info = factory.new_request_info(req)
+        return request_attributes(req)
+
+    def why(a: AttributesRecord) -> str:
+        """The ABAC line that allowed (the first that matches), when there is a policy file."""
+        line = next((n for n, policy in numbered_policies if abac.matches(policy, a)), None)
+        return f" by line {line}" if line else ""
+
+    requests = [_examples.ExampleRequest.parse(r) for r in args.request or defaults]
+    print(f"\nrequests, decided by --authorization-mode={args.authorization_mode}:")
+    print("\n".join(_examples.decide(requests, attributes, authorizer.authorize, why)))
+    return 0
+
+
+def _tour() -> None:
     factory = default_request_info_factory()
     print("RequestInfo from method + path:")
     for method, path, query in [
@@ -458,4 +533,4 @@ def _demo() -> None:
 
 
 if __name__ == "__main__":
-    _demo()
+    raise SystemExit(_demo())

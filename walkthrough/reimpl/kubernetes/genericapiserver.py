@@ -791,7 +791,8 @@ def _demo() -> None:
         print(f"{ws.root_path:12} {len(ws.routes):3} routes")
     for path in ("/", "/api", "/apis", "/version", "/api/v1"):
         res = server.handler_container.serve_http(Request.new("GET", path))
-        print(f"GET {path:9} -> {res.status} {json.dumps(json.loads(res.body))[:100]}")
+        print(f"\nGET {path} -> {res.status}")
+        print(json.dumps(json.loads(res.body), indent=2))
 
 
 if __name__ == "__main__":

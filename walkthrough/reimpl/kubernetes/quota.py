@@ -788,14 +788,21 @@ def _demo() -> None:
               containers=[Container(requests=rl({"cpu": "100m", "memory": "64Mi"})),
                           Container(requests=rl({"cpu": "200m"}), limits=rl({"memory": "1Gi"}))],
               init_containers=[Container(requests=rl({"cpu": "500m"}))])
-    print("PodUsageFunc: containers add up, the largest init container raises the sum")
+    print(f"pod {pod.namespace}/{pod.name}:")
+    for label, c in [*(("init container", c) for c in pod.init_containers),
+                     *((f"container {i}", c) for i, c in enumerate(pod.containers, start=1))]:
+        limits = f"; limits {show(c.limits)}" if c.limits else ""
+        print(f"  {label:15} requests {show(c.requests)}{limits}")
+    print("\nPodUsageFunc: containers add up, the largest init container raises the sum")
     print("  ", show(pod_usage_func(pod)))
     print(f"  QoS {get_pod_qos(pod)}; scopes:",
           {s: pod_matches_scope_func(s, pod) for s in (SCOPE_TERMINATING, SCOPE_BEST_EFFORT)})
     print("  constraints for a quota on limits.cpu,cpu:", pod_constraints_func(["limits.cpu", "cpu"], pod))
     a, b = rl({"cpu": "1", "memory": "1Gi"}), rl({"cpu": "1500m", "pods": "2"})
     print("\nResourceList arithmetic on", show(a), "and", show(b))
-    print("   add", show(add(a, b)), " subtract", show(subtract(a, b)), " max", show(max_(a, b)))
+    print("   add      ", show(add(a, b)))
+    print("   subtract ", show(subtract(a, b)))
+    print("   max      ", show(max_(a, b)))
     print("   a <= b?", less_than_or_equal(a, b))
 
 

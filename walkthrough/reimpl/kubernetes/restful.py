@@ -804,8 +804,14 @@ def _demo() -> None:
         ("GET", "//api/v1/namespaces/default/pods", {}),
     ]:
         resp = container.serve_http(Request.new(method, path, headers))
-        where = f" -> Location {resp.headers.get('Location')}" if resp.status == 301 else ""
-        print(f"  {method:6} {path:45} {resp.status} {resp.body.decode().strip()[:70]}{where}")
+        sent = "".join(f" ({name}: {value})" for name, value in headers.items())
+        print(f"  {method:6} {path}{sent}")
+        if resp.status == 200:
+            echoed = json.loads(resp.body)
+            print(f"         200, route {echoed['route']}, parameters {go_json(echoed['params'])}")
+        else:
+            where = f", Location {resp.headers.get('Location')}" if resp.status == 301 else ""
+            print(f"         {resp.status}{where}, body {json.dumps(resp.body.decode().strip())}")
 
 
 if __name__ == "__main__":

@@ -1301,11 +1301,12 @@ def _demo() -> None:
         req.path_parameters = params
         res = Response()
         handler(req, res)
-        print(f"{method:6} {path:40} -> {res.status} {res.body.decode().strip()[:110]}")
+        print(f"{method} {path}" + (f" ({content_type})" if method == "PATCH" else ""))
+        print(f"  -> {res.status} {res.body.decode().strip()}")
 
     def containers() -> None:
         spec = store.get({"namespace": "default"}, "web").get("spec", {})
-        print("         containers now:", ", ".join(f"{c['name']}={c['image']}" for c in spec.get("containers", [])))
+        print("     containers now:", ", ".join(f"{c['name']}={c['image']}" for c in spec.get("containers", [])))
 
     ns = {"namespace": "default"}
     named = {"namespace": "default", "name": "web"}
