@@ -244,3 +244,14 @@ def test_a_class_model_shows_only_what_mirrors_the_go(tmp_path: Path, monkeypatc
     assert head.source.splitlines()[-1].strip() == "self.a = 1"  # fields and constructor, no methods
     assert head.left_out == ("run", "other")
     assert head.total_lines == 10
+
+
+def test_package_qualifiers_link_to_their_package() -> None:
+    from walkthrough.html.links import qualifier_links  # noqa: PLC0415
+
+    text = "x := api.Pod{}\nv := apierrors.NewNotFound(r, n)\ng.Pod = 1"
+    links = [CodeLink(9, 12, "k:pkg/api.Pod"), CodeLink(30, 41, "k:pkg/api/errors.NewNotFound"),
+             CodeLink(50, 53, "k:pkg/x.G.Pod")]
+    packages = {"k:pkg/api.Pod": "k:pkg/api", "k:pkg/api/errors.NewNotFound": "k:pkg/api/errors"}
+    found = qualifier_links(text, links, packages.get)
+    assert [(text[q.start:q.end], q.target) for q in found] == [("api", "k:pkg/api"), ("apierrors", "k:pkg/api/errors")]

@@ -347,3 +347,11 @@ def test_chapters_as_a_reader_sees_them(real_site: RealSite, browser: Any) -> No
     assert total > 5000
     assert cut / total <= 0.05, f"{cut} of {total} Go lines need horizontal scrolling at 1400 px"
     assert not errors, errors[:10]
+
+
+def test_packages_have_pages_and_qualifiers_link_to_them(real_site: RealSite) -> None:
+    package = real_site.pages["symbols/kubernetes/pkg/api/index.html"]
+    assert "Package api contains the latest" in package
+    assert 'data-sym="kubernetes:pkg/api.Pod"' in package
+    quota = real_site.pages["k8s-quota-evaluator/index.html"]
+    assert '<a class="wt-ref" href="../symbols/kubernetes/pkg/api/" data-sym="kubernetes:pkg/api">api</a>' in quota

@@ -40,7 +40,14 @@ from walkthrough.html.diagrams import diagram_svg, link_href, parse_diagram
 from walkthrough.html.escape import escape_visible, stray_markdown
 from walkthrough.html.frame import depth_of
 from walkthrough.html.highlight import highlight_lines, python_lexer
-from walkthrough.html.links import PAGE_SCHEME, SYM_SCHEME, fix_refs, line_start_byte, links_from_uses
+from walkthrough.html.links import (
+    PAGE_SCHEME,
+    SYM_SCHEME,
+    fix_refs,
+    line_start_byte,
+    links_from_uses,
+    qualifier_links,
+)
 from walkthrough.models import Excerpt, Problem, Symbol
 from walkthrough.text import visible
 
@@ -54,6 +61,8 @@ if TYPE_CHECKING:
     from walkthrough.index.protocol import IndexFor
 
 SYMBOLS_DIR = "symbols"
+PACKAGE_PAGE = "index.md"
+"""A package's page in its folder of symbol pages."""
 SYMBOL_INDEX = "symbols.md"
 ABOUT = "about-sources.md"
 MODELS_DIR = "models"
@@ -72,6 +81,8 @@ def symbol_page_uri(symbol_id: str) -> str:
     pkgdir, _, name = rest.rpartition("/")
     head, _, tail = name.partition(".")
     pkg = f"{pkgdir}/{head}" if pkgdir else head
+    if not tail:  # a package: the page its symbols' pages sit under (`symbols/kubernetes/pkg/api/`)
+        return f"{SYMBOLS_DIR}/{re.sub(r'[^A-Za-z0-9_.@/-]', '_', f'{upstream}/{pkg}')}/{PACKAGE_PAGE}"
     safe = re.sub(r"[^A-Za-z0-9_.@/-]", "_", f"{upstream}/{pkg}/{tail}")
     return f"{SYMBOLS_DIR}/{safe}.md"
 
@@ -233,8 +244,20 @@ class SiteModel:
             start = line_start_byte(data, excerpt.start_line)
             end = start + len(excerpt.text.encode())
             uses = index.uses(sym.path, start, end)
-            self._links[key] = tuple(links_from_uses(excerpt.text, start, uses))
+            links = links_from_uses(excerpt.text, start, uses)
+            qualifiers = qualifier_links(excerpt.text, links, lambda target: self._other_package(target, sym))
+            self._links[key] = tuple(sorted([*links, *qualifiers], key=lambda link: link.start))
         return self._links[key]
+
+    def _other_package(self, target: str, here: Symbol) -> str | None:
+        """The package id of `target` when it is a package-level symbol of another package than `here`'s."""
+        sym = self._get(target)
+        if sym is None or sym.receiver is not None or sym.kind.value in ("field", "method", "package"):
+            return None
+        if (sym.upstream, sym.pkgdir) == (here.upstream, here.pkgdir):
+            return None
+        package = sym.id[: -len(sym.qualname) - 1]
+        return package if self._get(package) is not None else None
 
     def _covering(self, symbol_id: str) -> Target | None:
         """The chapter excerpt quoting `symbol_id`, or one whose lines contain its declaration."""
@@ -612,7 +635,13 @@ class SiteModel:
         """The symbol of a full id, or None (unknown id or upstream); memoised, the index is sqlite."""
         if sid not in self._symbol_memo:
             try:
-                self._symbol_memo[sid] = self.index_for(sid.partition(":")[0]).get(sid)
+                index = self.index_for(sid.partition(":")[0])
+                found = index.get(sid)
+                body = sid.partition(":")[2]
+                if found is None and "/" in body and "." not in body.rpartition("/")[2]:  # a package id
+                    package = getattr(index, "package", None)
+                    found = package(body) if package is not None else None
+                self._symbol_memo[sid] = found
             except WalkthroughError:
                 self._symbol_memo[sid] = None
         return self._symbol_memo[sid]
@@ -674,7 +703,8 @@ class SiteModel:
             url = symbol_page_url(self.symbol_pages[sid], use_directory_urls=self.use_directory_urls)[0]
             summary = sym.doc.strip().split("\n\n", 1)[0].replace("\n", " ") if sym.doc else ""
             text = f"<p><code>{escape_visible(sid)}</code> {sym.kind.value}. {escape_visible(summary)}</p>"
-            entries.append({"location": url, "title": str(escape_visible(sym.qualname)), "text": text})
+            title = str(escape_visible(sym.qualname or f"package {sym.name}"))
+            entries.append({"location": url, "title": title, "text": text})
         return entries
 
     def _quoting_key(self, sid: str) -> tuple[tuple[str, str, str, str], ...]:
@@ -696,7 +726,8 @@ class SiteModel:
                 body, unresolved = self.resolve_links(uri, url, str(self.symbol_page_body(sid)), fast=True)
                 self.problems.extend(Problem(uri, f"link target {t} does not exist on this site") for t in unresolved)
                 sym = self._get(sid)
-                page = frame.page(sym.qualname if sym else sid, body, depth_of(url))
+                title = (sym.qualname or f"package {sym.name}") if sym else sid
+                page = frame.page(title, body, depth_of(url))
                 if key is not None and self.store is not None and not unresolved:
                     self.store[key] = page
             yield out, page
@@ -744,8 +775,25 @@ class SiteModel:
         self.store[digest] = str(fragment)
         return fragment
 
+    def _package_body(self, sym: Symbol) -> Markup:
+        """A package's page: its doc, files, the chapters reading it, its declarations by kind."""
+        index = self.index_for(sym.upstream)
+        files = [(path, index.pin.permalink(path)) for path in index.package_files(sym.pkgdir)]
+        by_kind: dict[str, list[SymbolRef]] = {}
+        for decl in index.declarations(sym.pkgdir):
+            by_kind.setdefault(kind_label(decl.kind.value), []).append(self._ref(decl))
+        chapters = sorted({(p.title, p.src_uri) for p in self.chapters.values() for ce in p.excerpts
+                           if (ce.excerpt.symbol.upstream, ce.excerpt.symbol.pkgdir) == (sym.upstream, sym.pkgdir)})
+        order = ["interface", "struct", "type", "func", "const", "var"]
+        kinds = sorted(by_kind.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+        return self.renderer.package_page(sym, files=files, declarations=kinds,
+                                          package_chapters=chapters)
+
     def _symbol_body(self, sid: str) -> Markup:
         index = self.index_for(sid.partition(":")[0])
+        package = self._get(sid)
+        if package is not None and package.kind.value == "package":
+            return self._package_body(package)
         sym = index.lookup(sid)
         excerpt = make_excerpt(sym, index.text(sym.path), index.pin, doc=False, anchor_id="code")
         card = Card(excerpt=excerpt, anchor="code", links=self._links_of(excerpt))
@@ -958,6 +1006,9 @@ def relative_url(url: str, other: str) -> str:
 
 def symbol_page_url(uri: str, *, use_directory_urls: bool) -> tuple[str, str]:
     """(site URL, output path) of a symbol page: `symbols/x/A.B/` and `symbols/x/A.B/index.html` (or `.html`)."""
+    if uri.endswith(f"/{PACKAGE_PAGE}"):
+        folder = uri[: -len(PACKAGE_PAGE)]
+        return (folder, f"{folder}index.html") if use_directory_urls else (f"{folder}index.html",) * 2
     stem = uri[: -len(".md")]
     if use_directory_urls:
         return f"{stem}/", f"{stem}/index.html"

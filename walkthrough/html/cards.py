@@ -308,6 +308,18 @@ class Renderer:
             )
         )
 
+    def package_page(
+        self,
+        package: Symbol,
+        *,
+        files: Sequence[tuple[str, str]],
+        declarations: Sequence[tuple[str, Sequence[SymbolRef]]],
+        package_chapters: Sequence[tuple[str, str]],
+    ) -> Markup:
+        """The body of a package's page: doc, files (permalinks), chapters, declarations by kind."""
+        return Markup(self.env.get_template("package.html.jinja").render(
+            package=package, files=files, declarations=declarations, package_chapters=package_chapters))
+
     def symbol_index(self, groups: Sequence[tuple[str, Sequence[SymbolRef]]]) -> Markup:
         """The body of the symbol index: symbols grouped by upstream package directory."""
         return Markup(self.env.get_template("symbol_index.html.jinja").render(groups=groups))

@@ -86,6 +86,8 @@ class Diagram:
     arrows: bool = True
     links: tuple[str, ...] = field(default=())
     """Every link target as written (for checks)."""
+    caption: bool = True
+    """Show the title under the drawing (else it is only the drawing's accessible name)."""
 
 
 def parse_diagram(data: Any, link: Callable[[str], str]) -> Diagram:
@@ -321,7 +323,7 @@ def diagram_svg(d: Diagram) -> Markup:
         'style="width: {dw}px" aria-label="{t}"><title>{t}</title>{defs}{body}</svg>'
         '{caption}</figure>'
     ).format(w=WIDTH, h=_n(height), dw=int(WIDTH * 1.2), t=title, defs=Markup(defs), body=Markup("".join(parts)),
-             caption=Markup("<figcaption>{}</figcaption>").format(d.title) if d.title else "")
+             caption=Markup("<figcaption>{}</figcaption>").format(d.title) if d.title and d.caption else "")
 
 
 # -- the old `flow` fence (home page): a vertical chain, kept as a one-line-per-step shorthand ------------------
@@ -354,7 +356,7 @@ def parse_flow(source: str) -> list[FlowStep]:
 def flow_svg(steps: Sequence[FlowStep], title: str = "") -> Markup:
     """`steps` top to bottom, boxes linked via `wt-page:` hrefs (the shorthand of `diagram_svg`'s flow)."""
     d = Diagram("flow", title or " → ".join(s.label for s in steps), tuple(
-        Step(Box(s.label, s.detail, f"{PAGE_SCHEME}{s.link}" if s.link else None)) for s in steps))
+        Step(Box(s.label, s.detail, f"{PAGE_SCHEME}{s.link}" if s.link else None)) for s in steps), caption=False)
     return Markup(str(diagram_svg(d)).replace('<figure class="wt-diagram">', '<figure class="wt-diagram wt-flow">', 1))
 
 

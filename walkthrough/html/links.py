@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import escape
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
 SYM_SCHEME = "wt-sym:"
 """href prefix of a link to a symbol, resolved per page by `fix_refs`."""
@@ -61,6 +61,27 @@ def links_from_uses(text: str, text_start_byte: int, uses: Iterable[Any]) -> lis
             continue
         links.append(CodeLink(char_of_byte[s], char_of_byte[e], use.target))
     return links
+
+
+_QUALIFIER = re.compile(r"([^\W\d]\w*)\.\Z")
+
+
+def qualifier_links(text: str, links: Sequence[CodeLink], package_of: Callable[[str], str | None]) -> list[CodeLink]:
+    """Links of the package qualifiers in `text`: `api` in `api.Pod` → the package of `api.Pod`'s target.
+
+    `package_of(target)` names the package id (`kubernetes:pkg/api`) of a package-level symbol of *another*
+    package than the excerpt's, else None. Go reaches such a symbol only through its package's name (or an
+    import alias), so the identifier before the dot is that package, whatever it is called.
+    """
+    out = []
+    for link in links:
+        package = package_of(link.target)
+        if package is None:
+            continue
+        match = _QUALIFIER.search(text, max(0, link.start - 64), link.start)
+        if match is not None:
+            out.append(CodeLink(match.start(1), match.end(1), package))
+    return out
 
 
 def line_start_byte(data: bytes, line: int) -> int:
