@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from walkthrough.reimpl.kubernetes import _goyaml
+from walkthrough.reimpl.kubernetes._go import GoPanic
 
 RECORDED = [
     ('user: "alice"', "json", '{"user":"alice"}'),
@@ -107,7 +108,7 @@ def test_yaml_to_json_answers_as_the_go(text: str, kind: str, expected: str) -> 
             _goyaml.yaml_to_json(text.encode())
         assert str(caught.value) == expected
     else:
-        with pytest.raises(_goyaml.GoPanic) as panicked:
+        with pytest.raises(GoPanic) as panicked:
             _goyaml.yaml_to_json(text.encode())
         assert str(panicked.value) == expected
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes import rbac
+from walkthrough.reimpl.kubernetes._go import GoPanic
 from walkthrough.reimpl.kubernetes.authn import UserInfo
 from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord
 
@@ -65,7 +66,8 @@ def store(policy: dict[str, Any]) -> rbac.RBACStore:
     )
 
 
-def _rule_outputs(attrs: AttributesRecord, rule: rbac.PolicyRule) -> dict[str, Any]:
+def rule_outputs(attrs: AttributesRecord, rule: rbac.PolicyRule) -> dict[str, Any]:
+    """RuleAllows and the five matchers, as a rule vector's outputs."""
     resource = attrs.resource + ("/" + attrs.subresource if attrs.subresource else "")
     return {
         "rule_allows": rbac.rule_allows(attrs, rule),
@@ -83,20 +85,32 @@ def run(data: dict[str, Any]) -> list[Outcome]:
     for index, vector in enumerate(data.get("rule_vectors", [])):
         inputs = vector["inputs"]
         name = f"rule_vectors[{index}] {_who(inputs)} vs rule {inputs.get('rule_index')}"
-        outcomes.append(guarded(name, vector["outputs"], lambda inputs=inputs: _rule_outputs(
+        outcomes.append(guarded(name, vector["outputs"], lambda inputs=inputs: rule_outputs(
             attributes(inputs["attributes"]), policy_rule(inputs["rule"]))))
-    policy = data.get("policy", {})
-    the_store = store(policy)
-    authorizer = rbac.new(the_store, the_store, the_store, the_store, policy.get("super_user", ""))
+    the_authorizer = authorizer(data.get("policy", {}))
     for index, vector in enumerate(data.get("authorizer_vectors", [])):
         inputs = vector["inputs"]
 
         def decide(inputs: dict[str, Any] = inputs) -> dict[str, Any]:
-            allowed, reason, err = authorizer.authorize(attributes(inputs["attributes"]))
-            return {"allowed": allowed, "reason": reason, "error": None if err is None else str(err)}
+            try:
+                return decision(the_authorizer, attributes(inputs["attributes"]))
+            except GoPanic as exc:  # the Go dereferences a missing user; its harness recovers the panic
+                return {"panic": str(exc)}
 
         outcomes.append(guarded(f"authorizer_vectors[{index}] {_who(inputs)}", vector["outputs"], decide))
     return outcomes
+
+
+def authorizer(policy: dict[str, Any]) -> rbac.RBACAuthorizer:
+    """The RBAC authorizer over a store of the policy's objects, its super user from `policy.super_user`."""
+    the_store = store(policy)
+    return rbac.new(the_store, the_store, the_store, the_store, policy.get("super_user", ""))
+
+
+def decision(the_authorizer: rbac.RBACAuthorizer, attrs: AttributesRecord) -> dict[str, Any]:
+    """An authorizer vector's outputs: allowed, reason and the error text (None without one)."""
+    allowed, reason, err = the_authorizer.authorize(attrs)
+    return {"allowed": allowed, "reason": reason, "error": None if err is None else str(err)}
 
 
 def _who(inputs: dict[str, Any]) -> str:

@@ -33,8 +33,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from walkthrough.reimpl.docker._gostd import format_float_v, parse_float, parse_int, parse_uint
-from walkthrough.reimpl.kubernetes._gostrings import quote
+from walkthrough.reimpl.docker._gostd import format_float_v, parse_float, parse_int, parse_uint, quote
+from walkthrough.reimpl.kubernetes._go import GoPanic
 
 RAW_CHUNK = 512  # input_raw_buffer_size: the reader decodes the input this many bytes at a time
 MAX_INT64 = (1 << 63) - 1
@@ -43,10 +43,6 @@ MIN_INT64 = -(1 << 63)
 
 class GoYAMLError(ValueError):
     """An error of YAMLToJSON, with the Go text (`yaml: ...`, `json: ...`, `Unsupported map key ...`)."""
-
-
-class GoPanic(RuntimeError):
-    """Where go-yaml panics instead of returning an error (a runtime error the caller does not recover)."""
 
 
 # tags

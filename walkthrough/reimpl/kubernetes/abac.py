@@ -25,7 +25,7 @@ How the Go decodes a line, and how this model follows it (the messages are part 
   style errors are modelled for bool, string and struct fields;
 - registered kinds: Policy in abac.authorization.kubernetes.io/v0, /v1beta1 and the internal
   version (`__internal`, decoded by Go field names); unregistered kinds and versions give
-  runtime's notRegisteredErr texts, quoted as `%q` quotes (`_gostrings.quote`).
+  runtime's notRegisteredErr texts, printed by the fmt model (`reimpl/_gofmt`).
 Simplified: a line starting with the protobuf magic (`k8s` and a NUL byte) is read as YAML here (the Go
 hands it to the protobuf serializer, which fails with `unexpected EOF` or `empty body`). The live parity
 family proves the rest against the Go (`walkthrough parity --live --model abac`).
@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl._gofmt import group_version, sprintf
 from walkthrough.reimpl.kubernetes import _goyaml
-from walkthrough.reimpl.kubernetes._gostrings import GO_SPACES, quote
+from walkthrough.reimpl.kubernetes._go import GO_SPACES
 from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, AuthzResult
 
 GROUP_NAME = "abac.authorization.kubernetes.io"
@@ -363,10 +364,6 @@ class _NotRegistered(GoJSONError):
     """runtime's notRegisteredErr (also a trigger for the v0 fallback)."""
 
 
-def _group_version_string(group: str, version: str) -> str:
-    return version if group == "" else group + "/" + version
-
-
 # fields of the versioned Go structs, in declaration order: (json name, kind)
 _V0_FIELDS = [("apiVersion", "string"), ("kind", "string"), ("user", "string"), ("group", "string"),
               ("readonly", "bool"), ("resource", "string"), ("namespace", "string")]
@@ -465,10 +462,8 @@ def _decode(line: bytes, default: tuple[str, str, str] | None) -> tuple[str, dic
         raise _MissingKindOrVersion(f"Object 'apiVersion' is missing in '{line.decode('utf-8', 'replace')}'")
     if (group, version, kind) not in REGISTERED:
         if version == API_VERSION_INTERNAL:
-            where = f"the internal version of group {quote(group)}"
-        else:
-            where = f"version {quote(_group_version_string(group, version))}"
-        raise _NotRegistered(f"no kind {quote(kind)} is registered for {where}")
+            raise _NotRegistered(sprintf("no kind %q is registered for the internal version of group %q", kind, group))
+        raise _NotRegistered(sprintf("no kind %q is registered for version %q", kind, group_version(group, version)))
     fields = {"v0": _V0_FIELDS, "v1beta1": _V1BETA1_FIELDS}.get(version, _INTERNAL_FIELDS)
     return version, _ugorji_decode(node, fields)
 

@@ -13,16 +13,25 @@ Public API:
 `RBACStore` stands in for the informer listers kube-apiserver uses; its not-found texts
 ("role %q not found in namespace %q", "clusterrole %q not found") are those of the harness that
 recorded the golden vectors, not Kubernetes' (Kubernetes' own come from its cache listers).
+
+As in the Go, a request without a user (authentication off) is not refused up front: the rule
+resolver reads the user only for a binding subject that needs it, and there the Go dereferences
+nil and panics (the model raises `GoPanic` with the runtime's text); with no such binding the
+answer is `(False, "", None)`. Values printed with `%q` are printed as Go prints them: a string by
+`strconv.Quote`, the GroupKind of an unsupported role reference as a struct (`{"" "Role"}`: its
+String method has a pointer receiver, which `%q` of a value does not call). `walkthrough parity
+--live --model rbac` proves the rest against the Go.
 Run `python -m walkthrough.reimpl.kubernetes.rbac` for a demo.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl._gofmt import group_kind, sprintf
+from walkthrough.reimpl.kubernetes._go import NIL_DEREFERENCE, GoPanic
 from walkthrough.reimpl.kubernetes.authn import UserInfo, new_aggregate
 from walkthrough.reimpl.kubernetes.authorizer import AttributesRecord, AuthzResult
 
@@ -34,11 +43,6 @@ NON_RESOURCE_ALL = "*"
 USER_ALL = "*"
 GROUP_KIND, SERVICE_ACCOUNT_KIND, USER_KIND = "Group", "ServiceAccount", "User"
 SERVICE_ACCOUNT_USERNAME_PREFIX = "system:serviceaccount:"
-
-
-def go_quote(s: str) -> str:
-    """`%q` of a Go string (valid UTF-8, printable characters kept)."""
-    return json.dumps(s, ensure_ascii=False)
 
 
 @mirrors("kubernetes:pkg/apis/rbac.PolicyRule")
@@ -196,7 +200,7 @@ class RBACStore:
         for role in self.roles:
             if role.namespace == namespace and role.name == name:
                 return role
-        raise ResolutionError(f"role {go_quote(name)} not found in namespace {go_quote(namespace)}")
+        raise ResolutionError(sprintf("role %q not found in namespace %q", name, namespace))
 
     def list_role_bindings(self, namespace: str) -> list[RoleBinding]:
         return [b for b in self.role_bindings if b.namespace == namespace]
@@ -205,7 +209,7 @@ class RBACStore:
         for role in self.cluster_roles:
             if role.name == name:
                 return role
-        raise ResolutionError(f"clusterrole {go_quote(name)} not found")
+        raise ResolutionError(sprintf("clusterrole %q not found", name))
 
     def list_cluster_role_bindings(self) -> list[ClusterRoleBinding]:
         return list(self.cluster_role_bindings)
@@ -217,32 +221,34 @@ def make_service_account_username(namespace: str, name: str) -> str:
 
 
 @mirrors("kubernetes:pkg/apis/rbac/validation.appliesToUser")
-def applies_to_user(user: UserInfo, subject: Subject, namespace: str) -> bool:
+def applies_to_user(user: UserInfo | None, subject: Subject, namespace: str) -> bool:
     """User: name or '*'.
 
     Group: membership. ServiceAccount: its username, namespace defaulting to the binding's namespace (so a cluster
     binding needs an explicit one). Other kinds: never.
     """
     if subject.kind == USER_KIND:
-        return subject.name in {USER_ALL, user.name}
+        return subject.name == USER_ALL or _user(user).name == subject.name
     if subject.kind == GROUP_KIND:
-        return subject.name in user.groups
+        return subject.name in _user(user).groups
     if subject.kind == SERVICE_ACCOUNT_KIND:
         sa_namespace = subject.namespace or namespace
         if len(sa_namespace) == 0:
             return False
-        return make_service_account_username(sa_namespace, subject.name) == user.name
+        return make_service_account_username(sa_namespace, subject.name) == _user(user).name
     return False
 
 
+def _user(user: UserInfo | None) -> UserInfo:
+    """The user whose methods the Go calls: a nil user.Info panics there."""
+    if user is None:
+        raise GoPanic(NIL_DEREFERENCE)
+    return user
+
+
 @mirrors("kubernetes:pkg/apis/rbac/validation.appliesTo")
-def applies_to(user: UserInfo, subjects: list[Subject], namespace: str) -> bool:
+def applies_to(user: UserInfo | None, subjects: list[Subject], namespace: str) -> bool:
     return any(applies_to_user(user, s, namespace) for s in subjects)
-
-
-def _group_kind_string(group: str, kind: str) -> str:
-    """`unversioned.GroupKind.String()`."""
-    return kind if len(group) == 0 else kind + "." + group
 
 
 @mirrors("kubernetes:pkg/apis/rbac/validation.DefaultRuleResolver")
@@ -260,11 +266,11 @@ class DefaultRuleResolver:
             return self.role_getter.get_role(binding_namespace, role_ref.name).rules
         if role_ref.api_group == GROUP_NAME and role_ref.kind == "ClusterRole":
             return self.cluster_role_getter.get_cluster_role(role_ref.name).rules
-        kind = go_quote(_group_kind_string(role_ref.api_group, role_ref.kind))
-        raise ResolutionError(f"unsupported role reference kind: {kind}")
+        kind = group_kind(role_ref.api_group, role_ref.kind)  # a value: %q prints the struct, `{"" "Role"}`
+        raise ResolutionError(sprintf("unsupported role reference kind: %q", kind))
 
     @mirrors("kubernetes:pkg/apis/rbac/validation.DefaultRuleResolver.RulesFor")
-    def rules_for(self, user: UserInfo, namespace: str) -> tuple[list[PolicyRule], Exception | None]:
+    def rules_for(self, user: UserInfo | None, namespace: str) -> tuple[list[PolicyRule], Exception | None]:
         """Cluster bindings first, then (with a namespace) that namespace's bindings.
 
         Errors are collected, and the rules found so far still count (rules only add).
@@ -314,9 +320,6 @@ class RBACAuthorizer:
         """
         if self.super_user != "" and attrs.user is not None and attrs.user.name == self.super_user:
             return True, "", None
-        if attrs.user is None:
-            # the Go dereferences a nil user here and panics; the model reports it instead
-            return False, "", RuntimeError("no user on request")
         rules, rule_resolution_error = self.authorization_rule_resolver.rules_for(attrs.user, attrs.namespace)
         if rules_allow(attrs, *rules):
             return True, "", None
