@@ -172,7 +172,7 @@ def test_a_failing_command_is_reported_with_its_status_and_output(tmp_path: Path
     result = execute(parse_command(command), command, tmp_path)
     assert not result.ok
     assert result.status not in (0, None)
-    assert result.failure(60) == f"`{command}` exited with status {result.status}"
+    assert result.failure(60) == f"exited with status {result.status}"
     assert "no-such-archive.tar" in result.output
 
 
@@ -183,7 +183,7 @@ def test_a_hanging_command_is_killed_at_the_timeout(tmp_path: Path) -> None:
     assert time.monotonic() - started < 20
     assert result.timed_out
     assert result.status is None
-    assert result.failure(3) == f"`{command}` did not finish within 3 s (killed)"
+    assert result.failure(3) == "did not finish within 3 s (killed)"
 
 
 def test_each_command_runs_once_per_build_and_clean_runs_are_memoized(
@@ -236,13 +236,14 @@ def test_changed_output_fails_with_a_unified_diff(tmp_path: Path, capsys: pytest
     assert report.exit_code == 1
     (problem,) = report.problems
     assert problem.location == "runs.md:8"
-    assert problem.message == f"the output of `{IDS}` changed"
+    assert problem.message == "the run's output changed"
+    assert problem.detail.startswith(f"  $ {IDS}\n--- recorded\n+++ now")
     assert "--- recorded\n+++ now" in problem.detail
     assert "\n-  layer-0 " in problem.detail
     assert "\n+  layer-1 " in problem.detail
     assert main(["check", "--project", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "runs.md:8: the output of" in out
+    assert "runs.md:8: the run's output changed" in out
     assert "+  layer-1 " in out
 
 
@@ -266,10 +267,12 @@ def test_failing_hanging_and_refused_runs_are_author_errors_and_block_the_snapsh
     assert not (root / "snapshots" / "runs.json").exists()
     by_line = {p.location: p for p in refused.problems}
     assert set(by_line) == {"runs.md:8", "runs.md:11", "runs.md:14"}
-    assert "exited with status" in by_line["runs.md:8"].message
-    assert "no-such-archive.tar" in by_line["runs.md:8"].detail
-    assert "did not finish within 3 s" in by_line["runs.md:11"].message
+    assert by_line["runs.md:8"].message.startswith("the run exited with status")
+    assert by_line["runs.md:8"].detail.startswith("  $ walkthrough run docker.layout no-such-archive.tar\n")
+    assert "  | error: no-such-archive.tar: cannot read the archive" in by_line["runs.md:8"].detail
+    assert by_line["runs.md:11"].message == "the run did not finish within 3 s (killed)"
     assert "`cat` may not run" in by_line["runs.md:14"].message
+    assert by_line["runs.md:14"].detail == "  $ cat /etc/passwd"
 
 
 def test_new_and_removed_run_blocks_are_reported(tmp_path: Path) -> None:
@@ -362,3 +365,17 @@ def test_python_of_a_run_is_this_interpreter(tmp_path: Path) -> None:
     assert execute(parse_command(command), command, tmp_path).output == execute(
         parse_command(IDS), IDS, tmp_path).output
     assert sys.executable
+
+
+def test_a_block_left_open_is_one_problem_not_also_a_lost_record(tmp_path: Path) -> None:
+    text = chapter(IDS).replace("Chain\n///\n", "Chain\nid: c\n///\n")
+    root = write_project(tmp_path / "p", {"runs.md": text})
+    assert update_snapshot(root, provider(), runner=runner(root)).exit_code == 0
+    lines = text.split("\n")
+    opening = lines.index("/// excerpt | fake:pkg/auth.Chain")
+    del lines[opening + 2]  # the `///` closing the excerpt: the run block's header now interrupts it
+    (root / "chapters" / "runs.md").write_text("\n".join(lines), encoding="utf-8")
+    report = run_check(root, provider(), runner=runner(root))
+    assert [(p.location, p.message) for p in report.problems] == [
+        (f"runs.md:{opening + 1}", "`/// excerpt` block is not closed before line 8, where another directive opens")]
+    assert report.runs_checked == 1

@@ -42,6 +42,7 @@ from walkthrough.html.frame import depth_of
 from walkthrough.paths import project_root as find_project_root
 from walkthrough.site import SYMBOLS_DIR
 from walkthrough.store import FragmentStore
+from walkthrough.text import visible
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -360,5 +361,5 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
         """Log each collected problem once, as a warning (so `--strict` fails), naming chapter:line and symbol."""
         site = self._site()
         for problem in site.problems:
-            log.warning("%s", problem)
+            log.warning("%s", visible(str(problem)))  # chapter and run text: hidden characters shown
         site.problems.clear()

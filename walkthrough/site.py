@@ -555,9 +555,10 @@ class SiteModel:
         result = self.runner.result(d.command, d.words)
         failure = result.failure(self.runner.timeout)
         if failure is not None:
-            self.problems.append(Problem(d.location, failure, hint="`walkthrough check` shows what it printed"))
-            return self.renderer.run(RunBlock(d.anchor_id(), d.command, f"{failure} (see the build log)", caption,
-                                              d.location, failed=True))
+            self.problems.append(Problem(d.location, f"the run {failure}", detail=f"  $ {visible(d.command)}",
+                                         hint="`walkthrough check` shows what it printed"))
+            return self.renderer.run(RunBlock(d.anchor_id(), d.command, f"The run {failure}: see the build log.",
+                                              caption, d.location, failed=True))
         return self.renderer.run(RunBlock(d.anchor_id(), d.command, result.output.rstrip("\n"), caption, d.location))
 
     def see_also(self, src_uri: str) -> Markup:

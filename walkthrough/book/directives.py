@@ -75,6 +75,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -86,6 +87,7 @@ from walkthrough.book.runs import parse_command
 from walkthrough.errors import AnchorError, DirectiveError, InputError, RunRefused, SymbolError
 from walkthrough.models import Problem
 from walkthrough.reimpl import GO_SYMBOLS_ATTR
+from walkthrough.text import visible
 
 if TYPE_CHECKING:
     from walkthrough.index.protocol import IndexFor
@@ -235,6 +237,9 @@ class ChapterScan(NamedTuple):
     excerpts: list[Directive]
     runs: list[RunDirective]
     problems: list[Problem]
+    broken: list[str] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    """Anchor ids of the blocks that did not parse (left open, refused, bad options; their problems are in
+    `problems`): what was recorded for them is not gone."""
 
 
 def scan(text: str, file: str) -> ChapterScan:
@@ -246,6 +251,7 @@ def scan(text: str, file: str) -> ChapterScan:
     excerpts: list[Directive] = []
     runs: list[RunDirective] = []
     problems: list[Problem] = []
+    broken: list[str] = []
     fence: str | None = None
     i = 0
     while i < len(lines):
@@ -269,6 +275,7 @@ def scan(text: str, file: str) -> ChapterScan:
         end = next((j for j in range(i + 1, len(lines)) if _ends_block(lines[j])), None)
         if end is None or not CLOSE_RE.match(lines[end].rstrip("\r\n")):
             problems.append(_unclosed(file, i, end, name, arg))
+            broken.append(_block_id(lines[i + 1 : end], name, arg))
             if end is None:
                 break
             i = end  # the header that interrupted this block opens the next one
@@ -286,10 +293,34 @@ def scan(text: str, file: str) -> ChapterScan:
             found = [Problem(f"{file}:{i + 1}", f"unknown directive `/// {name}`",
                              hint=f"did you mean `/// {close[0]}`?" if close else
                              "directives are `/// excerpt | SYMBOL-ID` and `/// run | COMMAND`")]
+        if found and name in KINDS:
+            broken.append(_block_id(lines[i + 1 : end], name, arg))
         problems.extend(found)
         i = end + 1
     problems.extend(_duplicate_ids([*excerpts, *runs]))
-    return ChapterScan(excerpts, runs, problems)
+    return ChapterScan(excerpts, runs, problems, broken)
+
+
+_ID_LINE = re.compile(r"^\s*id:\s*[\"']?(?P<id>[A-Za-z][A-Za-z0-9_.:-]*)")
+
+
+def _block_id(body: list[str], name: str, arg: str) -> str:
+    """The anchor id a block that did not parse would have had: its `id:` line, else its kind's default."""
+    for raw in body:
+        if raw.strip() in ("", "---"):
+            break
+        match = _ID_LINE.match(raw)
+        if match:
+            return match.group("id")
+    if name == "run":
+        try:
+            return default_run_id(parse_command(arg))
+        except RunRefused:  # a refused command still has words, and they name the block
+            try:
+                return default_run_id(tuple(shlex.split(arg))) if arg.strip() else ""
+            except ValueError:
+                return ""
+    return default_anchor_id(arg)
 
 
 def _ends_block(raw: str) -> bool:
@@ -397,7 +428,8 @@ def _parse_run(
     try:
         words = parse_command(command)
     except RunRefused as exc:
-        return None, [Problem(location, f"run command refused: {exc.message}", symbol=command or None, hint=exc.hint)]
+        shown = f"  $ {visible(command)}" if command else ""
+        return None, [Problem(location, f"run command refused: {exc.message}", hint=exc.hint, detail=shown)]
     block, found = _split_block(file, first, close, lines, command)
     if block is None:
         return None, found

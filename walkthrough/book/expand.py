@@ -41,6 +41,8 @@ class ExpandedChapter:
     """Directives not expanded because their upstream's sources could not be read."""
     runs: list[RunDirective] = field(default_factory=list)
     """The chapter's run blocks whose syntax and command are fine, in chapter order (not run yet)."""
+    broken: list[str] = field(default_factory=list)
+    """Anchor ids of blocks that did not parse: a syntax problem, so their records are not reported as gone."""
 
     @property
     def excerpts(self) -> list[ChapterExcerpt]:
@@ -61,7 +63,8 @@ def expand_chapter(
 ) -> ExpandedChapter:
     """Scan and expand one chapter; `unavailable` (upstream → first directive and error) is shared across chapters."""
     found = scan(text, file)
-    out = ExpandedChapter(file, text, found.excerpts, problems=list(found.problems), runs=found.runs)
+    out = ExpandedChapter(file, text, found.excerpts, problems=list(found.problems), runs=found.runs,
+                          broken=found.broken)
     for d in found.excerpts:
         result: ChapterExcerpt | None = None
         if d.upstream in unavailable:

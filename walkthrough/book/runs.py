@@ -179,15 +179,15 @@ class RunResult:
         return self.status == 0 and not (self.timed_out or self.too_long or self.error)
 
     def failure(self, timeout: float) -> str | None:
-        """One sentence on what went wrong, or None for a clean run."""
+        """What went wrong, as the end of a sentence about the run (`exited with status 2`), or None."""
         if self.error:
-            return f"`{self.command}` could not start: {self.error}"
+            return f"could not start: {self.error}"
         if self.timed_out:
-            return f"`{self.command}` did not finish within {timeout:g} s (killed)"
+            return f"did not finish within {timeout:g} s (killed)"
         if self.too_long:
-            return f"`{self.command}` printed more than {MAX_OUTPUT // 1024} KiB"
+            return f"printed more than {MAX_OUTPUT // 1024} KiB"
         if self.status != 0:
-            return f"`{self.command}` exited with status {self.status}"
+            return f"exited with status {self.status}"
         return None
 
     def to_json(self) -> dict[str, Any]:

@@ -80,6 +80,8 @@ class Derivation:
     """Every run block whose command is allowed, in chapter order."""
     outcome: RunOutcome | None = None
     """The runs' results, when `derive` was given a runner (their failures are in `problems`)."""
+    broken: list[tuple[str, str]] = field(default_factory=list)
+    """(chapter, anchor id) of blocks that did not parse: their problem is reported, their records are not "gone"."""
 
 
 def derive(root: Path, provider: Provider, only: list[str] | None = None, runner: Runner | None = None) -> Derivation:
@@ -104,6 +106,7 @@ def derive(root: Path, provider: Provider, only: list[str] | None = None, runner
         out.failed.extend(chapter.failed)
         out.skipped.extend(chapter.unavailable)
         out.runs.extend(chapter.runs)
+        out.broken.extend((name, anchor) for anchor in chapter.broken)
         for result in chapter.excerpts:
             lock_problem = _check_lock(result.directive, result.excerpt, provider)
             if lock_problem is not None:
@@ -234,7 +237,7 @@ def _check_runs(root: Path, derived: Derivation) -> tuple[list[Problem], int]:
             return [], 0
         return [Problem(where, f"no run outputs recorded yet ({len(derived.runs)} run block(s))",
                         hint="run `walkthrough snapshot update` and commit snapshots/runs.json")], 0
-    return compare_runs(outcome, recorded, derived.chapters, {p.location for p in derived.problems})
+    return compare_runs(outcome, recorded, derived.chapters, set(derived.broken))
 
 
 def _check_excerpts(root: Path, provider: Provider, derived: Derivation, chapters: list[str] | None) -> CheckReport:
@@ -284,11 +287,10 @@ def _check_excerpts(root: Path, provider: Provider, derived: Derivation, chapter
                                     hint=SNAPSHOT_HINT, detail=excerpt_diff(old, bare, provider)))
     # A directive that failed to resolve is already reported at its line; one whose sources are
     # missing is unchecked. Neither is "gone".
-    # Nor is the fingerprint of a block whose syntax failed (an unclosed block): its problem sits at its line.
-    accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)}
-    reported = {p.location for p in derived.problems}
+    # Nor is the fingerprint of a block that did not parse: its problem sits at its opening line.
+    accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)} | set(derived.broken)
     for f in recorded:
-        if f.key in seen or f.key in accounted or f"{f.chapter}:{f.line}" in reported:
+        if f.key in seen or f.key in accounted:
             continue
         problems.append(Problem(
             f"{f.chapter}:{f.line}", f"fingerprint `{f.anchor_id}` matches no directive in the chapter",
@@ -304,7 +306,7 @@ def _check_excerpts(root: Path, provider: Provider, derived: Derivation, chapter
 def check_strips(root: Path, provider: Provider, derived: Derivation, chapters: list[str] | None) -> StripCheck:
     """The Today strips of the derived excerpts against `snapshots/today.json` (see `walkthrough.check.strips`)."""
     recorded = strips.load(snapshots_dir(root))
-    accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)}
+    accounted = {(d.file, d.anchor_id()) for d in (*derived.skipped, *derived.failed)} | set(derived.broken)
     excerpts = [(item.chapter, item.excerpt, item.result.directive.location) for item in derived.excerpts]
     return strips.compare(recorded, excerpts, strips.project_pins(root), provider_index_for(provider),
                           chapters=chapters, accounted=accounted)

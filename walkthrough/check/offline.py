@@ -272,9 +272,10 @@ def _snapshot_problems(
 ) -> list[Problem]:
     """The snapshot files parse and match the chapters' directives one to one (by chapter and anchor id).
 
-    A directive with a problem at its line already (`reported`) is not also said to lack its record, and a
-    record at the line of a block whose syntax failed is not also said to match nothing.
+    A directive with a problem at its line already (`reported`) is not also said to lack its record, and the
+    record of a block that did not parse is not also said to match nothing.
     """
+    broken = {(name, anchor) for name in chapters for anchor in scans[name].broken}
     problems: list[Problem] = []
     snapshots = snapshots_dir(root)
     # A damaged file is one problem; matching it with the chapters would only repeat it once per directive.
@@ -306,7 +307,7 @@ def _snapshot_problems(
                                             "fingerprinted", symbol=d.symbol, hint=update))
         problems.extend(Problem(f"{f.chapter}:{f.line}", f"fingerprint `{f.anchor_id}` matches no directive",
                                 symbol=f.symbol, hint=update)
-                        for f in by_key.values() if f"{f.chapter}:{f.line}" not in reported)
+                        for f in by_key.values() if f.key not in broken)
     if not damaged_runs and (records is not None or any(scans[name].runs for name in chapters)):
         by_run = {r.key: r for r in records or () if r.chapter in chapters}
         for name in chapters:
@@ -322,5 +323,5 @@ def _snapshot_problems(
                                             f"(recorded: `{r.command}`)", symbol=run.command, hint=update))
         problems.extend(Problem(f"{r.chapter}:{r.line}", f"recorded run `{r.anchor_id}` matches no run block",
                                 symbol=r.command, hint=update)
-                        for r in by_run.values() if f"{r.chapter}:{r.line}" not in reported)
+                        for r in by_run.values() if r.key not in broken)
     return problems

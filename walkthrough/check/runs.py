@@ -1,9 +1,10 @@
 """Run blocks under `check` and `snapshot update`: run each command, compare its output with `snapshots/runs.json`.
 
-A run that fails (non-zero exit, timeout, too much output) is an author error at its `chapter.md:line`, with
-the end of what it printed. A clean run whose output differs from its record is a problem with a unified diff
-(recorded → now), control characters made visible; one without a record, or a record without a block, is a
-problem too, so a new or removed run block never passes unnoticed. Returns Problems, never prints.
+A run that fails (non-zero exit, timeout, too much output) is an author error at its `chapter.md:line`, with the
+command and the end of what it printed, as a terminal would show them. A clean run whose output differs from its
+record is a problem with a unified diff (recorded → now), control characters made visible; one without a record,
+or a record without a block, is a problem too, so a new or removed run block never passes unnoticed. Returns
+Problems, never prints.
 """
 
 from __future__ import annotations
@@ -50,14 +51,20 @@ def run_all(runs: list[RunDirective], runner: Runner) -> RunOutcome:
             out.records.append(RunRecord(d.file, d.line, d.anchor_id(), d.command, result.output))
         else:
             out.failed.append(d)
-            out.problems.append(Problem(d.location, failure, hint=_failure_hint(result), detail=_tail(result.output)))
+            out.problems.append(Problem(d.location, f"the run {failure}", hint=_failure_hint(result),
+                                        detail=f"{prompt(d.command)}\n{_tail(result.output)}"))
     return out
+
+
+def prompt(command: str) -> str:
+    """The command as a terminal shows it, control characters made visible: the first line of a run's detail."""
+    return f"  $ {visible(command)}"
 
 
 def _failure_hint(result: RunResult) -> str:
     if result.timed_out:
         return "a run block's command must finish on its own (a server never does: show a demo that stops)"
-    return "run the command yourself (`walkthrough run ...` from the checkout) and fix it, or the block"
+    return "run it yourself from the checkout to see why; fix the model or the block"
 
 
 def _tail(output: str) -> str:
@@ -68,12 +75,12 @@ def _tail(output: str) -> str:
 
 
 def compare_runs(
-    outcome: RunOutcome, recorded: list[RunRecord], chapters: list[str], reported: set[str] = frozenset(),
-    *, outputs_only: bool = False,
+    outcome: RunOutcome, recorded: list[RunRecord], chapters: list[str],
+    broken: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(), *, outputs_only: bool = False,
 ) -> tuple[list[Problem], int]:
     """Problems between the recorded outputs (of `chapters`) and the runs now, and how many runs held.
 
-    A record at a location in `reported` (a block whose syntax failed there) is not also reported as orphaned.
+    The record of a block that did not parse (`broken`: chapter and anchor id) is not also reported as orphaned.
     `outputs_only` leaves out the records' bookkeeping (a block without record, a record without block, a new
     command), which `check --offline` reports from the snapshot file itself.
     """
@@ -99,8 +106,8 @@ def compare_runs(
         elif old.output != now.output:
             before, after = old.output.rstrip("\n").split("\n"), now.output.rstrip("\n").split("\n")
             diff = "\n".join(difflib.unified_diff(before, after, "recorded", "now", lineterm="", n=2))
-            problems.append(Problem(location, f"the output of `{now.command}` changed", hint=RECORD_HINT,
-                                    detail=visible(diff)))
+            problems.append(Problem(location, "the run's output changed", hint=RECORD_HINT,
+                                    detail=f"{prompt(now.command)}\n{visible(diff)}"))
         else:
             held += 1
     problems.extend(
@@ -108,6 +115,6 @@ def compare_runs(
                 symbol=old.command,
                 hint="the block was removed or its id changed; run `walkthrough snapshot update` if that is deliberate")
         for key, old in sorted(by_key.items())
-        if not outputs_only and key not in seen and f"{old.chapter}:{old.line}" not in reported
+        if not outputs_only and key not in seen and key not in broken
     )
     return problems, held

@@ -976,7 +976,7 @@ def show_sha256sum(archive: SaveArchive) -> str:
         config_name = str(item.get("Config", ""))
         img = ids.new_from_json(archive.read(config_name))
         layers = [str(name) for name in item.get("Layers") or []]
-        lines.append("$ sha256sum */layer.tar")  # the shell sorts what the glob matches
+        lines.append("sha256sum */layer.tar (the shell sorts what the glob matches):")
         lines += [f"{hashlib.sha256(_decompress(archive.read(name))).hexdigest()}  {name}" for name in sorted(layers)]
         lines.append(f"\nrootfs.diff_ids in {config_name}:")
         for name, diff_id in zip(layers, img.diff_ids, strict=True):
@@ -1017,12 +1017,10 @@ def show_files(daemon: Daemon, result: LoadResult, label: str) -> str:
         files += [d / name for name in ("diff", "parent", "size", "cache-id") if (d / name).is_file()]
         files.append(daemon.layers.driver.home / "layers" / layer.cache_id)
     lines = []
-    for path in files:
+    for path in files:  # as `head` shows several files: a header line, then the file
         text = path.read_text(encoding="utf-8")
-        empty = "" if text else "    # an empty file: the base layer has no layers below it"
-        lines.append(f"$ cat {label}/{path.relative_to(root).as_posix()}{empty}")
-        if text:
-            lines.append(text.rstrip("\n"))
+        lines.append(f"==> {label}/{path.relative_to(root).as_posix()} <==")
+        lines.append(text.rstrip("\n") if text else "(empty: the base layer has no layers below it)")
     return "\n".join(lines)
 
 
