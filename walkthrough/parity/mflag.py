@@ -73,7 +73,7 @@ def _flag_set(meta: dict[str, Any]) -> mflag.FlagSet:
     argv0 = env_meta.get("os.Args[0]", "docker")
     named = re.search(r'NewFlagSet\("([^"]*)"', str(meta.get("functions", "")))
     return mflag.new_flag_set(named.group(1) if named else "run", mflag.CONTINUE_ON_ERROR, argv0=argv0,
-                              home=env_meta.get("HOME", ""))
+                              home=mflag.homedir_get(env_meta))
 
 
 def _declare(fs: mflag.FlagSet, meta: dict[str, Any]) -> list[tuple[list[str], Any]]:

@@ -335,6 +335,28 @@ VALIDATORS: dict[str, Validator] = {
 CONTINUE_ON_ERROR, EXIT_ON_ERROR, PANIC_ON_ERROR = 0, 1, 2
 
 
+USERS_FILE = "/etc/passwd"
+"""Where runc's user package looks users up."""
+
+
+@mirrors("docker:pkg/homedir.Get")
+def homedir_get(environ: Mapping[str, str]) -> str:
+    """$HOME; without it, the current user's home from /etc/passwd (runc's user.CurrentUser), else ""."""
+    home = environ.get("HOME", "")
+    if home:
+        return home
+    try:
+        with open(USERS_FILE, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return ""
+    for line in lines:  # name:password:uid:gid:gecos:home:shell; the first entry with our uid wins
+        parts = line.split(":")
+        if len(parts) >= 6 and parts[2] == str(os.getuid()):
+            return parts[5]
+    return ""
+
+
 @mirrors("docker:pkg/mflag.Flag")
 @dataclass
 class Flag:
@@ -385,13 +407,13 @@ class FlagSet:
 
     `formal` maps every name (without `#`) to its Flag; `actual` maps the *name as typed* to the
     Flag, so `--detach -d=false` records two entries and NFlag() is 2. `argv0` stands for os.Args[0]
-    and `home` for $HOME (the usage abbreviates defaults under it with `~`).
+    and `home` for homedir.Get() (the usage abbreviates defaults under it with `~`).
     """
 
     name: str = ""
     error_handling: int = CONTINUE_ON_ERROR
     argv0: str = field(default_factory=lambda: os.path.basename(sys.argv[0]) or "docker")
-    home: str = field(default_factory=lambda: os.environ.get("HOME", ""))
+    home: str = field(default_factory=lambda: homedir_get(os.environ))
     output: list[str] = field(default_factory=list)
     usage: Callable[[], None] | None = None
     formal: dict[str, Flag] = field(default_factory=dict)
@@ -732,9 +754,9 @@ class MergeVal:
 @mirrors("docker:pkg/mflag.NewFlagSet")
 def new_flag_set(name: str, error_handling: int = CONTINUE_ON_ERROR, *, argv0: str = "docker",
                  home: str | None = None) -> FlagSet:
-    """A new, empty flag set; argv0 and home stand in for os.Args[0] and $HOME."""
+    """A new, empty flag set; argv0 and home stand in for os.Args[0] and homedir.Get()."""
     return FlagSet(name=name, error_handling=error_handling, argv0=argv0,
-                   home=os.environ.get("HOME", "") if home is None else home)
+                   home=homedir_get(os.environ) if home is None else home)
 
 
 def docker_run_flags(environ: Mapping[str, str] | None = None) -> tuple[FlagSet, dict[str, Any]]:
