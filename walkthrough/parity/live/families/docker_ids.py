@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from walkthrough.parity import docker_ids as golden
 from walkthrough.parity.live import LiveFamily
+from walkthrough.parity.live.process import scratch_dir
 from walkthrough.reimpl.docker import reference
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def model(request: dict[str, Any]) -> Any:
     if op == "chain_id":
         return golden.chain_id(inputs)
     if op == "image_id":
-        with tempfile.TemporaryDirectory(prefix="walkthrough-imagedb-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="walkthrough-imagedb-", dir=scratch_dir()) as tmp:
             return golden.image_id(inputs, Path(tmp))
     if op == "reference":
         return reference.describe(request["s"])

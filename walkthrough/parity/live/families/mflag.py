@@ -42,20 +42,31 @@ def _st() -> Any:
     return st
 
 
+def _flag_shapes() -> list[tuple[str, str, str]]:
+    """Every (kind, default, validator) a flag may have: one draw picks one."""
+    return [(kind, default, validator) for kind, defaults in DEFAULTS.items() for default in defaults
+            for validator in (VALIDATORS if kind == "list" else [""])]
+
+
+def _name_lists() -> list[list[str]]:
+    """Names a flag may be declared with: one, two or three from the pool (one draw picks a list)."""
+    singles = [[n] for n in NAMES]
+    pairs = [[a, b] for a in NAMES for b in NAMES if a != b]
+    return singles + pairs + [[a, b, c] for a, b, c in zip(NAMES, NAMES[3:], NAMES[7:], strict=False)]
+
+
 def flag_defs() -> SearchStrategy[list[dict[str, Any]]]:
-    """One to eight flags of any kind, names from the shared pool (so sometimes declared twice)."""
+    """One to eight flags of any kind, names from the shared pool (so sometimes declared twice).
+
+    Each flag is two draws (its shape, its names) from precomputed tables: hypothesis's cost is per
+    draw, and this family is drawn thousands of times.
+    """
     st = _st()
-
-    def flag(kind: str) -> SearchStrategy[dict[str, Any]]:
-        return st.fixed_dictionaries({
-            "kind": st.just(kind),
-            "names": st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True),
-            "default": st.sampled_from(DEFAULTS[kind]),
-            "validator": st.sampled_from(VALIDATORS) if kind == "list" else st.just(""),
-        })
-
-    return st.lists(st.one_of([flag(kind) for kind in sorted(DEFAULTS)]), min_size=1, max_size=8).map(
-        _without_usage_ties)
+    flag = st.builds(
+        lambda shape, names: {"kind": shape[0], "names": names, "default": shape[1], "validator": shape[2]},
+        st.sampled_from(_flag_shapes()), st.sampled_from(_name_lists()),
+    )
+    return st.lists(flag, min_size=1, max_size=8).map(_without_usage_ties)
 
 
 def _without_usage_ties(defs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -74,15 +85,19 @@ def _without_usage_ties(defs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
+def _tokens() -> list[str]:
+    """Command-line words: every name with one and two dashes, with `=value`, clusters, values."""
+    names = [n.removeprefix("#") for n in NAMES]
+    flags = [dashes + n for n in names for dashes in ("-", "--")]
+    with_values = [f"{flag}={value}" for flag in flags[::3] for value in VALUES[::2]]
+    clusters = ["-it", "-dt", "-itd", "-ie", "-ev", "-xi", "-vd", "-td", "-dx"]
+    return flags + with_values + clusters + VALUES
+
+
 def argvs() -> SearchStrategy[list[str]]:
     """Command lines: flags by name (one or two dashes, `=value`, clusters), values, and plain words."""
     st = _st()
-    name = st.sampled_from([n.removeprefix("#") for n in NAMES])
-    flag = st.builds(lambda dashes, n: dashes + n, st.sampled_from(["-", "--"]), name)
-    with_value = st.builds(lambda f, v: f + "=" + v, flag, st.sampled_from(VALUES))
-    cluster = st.lists(st.sampled_from(["d", "i", "t", "e", "v", "x"]), min_size=2, max_size=3).map(
-        lambda cs: "-" + "".join(cs))
-    token = st.one_of(flag, flag, with_value, cluster, st.sampled_from(VALUES), st.text(max_size=5))
+    token = st.one_of(st.sampled_from(_tokens()), st.sampled_from(_tokens()), st.text(max_size=5))
     return st.lists(token, max_size=8)
 
 

@@ -41,18 +41,30 @@ def _st() -> Any:
     return st
 
 
+def _with_mimes(base: dict[str, Any], mimes: tuple[list[str] | None, list[str] | None]) -> dict[str, Any]:
+    """`base` with Consumes and Produces where given."""
+    consumes, produces = mimes
+    return {**base, **({"consumes": consumes} if consumes else {}), **({"produces": produces} if produces else {})}
+
+
+def _mime_pairs() -> list[tuple[list[str] | None, list[str] | None]]:
+    """(consumes, produces) overrides, none most often: one draw picks a pair."""
+    lists: list[list[str] | None] = [None, None, None, *([m] for m in MIMES), ["application/json", "text/plain"]]
+    return [(c, p) for c in lists for p in lists]
+
+
 def web_services() -> SearchStrategy[list[dict[str, Any]]]:
-    """One to three services, mostly with distinct roots (sometimes a root twice), each with up to six routes."""
+    """One to three services, mostly with distinct roots (sometimes a root twice), each with up to six routes.
+
+    A route is two draws (method and template, media types) from precomputed tables: hypothesis's cost
+    is per draw.
+    """
     st = _st()
-    mimes = st.lists(st.sampled_from(MIMES), max_size=2, unique=True)
-    route = st.fixed_dictionaries(
-        {"method": st.sampled_from(METHODS), "sub_path": st.sampled_from(TEMPLATES)},
-        optional={"consumes": mimes, "produces": mimes},
-    )
-    service = st.fixed_dictionaries(
-        {"root_path": st.sampled_from(ROOTS), "routes": st.lists(route, max_size=6)},
-        optional={"consumes": mimes, "produces": mimes},
-    )
+    mimes = st.sampled_from(_mime_pairs())
+    route = st.builds(lambda mt, m: _with_mimes({"method": mt[0], "sub_path": mt[1]}, m),
+                      st.sampled_from([(m, t) for t in TEMPLATES for m in METHODS]), mimes)
+    service = st.builds(lambda root, routes, m: _with_mimes({"root_path": root, "routes": routes}, m),
+                        st.sampled_from(ROOTS), st.lists(route, max_size=6), mimes)
     distinct = st.lists(service, min_size=1, max_size=3, unique_by=lambda s: s["root_path"] or "/")
     # Each duplicate root ends the harness process (os.Exit), which then restarts: one case in ten.
     return st.one_of(*[distinct] * 9, st.lists(service, min_size=2, max_size=2))
@@ -62,9 +74,9 @@ def paths() -> SearchStrategy[str]:
     """Request paths from the segments of the routes, with odd slashes, escapes and queries."""
     st = _st()
     joined = st.lists(st.sampled_from(SEGMENTS), max_size=6).map("/".join)
-    return st.builds(lambda lead, body, trail, query: lead + body + trail + query,
-                     st.sampled_from(["/", "/", "//"]), joined, st.sampled_from(["", "", "/"]),
-                     st.sampled_from(["", "", "?pretty=1", "?a=%zz"]))
+    ends = [(lead, trail, query)
+            for lead in ("/", "//") for trail in ("", "/") for query in ("", "?pretty=1", "?a=%zz")]
+    return st.builds(lambda end, body: end[0] + body + end[1] + end[2], st.sampled_from(ends), joined)
 
 
 def requests() -> SearchStrategy[dict[str, Any]]:
@@ -72,10 +84,10 @@ def requests() -> SearchStrategy[dict[str, Any]]:
     st = _st()
     return st.fixed_dictionaries({
         "web_services": web_services(),
-        "request": st.fixed_dictionaries({
-            "method": st.sampled_from(METHODS), "path": paths(),
-            "accept": st.sampled_from(ACCEPTS), "content_type": st.sampled_from(CONTENT_TYPES),
-        }),
+        "request": st.builds(
+            lambda method, path, headers: {"method": method, "path": path, "accept": headers[0],
+                                           "content_type": headers[1]},
+            st.sampled_from(METHODS), paths(), st.sampled_from([(a, c) for a in ACCEPTS for c in CONTENT_TYPES])),
     })
 
 
