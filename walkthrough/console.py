@@ -220,9 +220,9 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", 
             parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))
             parts += [Text("  " + x) for x in _some(items)]
     if ex.today is not None:
-        head, *rest = ex.today_lines(code=code)
-        parts += [Text(""), Text(head, style="bold")]
-        for line in rest:
+        today_head, *today_rest = ex.today_lines(code=code)
+        parts += [Text(""), Text(today_head, style="bold")]
+        for line in today_rest:
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else None
             parts.append(Text(line, style=style or ""))
     return Group(*parts)
@@ -299,7 +299,7 @@ def go_pieces(
         begin = m.start()
         if begin > pos:
             tokens.append((code[pos:begin], None))
-        tokens.append((text, styles[kind]))  # type: ignore[index] - every alternative is named
+        tokens.append((text, styles[kind]))  # every alternative is named
         pos = m.end()
     tokens.append((code[pos:], None))
     width = len(str(start_line + code.count("\n")))
@@ -365,7 +365,7 @@ class GoCode:
         if console.no_color:  # NO_COLOR: bold and italic stay, as rich's own rendering does
             styles = {name: style.without_color for name, style in styles.items()}
         if console.legacy_windows:
-            yield from (Segment(text, styles.get(name)) for text, name in self.pieces)
+            yield from (Segment(text, styles[name] if name else None) for text, name in self.pieces)
         elif console.color_system is None:
             yield Segment(self.plain)
         else:

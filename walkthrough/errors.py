@@ -130,7 +130,7 @@ class ImportIncomplete(VerificationError):
     """Some locked files were missing from the copy or had other bytes (exit 3); `report` says which."""
 
     def __init__(self, message: str, *, report: ImportReport, hint: str | None = None) -> None:
-        first = (report.mismatching and next(iter(report.mismatching))) or (report.missing or [None])[0]
+        first = next(iter(report.mismatching), None) or next(iter(report.missing), None)
         super().__init__(message, path=first, hint=hint)
         self.report = report
 

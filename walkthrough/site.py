@@ -52,13 +52,14 @@ from walkthrough.models import Excerpt, Problem, Symbol
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from walkthrough.book.directives import ChapterExcerpt, Directive
     from walkthrough.book.runs import Runner
     from walkthrough.check.today import Counterpart, TodayFinder
     from walkthrough.html.frame import Frame
     from walkthrough.index.protocol import IndexFor
+    from walkthrough.store import FragmentCache
 
 SYMBOLS_DIR = "symbols"
 PACKAGE_PAGE = "index.md"
@@ -144,7 +145,7 @@ class SiteModel:
         project_root: Path,
         markdown: Callable[[str], str],
         renderer: Renderer | None = None,
-        store: MutableMapping[str, str] | None = None,
+        store: FragmentCache | None = None,
         *,
         symbol_pages: bool = True,
         runner: Runner | None = None,
@@ -404,9 +405,9 @@ class SiteModel:
             location=ex.location,
             today_html=today_html,
         )
-        key = ("card", card.anchor, repr(ex), card.caption_html, card.note_html,
-               repr(model), card.model_url, card.model_first, card.links, card.today_html)
-        return self._cached(key, lambda: self.renderer.card(card), ex.symbol.id)
+        card_key = ("card", card.anchor, repr(ex), card.caption_html, card.note_html,
+                    repr(model), card.model_url, card.model_first, card.links, card.today_html)
+        return self._cached(card_key, lambda: self.renderer.card(card), ex.symbol.id)
 
     # -- then and now ---------------------------------------------------------------------------------------------
 
@@ -446,7 +447,8 @@ class SiteModel:
                 })
                 return self._today[key]
         found = self.today.find(ex.symbol, ex.text)
-        if found is not None and digest is not None and found.status is not TodayStatus.NOT_IMPORTED:
+        if (found is not None and digest is not None and self.store is not None
+                and found.status is not TodayStatus.NOT_IMPORTED):
             self.store[digest] = json.dumps({**found.to_json(), "score": found.score})
         self._today[key] = found
         return found
@@ -497,7 +499,8 @@ class SiteModel:
             spans = [(d, d.start - delta, d.end - delta) for d in blocks_in_page if d.start >= delta]
         else:
             found = scan(markdown, src_uri)
-            spans = [(d, d.start, d.end) for d in [*found.excerpts, *found.runs]]
+            rescanned: list[Directive | RunDirective] = [*found.excerpts, *found.runs]
+            spans = [(d, d.start, d.end) for d in rescanned]
         spans.sort(key=lambda span: span[1])
         out: list[str] = []
         blocks: dict[str, Markup] = {}
@@ -673,7 +676,8 @@ class SiteModel:
         key = self.page_key(("previews",))
         hit = self.store.get(key) if key is not None and self.store is not None else None
         if hit is not None:
-            return json.loads(hit)
+            stored: dict[str, str] = json.loads(hit)
+            return stored
         targets = {link.target for page in self.chapters.values() for ce in page.excerpts
                    for link in self._links_of(ce.excerpt)}
         targets.update(self.symbol_pages)

@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from walkthrough.paths import cache_root
 
@@ -124,6 +124,16 @@ def _write(folder: Path, name: str, path: Path, value: Any) -> None:
         return
 
 
+class FragmentCache(Protocol):
+    """What the site needs of a fragment store: get a fragment by key, put one."""
+
+    def get(self, key: str, /) -> str | None:
+        """The fragment stored under `key`, or None."""
+        ...
+
+    def __setitem__(self, key: str, html: str, /) -> None: ...
+
+
 class FragmentStore:
     """Rendered fragments in `cache_root()/site/fragments.sqlite`, keyed by a digest of all they depend on.
 
@@ -173,7 +183,7 @@ class FragmentStore:
         if row is None:
             return None
         self._used.add(key)
-        return row[0]
+        return str(row[0])
 
     def __setitem__(self, key: str, html: str) -> None:
         self._pending[key] = html

@@ -155,7 +155,7 @@ class Directive:
 
     def line_of(self, needle: str) -> int:
         """The chapter line of the first header line mentioning `needle` (else the directive's line)."""
-        for offset, text in enumerate(self.header.splitlines(), start=1):
+        for offset, text in enumerate(self.header.split("\n"), start=1):
             if needle and needle in text:
                 return self.line + offset
         return self.line
@@ -244,7 +244,10 @@ class ChapterScan(NamedTuple):
 
 def scan(text: str, file: str) -> ChapterScan:
     """Find every directive of a chapter; syntax problems are collected, bad blocks skipped."""
-    lines = text.splitlines(keepends=True)
+    # Lines end at "\n" only, as in editors and upstream line numbers (str.splitlines would also split on
+    # form feeds, U+2028 and others, and every location after one would be off).
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     offsets = [0]
     for raw in lines:
         offsets.append(offsets[-1] + len(raw))
@@ -389,7 +392,7 @@ def _split_block(
             return None, [Problem(location, "directive options must be `key: value` lines", symbol=symbol,
                                   hint="put the caption after a `---` line or a blank line")]
         options = loaded
-        for offset, text in enumerate(header.splitlines(), start=1):
+        for offset, text in enumerate(header.split("\n"), start=1):
             key = text.split(":", 1)[0]
             if text[:1] not in (" ", "\t", "-", "#") and key in options:
                 option_lines.setdefault(key, first + 1 + offset)

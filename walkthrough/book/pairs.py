@@ -29,7 +29,9 @@ from walkthrough.store import memoized
 
 if TYPE_CHECKING:
     import ast
-    from collections.abc import Iterator, MutableMapping
+    from collections.abc import Iterator
+
+    from walkthrough.store import FragmentCache
 
 # `explain` reads the pairs on every run, from the memo: the parsing and importing machinery below
 # (ast, difflib, importlib) is imported inside the functions that need it, on a memo miss or in a build.
@@ -115,7 +117,8 @@ def all_pairs(root: Path | None = None) -> dict[str, list[str]]:
     """
     root = root or REIMPL_DIR
     key = json.dumps([str(root), _fingerprint(root)])
-    return memoized("pairs", key, lambda _key: _scan(root))
+    pairs: dict[str, list[str]] = memoized("pairs", key, lambda _key: _scan(root))
+    return pairs
 
 
 def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
@@ -194,7 +197,7 @@ def _this_code() -> str:
 
 
 def load_python_model(
-    ref: str, project_root: Path, spans: MutableMapping[str, str] | None = None, *, go_symbol: str | None = None,
+    ref: str, project_root: Path, spans: FragmentCache | None = None, *, go_symbol: str | None = None,
 ) -> PythonModel:
     """Find `module:qualname` by reading the module's source with `ast` (decorators included).
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from walkthrough.book import fingerprints as fp_file
 from walkthrough.book import run_records
-from walkthrough.book.excerpt import make_excerpt, span_text
+from walkthrough.book.excerpt import make_excerpt, span_text, text_sha256
 from walkthrough.book.expand import chapter_files, expand_chapter
 from walkthrough.book.fingerprints import Fingerprint
 from walkthrough.book.runs import Runner
@@ -282,7 +282,7 @@ def _check_excerpts(root: Path, provider: Provider, derived: Derivation, chapter
     for d in derived.failed:
         old = by_key.get((d.file, d.anchor_id()))
         bare = bare_excerpt(d, provider)
-        if old is not None and bare is not None and fp_file.text_sha256(bare.text) != old.sha256:
+        if old is not None and bare is not None and text_sha256(bare.text) != old.sha256:
             problems.append(Problem(d.location, f"excerpt `{old.anchor_id}` changed: text", symbol=d.symbol,
                                     hint=SNAPSHOT_HINT, detail=excerpt_diff(old, bare, provider)))
     # A directive that failed to resolve is already reported at its line; one whose sources are
@@ -412,7 +412,7 @@ def excerpt_diff(old: Fingerprint, excerpt: Excerpt, provider: Provider) -> str:
     if old_text is None:
         numbered = "\n".join(f"{n:>5}  {line}" for n, line in enumerate(excerpt.text.split("\n"), excerpt.start_line))
         return (f"old text not available (no cache entry holds blob {old.blob[:12]} of {old.path}); "
-                f"sha256 {old.sha256[:12]} -> {fp_file.text_sha256(excerpt.text)[:12]}\nnow {new_label}:\n{numbered}")
+                f"sha256 {old.sha256[:12]} -> {text_sha256(excerpt.text)[:12]}\nnow {new_label}:\n{numbered}")
     old_label = f"{old.upstream}@{old.tag}:{old.path}:{old.start_line}-{old.end_line}"
     return unified(old_text, excerpt.text, old_label, new_label)
 

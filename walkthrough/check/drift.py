@@ -142,7 +142,7 @@ def drift_one(item: Derived, other: IndexLike, target: str) -> DriftEntry:
     ex = item.excerpt
     sym = ex.symbol
     d = item.result.directive
-    base = {
+    base: dict[str, Any] = {
         "chapter": item.chapter, "location": d.location, "anchor_id": item.result.anchor_id, "symbol": sym.id,
         "target": target, "old_span": f"{sym.path}:{ex.start_line}-{ex.end_line}",
     }
@@ -198,7 +198,7 @@ def same_id(other: IndexLike, sym: Symbol) -> Symbol | None:
     exact = getattr(other, "get", None)
     for candidate in (sym.id, f"{other.pin.name}@{other.pin.tag}:{rest}"):
         if exact is not None:
-            hit = exact(candidate)
+            hit: Symbol | None = exact(candidate)
         else:
             try:
                 hit = other.lookup(candidate)

@@ -254,7 +254,8 @@ def _anchors(text: str, found: ChapterScan) -> set[str]:
                 ids.add(explicit.group("id"))
             else:
                 ids.add(unique(slugify(_plain(heading.group("text")), "-"), ids))
-    ids.update(d.anchor_id() for d in (*found.excerpts, *found.runs))
+    ids.update(d.anchor_id() for d in found.excerpts)
+    ids.update(d.anchor_id() for d in found.runs)
     return ids
 
 

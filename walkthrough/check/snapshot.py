@@ -14,6 +14,7 @@ from walkthrough.book import run_records
 from walkthrough.book.runs import Runner
 from walkthrough.check import strips
 from walkthrough.check.check import derive, provider_index_for
+from walkthrough.check.today import FINDER_VERSION
 from walkthrough.errors import SourcesError
 from walkthrough.models import Problem
 from walkthrough.paths import snapshots_dir
@@ -103,5 +104,5 @@ def update_strips(
     old = strips.load(snapshots_dir(root))
     if chapters is not None and old is not None:
         kept = [s for s in old.strips if s.chapter not in chapters]
-    recorded = strips.Recorded(strips.FINDER_VERSION, releases, kept + fresh)
+    recorded = strips.Recorded(FINDER_VERSION, releases, kept + fresh)
     return strips.save(snapshots_dir(root), recorded), []

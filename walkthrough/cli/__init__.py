@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if handler is None:
             parser.print_help()
             return 2
-        return handler(**options)
+        code: int = handler(**options)
     except WalkthroughError as exc:
         return report(exc)
     except SystemExit as exc:  # --help and --version exit 0 from inside argparse
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:  # one the command did not expect: still one clear line, never a traceback
         return report(_os_error(exc))
+    return code
 
 
 def _os_error(exc: OSError) -> WalkthroughError:

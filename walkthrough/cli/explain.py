@@ -199,7 +199,8 @@ def _links() -> dict[str, Any]:
         parts += [f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.md"))]
     except (OSError, WalkthroughError):
         pass
-    return memoized("excerpt-links", "\x1e".join(parts), _links_by_symbol)
+    links: dict[str, Any] = memoized("excerpt-links", "\x1e".join(parts), _links_by_symbol)
+    return links
 
 
 def _links_by_symbol(text: str) -> dict[str, list[Any]]:
@@ -288,7 +289,8 @@ def with_today(ex: Explanation, idx: Index, *, progress: bool = False) -> Explan
     sym = ex.symbol
     found = finder.find(sym, span_lines(idx.text(sym.path), sym.doc_start_line, sym.end_line))
     if found is not None and found.status is TodayStatus.NOT_IMPORTED:
-        missing = finder.finder(name).missing  # type: ignore[union-attr] - found means a finder exists
+        release_finder = finder.finder(name)
+        missing = release_finder.missing if release_finder is not None else {}
         raise SourcesMissing("--today: " + "; ".join(missing.values()),
                              hint="run `walkthrough sources fetch --all` (or `walkthrough sources import SPEC ...`)")
     title = pins.release(found.release).label if found is not None and found.release else ""

@@ -974,10 +974,10 @@ class _Extractor:
             name = _text(self.data, node)
             return None if self._lookup(name)[0] else ("t", name)
         if kind == "qualified_type":
-            pkg, name = node.child_by_field_name("package"), node.child_by_field_name("name")
-            if pkg is None or name is None:
+            pkg, name_node = node.child_by_field_name("package"), node.child_by_field_name("name")
+            if pkg is None or name_node is None:
                 return None
-            return ("q", _text(self.data, pkg), _text(self.data, name))
+            return ("q", _text(self.data, pkg), _text(self.data, name_node))
         if kind in ("slice_type", "array_type", "implicit_length_array_type"):
             elem = self.type_expr(node.child_by_field_name("element"), level + 1)
             return ("s", elem) if elem is not None else None

@@ -297,7 +297,7 @@ class Renderer:
         used_by_count: int,
         references: Sequence[SymbolRef],
         permalink: str,
-        quoted_in: Sequence[tuple[str, str, str]],
+        quoted_in: Sequence[tuple[str, str, Sequence[tuple[str, str]]]],
         package_chapters: Sequence[tuple[str, str]],
     ) -> Markup:
         """The body of a generated symbol page: doc, where the walkthrough quotes it, code, who uses it."""

@@ -135,7 +135,8 @@ def parse_diagram(data: Any, link: Callable[[str], str]) -> Diagram:
             raw = written_step if isinstance(written_step, dict) else {}
             sides = []
             for key, tone in (("exit", "exit"), ("note", "note")):
-                for j, side in enumerate(raw.get(key) if isinstance(raw.get(key), list) else [raw.get(key)]):
+                given = raw.get(key)
+                for j, side in enumerate(given if isinstance(given, list) else [given]):
                     if side is not None:
                         sides.append(box(side, f"{where} {key} {j + 1}", tone))
             back = raw.get("back")

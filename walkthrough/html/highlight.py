@@ -43,7 +43,7 @@ def _token_class(ttype: Any) -> str:
 
     while ttype not in STANDARD_TYPES:
         ttype = ttype.parent
-    return STANDARD_TYPES[ttype]
+    return str(STANDARD_TYPES[ttype])
 
 
 _UNSTYLED = frozenset({"w", "nx", "x"})

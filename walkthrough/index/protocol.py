@@ -37,6 +37,14 @@ class IndexLike(Protocol):
         """The symbols whose code refers to `symbol_id`."""
         ...
 
+    def package_files(self, pkgdir: str) -> list[str]:
+        """Paths of a package directory's own Go files, sorted."""
+        ...
+
+    def declarations(self, pkgdir: str) -> list[Symbol]:
+        """The package-level declarations of a package directory."""
+        ...
+
 
 IndexFor = Callable[[str], IndexLike]
 """Upstream name → its index (loaded, never built by the caller)."""

@@ -56,7 +56,10 @@ SHOWN_CANDIDATES = 10
 
 def _row_to_symbol(row: tuple[Any, ...]) -> Symbol:
     """A `symbols` row (SYMBOL_COLUMNS) as a Symbol: sqlite keeps the kind as text and the flag as 0/1."""
-    return Symbol(*row[:_KIND], SymbolKind(row[_KIND]), *row[_KIND + 1 : _HAS_ERROR], bool(row[_HAS_ERROR]))
+    fields = list(row)
+    fields[_KIND] = SymbolKind(fields[_KIND])
+    fields[_HAS_ERROR] = bool(fields[_HAS_ERROR])
+    return Symbol._make(fields)
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -94,8 +94,11 @@ def compare(name: str, expected: Any, actual: Any, *, subset: bool = True) -> Ou
     return Outcome(name, passed=False, expected=expected, actual=shown, detail=detail)
 
 
-def guarded(name: str, expected: Any, compute: Callable[[], Any], *, subset: bool = True) -> Outcome:
-    """compare() on what `compute` returns; a model that raises fails this vector only."""
+def guarded(name: str, expected: Any, compute: Callable[..., Any], *, subset: bool = True) -> Outcome:
+    """compare() on what `compute()` returns; a model that raises fails this vector only.
+
+    `compute` is called without arguments; runners pass lambdas that bind their loop variables as defaults.
+    """
     try:
         actual = compute()
     except Exception as exc:  # noqa: BLE001 - one broken vector must not hide the others

@@ -32,7 +32,7 @@ ACTION_PREFIXES = (("deletecollection", "DELETECOLLECTION"), ("getAPIResources",
 UNREGISTERED_GO_TYPE = "main.unregistered"
 
 
-def accepts(file_name: str, meta: dict) -> bool:
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
     """Files named like `h-apiinstaller*.json`, or whose meta names InstallREST."""
     if file_name.startswith("h-apiinstaller"):
         return True

@@ -23,7 +23,7 @@ from walkthrough.reimpl.kubernetes.restful import (
 )
 
 
-def accepts(file_name: str, meta: dict) -> bool:
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
     """Files named like `f-restful*.json`, or whose meta names the curly router."""
     if file_name.startswith("f-restful"):
         return True
@@ -105,10 +105,10 @@ def run(data: dict[str, Any]) -> list[Outcome]:
             f"vectors[{index}] {spec['method']} {spec['path']} accept={spec.get('accept', '')!r}"
             f" content-type={spec.get('content_type', '')!r}"
         )
-        expected = vector["outputs"]
+        expected: dict[str, Any] = vector["outputs"]
         try:
             request = _request(spec)
-            actual = {"url_path": request.path,
+            actual: dict[str, Any] = {"url_path": request.path,
                       "select_route": select_route(container, _request(spec)),
                       "serve_http": serve_http(container, _request(spec))}
         except Exception as exc:  # noqa: BLE001 - a crash of the model is a failed vector, reported

@@ -250,7 +250,9 @@ class _Printer:
             prec = self.f.wid
             if negative or self.f.plus or self.f.space:
                 prec -= 1
-        digits = {10: str, 16: lambda n: f"{n:x}", 8: lambda n: f"{n:o}", 2: lambda n: f"{n:b}"}[base](u)
+        spell: dict[int, Callable[[int], str]] = {10: str, 16: lambda n: f"{n:x}", 8: lambda n: f"{n:o}",
+                                                  2: lambda n: f"{n:b}"}
+        digits = spell[base](u)
         if upper:
             digits = digits.upper()
         digits = digits.rjust(prec, "0")
@@ -391,7 +393,7 @@ class _Printer:
         if verb in "Tp":
             raise NotImplementedError(f"%{verb}")
         kind = _kind(arg)
-        raw = arg.value if isinstance(arg, Typed) else arg
+        raw: Any = arg.value if isinstance(arg, Typed) else arg
         if kind == "bool":
             self.fmt_bool(raw, verb, arg)
         elif kind in ("int", "uint"):
@@ -415,7 +417,7 @@ class _Printer:
             self.buf.append(static_type + "(nil)" if self.f.sharp_v else "<nil>")
             return
         kind = _kind(value)
-        raw = value.value if isinstance(value, Typed) else value
+        raw: Any = value.value if isinstance(value, Typed) else value
         if kind == "bool":
             self.fmt_bool(raw, verb, value)
         elif kind in ("int", "uint"):

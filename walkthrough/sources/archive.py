@@ -18,7 +18,7 @@ import tarfile
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Protocol
 
 from walkthrough.errors import TruncatedArchive, UnsafeArchive
 from walkthrough.sources.pins import Lock, check_path, git_blob_id
@@ -53,10 +53,18 @@ class Limits:
         return cls(max_bytes=32 * lock.size + (256 << 20), max_members=40 * len(lock) + 20_000)
 
 
+class Readable(Protocol):
+    """Anything `read(n) -> bytes`: a response, a file, or a wrapper that checked the first bytes."""
+
+    def read(self, size: int, /) -> bytes:
+        """Up to `size` bytes (b"" at the end)."""
+        ...
+
+
 class GzipStream:
     """A file-like `read(n)` over a gzip stream: counts input and output, caps output, detects truncation."""
 
-    def __init__(self, raw: BinaryIO, limits: Limits, on_input: Callable[[int], None] | None = None) -> None:
+    def __init__(self, raw: Readable, limits: Limits, on_input: Callable[[int], None] | None = None) -> None:
         self.raw = raw
         self.limits = limits
         self.on_input = on_input

@@ -89,7 +89,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": f"walkthrough/{__version__}"})  # noqa: S310 - archive_url's https URL, or a test's
     host = urlsplit(url).netloc
     try:
-        return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - archive_url's https URL, or a test's
+        response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - archive_url's https URL, or a test's
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response socket
         retry = exc.code >= HTTPStatus.INTERNAL_SERVER_ERROR or exc.code == HTTPStatus.TOO_MANY_REQUESTS
@@ -116,6 +116,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
         raise NetworkError(f"cannot download {url}: {reason}") from None
     except (TimeoutError, OSError) as exc:
         raise NetworkError(f"cannot download {url}: {exc}") from None
+    return response
 
 
 def _check_response(response: http.client.HTTPResponse, url: str) -> int | None:

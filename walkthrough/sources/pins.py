@@ -555,7 +555,7 @@ def _offline(table: Mapping[str, object] | None, where: str) -> OfflineCopy | No
         return OfflineCopy(
             repository=str(table["repository"]),
             rev=str(table["rev"]),
-            roots=tuple(str(r) for r in roots),  # type: ignore[union-attr]
+            roots=tuple(str(r) for r in roots) if isinstance(roots, list) else (str(roots),),
             note=str(table.get("note", "")),
         )
     except KeyError as exc:

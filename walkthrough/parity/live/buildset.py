@@ -22,6 +22,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from walkthrough.cli import exit_code_of
 from walkthrough.errors import HarnessBuildError, UsageError, WalkthroughError
 from walkthrough.parity.live import known_families
 from walkthrough.parity.live.build import sources_of
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         packages = closure_from(args.git, rev)
     except WalkthroughError as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201 - a maintainer's script reports by printing
-        return exc.exit_code
+        return exit_code_of(exc)
     command = lock_command(args.git, rev, packages)
     print(f"{len(packages)} vendored packages in the closure of the kubernetes harnesses")  # noqa: T201
     if args.dry_run:

@@ -849,7 +849,8 @@ class Daemon:
         for m in archive.manifest:
             config = archive.read(str(m.get("Config", "")))
             img = ids.new_from_json(config)
-            m_layers = list(m.get("Layers") or [])
+            layers_field = m.get("Layers")
+            m_layers = [str(x) for x in layers_field] if isinstance(layers_field, list) else []
             if len(m_layers) != len(img.diff_ids):
                 raise LayoutError(f"invalid manifest, layers length mismatch: expected {len(m_layers)}, "
                                   f"got {len(img.diff_ids)}")
@@ -865,7 +866,8 @@ class Daemon:
                 result.layers.append(new_layer)
             image_id = self.images.create(config)
             result.image_ids.append(image_id)
-            for repo_tag in m.get("RepoTags") or []:
+            repo_tags = m.get("RepoTags")
+            for repo_tag in repo_tags if isinstance(repo_tags, list) else []:
                 named = reference.parse_named(str(repo_tag))
                 if not isinstance(named, reference.TaggedRef):
                     raise LayoutError(f"invalid tag {repo_tag!r}")
@@ -975,7 +977,8 @@ def show_sha256sum(archive: SaveArchive) -> str:
     for item in archive.manifest:
         config_name = str(item.get("Config", ""))
         img = ids.new_from_json(archive.read(config_name))
-        layers = [str(name) for name in item.get("Layers") or []]
+        listed = item.get("Layers")
+        layers = [str(name) for name in listed] if isinstance(listed, list) else []
         lines.append("sha256sum */layer.tar (the shell sorts what the glob matches):")
         lines += [f"{hashlib.sha256(_decompress(archive.read(name))).hexdigest()}  {name}" for name in sorted(layers)]
         lines.append(f"\nrootfs.diff_ids in {config_name}:")

@@ -19,11 +19,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.docker import _gostd
+
+if TYPE_CHECKING:
+    import builtins
 
 
 class FlagError(WalkthroughError):
@@ -458,25 +461,25 @@ class FlagSet:
         return v
 
     @mirrors("docker:pkg/mflag.FlagSet.Int64")
-    def int64(self, names: list[str], value: int, usage: str) -> Int64Value:
+    def int64(self, names: list[str], value: builtins.int, usage: str) -> Int64Value:
         v = Int64Value(value)
         self.var(v, names, usage)
         return v
 
     @mirrors("docker:pkg/mflag.FlagSet.Uint")
-    def uint(self, names: list[str], value: int, usage: str) -> UintValue:
+    def uint(self, names: list[str], value: builtins.int, usage: str) -> UintValue:
         v = UintValue(value)
         self.var(v, names, usage)
         return v
 
     @mirrors("docker:pkg/mflag.FlagSet.Uint64")
-    def uint64(self, names: list[str], value: int, usage: str) -> Uint64Value:
+    def uint64(self, names: list[str], value: builtins.int, usage: str) -> Uint64Value:
         v = Uint64Value(value)
         self.var(v, names, usage)
         return v
 
     @mirrors("docker:pkg/mflag.FlagSet.Uint16")
-    def uint16(self, names: list[str], value: int, usage: str) -> Uint16Value:
+    def uint16(self, names: list[str], value: builtins.int, usage: str) -> Uint16Value:
         v = Uint16Value(value)
         self.var(v, names, usage)
         return v
@@ -494,7 +497,7 @@ class FlagSet:
         return v
 
     @mirrors("docker:pkg/mflag.FlagSet.Duration")
-    def duration(self, names: list[str], value: int, usage: str) -> DurationValue:
+    def duration(self, names: list[str], value: builtins.int, usage: str) -> DurationValue:
         v = DurationValue(value)
         self.var(v, names, usage)
         return v
@@ -506,12 +509,12 @@ class FlagSet:
         return self.formal.get(name)
 
     @mirrors("docker:pkg/mflag.FlagSet.IsSet")
-    def is_set(self, name: str) -> bool:
+    def is_set(self, name: str) -> builtins.bool:
         """True when the flag was given under exactly this name (`IsSet("d")` is false after `--detach`)."""
         return name in self.actual
 
     @mirrors("docker:pkg/mflag.FlagSet.NFlag")
-    def nflag(self) -> int:
+    def nflag(self) -> builtins.int:
         return len(self.actual)
 
     @mirrors("docker:pkg/mflag.FlagSet.Args")
@@ -535,7 +538,7 @@ class FlagSet:
         return sort_flags(self.formal)
 
     @mirrors("docker:pkg/mflag.FlagSet.Require")
-    def require(self, kind: str, n: int) -> None:
+    def require(self, kind: str, n: builtins.int) -> None:
         """Record an argument-count rule: kind is "exact", "max" or "min"; CheckArgs applies it."""
         self.n_arg_requirements.append((kind, n))
 
@@ -554,7 +557,7 @@ class FlagSet:
         return ""
 
     @mirrors("docker:pkg/mflag.FlagSet.ReportError")
-    def report_error(self, message: str, with_help: bool) -> None:
+    def report_error(self, message: str, with_help: builtins.bool) -> None:
         """`docker: <message>.` with a `See 'docker <cmd> --help'` hint when the command has --help."""
         if with_help:
             if self.argv0 == self.name:
@@ -618,7 +621,7 @@ class FlagSet:
         return err
 
     @mirrors("docker:pkg/mflag.FlagSet.parseOne")
-    def parse_one(self) -> tuple[bool, str, FlagError | None]:
+    def parse_one(self) -> tuple[builtins.bool, str, FlagError | None]:
         """Parse the flag at args[0]: (seen, name to retry letter by letter, error)."""
         if len(self.args) == 0:
             return False, "", None

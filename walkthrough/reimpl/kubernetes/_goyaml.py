@@ -1339,7 +1339,7 @@ class Node:
     anchors: dict[str, Node] = field(default_factory=dict)
 
 
-class GoMap(dict):  # type: ignore[type-arg] - keys are any resolved YAML scalar
+class GoMap(dict[Any, Any]):  # keys are any resolved YAML scalar
     """A `map[interface{}]interface{}`; keys are wrapped in `Key` so 1, 1.0 and true stay apart."""
 
 
@@ -1411,14 +1411,18 @@ class _Composer:
             end = E_MAPPING_END if event.type == E_MAPPING_START else E_SEQUENCE_END
             self.skip()
             while self.event is not None and self.event.type != end:
-                node.children.append(self.parse())  # type: ignore[arg-type] - never None inside a collection
+                child = self.parse()
+                assert child is not None  # never None inside a collection
+                node.children.append(child)
             self.skip()
             return node
         if event.type == E_DOCUMENT_START:
             node = Node("document")
             self.doc = node
             self.skip()
-            node.children.append(self.parse())  # type: ignore[arg-type] - a document always has a node
+            child = self.parse()
+            assert child is not None  # a document always has a node
+            node.children.append(child)
             self.skip()  # the document end
             return node
         if event.type == E_STREAM_END:

@@ -464,7 +464,8 @@ def _decode(line: bytes, default: tuple[str, str, str] | None) -> tuple[str, dic
         if version == API_VERSION_INTERNAL:
             raise _NotRegistered(sprintf("no kind %q is registered for the internal version of group %q", kind, group))
         raise _NotRegistered(sprintf("no kind %q is registered for version %q", kind, group_version(group, version)))
-    fields = {"v0": _V0_FIELDS, "v1beta1": _V1BETA1_FIELDS}.get(version, _INTERNAL_FIELDS)
+    by_version: dict[str, list[tuple[str, Any]]] = {"v0": _V0_FIELDS, "v1beta1": _V1BETA1_FIELDS}
+    fields = by_version.get(version, _INTERNAL_FIELDS)
     return version, _ugorji_decode(node, fields)
 
 

@@ -280,7 +280,7 @@ class ServerRunOptions:
     def add_flags(self, parser: argparse.ArgumentParser) -> None:
         """Register flags that write straight into these options (pflag's `...Var(&field, ...)`), a subset."""
         generic = self.generic_server_run_options
-        for flag, target, name, kind in [
+        flags: list[tuple[str, object, str, Callable[[str], Any]]] = [
             ("--secure-port", generic, "secure_port", int), ("--insecure-port", generic, "insecure_port", int),
             ("--bind-address", generic, "bind_address", str),
             ("--authorization-mode", generic, "authorization_mode", str),
@@ -289,7 +289,8 @@ class ServerRunOptions:
             ("--basic-auth-file", generic, "basic_auth_file", str),
             ("--anonymous-auth", generic, "anonymous_auth", _go_bool),
             ("--event-ttl", self, "event_ttl", float),
-        ]:
+        ]
+        for flag, target, name, kind in flags:
             parser.add_argument(flag, type=kind, action=_into(target, name), default=argparse.SUPPRESS,
                                 help=f"default {getattr(target, name)!r}")
 

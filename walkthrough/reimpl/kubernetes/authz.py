@@ -484,8 +484,8 @@ def _decide(args: argparse.Namespace) -> int:
         print(text.rstrip("\n"))
         config.rbac_store = _examples.rbac_store(text)
         print("\nstored:")
-        for line in _examples.stored(config.rbac_store):
-            print(f"  {line}")
+        for stored_line in _examples.stored(config.rbac_store):
+            print(f"  {stored_line}")
         defaults = defaults or _examples.RBAC_REQUESTS
     authorizer = new_authorizer_from_authorization_config(parse_authorization_modes(args.authorization_mode), config)
     factory = default_request_info_factory()

@@ -509,7 +509,8 @@ class HTTPHandlerBridge(BaseHTTPRequestHandler):
     """net/http's server loop: one request -> the handler chain -> bytes on the socket."""
 
     server_version = "walkthrough-apiserver/v1.5.2"
-    chain: Callable[[Request], Response]
+    chain: Callable[[Request, Response], Response | None]
+    """The handler chain: go-restful's container writes into the response, net/http handlers return one."""
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -615,7 +616,12 @@ class PreparedGenericAPIServer:
             httpd.socket = sock
             httpd.daemon_threads = True
             self.http_servers.append(httpd)
-            threading.Thread(target=lambda: (stop.wait(), httpd.shutdown()), daemon=True).start()
+
+            def stop_when_asked(httpd: ThreadingHTTPServer = httpd) -> None:
+                stop.wait()
+                httpd.shutdown()
+
+            threading.Thread(target=stop_when_asked, daemon=True).start()
             httpd.serve_forever(poll_interval=0.1)
 
         return run_server(address, serve, stop, log=log)

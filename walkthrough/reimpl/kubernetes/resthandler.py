@@ -744,7 +744,7 @@ def update_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface
                 raise new_bad_request(f"the API version in the data ({gvk.group_version()}) does not match the "
                                       f"expected API version ({scope.kind.group_version()})")
             check_name(obj, name, namespace, scope.namer)
-            transformers = []
+            transformers: list[Callable[[dict[str, Any], Obj, Obj], Obj]] = []
             if admit is not None and admit.handles(UPDATE):
                 def admit_update(ctx: dict[str, Any], new: Obj, old: Obj) -> Obj:
                     admit.admit(AttributesRecord(new, old, scope.kind, namespace, name, scope.resource,

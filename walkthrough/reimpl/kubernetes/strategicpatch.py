@@ -409,7 +409,7 @@ def has_conflicts(left: Any, right: Any) -> bool:
 
 
 def _demo() -> None:
-    pod = {
+    pod: Obj = {
         "kind": "Pod",
         "metadata": {"name": "web", "finalizers": ["a"]},
         "spec": {
