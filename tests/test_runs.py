@@ -237,7 +237,7 @@ def test_changed_output_fails_with_a_unified_diff(tmp_path: Path, capsys: pytest
     (problem,) = report.problems
     assert problem.location == "runs.md:8"
     assert problem.message == "the run's output changed"
-    assert problem.detail.startswith(f"  $ {IDS}\n--- recorded\n+++ now")
+    assert problem.detail.startswith(f"$ {IDS}\n--- recorded\n+++ now")
     assert "--- recorded\n+++ now" in problem.detail
     assert "\n-  layer-0 " in problem.detail
     assert "\n+  layer-1 " in problem.detail
@@ -268,11 +268,11 @@ def test_failing_hanging_and_refused_runs_are_author_errors_and_block_the_snapsh
     by_line = {p.location: p for p in refused.problems}
     assert set(by_line) == {"runs.md:8", "runs.md:11", "runs.md:14"}
     assert by_line["runs.md:8"].message.startswith("the run exited with status")
-    assert by_line["runs.md:8"].detail.startswith("  $ walkthrough run docker.layout no-such-archive.tar\n")
-    assert "  | error: no-such-archive.tar: cannot read the archive" in by_line["runs.md:8"].detail
+    assert by_line["runs.md:8"].detail.startswith("$ walkthrough run docker.layout no-such-archive.tar\n")
+    assert "| error: no-such-archive.tar: cannot read the archive" in by_line["runs.md:8"].detail
     assert by_line["runs.md:11"].message == "the run did not finish within 3 s (killed)"
     assert "`cat` may not run" in by_line["runs.md:14"].message
-    assert by_line["runs.md:14"].detail == "  $ cat /etc/passwd"
+    assert by_line["runs.md:14"].detail == "$ cat /etc/passwd"
 
 
 def test_new_and_removed_run_blocks_are_reported(tmp_path: Path) -> None:

@@ -558,7 +558,7 @@ class SiteModel:
         result = self.runner.result(d.command, d.words)
         failure = result.failure(self.runner.timeout)
         if failure is not None:
-            self.problems.append(Problem(d.location, f"the run {failure}", detail=f"  $ {visible(d.command)}",
+            self.problems.append(Problem(d.location, f"the run {failure}", detail=f"$ {visible(d.command)}",
                                          hint="`walkthrough check` shows what it printed"))
             return self.renderer.run(RunBlock(d.anchor_id(), d.command, f"The run {failure}: see the build log.",
                                               caption, d.location, failed=True))

@@ -431,7 +431,7 @@ def _parse_run(
     try:
         words = parse_command(command)
     except RunRefused as exc:
-        shown = f"  $ {visible(command)}" if command else ""
+        shown = f"$ {visible(command)}" if command else ""
         return None, [Problem(location, f"run command refused: {exc.message}", hint=exc.hint, detail=shown)]
     block, found = _split_block(file, first, close, lines, command)
     if block is None:

@@ -58,7 +58,7 @@ def run_all(runs: list[RunDirective], runner: Runner) -> RunOutcome:
 
 def prompt(command: str) -> str:
     """The command as a terminal shows it, control characters made visible: the first line of a run's detail."""
-    return f"  $ {visible(command)}"
+    return f"$ {visible(command)}"
 
 
 def _failure_hint(result: RunResult) -> str:
@@ -71,7 +71,7 @@ def _tail(output: str) -> str:
     lines = output.rstrip("\n").split("\n")
     shown = lines[-TAIL_LINES:]
     head = [f"... ({len(lines) - len(shown)} lines before)"] if len(lines) > len(shown) else []
-    return "\n".join(f"  | {visible(line)}" for line in [*head, *shown]) if output.strip() else "  (no output)"
+    return "\n".join(f"| {visible(line)}" for line in [*head, *shown]) if output.strip() else "(no output)"
 
 
 def compare_runs(
