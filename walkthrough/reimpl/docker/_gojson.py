@@ -9,6 +9,9 @@ they are only right if the encoding is byte-for-byte Go's.
 
 Types are described by `GoType`; decoded values are plain Python: dict (struct, by Go field name, or
 map), list, str, bool, int, `GoTime`, or None for nil.
+
+Still simplified: only the kinds image configs use (no floats, interfaces or json.Number decoding
+targets, no struct tags beyond names and omitempty); live parity proves it through image configs only.
 """
 
 from __future__ import annotations

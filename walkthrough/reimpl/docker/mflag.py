@@ -11,6 +11,13 @@ Where Go's standard library speaks (number syntax, `strconv`/`time` error texts)
 Go 1.19, which recorded the golden vectors; see `_gostd` for the differences to Go 1.6.
 
 Run `python -m walkthrough.reimpl.docker.mflag -dit --name web -e A=1 nginx` to see a parse.
+
+Proven against the real Go (`walkthrough parity --live --model mflag`): declarations of every value
+kind (with redefinition panics), Parse with ContinueOnError over generated argv (groups, `=value`,
+deprecated names, bad values, `--`, help and its usage text, panics on an empty name), and the list
+validators of `opts` and `runconfig/opts`. Still simplified: where two flags' first names differ only
+by a leading `-`, Go prints them in map order (random) and the model in declaration order;
+ExitOnError/PanicOnError, `Require`/`CheckArgs` and `Merge` are modelled but not compared live.
 """
 
 from __future__ import annotations

@@ -19,6 +19,12 @@ Public API (names follow the Go, in snake_case):
 Go integer semantics matter here (int64 overflow wraps, `/` truncates toward zero), so the
 helpers `_wrap`, `_quo` and `_rem` reproduce them; the model never uses Python's floor division
 on signed values. Run `python -m walkthrough.reimpl.kubernetes.quantity` for a demo.
+
+Proven against the real Go (`walkthrough parity --live --model quantity`): ParseQuantity of well-formed
+and malformed text, every printing and scaled-value observable, JSON both ways, Cmp/Add/Sub. Still
+simplified or unproven: Quantity's protobuf encoding, the pflag Value (`QuantityFlag`) and the OpenAPI
+definition are not modelled; `neg`, `cmp_int64`, `as_scale` and values built by the `New*Quantity`
+constructors rather than parsed are modelled but not yet compared with the Go.
 """
 
 from __future__ import annotations

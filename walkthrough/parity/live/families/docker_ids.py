@@ -108,7 +108,8 @@ def references() -> SearchStrategy[str]:
     port = st.one_of(st.just(""), st.builds(lambda p: ":" + p, st.text("0123456789a", min_size=0, max_size=5)))
     path = st.lists(component, min_size=1, max_size=3).map("/".join)
     name = st.one_of(path, st.builds(lambda h, p, rest: h + p + "/" + rest, host, port, path),
-                     st.sampled_from(["library/ubuntu", "ubuntu", "Ubuntu", "foo/Bar", "a" * 64, HEX * 4]))
+                     st.sampled_from(["library/ubuntu", "ubuntu", "Ubuntu", "foo/Bar", "a" * 64, HEX * 4, "a" * 256,
+                                      "docker.io/" + "b" * 250, "localhost:5000/" + "c/" * 130 + "d"]))
     tag = st.one_of(st.just(""), st.builds(lambda t: ":" + t, st.text("abcAZ09._-", min_size=0, max_size=8)),
                     st.just(":" + "t" * 129))
     digest = st.one_of(st.just(""), st.builds(lambda d: "@" + d, digests()))

@@ -33,7 +33,8 @@ VALIDATORS = ["", "ValidateEnv", "ValidateIPAddress", "ValidateLabel", "Validate
               "ValidateLink"]
 VALUES = ["", "true", "false", "maybe", "0", "1", "-1", "1.5", "1e400", "0x10", "99999999999999999999", "1s", "5m",
           "x", "FOO", "FOO=bar", "EMPTY", "NOPE", "1.2.3.4", "::1", "host:1.2.3.4", "db:alias", "stdin", "STDERR",
-          "label=x", "=", "a b", "~/x", "-", "--", "busybox"]
+          "label=x", "=", "a b", "~/x", "-", "--", "busybox", "0x1p-2", "1_000", "0b101", "0o17", "017", "inf",
+          "NaN", "+5", "1h2m3s", "-1.5h", "1e3s", ".5us", "1µs", "\u0663", "65536", "-0", "TRUE", "t", "F"]
 
 
 def _st() -> Any:

@@ -35,8 +35,10 @@ def quantity_text() -> SearchStrategy[str]:
     )
     suffix = st.one_of(st.sampled_from(SUFFIXES), exponent)
     well_formed = st.builds(lambda n, s: n + s, number, suffix)
-    noisy = st.text("0123456789.+-eEinumkKMGTP \t", max_size=12)
-    return st.one_of(well_formed, well_formed, well_formed, noisy, st.text(max_size=8))
+    noisy = st.text("0123456789.+-eEinumkKMGTP \t\n\u00a0\u2003\u0085", max_size=12)
+    padded = st.builds(lambda pad, q, end: pad + q + end, st.sampled_from([" ", "\t", "\u00a0", "\u2003", "\n"]),
+                       well_formed, st.sampled_from(["", " ", "\r\n", "\u3000"]))
+    return st.one_of(well_formed, well_formed, well_formed, noisy, padded, st.text(max_size=8))
 
 
 def requests() -> SearchStrategy[dict[str, Any]]:

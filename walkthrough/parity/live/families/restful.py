@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 ROOTS = ["/api/v1", "/apis/extensions/v1beta1", "/apis", "/", "", "/a", "/a/b", "/a/{x}", "/version", "/api"]
 TEMPLATES = ["", "/", "/namespaces/{namespace}/pods", "/namespaces/{namespace}/pods/{name}", "/pods/{name}",
              "/{name}", "/{name}/status", "/proxy/{path:*}", "/items/{id:[0-9]+}", "/x/{a}/{b}", "/watch/{x}",
-             "/namespaces/{namespace}/pods/status", "/nodes/{name}", "/b", "/a/b/c", "/{a}/{b}/{c}"]
+             "/namespaces/{namespace}/pods/status", "/nodes/{name}", "/b", "/a/b/c", "/{a}/{b}/{c}",
+             "/{x:a|b}", "/v{n:[0-9]}", "/{n:\\d+}/x", "/{any:.*}", "/files/{f:[a-z]+\\.txt}"]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 MIMES = ["application/json", "application/yaml", "text/plain", "*/*", "application/vnd.kubernetes.protobuf",
          "application/json-patch+json", "application/xml"]
 SEGMENTS = ["api", "v1", "apis", "extensions", "v1beta1", "namespaces", "default", "pods", "p1", "status", "proxy",
-            "nodes", "watch", "items", "42", "x", "a", "b", "c", "version", "", ".", "..", "%2F", "a%20b", "Pods"]
+            "nodes", "watch", "items", "42", "x", "a", "b", "c", "version", "", ".", "..", "%2F", "a%20b", "Pods",
+            "v1", "7", "f.txt", "a b", "\u00e9"]
 ACCEPTS = ["", "", "application/json", "application/xml", "*/*", "text/plain", "text/*",
            "application/json;q=0.5, text/plain", "application/yaml, application/json"]
 CONTENT_TYPES = ["", "", "application/json", "text/plain", "application/json; charset=utf-8", "application/xml"]
