@@ -5,7 +5,7 @@ Go triple: `ok` says a user was found, `error` says something went wrong (a bad 
 error, a missing header is merely not-ok). Errors are *returned* as values, as in the Go.
 
 Public API (for the capstone apiserver and the chapters):
-    Request(method, path, headers, query="", peer_certificates=())   # what an authenticator sees
+    Request(method, path, headers, query="", peer_certificates=(), request_uri="")   # what an authenticator sees
     UserInfo(name, uid="", groups=[], extra={})                      # user.DefaultInfo
     Aggregate(errors)                                                 # utilerrors aggregate
     union_new(*auths), union_new_fail_on_error(*auths), GroupAdder(auth, groups), new_group_adder(auth, groups)
@@ -18,10 +18,12 @@ Public API (for the capstone apiserver and the chapters):
     with_authentication(handler, auth, failed), unauthorized(supports_basic_auth) -> handler
     Response(status, headers, body)                                  # what a handler returns
 
-Handlers are plain callables `handler(req) -> Response`. Stdlib CSV parsing stands in for Go's
-encoding/csv; the quoting corner cases of the two readers are not modelled, and the field-count
-error text is Go 1.19's. `Request.basic_auth` follows Go 1.7's net/http (the toolchain of
-v1.5.2): the "Basic " prefix is matched case-sensitively.
+Handlers are plain callables `handler(req) -> Response`. The token and password files are read
+with a model of Go's encoding/csv (`_gocsv`), record by record as the Go reads them, with Go 1.19's
+error texts. The standard library is Go 1.19's, the toolchain the golden vectors and `walkthrough
+parity --live --model authn` use: `Request.basic_auth` matches the "Basic " prefix in any case, as
+net/http has since Go 1.12 (Go 1.7, which built v1.5.2, matched it exactly), and Authorization
+headers are trimmed of what `unicode.IsSpace` calls space.
 Run `python -m walkthrough.reimpl.kubernetes.authn` for a demo.
 """
 
@@ -29,13 +31,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from walkthrough.reimpl import _seams, mirrors
+from walkthrough.reimpl.kubernetes import _gocsv
+from walkthrough.reimpl.kubernetes._go import GO_SPACES
 
 # pkg/auth/user constants
 SYSTEM_PRIVILEGED_GROUP = "system:masters"
@@ -63,6 +66,8 @@ class Request:
 
     `headers` is matched case-insensitively; `peer_certificates` stands for `req.TLS.PeerCertificates`
     (see `Certificate`); `user` and `request_info` stand for values of the Go request context.
+    `path` is the decoded `URL.Path` and `query` the raw query; `request_uri` is the request-target as the
+    client sent it (`req.RequestURI`, what the 403 and 500 bodies quote), `path?query` when not given.
     """
 
     method: str = "GET"
@@ -72,6 +77,7 @@ class Request:
     peer_certificates: tuple[Certificate, ...] = ()
     user: UserInfo | None = None
     request_info: Any = None  # authz.RequestInfo, attached by authz.with_request_info
+    request_uri: str = ""
 
     def header(self, name: str) -> str:
         """`Header.Get`: the first value of a header, "" when absent."""
@@ -85,19 +91,27 @@ class Request:
             del self.headers[key]
 
     def basic_auth(self) -> tuple[str, str, bool]:
-        """`Request.BasicAuth` (Go 1.7): "Basic " + base64(user:password), prefix case-sensitive."""
+        """`Request.BasicAuth` (Go 1.19): "Basic " in any case + base64(user:password)."""
         auth = self.header("Authorization")
         prefix = "Basic "
-        if not auth.startswith(prefix):
+        if len(auth) < len(prefix) or auth[: len(prefix)].lower() != prefix.lower() or not auth[:6].isascii():
             return "", "", False
         try:
-            decoded = base64.b64decode(auth[len(prefix) :], validate=True).decode("utf-8", "replace")
+            decoded = _std_base64(auth[len(prefix) :]).decode("utf-8", "replace")
         except (binascii.Error, ValueError):
             return "", "", False
         username, sep, password = decoded.partition(":")
         if not sep:
             return "", "", False
         return username, password, True
+
+
+def _std_base64(text: str) -> bytes:
+    """base64.StdEncoding.DecodeString: padding required, carriage returns and newlines skipped."""
+    data = text.replace("\r", "").replace("\n", "")
+    if len(data) % 4:
+        raise binascii.Error("illegal base64 data")
+    return base64.b64decode(data, validate=True)
 
 
 @dataclass(frozen=True)
@@ -261,23 +275,17 @@ class CSVFileError(Exception):
     """A token or password file that cannot be read (the Go returns it from NewCSV)."""
 
 
-def _read_csv(path: str, *, fixed_fields: bool) -> list[list[str]]:
-    """encoding/csv's Reader: blank lines skipped; with fixed_fields, every record as long as the first."""
+def _csv_records(path: str, *, fields_per_record: int) -> Iterator[list[str]]:
+    """The records of a CSV file, read one at a time as encoding/csv reads them; a failure is a CSVFileError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise CSVFileError(f"open {path}: {exc.strerror.lower() if exc.strerror else exc}") from exc
-    records: list[list[str]] = []
-    line_numbers = [i for i, line in enumerate(text.splitlines(), 1) if line.strip("\r") != ""]
+    reader = _gocsv.Reader(data, fields_per_record)
     try:
-        rows = [row for row in csv.reader(text.splitlines(), strict=True) if row]
-    except csv.Error as exc:
-        raise CSVFileError(f"parse error: {exc}") from exc
-    for number, row in zip(line_numbers, rows, strict=False):
-        if fixed_fields and records and len(row) != len(records[0]):
-            raise CSVFileError(f"record on line {number}: wrong number of fields")
-        records.append(row)
-    return records
+        yield from reader.records()
+    except _gocsv.ParseError as exc:
+        raise CSVFileError(str(exc)) from None
 
 
 @mirrors("kubernetes:plugin/pkg/auth/authenticator/password/passwordfile.PasswordAuthenticator")
@@ -292,7 +300,7 @@ class PasswordFileAuthenticator:
     def from_csv(cls, path: str) -> PasswordFileAuthenticator:
         """Load the file; a record with fewer than 3 columns is an error. A later line for a user wins."""
         users: dict[str, tuple[UserInfo, str]] = {}
-        for record in _read_csv(path, fixed_fields=True):
+        for record in _csv_records(path, fields_per_record=0):
             if len(record) < 3:
                 msg = (f"password file '{path}' must have at least 3 columns "
                        f"(password, user name, user uid), found {len(record)}")
@@ -351,7 +359,7 @@ class BearerTokenAuthenticator:
     @mirrors("kubernetes:pkg/auth/authenticator/bearertoken.Authenticator.AuthenticateRequest")
     def authenticate_request(self, req: Request) -> AuthResult:
         """Trimmed header split on single spaces: needs >= 2 parts and "bearer" (any case) first."""
-        auth = req.header("Authorization").strip()
+        auth = req.header("Authorization").strip(GO_SPACES)
         if auth == "":
             return None, False, None
         parts = auth.split(" ")
@@ -372,7 +380,7 @@ class TokenFileAuthenticator:
     def from_csv(cls, path: str) -> TokenFileAuthenticator:
         """Load the file; records may differ in length, but need at least 3 columns."""
         tokens: dict[str, UserInfo] = {}
-        for record in _read_csv(path, fixed_fields=False):
+        for record in _csv_records(path, fields_per_record=-1):
             if len(record) < 3:
                 msg = (f"token file '{path}' must have at least 3 columns "
                        f"(token, user name, user uid), found {len(record)}")

@@ -14,7 +14,13 @@ Public API (for the capstone apiserver and the chapters):
     with_request_info(handler, factory), with_authorization(handler, authorizer)
     build_handler_chain(api_handler, authenticator, authorizer, supports_basic_auth) -> (secure, insecure)
 
-Requests, responses and handlers are those of `walkthrough.reimpl.kubernetes.authn`.
+Requests, responses and handlers are those of `walkthrough.reimpl.kubernetes.authn`. A request's URL is
+read as net/url reads a server's request-target: `path` decoded, the query parsed as url.ParseQuery
+parses it (pairs with ';' or a bad escape dropped, '+' a space), the 403/500 bodies quoting the target as
+sent (`%#v`) and the RequestInfo error printing `URL.String()` (the escaped path). Still simplified:
+the Webhook mode takes a ready authorizer (`config.webhook`; the Go reads a kubeconfig and calls out),
+RBAC reads `config.rbac_store` (the Go reads informers), and of the generic filters only RequestInfo is
+modelled (`build_handler_chain`). `walkthrough parity --live --model authz` proves the rest against the Go.
 The `pkg/auth/authorizer` interfaces (AttributesRecord, Authorizer) live in `authorizer.py`, ABAC and RBAC in
 `abac.py` and `rbac.py`, as in the Go, where they are separate packages and nothing imports in a circle.
 Run `python -m walkthrough.reimpl.kubernetes.authz`.
@@ -24,9 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs
+from urllib.parse import unquote_to_bytes
 
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl._gofmt import sprintf
 from walkthrough.reimpl.kubernetes import abac, rbac
 from walkthrough.reimpl.kubernetes.authn import (
     SYSTEM_PRIVILEGED_GROUP,
@@ -279,8 +286,7 @@ class RequestInfoFactory:
         # handle input of form /{specialVerb}/*
         if current[0] in SPECIAL_VERBS:
             if len(current) < 2:
-                url = req.path + ("?" + req.query if req.query else "")
-                raise RequestInfoError(f"unable to determine kind and namespace from url, {url}", info)
+                raise RequestInfoError(f"unable to determine kind and namespace from url, {url_string(req)}", info)
             info.verb = current[0]
             current = current[1:]
         else:
@@ -306,9 +312,9 @@ class RequestInfoFactory:
         if len(info.parts) >= 1:
             info.resource = info.parts[0]
 
-        # no name on a get: a list, or a watch when ?watch= says so (as Convert_Slice_string_To_bool)
+        # no name on a get: a list, or a watch when ?watch= says so
         if len(info.name) == 0 and info.verb == "get":
-            watch = parse_qs(req.query, keep_blank_values=True).get("watch", [""])[0]
+            watch = parse_query(req.query).get("watch", [""])[0]
             info.verb = "list" if watch.lower() in ("false", "0", "") else "watch"
         # no name on a delete: deletecollection
         if len(info.name) == 0 and info.verb == "delete":
@@ -347,26 +353,77 @@ def request_attributes(req: Request) -> AttributesRecord:
     )
 
 
-def _go_quote(s: str) -> str:
-    """`%#v` of a Go string: double-quoted with Go escapes (ASCII-only inputs here)."""
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _request_uri(req: Request) -> str:
-    return req.path + ("?" + req.query if req.query else "")
+    """`req.RequestURI`: the request-target as sent."""
+    return req.request_uri or req.path + ("?" + req.query if req.query else "")
+
+
+# -- net/url, as far as RequestInfo reads a URL ---------------------------------------------------
+_PATH_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+,/:;=@")
+
+
+def _escape_path(path: str) -> str:
+    """url's escape(path, encodePath): every byte outside the path-safe set as %XX."""
+    return "".join(c if c in _PATH_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in path)
+
+
+def _valid_encoded(raw: str) -> bool:
+    """url's validEncoded(raw, encodePath)."""
+    return all(c in _PATH_SAFE or c in "!$&'()*+,;=:@[]%" for c in raw)
+
+
+def url_string(req: Request) -> str:
+    """`req.URL.String()` of a request read by a server: the path escaped as url.EscapedPath does, the query."""
+    target = _request_uri(req)
+    raw_path, question, raw_query = target.partition("?")
+    escaped = raw_path if raw_path != _escape_path(req.path) and _valid_encoded(raw_path) and url_unescape(
+        raw_path) == req.path else _escape_path(req.path)
+    return escaped + (question + raw_query if question else "")
+
+
+def url_unescape(text: str, *, plus: bool = False) -> str | None:
+    """url.PathUnescape (or QueryUnescape with `plus`); None where Go reports an invalid escape."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "%":
+            hex_digits = text[i + 1 : i + 3]
+            if len(hex_digits) < 2 or any(h not in "0123456789abcdefABCDEF" for h in hex_digits):
+                return None
+            out += unquote_to_bytes(text[i : i + 3])
+            i += 3
+            continue
+        out += b" " if plus and c == "+" else c.encode()
+        i += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+def parse_query(query: str) -> dict[str, list[str]]:
+    """url.ParseQuery, keeping what parses: pairs with a ';' or a bad escape are dropped, as Query() drops them."""
+    values: dict[str, list[str]] = {}
+    for pair in query.split("&"):
+        if ";" in pair or not pair:
+            continue
+        key, _, value = pair.partition("=")
+        key_text, value_text = url_unescape(key, plus=True), url_unescape(value, plus=True)
+        if key_text is None or value_text is None:
+            continue
+        values.setdefault(key_text, []).append(value_text)
+    return values
 
 
 @mirrors("kubernetes:pkg/apiserver/filters.internalError")
 def internal_error(req: Request, err: Exception) -> Response:
     """500 naming the request URI (the error itself only goes to the log upstream)."""
     del err
-    return Response(500, {}, "Internal Server Error: " + _go_quote(_request_uri(req)))
+    return Response(500, {}, sprintf("Internal Server Error: %#v", _request_uri(req)))
 
 
 @mirrors("kubernetes:pkg/apiserver/filters.forbidden")
 def forbidden(req: Request) -> Response:
     """403 naming the request URI."""
-    return Response(403, {}, "Forbidden: " + _go_quote(_request_uri(req)))
+    return Response(403, {}, sprintf("Forbidden: %#v", _request_uri(req)))
 
 
 @mirrors("kubernetes:pkg/apiserver/filters.WithRequestInfo")
