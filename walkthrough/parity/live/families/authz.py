@@ -172,9 +172,10 @@ def _modes(request: dict[str, Any]) -> dict[str, Any]:
 
 def _filter(request: dict[str, Any]) -> dict[str, Any]:
     seen: dict[str, Any] = {"attributes": None}
-    inner_authorizer = None if request["authorizer"] is None else _authorizer(request["authorizer"])
+    inner_authorizer = _authorizer(request["authorizer"]) if request["authorizer"] is not None else None
 
     def watching(a: AttributesRecord) -> tuple[bool, str, Exception | None]:
+        assert inner_authorizer is not None  # noqa: S101 - only installed with one
         user = None if a.user is None else {"name": a.user.name, "groups": list(a.user.groups)}
         seen["attributes"] = {"user": user, "verb": a.verb, "namespace": a.namespace, "apiGroup": a.api_group,
                               "apiVersion": a.api_version, "resource": a.resource, "subresource": a.subresource,
