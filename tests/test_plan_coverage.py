@@ -52,7 +52,7 @@ def test_every_core_symbol_is_quoted_in_its_chapter(slug: str, k8s_tree: object,
     from walkthrough.index.reader import load_index  # noqa: PLC0415 - only with the real sources
 
     chapter = CHAPTERS[slug]
-    index = load_index(chapter["upstream"], progress=False)
+    index = load_index(chapter["upstream"])
     quoted = set()
     for written in chapter_symbols(slug):
         quoted.add(index.lookup(written).id)

@@ -20,7 +20,7 @@ from walkthrough.errors import ModelNotFound
 from walkthrough.html.cards import Card, Renderer, build_code_rows
 from walkthrough.html.diagrams import FlowStep, flow_svg, parse_flow
 from walkthrough.html.escape import escape_visible
-from walkthrough.html.highlight import go_lexer, highlight_lines
+from walkthrough.html.highlight import highlight_lines
 from walkthrough.html.links import CodeLink, fix_refs, line_start_byte, links_from_uses
 from walkthrough.models import Pin
 
@@ -85,7 +85,7 @@ def test_identifiers_become_symbol_links(index: SiteIndex) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120))
 def test_highlight_round_trips_any_text(text: str) -> None:
-    lines = highlight_lines(text, go_lexer())
+    lines = highlight_lines(text, "go")
     assert len(lines) == text.count("\n") + 1
     html = "".join(f'<span class="wt-line" data-line="{i + 1}"><span class="wt-src">{ln}</span></span>'
                    for i, ln in enumerate(lines))

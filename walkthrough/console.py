@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from walkthrough.html import golex
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
@@ -240,36 +241,14 @@ GO_STYLES: dict[str, dict[str, str]] = {
 }
 """Token styles of `go_pieces` per theme (the names follow rich's Syntax themes)."""
 
-_GO_TOKEN = None
-_GO_WORDS: dict[str, str] = {}
-"""Keyword and builtin names → their token kind."""
-
-
-def _go_tokens() -> Any:
-    """The token regex: comments, strings, words (classified by `_GO_WORDS`), numbers."""
-    global _GO_TOKEN  # noqa: PLW0603 - compiled once, on the first highlighted excerpt
-    if _GO_TOKEN is None:
-        import re  # noqa: PLC0415
-
-        keywords = (
-            "break case chan const continue default defer else fallthrough for func go goto if import "
-            "interface map package range return select struct switch type var"
-        )
-        builtins = (
-            "true false nil iota append cap clear close complex copy delete imag len make max min new panic "
-            "print println real recover any bool byte comparable complex64 complex128 error float32 float64 "
-            "int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr"
-        )
-        _GO_WORDS.update(dict.fromkeys(builtins.split(), "builtin"))
-        _GO_WORDS.update(dict.fromkeys(keywords.split(), "keyword"))
-        _GO_TOKEN = re.compile(
-            r"(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
-            r'|(?P<string>"(?:[^"\\\n]|\\.)*"?|`[^`]*`?|\'(?:[^\'\\\n]|\\.)*\'?)'
-            r"|(?P<word>[^\W\d]\w*)"
-            r"|(?P<number>\b\d[\w.]*|\B\.\d\w*)",
-            re.DOTALL,
-        )
-    return _GO_TOKEN
+_KIND_OF_CLASS: dict[str, str] = {
+    **dict.fromkeys(("c1", "cm"), "comment"),
+    **dict.fromkeys(("s", "sc"), "string"),
+    **dict.fromkeys(("k", "kd", "kn"), "keyword"),
+    **dict.fromkeys(("kt", "kc", "nb"), "builtin"),
+    **dict.fromkeys(("m", "mf", "mo", "mh", "mi"), "number"),
+}
+"""The Go lexer's classes (`walkthrough.html.golex`, the site's too) the terminal colours, by style kind."""
 
 
 def go_pieces(
@@ -277,30 +256,22 @@ def go_pieces(
 ) -> list[tuple[str, str | None]]:
     """Go code as (text, style) pieces with upstream line numbers, one line after another.
 
-    A small tokenizer (comments, strings, keywords, builtins, numbers) instead of rich's `Syntax`:
-    pygments and its Go lexer cost more than the rest of `explain`, and an excerpt needs no more.
-    `code` should already have gone through `visible()`; tabs are expanded to 4 columns here.
-    Words are matched whole and looked up (one regex branch, not one per keyword); other names stay
-    in the plain run around them. Then the pieces are split at newlines to number the lines, and
-    neighbouring unstyled text is merged: rich's cost is per piece.
+    The tool's one Go lexer (`walkthrough.html.golex`, which the site uses too) instead of rich's
+    `Syntax`: pygments and its Go lexer cost more than the rest of `explain`. `code` should already have
+    gone through `visible()`; tabs are expanded to 4 columns here. Only coloured tokens are scanned
+    (`golex.coloured`), the text between them is the plain run; then the pieces are split at newlines to
+    number the lines, and neighbouring unstyled text is merged: rich's cost is per piece.
     """
     styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
     code = code.expandtabs(4)
-    words = _GO_WORDS
+    style_of = {cls: styles[kind] for cls, kind in _KIND_OF_CLASS.items()}
     tokens: list[tuple[str, str | None]] = []
     pos = 0
-    for m in _go_tokens().finditer(code):
-        kind = m.lastgroup
-        text = m.group()
-        if kind == "word":
-            kind = words.get(text)
-            if kind is None:  # a plain name: part of the run
-                continue
-        begin = m.start()
+    for begin, cls, text in golex.coloured(code):
         if begin > pos:
             tokens.append((code[pos:begin], None))
-        tokens.append((text, styles[kind]))  # every alternative is named
-        pos = m.end()
+        tokens.append((text, style_of[cls]))
+        pos = begin + len(text)
     tokens.append((code[pos:], None))
     width = len(str(start_line + code.count("\n")))
     lineno_style = styles["lineno"]
@@ -375,14 +346,6 @@ class GoCode:
                 "".join(f"{wrap[name][0]}{text}{wrap[name][1]}" if name else text for text, name in self.pieces)
             )
         yield Segment.line()
-
-
-def print_rich(ex: Explanation, *, code: bool = True) -> None:
-    """Print the explanation on the terminal with rich (no markup, emoji or auto-highlighting of our text)."""
-    from rich.console import Console  # noqa: PLC0415
-
-    console = Console(highlight=False, emoji=False, markup=False, soft_wrap=True)
-    console.print(renderable(ex, code=code, width=console.width))
 
 
 def symbol_rows(symbols: list[Symbol]) -> list[tuple[str, str, str]]:

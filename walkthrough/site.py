@@ -39,7 +39,7 @@ from walkthrough.html.cards import Card, Renderer, RunBlock, SeeAlso, SymbolRef,
 from walkthrough.html.diagrams import diagram_svg, link_href, parse_diagram
 from walkthrough.html.escape import escape_visible, stray_markdown
 from walkthrough.html.frame import depth_of
-from walkthrough.html.highlight import highlight_lines, python_lexer
+from walkthrough.html.highlight import highlight_lines
 from walkthrough.html.links import (
     PAGE_SCHEME,
     SYM_SCHEME,
@@ -881,7 +881,7 @@ class SiteModel:
 
     def _model_html(self, module: str, rel: str, source: str) -> Markup:
         lines = [_link_mirrors(line) if "mirrors(" in line else line
-                 for line in highlight_lines(source.rstrip("\n"), python_lexer())]
+                 for line in highlight_lines(source.rstrip("\n"), "python")]
         line = Markup('<span class="wt-line" id="L{n}" data-line="{n}"><span class="wt-src">{code}</span></span>')
         body = "".join(str(line.format(n=n, code=code)) for n, code in enumerate(lines, start=1))
         return Markup(

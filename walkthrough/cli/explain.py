@@ -15,12 +15,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.cli.args import positive_int
+from walkthrough.cli.progress import for_terminal
 from walkthrough.errors import SourcesMissing, SymbolError, WalkthroughError
 
 if TYPE_CHECKING:
     import argparse
 
     from walkthrough.console import Explanation
+    from walkthrough.index.protocol import Progress
     from walkthrough.index.reader import Index
     from walkthrough.models import Symbol
 
@@ -39,7 +41,7 @@ KINDS = (
 
 
 def _indexes(
-    upstream: str | None, ref: str | None, *, progress: bool
+    upstream: str | None, ref: str | None, *, progress: Progress | None
 ) -> tuple[list[Index], list[SourcesMissing]]:
     """The indexes to search: one upstream, or every pinned one; missing sources are returned, not raised."""
     from walkthrough.index.reader import load_index  # noqa: PLC0415
@@ -57,7 +59,9 @@ def _indexes(
     return found, missing
 
 
-def resolve_symbol(text: str, upstream: str | None = None, *, progress: bool = False) -> tuple[Index, Symbol]:
+def resolve_symbol(
+    text: str, upstream: str | None = None, *, progress: Progress | None = None
+) -> tuple[Index, Symbol]:
     """The one symbol `text` names across the pinned upstreams (or `upstream`), with its index."""
     from walkthrough.symbolid import parse_query  # noqa: PLC0415
 
@@ -263,7 +267,7 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def with_today(ex: Explanation, idx: Index, *, progress: bool = False) -> Explanation:
+def with_today(ex: Explanation, idx: Index, *, progress: Progress | None = None) -> Explanation:
     """The explanation with the symbol's counterpart in today's releases (`--today`).
 
     Raises:
@@ -302,20 +306,25 @@ def show(
 ) -> int:
     """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text."""
     terminal = _is_terminal() and not as_json
-    idx, sym = resolve_symbol(symbol, upstream, progress=sys.stderr.isatty())
+    progress = for_terminal()
+    idx, sym = resolve_symbol(symbol, upstream, progress=progress)
     ex = explanation(idx, sym)
     if model:
         ex = with_model(ex)
     if today:
-        ex = with_today(ex, idx, progress=sys.stderr.isatty())
+        ex = with_today(ex, idx, progress=progress)
     if as_json:
         # ASCII only: bidi and escape characters of upstream text stay escaped on a terminal.
         sys.stdout.write(json.dumps(ex.to_json(code=not no_code), indent=2) + "\n")
         sys.stdout.flush()
     elif terminal:
-        from walkthrough.console import print_rich  # noqa: PLC0415
+        from rich.console import Console  # noqa: PLC0415 - rich only when a terminal shows it
 
-        print_rich(ex, code=not no_code)
+        from walkthrough.console import renderable  # noqa: PLC0415
+
+        # No markup, emoji or auto-highlighting: upstream text is shown as it is (made visible).
+        console = Console(highlight=False, emoji=False, markup=False, soft_wrap=True)
+        console.print(renderable(ex, code=not no_code, width=console.width))
     else:
         from walkthrough.console import plain_text  # noqa: PLC0415
 
@@ -380,7 +389,7 @@ def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool,
     from walkthrough.console import symbol_rows  # noqa: PLC0415
     from walkthrough.text import visible  # noqa: PLC0415
 
-    indexes, missing = _indexes(upstream, None, progress=sys.stderr.isatty())
+    indexes, missing = _indexes(upstream, None, progress=for_terminal())
     if not indexes and missing:
         raise missing[0]
     found = [s for idx in indexes for s in idx.search(pattern, kind)]

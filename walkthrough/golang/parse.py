@@ -5,26 +5,12 @@ symbol grammar can address (funcs, methods, types, struct fields, interface meth
 vars one per name) with 1-based inclusive lines, byte spans and doc comments, and every use of a
 name that may refer to a declaration outside the function it sits in.
 
-Uses carry a *reference expression* instead of a target, because the target depends on other
-files (same package, imported packages) that only the index sees. Local variables are resolved
-here, with Go's block scoping, so that a local never links to a package-level name (uses of locals
-are not emitted); a selector on a local of unknown type gets no expression at all (ref -1): a
-missing link is acceptable, a wrong link is not. Each distinct expression is stored once per file
-in `FileFacts.refs` and uses point at it by index. The expressions, as nested tuples:
-
-    ("id", name)            a name of package scope (or dot import), e.g. `New` or `Config`
-    ("x", X, name)          `X.name` where X is not local: an import, or a package-level var/type
-    ("f", base, name)       `v.name` where v's type is the type expression `base`
-    ("key", base, name)     a key in a composite literal of type `base` (a struct field)
-
-Type expressions, written relative to the file they appear in:
-
-    ("t", name) ("q", alias, name)       a named type, local to the package or imported
-    ("s", elem) ("m", key, value)        slice/array and map types (pointers are dropped)
-    ("g", name) ("gx", X, name)          the type of a package-level value (var, func, type)
-    ("r", callee, i)                     result i of a call (a conversion when callee is a type)
-    ("i", x) ("rk", x) ("rv", x)         index, range key and range value of a value of type x
-    ("fv", base, name)                   the type of field or method `name` of type `base`
+Uses carry a *reference expression* (`walkthrough.golang.refs`) instead of a target, because the
+target depends on other files (same package, imported packages) that only the index sees. Local
+variables are resolved here, with Go's block scoping, so that a local never links to a package-level
+name (uses of locals are not emitted); a selector on a local of unknown type gets no expression at all
+(ref -1): a missing link is acceptable, a wrong link is not. Each distinct expression is stored once
+per file in `FileFacts.refs` and uses point at it by index.
 
 Tree-sitter's 0-based rows are converted to 1-based lines here, once.
 """
@@ -46,6 +32,8 @@ from walkthrough.models import SymbolKind
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
+    from walkthrough.golang.refs import Expr, TypeExpr, Use
+
 
 MAX_DEPTH = 180
 """Nesting depth below which uses are not extracted: keeps hostile input from exhausting the stack."""
@@ -53,7 +41,6 @@ MAX_DEPTH = 180
 MAX_ERROR_LINES = 200
 """Syntax error lines kept per file: enough for messages, bounded for broken input."""
 
-Ref = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +74,9 @@ class Decl:
     receiver: str | None = None
     doc: str = ""
     has_error: bool = False
-    type: Ref | None = None
-    results: tuple[Ref | None, ...] = ()
-    embeds: tuple[Ref | None, ...] = ()
+    type: TypeExpr | None = None
+    results: tuple[TypeExpr | None, ...] = ()
+    embeds: tuple[TypeExpr | None, ...] = ()
 
 
 RawUse = tuple[int, int, int, str, int]
@@ -108,7 +95,7 @@ class FileFacts:
     imports: tuple[Import, ...] = ()
     decls: tuple[Decl, ...] = ()
     uses: tuple[RawUse, ...] = ()
-    refs: tuple[Ref, ...] = ()
+    refs: tuple[Use, ...] = ()
     has_error: bool = False
     error_lines: tuple[int, ...] = field(default=())
 
@@ -361,9 +348,9 @@ class _Extractor:
         self.data = data
         self.decls: list[Decl] = []
         self.uses: list[RawUse] = []
-        self.refs: list[Ref] = []
-        self.ref_ids: dict[Ref, int] = {}
-        self.scopes: list[dict[str, Ref | None]] = []
+        self.refs: list[Use] = []
+        self.ref_ids: dict[Use, int] = {}
+        self.scopes: list[dict[str, TypeExpr | None]] = []
         self.id_refs: dict[str, int] = {}
         """name → index of ("id", name) in `refs`: the most frequent expression, built once."""
         self.names: dict[bytes, str] = {}
@@ -446,13 +433,13 @@ class _Extractor:
                 return _text(self.data, t)
         return None
 
-    def _results(self, node: Node) -> tuple[Ref | None, ...]:
+    def _results(self, node: Node) -> tuple[TypeExpr | None, ...]:
         result = node.child_by_field_name("result")
         if result is None:
             return ()
         if result.type != "parameter_list":
             return (self.type_expr(result),)
-        out: list[Ref | None] = []
+        out: list[TypeExpr | None] = []
         for param in result.named_children:
             if param.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                 continue
@@ -478,8 +465,8 @@ class _Extractor:
             self._add(span, name, name, kind, type=self.type_expr(type_node))
         self._walk_types_only(type_node)
 
-    def _struct_members(self, struct: Node, owner: str) -> tuple[Ref | None, ...]:
-        embeds: list[Ref | None] = []
+    def _struct_members(self, struct: Node, owner: str) -> tuple[TypeExpr | None, ...]:
+        embeds: list[TypeExpr | None] = []
         fields = _first_named(struct, "field_declaration_list")
         for fd in fields.named_children if fields is not None else ():
             if fd.type != "field_declaration":
@@ -502,8 +489,8 @@ class _Extractor:
                 embeds.append(ftype)
         return tuple(embeds)
 
-    def _interface_members(self, iface: Node, owner: str) -> tuple[Ref | None, ...]:
-        embeds: list[Ref | None] = []
+    def _interface_members(self, iface: Node, owner: str) -> tuple[TypeExpr | None, ...]:
+        embeds: list[TypeExpr | None] = []
         for elem in iface.named_children:
             if elem.type == "method_elem":
                 name_node = elem.child_by_field_name("name")
@@ -540,7 +527,7 @@ class _Extractor:
     # ---- function bodies ----------------------------------------------------------------
 
     def _function_body(self, node: Node, receiver: Node | None) -> None:
-        scope: dict[str, Ref | None] = {}
+        scope: dict[str, TypeExpr | None] = {}
         if receiver is not None:
             self._bind_params(receiver, scope)
         self._signature(node, scope)
@@ -552,7 +539,7 @@ class _Extractor:
             finally:
                 self.scopes.pop()
 
-    def _signature(self, node: Node, scope: dict[str, Ref | None]) -> None:
+    def _signature(self, node: Node, scope: dict[str, TypeExpr | None]) -> None:
         for field_name in ("parameters", "result"):
             plist = node.child_by_field_name(field_name)
             if plist is None:
@@ -562,7 +549,7 @@ class _Extractor:
             else:
                 self._walk_types_only(plist)
 
-    def _bind_params(self, plist: Node, scope: dict[str, Ref | None]) -> None:
+    def _bind_params(self, plist: Node, scope: dict[str, TypeExpr | None]) -> None:
         for param in plist.named_children:
             if param.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                 continue
@@ -680,13 +667,13 @@ class _Extractor:
             return
         self.walk(node)
 
-    def _lookup(self, name: str) -> tuple[bool, Ref | None]:
+    def _lookup(self, name: str) -> tuple[bool, TypeExpr | None]:
         for scope in reversed(self.scopes):
             if name in scope:
                 return True, scope[name]
         return False, None
 
-    def _ref_id(self, ref: Ref | None) -> int:
+    def _ref_id(self, ref: Use | None) -> int:
         if ref is None:
             return -1
         rid = self.ref_ids.get(ref)
@@ -699,7 +686,7 @@ class _Extractor:
         """1-based line of a byte offset (tree-sitter counts rows by newlines too)."""
         return bisect_right(self.line_ends, byte) + 1
 
-    def _use(self, node: Node, ref: Ref | None) -> None:
+    def _use(self, node: Node, ref: Use | None) -> None:
         start = node.start_byte
         self.uses.append((start, node.end_byte, self._line(start), _text(self.data, node), self._ref_id(ref)))
 
@@ -751,7 +738,7 @@ class _Extractor:
         if body is not None:
             self._literal(body, base)
 
-    def _literal(self, body: Node, base: Ref | None) -> None:
+    def _literal(self, body: Node, base: TypeExpr | None) -> None:
         """Keys of struct literals are field names; of map and slice literals, expressions."""
         if self.depth > MAX_DEPTH:
             return
@@ -767,8 +754,8 @@ class _Extractor:
                     key, value = kids
                     key_inner = key.named_children[0] if key.type == "literal_element" and key.named_children else key
                     if key_inner.type == "identifier" and (base is None or base[0] in ("t", "q")):
-                        ref = ("key", base, _text(self.data, key_inner)) if base is not None else None
-                        self._use(key_inner, ref)
+                        key_ref: Use | None = ("key", base, _text(self.data, key_inner)) if base is not None else None
+                        self._use(key_inner, key_ref)
                     else:
                         self._element(key_inner, ("m", None, None) if base and base[0] == "m" else None)
                     self._element(value, elem)
@@ -777,7 +764,7 @@ class _Extractor:
         finally:
             self.depth -= 1
 
-    def _element(self, node: Node, elem: Ref | None) -> None:
+    def _element(self, node: Node, elem: TypeExpr | None) -> None:
         if node.type == "literal_element" and node.named_children:
             node = node.named_children[0]
         if node.type == "literal_value":
@@ -824,7 +811,7 @@ class _Extractor:
             for child in node.named_children:
                 if child.type == "type_case":
                     types = child.children_by_field_name("type")
-                    scope: dict[str, Ref | None] = {}
+                    scope: dict[str, TypeExpr | None] = {}
                     single = self.type_expr(types[0]) if len(types) == 1 else None
                     for a in alias_names:
                         scope[a] = single
@@ -870,7 +857,7 @@ class _Extractor:
             else:
                 scope[name] = None
 
-    def _multi_value_type(self, value: Node, i: int) -> Ref | None:
+    def _multi_value_type(self, value: Node, i: int) -> TypeExpr | None:
         """`a, b := f()`, `v, ok := m[k]`, `v, ok := x.(T)`: the type of the i-th value."""
         if value.type == "call_expression":
             callee = self._callee(value)
@@ -958,7 +945,7 @@ class _Extractor:
 
     # ---- evident types ------------------------------------------------------------------
 
-    def type_expr(self, node: Node | None, level: int = 0) -> Ref | None:
+    def type_expr(self, node: Node | None, level: int = 0) -> TypeExpr | None:
         """The type expression a type node denotes, or None when it is not evident."""
         if level > MAX_DEPTH:
             return None
@@ -987,13 +974,13 @@ class _Extractor:
             return ("m", key, value) if value is not None else None
         return None
 
-    def _callee(self, call: Node) -> Ref | None:
+    def _callee(self, call: Node) -> Expr | None:
         fn = call.child_by_field_name("function")
         if fn is None:
             return None
         return self.type_of(fn)
 
-    def type_of(self, node: Node | None, level: int = 0) -> Ref | None:
+    def type_of(self, node: Node | None, level: int = 0) -> TypeExpr | None:
         """The evident type of an expression, or None."""
         if level > MAX_DEPTH:
             return None

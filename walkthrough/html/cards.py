@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from walkthrough.book.excerpt import Elided
 from walkthrough.html.escape import escape_visible
-from walkthrough.html.highlight import go_lexer, highlight_lines, python_lexer
+from walkthrough.html.highlight import highlight_lines
 from walkthrough.html.links import PAGE_SCHEME, SYM_SCHEME
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def build_code_rows(
     notes: Sequence[CodeNote] = (),
 ) -> list[CodeLine | Elided]:
     """The rows of a code block: shown lines and elisions between (and around) focus ranges."""
-    rendered = highlight_lines(text, go_lexer(), links)
+    rendered = highlight_lines(text, "go", links)
     end_line = start_line + len(rendered) - 1
     ranges = list(shown) or [(start_line, end_line)]
     marked = set(highlight)
@@ -272,7 +272,7 @@ class Renderer:
             highlight=ex.highlight,
             notes=notes,
         )
-        py_lines = highlight_lines(card.model.source, python_lexer()) if card.model else []
+        py_lines = highlight_lines(card.model.source, "python") if card.model else []
         html_text = self.env.get_template("card.html.jinja").render(
             card=card,
             ex=ex,

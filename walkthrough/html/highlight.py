@@ -1,4 +1,4 @@
-"""Code → one HTML string per line: pygments tokens (positions only), every piece escaped, links overlaid.
+"""Code → one HTML string per line: tokens classed (Go by `golex`, Python by Pygments), escaped, links overlaid.
 
 Upstream text never passes through Markdown or a template as template source: each token is escaped
 with `markupsafe`, hidden characters become visible markers (`walkthrough.html.escape`), and links from
@@ -9,31 +9,34 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from markupsafe import Markup, escape
 
+from walkthrough.html import golex
 from walkthrough.html.escape import escape_visible
 from walkthrough.html.links import SYM_SCHEME, CodeLink
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-@cache
-def go_lexer() -> Any:
-    """Pygments' Go lexer, created once."""
-    from pygments.lexers.go import GoLexer  # noqa: PLC0415 - imported once, only when rendering
-
-    # No newline stripping or adding: token offsets must be offsets into the exact upstream text.
-    return GoLexer(stripnl=False, ensurenl=False, tabsize=0)
-
+    from collections.abc import Callable, Iterator, Sequence
 
 @cache
 def python_lexer() -> Any:
     """Pygments' Python lexer, created once."""
     from pygments.lexers.python import PythonLexer  # noqa: PLC0415
 
+    # No newline stripping or adding: token offsets must be offsets into the exact source text.
     return PythonLexer(stripnl=False, ensurenl=False, tabsize=0)
+
+
+Language = Literal["go", "python"]
+
+
+def classed_tokens(text: str, language: Language) -> Iterator[tuple[int, str, str]]:
+    """(offset, Pygments short class, text) of every token: Go by the tool's own lexer, Python by Pygments."""
+    if language == "go":
+        return golex.tokens(text)
+    return ((pos, _token_class(ttype), value) for pos, ttype, value in python_lexer().get_tokens_unprocessed(text))
 
 
 @cache
@@ -50,7 +53,7 @@ _UNSTYLED = frozenset({"w", "nx", "x"})
 """Pygments classes Material's code theme leaves uncoloured (whitespace, Go's plain identifiers)."""
 
 
-def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> list[Markup]:
+def highlight_lines(text: str, language: Language, links: Sequence[CodeLink] = ()) -> list[Markup]:
     r"""`text` as one HTML string per line (split on `\n` only), tokens classed, links as `wt-sym:` hrefs.
 
     Splits on `\n` alone (not `str.splitlines`, which also splits on U+2028, form feeds and others) so
@@ -78,9 +81,8 @@ def highlight_lines(text: str, lexer: Any, links: Sequence[CodeLink] = ()) -> li
     # make pages lighter for browsers and for the search indexer, which parses every page's HTML.
     run_start, run_cls = 0, ""
     expected = 0
-    for pos, ttype, value in lexer.get_tokens_unprocessed(text):
-        cls = _token_class(ttype)
-        cls = "" if cls in _UNSTYLED else cls
+    for pos, token_class, value in classed_tokens(text, language):
+        cls = "" if token_class in _UNSTYLED else token_class
         if pos != expected:  # a lexer that skipped text: show the gap unclassed rather than lose it
             _add_linked(add, text, run_start, expected, run_cls, spans, starts)
             run_start, run_cls = expected, ""

@@ -46,6 +46,12 @@ class IndexLike(Protocol):
         ...
 
 
+Progress = Callable[[str, int, int], None]
+"""`progress(label, done, total)`: how far a long step has come (building an index); done == total ends it.
+
+The caller decides how to show it (the CLI draws a bar on a terminal); the step never prints.
+"""
+
 IndexFor = Callable[[str], IndexLike]
 """Upstream name → its index (loaded, never built by the caller)."""
 

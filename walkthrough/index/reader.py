@@ -4,7 +4,7 @@ No rendering; building lives in `walkthrough.index.build`, imported only when a 
 the tables, formats and file names both sides agree on live in `walkthrough.index.schema`.
 
     from walkthrough.index.reader import load_index, Index
-    idx = load_index("kubernetes", ref=None, progress=True)  # builds (parallel, progress bar) or loads
+    idx = load_index("kubernetes", ref=None, progress=report)  # builds (in parallel, reporting) or loads
     idx.pin, idx.upstream
     idx.lookup("pkg/apiserver.APIInstaller.registerResourceHandlers") -> Symbol
         # full ids ("kubernetes:..."), short forms (APIInstaller, apiserver.APIInstaller,
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from walkthrough.index.protocol import Progress
     from walkthrough.sources import SourceTree
 
 _KIND = Symbol._fields.index("kind")
@@ -65,7 +66,7 @@ def _row_to_symbol(row: tuple[Any, ...]) -> Symbol:
 # ---- loading ---------------------------------------------------------------------------------
 
 
-def load_index(name: str, ref: str | None = None, *, progress: bool = False) -> Index:
+def load_index(name: str, ref: str | None = None, *, progress: Progress | None = None) -> Index:
     """The index of upstream `name` at `ref` (default: the pinned release): loaded, or built and saved.
 
     Raises:
@@ -77,7 +78,7 @@ def load_index(name: str, ref: str | None = None, *, progress: bool = False) -> 
     return index_for_tree(tree, progress=progress)
 
 
-def index_for_tree(tree: SourceTree, *, progress: bool = False) -> Index:
+def index_for_tree(tree: SourceTree, *, progress: Progress | None = None) -> Index:
     """`load_index` for an opened SourceTree."""
     path = db_path(tree)
     idx = _open_valid(path, tree)
@@ -185,13 +186,12 @@ class Index:
     def _rebuild(self) -> None:
         """Replace a damaged database by a fresh build of the same tree (same ids: the build is deterministic)."""
         import logging  # noqa: PLC0415 - only the repair path
-        import sys  # noqa: PLC0415
 
         with self._lock:
             self._conn.close()
             remove_db(self.path)
         logging.getLogger(__name__).warning("the symbol index %s was damaged; rebuilding it", self.path)
-        fresh = index_for_tree(self.tree, progress=sys.stderr.isatty())
+        fresh = index_for_tree(self.tree)
         with self._lock:
             self._conn, self.path, self._pkgdirs = fresh._conn, fresh.path, None  # noqa: SLF001 - same class
 
