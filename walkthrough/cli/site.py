@@ -124,7 +124,7 @@ def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
     """Build the static site into site/ (sources checked first).
 
     The site is written beside the output folder and takes its place only when the build succeeded
-    (`walkthrough.output`): a failed or interrupted build leaves the previous site as it was.
+    (`walkthrough.cli.output`): a failed or interrupted build leaves the previous site as it was.
     """
     project = project_root()
     config_path = _config_file(project, config_file)
@@ -134,7 +134,7 @@ def build(strict: bool, config_file: Path | None, site_dir: Path | None) -> int:
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, MkDocsException  # noqa: PLC0415
 
-    from walkthrough.output import replacing  # noqa: PLC0415
+    from walkthrough.cli.output import replacing  # noqa: PLC0415
 
     options = {"site_dir": str(site_dir)} if site_dir else {}
     try:
