@@ -265,14 +265,17 @@ def divide_by_scale_int64(base: int, scale: int) -> tuple[int, int, bool]:
 
 @mirrors("kubernetes:pkg/api/resource.removeInt64Factors")
 def remove_int64_factors(value: int, base: int) -> tuple[int, int]:
-    """Strip factors of `base` from value: (rest, how many were removed)."""
+    """Strip factors of `base` from value: (rest, how many were removed).
+
+    The negation is int64's: -MinInt64 is MinInt64 again, still negative, so nothing is stripped.
+    """
     times = 0
     negative = value < 0
-    result = -value if negative else value
+    result = _wrap(-value) if negative else value
     while result >= base and result % base == 0:
         times += 1
         result //= base
-    return (-result if negative else result), times
+    return (_wrap(-result) if negative else result), times
 
 
 @mirrors("kubernetes:pkg/api/resource.removeBigIntFactors")
@@ -659,14 +662,13 @@ class Quantity:
 
     @mirrors("kubernetes:pkg/api/resource.Quantity.Cmp")
     def cmp(self, y: Quantity) -> int:
-        """-1, 0 or 1.
+        """-1, 0 or 1; when either side is an inf.Dec the receiver switches to inf.Dec, as in Go.
 
-        The Go converts its receiver to inf.Dec when either side is a Dec; callers in Kubernetes
-        compare copies, so this model compares without changing either operand.
+        (`y` is a copy in Go, passed by value, so its own switch is not seen by the caller.)
         """
         if self.d is None and y.d is None:
             return self.i.cmp(y.i)
-        return self.copy()._as_dec().cmp(y.copy()._as_dec())
+        return self._as_dec().cmp(y.copy()._as_dec())
 
     @mirrors("kubernetes:pkg/api/resource.Quantity.CmpInt64")
     def cmp_int64(self, y: int) -> int:
@@ -679,6 +681,19 @@ class Quantity:
         if self.d is not None:
             return _dec_as_scale(self.d, scale)
         return self.i.as_scale(scale)
+
+    @mirrors("kubernetes:pkg/api/resource.Quantity.RoundUp")
+    def round_up(self, scale: int) -> bool:
+        """Round to `scale` away from zero; False when precision was lost. The cached string survives a no-op."""
+        if self.d is not None:
+            self.s = ""
+            self.d, exact = _dec_as_scale(self.d, scale)
+            return exact
+        if self.i.scale >= scale:
+            return True
+        self.s = ""
+        self.i, exact = self.i.as_scale(scale)
+        return exact
 
     # --- arithmetic (in place, like the Go pointer methods) -------------------------------
     @mirrors("kubernetes:pkg/api/resource.Quantity.Add")
@@ -866,6 +881,21 @@ def parse_quantity(s: str) -> Quantity:
     if sign == -1:
         amount_dec.neg()
     return Quantity(d=amount_dec, format=fmt)
+
+
+@mirrors("kubernetes:pkg/api/resource.NewQuantity")
+def new_quantity(value: int, format: Format) -> Quantity:  # noqa: A002 - the Go parameter's name
+    return Quantity(Int64Amount(value, 0), None, "", format)
+
+
+@mirrors("kubernetes:pkg/api/resource.NewMilliQuantity")
+def new_milli_quantity(value: int, format: Format) -> Quantity:  # noqa: A002 - the Go parameter's name
+    return Quantity(Int64Amount(value, MILLI), None, "", format)
+
+
+@mirrors("kubernetes:pkg/api/resource.NewScaledQuantity")
+def new_scaled_quantity(value: int, scale: int) -> Quantity:
+    return Quantity(Int64Amount(value, scale), None, "", Format.DECIMAL_SI)
 
 
 @mirrors("kubernetes:pkg/api/resource.MustParse")
