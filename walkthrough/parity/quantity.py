@@ -1,6 +1,7 @@
 """Parity runner for `a-quantity.json`: resource.Quantity parsing, printing and arithmetic.
 
-Each vector is `{"op": "parse", "s": ...}` or `{"op": "cmp_add_sub", "a": ..., "b": ...}`; the
+Each vector is `{"op": "parse", "s": ...}`, `{"op": "cmp_add_sub", "a": ..., "b": ...}`, or (from live
+parity) `{"op": "methods", "a", "b", "y", "scale"}` or `{"op": "new", "value", "scale", "format"}`; the
 model computes every output field the file records, and only the recorded fields are compared.
 """
 
@@ -9,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from walkthrough.parity import Outcome, guarded
-from walkthrough.reimpl.kubernetes.quantity import Quantity, QuantityError, go_json_quote, parse_quantity
+from walkthrough.reimpl.kubernetes.quantity import (
+    Format,
+    Quantity,
+    QuantityError,
+    go_json_quote,
+    new_milli_quantity,
+    new_quantity,
+    new_scaled_quantity,
+    parse_quantity,
+)
 
 
 def accepts(file_name: str, meta: dict[str, Any]) -> bool:
@@ -65,15 +75,52 @@ def cmp_add_sub(a_text: str, b_text: str) -> dict[str, Any]:
     return {"cmp": a.copy().cmp(b.copy()), "add": describe(total), "sub": describe(difference)}
 
 
+def methods(a_text: str, b_text: str, y: int, scale: int) -> dict[str, Any]:
+    """The outputs of one `methods` vector: Cmp (and its receiver after), CmpInt64, Neg, RoundUp on copies."""
+    try:
+        a, b = parse_quantity(a_text), parse_quantity(b_text)
+    except QuantityError as exc:
+        return {"error": str(exc)}
+    receiver = a.copy()
+    compared = receiver.cmp(b.copy())
+    negated = a.copy()
+    negated.neg()
+    rounded = a.copy()
+    exact = rounded.round_up(scale)
+    return {"cmp": compared, "cmp_receiver": describe(receiver), "cmp_int64": a.copy().cmp_int64(y),
+            "neg": describe(negated), "round_up": {"exact": exact, "after": describe(rounded)}}
+
+
+def new(value: int, scale: int, format_name: str) -> dict[str, Any]:
+    """The outputs of one `new` vector: the three constructors."""
+    fmt = Format(format_name)
+    return {"new": describe(new_quantity(value, fmt)), "new_milli": describe(new_milli_quantity(value, fmt)),
+            "new_scaled": describe(new_scaled_quantity(value, scale))}
+
+
+def outputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The outputs of one vector, by its `op`."""
+    op = inputs.get("op")
+    if op == "parse":
+        return parse(inputs["s"])
+    if op == "methods":
+        return methods(inputs["a"], inputs["b"], inputs["y"], inputs["scale"])
+    if op == "new":
+        return new(inputs["value"], inputs["scale"], inputs["format"])
+    return cmp_add_sub(inputs["a"], inputs["b"])
+
+
 def run(data: dict[str, Any]) -> list[Outcome]:
     """One Outcome per vector of `data["vectors"]`."""
     outcomes = []
     for index, vector in enumerate(data.get("vectors", [])):
         inputs, expected = vector.get("inputs", {}), vector.get("outputs", {})
-        if inputs.get("op") == "parse":
+        op = inputs.get("op")
+        if op == "parse":
             name = f"vectors[{index}] ParseQuantity({inputs.get('s')!r})"
-            outcomes.append(guarded(name, expected, lambda inputs=inputs: parse(inputs["s"])))
+        elif op in ("methods", "new"):
+            name = f"vectors[{index}] {op} {inputs!r}"
         else:
             name = f"vectors[{index}] {inputs.get('a')!r} cmp/add/sub {inputs.get('b')!r}"
-            outcomes.append(guarded(name, expected, lambda inputs=inputs: cmp_add_sub(inputs["a"], inputs["b"])))
+        outcomes.append(guarded(name, expected, lambda inputs=inputs: outputs(inputs)))
     return outcomes

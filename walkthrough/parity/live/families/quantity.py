@@ -1,6 +1,7 @@
 """resource.Quantity (pkg/api/resource): parsing, canonical printing, JSON, scaled values, Cmp/Add/Sub.
 
-Requests are the golden file's inputs (`{"op": "parse", "s"}`, `{"op": "cmp_add_sub", "a", "b"}`)
+Requests are the golden file's inputs (`{"op": "parse", "s"}`, `{"op": "cmp_add_sub", "a", "b"}`, and
+`methods` (Cmp and the receiver it converts, CmpInt64, Neg, RoundUp) and `new` (the three constructors))
 and answers its outputs, so the model side is the golden runner's own code. The strings are mostly
 well formed (signs, leading zeros, long fractions, every suffix, exponents out of range, values
 past int64) with malformed ones mixed in: stray characters, empty parts, whitespace, any text.
@@ -46,17 +47,23 @@ def requests() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st  # noqa: PLC0415 - hypothesis only for --live
 
     text = quantity_text()
+    int64s = st.one_of(st.integers(-(2**63), 2**63 - 1), st.integers(-2000, 2000),
+                       st.sampled_from([0, 1, -1, 2**63 - 1, -(2**63), 1024, 999, 10**18]))
+    scales = st.integers(-20, 20)
+    formats = st.sampled_from(["DecimalSI", "BinarySI", "DecimalExponent"])
     return st.one_of(
         st.builds(lambda s: {"op": "parse", "s": s}, text),
         st.builds(lambda a, b: {"op": "cmp_add_sub", "a": a, "b": b}, text, text),
+        st.builds(lambda a, b, y, scale: {"op": "methods", "a": a, "b": b, "y": y, "scale": scale},
+                  text, text, int64s, scales),
+        st.builds(lambda value, scale, fmt: {"op": "new", "value": value, "scale": scale, "format": fmt},
+                  int64s, scales, formats),
     )
 
 
 def model(request: dict[str, Any]) -> Any:
     """The golden runner's answer to one request."""
-    if request["op"] == "parse":
-        return golden.parse(request["s"])
-    return golden.cmp_add_sub(request["a"], request["b"])
+    return golden.outputs(request)
 
 
 def vector(request: dict[str, Any], answer: Any) -> dict[str, Any]:

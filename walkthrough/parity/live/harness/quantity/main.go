@@ -5,6 +5,9 @@
 //
 //	{"op": "parse", "s": "1.5Gi"}             -> every observable of ParseQuantity(s), or {"error"}
 //	{"op": "cmp_add_sub", "a": "1", "b": "2"} -> {"cmp", "add": {...}, "sub": {...}} or {"error"}
+//	{"op": "methods", "a", "b", "y", "scale"} -> Cmp (and the receiver after it), CmpInt64(y), Neg,
+//	                                             RoundUp(scale) on copies of a; or {"error"}
+//	{"op": "new", "value", "scale", "format"} -> NewQuantity, NewMilliQuantity, NewScaledQuantity
 package main
 
 import (
@@ -20,6 +23,11 @@ type request struct {
 	S  string `json:"s"`
 	A  string `json:"a"`
 	B  string `json:"b"`
+	// methods and new
+	Y      int64  `json:"y"`
+	Scale  int32  `json:"scale"`
+	Value  int64  `json:"value"`
+	Format string `json:"format"`
 }
 
 // describe reports every observable of q, each method called on a fresh Copy (several mutate q).
@@ -88,6 +96,35 @@ func cmpAddSub(aText, bText string) map[string]interface{} {
 	return map[string]interface{}{"cmp": a.Copy().Cmp(*b.Copy()), "add": describe(total), "sub": describe(difference)}
 }
 
+func methods(aText, bText string, y int64, scale int32) map[string]interface{} {
+	a, err := resource.ParseQuantity(aText)
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	b, err := resource.ParseQuantity(bText)
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	receiver := a.Copy()
+	compared := receiver.Cmp(*b.Copy())
+	negated := a.Copy()
+	negated.Neg()
+	rounded := a.Copy()
+	exact := rounded.RoundUp(resource.Scale(scale))
+	return map[string]interface{}{
+		"cmp": compared, "cmp_receiver": describe(receiver), "cmp_int64": a.Copy().CmpInt64(y),
+		"neg": describe(negated), "round_up": map[string]interface{}{"exact": exact, "after": describe(rounded)},
+	}
+}
+
+func newQuantities(value int64, scale int32, format string) map[string]interface{} {
+	f := resource.Format(format)
+	return map[string]interface{}{
+		"new": describe(resource.NewQuantity(value, f)), "new_milli": describe(resource.NewMilliQuantity(value, f)),
+		"new_scaled": describe(resource.NewScaledQuantity(value, resource.Scale(scale))),
+	}
+}
+
 func main() {
 	serve(func(raw json.RawMessage) (interface{}, error) {
 		var req request
@@ -99,6 +136,10 @@ func main() {
 			return parse(req.S), nil
 		case "cmp_add_sub":
 			return cmpAddSub(req.A, req.B), nil
+		case "methods":
+			return methods(req.A, req.B, req.Y, req.Scale), nil
+		case "new":
+			return newQuantities(req.Value, req.Scale, req.Format), nil
 		}
 		return nil, fmt.Errorf("unknown op %q", req.Op)
 	})
