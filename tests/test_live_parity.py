@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from walkthrough import paths
 from walkthrough.cli import main
 from walkthrough.errors import SourcesMissing, ToolchainMissing
 from walkthrough.parity.live import LiveFamily, known_families
@@ -297,3 +298,42 @@ def test_build_set_is_the_closure_of_the_harnesses() -> None:
     locked = {path.rpartition("/")[0] for path in open_tree(BUILD_SET).paths()}
     in_kubernetes = {path.rpartition("/")[0] for path in open_tree("kubernetes").paths()}
     assert closure - in_kubernetes == locked
+
+
+def _need_go() -> None:
+    from walkthrough.parity.live.toolchain import find_toolchain  # noqa: PLC0415
+
+    try:
+        find_toolchain()
+    except ToolchainMissing as exc:
+        pytest.skip(f"no Go 1.19: {exc.message}")
+
+
+@pytest.mark.go
+def test_missing_sources_exit_3_naming_the_import(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _need_go()
+    monkeypatch.setenv("WALKTHROUGH_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(paths, "_cache_override", None)  # the CLI sets it from the environment; restored after
+    code, _, err = run_cli(capsys, "parity", "--live", "--model", "quantity", "--cases", "1")
+    assert code == 3
+    assert "walkthrough sources" in err  # the hint says how to get them
+    assert "Traceback" not in err
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_an_unbuildable_harness_exits_3_with_go_s_message(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _built("mflag")  # skips without Go or the docker sources
+    from walkthrough.parity.live import build as build_module  # noqa: PLC0415
+
+    broken = tmp_path / "harness"
+    (broken / "mflag").mkdir(parents=True)
+    (broken / "serve.go").write_bytes((build_module.HARNESS_DIR / "serve.go").read_bytes())
+    (broken / "mflag" / "main.go").write_text("package main\n\nfunc main() { undefinedThing() }\n", encoding="utf-8")
+    monkeypatch.setattr(build_module, "HARNESS_DIR", broken)
+    code, _, err = run_cli(capsys, "parity", "--live", "--model", "mflag", "--cases", "1")
+    assert code == 3
+    assert "undefined: undefinedThing" in err
+    assert "Traceback" not in err
