@@ -12,6 +12,7 @@ rules with `*`, empty and null lists, subresources and URL prefixes; requests wi
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.parity import rbac as golden
@@ -39,38 +40,45 @@ def _st() -> Any:
     return st
 
 
+def _lists(pool: list[str], *, often: bool = True) -> list[list[str] | None]:
+    """A rule's list as one draw: null, empty, or one or two items of the pool (filled lists most often)."""
+    filled = [[a] for a in pool] + [[a, b] for a, b in itertools.permutations(pool, 2)]
+    return [None, [], *(filled * (3 if often else 1))] if often else [None, [], [], *filled]
+
+
+RULE_TABLES = {
+    "verbs": _lists(["get", "list", "*", "create", "delete", "watch", "proxy"]),
+    "apiGroups": _lists(["", "*", "extensions", "apps"]), "resources": _lists(RESOURCES),
+    "resourceNames": _lists(["web", "p", ""], often=False), "nonResourceURLs": _lists(URLS),
+}
+SUBJECTS = [
+    {"kind": kind, "name": name, **({"namespace": namespace} if namespace else {})}
+    for kind in ["User", "User", "Group", "Group", "ServiceAccount", "ServiceAccount", "Robot", "", "user"]
+    for name in ["alice", "bob", "dev", "ops", "builder", "ci", *USERS, *GROUPS]
+    for namespace in ["", "", "dev", "kube-system"]
+]
+REFS = [
+    {"roleRefAPIGroup": group, "roleRefKind": kind, "roleRefName": name}
+    for group in [*[RBAC_GROUP] * 8, "", "rbac"]
+    for kind in [*["Role", "ClusterRole"] * 4, "role", "", "Group"]
+    for name in ["reader", "reader", "admin", "missing", ""]
+]
+
+
 def rules() -> SearchStrategy[dict[str, Any]]:
-    """PolicyRules: each list null, empty or drawn from its pool."""
+    """PolicyRules: each list (null, empty or from its pool) one draw from its table."""
     st = _st()
-
-    def some(pool: list[str], *, often: bool = True) -> Any:
-        filled = st.lists(st.sampled_from(pool), min_size=1, max_size=3)
-        return st.one_of(st.none(), st.just([]), filled, *([filled, filled] if often else []))
-
-    return st.fixed_dictionaries({
-        "verbs": some(["get", "list", "*", "*", "create", "delete", "watch", "proxy"]),
-        "apiGroups": some(["", "", "*", "extensions", "apps"]), "resources": some(RESOURCES),
-        "resourceNames": some(["web", "p", ""], often=False), "nonResourceURLs": some(URLS),
-    })
+    return st.fixed_dictionaries({key: st.sampled_from(table) for key, table in RULE_TABLES.items()})
 
 
 def _subjects(st: Any) -> Any:
-    subject = st.builds(
-        lambda kind, name, namespace: {"kind": kind, "name": name, **({"namespace": namespace} if namespace else {})},
-        st.sampled_from(["User", "User", "Group", "Group", "ServiceAccount", "ServiceAccount", "Robot", "", "user"]),
-        st.one_of(st.sampled_from(["alice", "bob", "dev", "ops", "builder", "ci"]), st.sampled_from([*USERS, *GROUPS])),
-        st.sampled_from(["", "", "dev", "kube-system"]))
-    return st.lists(subject, min_size=1, max_size=3)
+    return st.lists(st.sampled_from(SUBJECTS), min_size=1, max_size=3)
 
 
 def policies() -> SearchStrategy[dict[str, Any]]:
     """Roles, cluster roles and bindings of both scopes, and a super user."""
     st = _st()
-    ref = st.fixed_dictionaries({
-        "roleRefAPIGroup": st.sampled_from([*[RBAC_GROUP] * 8, "", "rbac"]),
-        "roleRefKind": st.sampled_from([*["Role", "ClusterRole"] * 4, "role", "", "Group"]),
-        "roleRefName": st.sampled_from(["reader", "reader", "admin", "missing", ""]),
-    })
+    ref = st.sampled_from(REFS)
     role = st.fixed_dictionaries({"name": st.sampled_from(ROLES), "namespace": st.sampled_from(NAMESPACES),
                                   "rules": st.lists(rules(), max_size=2)})
     cluster_role = st.fixed_dictionaries({"name": st.sampled_from(ROLES), "rules": st.lists(rules(), max_size=2)})
