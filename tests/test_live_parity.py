@@ -337,3 +337,13 @@ def test_an_unbuildable_harness_exits_3_with_go_s_message(capsys: pytest.Capture
     assert code == 3
     assert "undefined: undefinedThing" in err
     assert "Traceback" not in err
+
+
+def test_the_default_run_spreads_ten_thousand_cases() -> None:
+    from walkthrough.cli.parity_live import default_cases  # noqa: PLC0415
+
+    assert default_cases(1) == 2500  # one model alone: a few seconds
+    assert default_cases(4) * 4 == 10_000
+    assert default_cases(8) * 8 == 10_000
+    assert default_cases(12) * 12 >= 10_000  # never fewer than 1,000 each
+    assert all(default_cases(n) * n >= 10_000 for n in range(4, 40))

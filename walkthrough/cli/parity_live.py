@@ -21,8 +21,16 @@ if TYPE_CHECKING:
     from walkthrough.parity.live import LiveFamily
     from walkthrough.parity.live.engine import Case, FamilyReport
 
-DEFAULT_CASES = 2500
-"""Cases per model by default: four models make the issue's 10,000 in well under two minutes."""
+DEFAULT_TOTAL = 10_000
+"""Cases a default run spreads over the models it runs (the issue's 10,000 in under two minutes)."""
+DEFAULT_PER_MODEL = (1000, 2500)
+"""Bounds of the default cases per model: enough to matter for each, few enough for one alone."""
+
+
+def default_cases(models: int) -> int:
+    """Cases per model when --cases is not given: DEFAULT_TOTAL shared, within DEFAULT_PER_MODEL."""
+    low, high = DEFAULT_PER_MODEL
+    return min(high, max(low, -(-DEFAULT_TOTAL // max(models, 1))))
 
 
 def _json(value: Any, limit: int = 400) -> str:
@@ -30,16 +38,17 @@ def _json(value: Any, limit: int = 400) -> str:
     return visible(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def run_live(models: tuple[str, ...], cases: int, seed: int | None, show: int) -> int:
+def run_live(models: tuple[str, ...], cases: int | None, seed: int | None, show: int) -> int:
     """Build the harnesses, run every selected family, print the report; the exit code."""
     from walkthrough.parity.live import family, known_families  # noqa: PLC0415 - live parity imports hypothesis
     from walkthrough.parity.live.build import build  # noqa: PLC0415
     from walkthrough.parity.live.engine import run_family  # noqa: PLC0415
     from walkthrough.parity.live.process import Harness  # noqa: PLC0415
 
-    if cases < 1:
+    if cases is not None and cases < 1:
         raise UsageError(f"--cases must be at least 1 (got {cases})")
     selected = [family(name) for name in dict.fromkeys(models)] if models else list(known_families().values())
+    cases = default_cases(len(selected)) if cases is None else cases
     seed = secrets.randbelow(2**32) if seed is None else seed
     binaries = {}
     for fam in selected:  # every build first: a missing toolchain or source stops the run before any case
