@@ -1,8 +1,9 @@
 """Parity runner for authentication vectors: authenticator.New over token and password files, then requests.
 
-A vector's inputs are `{"config": {anonymous, any_token, basic_auth_file, token_auth_file}, "requests":
+A vector's inputs are `{"config": {anonymous, any_token, basic_auth_file, token_auth_file, keystone_url?}, "requests":
 [{"headers": [[name, value], ...]}]}` with the files' CSV text inline (written to a temporary directory as
-basic.csv and tokens.csv; `<DIR>` in error texts stands for it); its outputs are New's error, or the
+basic.csv and tokens.csv; `<DIR>` in error texts stands for it; a Keystone URL is one nothing listens on, so
+every login fails); its outputs are New's error, or the
 chain's answer and the filter's (status, body, challenge, what the next handler saw) for each request.
 `walkthrough parity --live --model authn` prints such files (`harness/authn/main.go` is the Go side).
 """
@@ -53,11 +54,17 @@ def _through_filter(auth: Any, raw: dict[str, Any], *, basic: bool) -> dict[str,
             "content_type": response.headers.get("Content-Type", ""), **seen}
 
 
+def _refused(url: str, user: str, password: str) -> None:
+    """The Keystone login: nothing listens at the vectors' URLs."""
+    raise ConnectionRefusedError(url, user, password)
+
+
 def outputs(request: dict[str, Any]) -> dict[str, Any]:
     """authn.new over the files of `config`, then each request through the chain and through the filter."""
     raw_config = request["config"]
     with tempfile.TemporaryDirectory(prefix="walkthrough-authn-") as tmp:
-        config = authn.AuthenticatorConfig(anonymous=raw_config["anonymous"], any_token=raw_config["any_token"])
+        config = authn.AuthenticatorConfig(anonymous=raw_config["anonymous"], any_token=raw_config["any_token"],
+                                           keystone_url=raw_config.get("keystone_url", ""), keystone_login=_refused)
         for key, name in (("basic_auth_file", "basic.csv"), ("token_auth_file", "tokens.csv")):
             if raw_config[key] is not None:
                 path = Path(tmp) / name
@@ -65,7 +72,7 @@ def outputs(request: dict[str, Any]) -> dict[str, Any]:
                 setattr(config, key, str(path))
         try:
             auth, definitions = authn.new(config)
-        except authn.CSVFileError as exc:
+        except (authn.CSVFileError, ValueError) as exc:
             return {"error": str(exc).replace(tmp, "<DIR>")}
     results = []
     for raw in request["requests"]:

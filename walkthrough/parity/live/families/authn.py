@@ -82,6 +82,7 @@ def requests() -> SearchStrategy[dict[str, Any]]:
         "anonymous": st.booleans(), "any_token": st.booleans(),
         "basic_auth_file": st.one_of(st.none(), csv_files(PASSWORDS)),
         "token_auth_file": st.one_of(st.none(), csv_files(TOKENS)),
+        "keystone_url": st.sampled_from(["", "", "", "", "https://127.0.0.1:1/v2.0", "http://127.0.0.1:1/", "ftp://x"]),
     })
     return st.fixed_dictionaries({"config": config,
                                   "requests": st.lists(st.fixed_dictionaries({"headers": headers}), max_size=4)})

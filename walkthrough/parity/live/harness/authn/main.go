@@ -6,7 +6,7 @@
 // the Unauthorized handler (pkg/auth/handlers) in front of a handler that reports what it received.
 //
 //	{"config": {"anonymous": b, "any_token": b, "basic_auth_file": "<CSV text>" | null,
-//	            "token_auth_file": "<CSV text>" | null},
+//	            "token_auth_file": "<CSV text>" | null, "keystone_url": "..."},
 //	 "requests": [{"headers": [["Authorization", "Bearer abc"], ...]}, ...]}
 //	-> {"error": "<New's error, the temporary directory as <DIR>>"}
 //	   or {"authenticator": b (New returned one), "security_definitions": ["BearerToken", ...],
@@ -14,6 +14,7 @@
 //	                    "status": 200 | 401, "body": "...", "www_authenticate": "...",
 //	                    "content_type": "...", "seen_authorization": ["..."], "seen_user": "..." | null}, ...]}
 //
+// A Keystone URL is only ever one nothing listens on (https://127.0.0.1:1/...): a login fails at once.
 // The files are written to a temporary directory (basic.csv, tokens.csv) and passed by path. A user's nil
 // groups or extra are reported as empty ([] and {}): no code on this path tells nil from empty. The handler
 // behind the filter answers 200 "ok" (text/plain) and reports the Authorization header values it saw and the
@@ -44,6 +45,7 @@ type config struct {
 	AnyToken      bool    `json:"any_token"`
 	BasicAuthFile *string `json:"basic_auth_file"`
 	TokenAuthFile *string `json:"token_auth_file"`
+	KeystoneURL   string  `json:"keystone_url"`
 }
 
 type httpRequest struct {
@@ -89,7 +91,8 @@ func handle(raw json.RawMessage) (interface{}, error) {
 	}
 	defer os.RemoveAll(dir)
 
-	cfg := apiauthn.AuthenticatorConfig{Anonymous: req.Config.Anonymous, AnyToken: req.Config.AnyToken}
+	cfg := apiauthn.AuthenticatorConfig{Anonymous: req.Config.Anonymous, AnyToken: req.Config.AnyToken,
+		KeystoneURL: req.Config.KeystoneURL}
 	if req.Config.BasicAuthFile != nil {
 		cfg.BasicAuthFile = filepath.Join(dir, "basic.csv")
 		if err := ioutil.WriteFile(cfg.BasicAuthFile, []byte(*req.Config.BasicAuthFile), 0o600); err != nil {
