@@ -2,9 +2,11 @@
 
 The site colours Go with Material's code theme, which styles Pygments' short token classes (`k`, `kd`,
 `nf`, `s`, `c1` ...); the terminal colours a few of the same classes. Both read this module, so code
-looks alike everywhere and one table says what a keyword is. The rules are those of Pygments'
-`GoLexer` (pygments/lexers/go.py, BSD), written again as one regular expression with a group per
-rule, in its order: tests compare the tokens with Pygments' on every Go file of the pinned trees.
+looks alike everywhere and one table says what a keyword is. The rules are those of Pygments
+2.20's `GoLexer` (pygments/lexers/go.py, BSD), written again as one regular expression with a group
+per rule, in its order: tests compare the tokens with Pygments 2.20's on the pinned trees' Go files.
+Owning them keeps the site's colours (and its bytes) the same whatever Pygments is installed: 2.21
+changed its Go rules (`map` and `chan` became types).
 It imports nothing but `re`, so `explain` pays for no Pygments import.
 
 `tokens` classes every character (the site's cards); `coloured` yields only the tokens that get a
