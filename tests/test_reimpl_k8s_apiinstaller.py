@@ -42,9 +42,9 @@ def _routes(container: Container) -> list[tuple[str, str, str]]:
 
 
 def test_api_install_sorted_paths_and_errors_continue() -> None:
-    storages = {"zebras": FakeStorage("api.Pod", capabilities={"Getter"}),
-                "a/b/c": FakeStorage("api.Pod", capabilities={"Getter"}),
-                "configmaps": FakeStorage("api.ConfigMap", capabilities={"Getter"})}
+    storages = {"zebras": FakeStorage("pkg/api.Pod", capabilities={"Getter"}),
+                "a/b/c": FakeStorage("pkg/api.Pod", capabilities={"Getter"}),
+                "configmaps": FakeStorage("pkg/api.ConfigMap", capabilities={"Getter"})}
     container, errors = _install(storages)
     assert errors == [("error in registering resource: a/b/c, api_installer allows only one or two segment paths "
                        "(resource or resource/subresource)")]
@@ -66,10 +66,11 @@ def test_api_split_rejects_deeper_paths() -> None:
 
 
 def test_api_capabilities_named_creater_graceful_and_watchlist() -> None:
-    storages = {"configmaps": FakeStorage("api.ConfigMap", capabilities={"NamedCreater", "Watcher"}),
-                "secrets": FakeStorage("api.Secret", list_go_type="api.SecretList",
+    storages = {"configmaps": FakeStorage("pkg/api.ConfigMap", capabilities={"NamedCreater", "Watcher"}),
+                "secrets": FakeStorage("pkg/api.Secret", list_go_type="pkg/api.SecretList",
                                        capabilities={"Lister", "GracefulDeleter"}),
-                "events": FakeStorage("api.Event", list_go_type="api.EventList", capabilities={"Lister", "Watcher"})}
+                "events": FakeStorage("pkg/api.Event", list_go_type="pkg/api.EventList",
+                                      capabilities={"Lister", "Watcher"})}
     ops = {op for _, _, op in _routes(_install(storages)[0])}
     assert "createNamespacedConfigMap" in ops          # a named creater counts as a creater
     assert "watchNamespacedConfigMap" in ops
@@ -79,28 +80,29 @@ def test_api_capabilities_named_creater_graceful_and_watchlist() -> None:
 
 
 def test_api_capabilities_getter_with_options_implies_getter() -> None:
-    log = FakeStorage("api.Pod", capabilities={"GetterWithOptions"}, get_options=("api.PodLogOptions", True, "path"))
-    routes = _routes(_install({"pods": FakeStorage("api.Pod", capabilities={"Getter"}), "pods/log": log})[0])
+    log = FakeStorage("pkg/api.Pod", capabilities={"GetterWithOptions"},
+                      get_options=("pkg/api.PodLogOptions", True, "path"))
+    routes = _routes(_install({"pods": FakeStorage("pkg/api.Pod", capabilities={"Getter"}), "pods/log": log})[0])
     assert ("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log/{path:*}",
             "readNamespacedPodLogWithPath") in routes
 
 
 def test_api_actions_root_nodes() -> None:
-    nodes = FakeStorage("api.Node", list_go_type="api.NodeList", capabilities={"Getter", "Lister", "Watcher"})
+    nodes = FakeStorage("pkg/api.Node", list_go_type="pkg/api.NodeList", capabilities={"Getter", "Lister", "Watcher"})
     assert [(m, p) for m, p, _ in _routes(_install({"nodes": nodes})[0])] == [
         ("GET", "/api/v1/nodes"), ("GET", "/api/v1/watch/nodes"), ("GET", "/api/v1/nodes/{name}"),
         ("GET", "/api/v1/watch/nodes/{name}"), ("GET", "/api/v1/")]
 
 
 def test_api_actions_root_subresource_uses_item_path() -> None:
-    storages = {"nodes": FakeStorage("api.Node", capabilities={"Getter"}),
-                "nodes/status": FakeStorage("api.Node", capabilities={"Getter", "Updater"})}
+    storages = {"nodes": FakeStorage("pkg/api.Node", capabilities={"Getter"}),
+                "nodes/status": FakeStorage("pkg/api.Node", capabilities={"Getter", "Updater"})}
     routes = _routes(_install(storages)[0])
     assert ("PUT", "/api/v1/nodes/{name}/status", "replaceNodeStatus") in routes
 
 
 def test_api_actions_namespaced_adds_all_namespace_list() -> None:
-    pods = FakeStorage("api.Pod", list_go_type="api.PodList", capabilities={"Lister", "Watcher"})
+    pods = FakeStorage("pkg/api.Pod", list_go_type="pkg/api.PodList", capabilities={"Lister", "Watcher"})
     routes = _routes(_install({"pods": pods})[0])
     assert ("GET", "/api/v1/namespaces/{namespace}/pods", "listNamespacedPod") in routes
     assert ("GET", "/api/v1/pods", "listPodForAllNamespaces") in routes
@@ -108,17 +110,17 @@ def test_api_actions_namespaced_adds_all_namespace_list() -> None:
 
 
 def test_api_actions_namespaced_subresource_has_no_all_namespace_routes() -> None:
-    storages = {"pods": FakeStorage("api.Pod", capabilities={"Getter"}),
-                "pods/status": FakeStorage("api.Pod", list_go_type="api.PodList", capabilities={"Lister"})}
+    storages = {"pods": FakeStorage("pkg/api.Pod", capabilities={"Getter"}),
+                "pods/status": FakeStorage("pkg/api.Pod", list_go_type="pkg/api.PodList", capabilities={"Lister"})}
     routes = _routes(_install(storages)[0])
     assert ("GET", "/api/v1/namespaces/{namespace}/pods/{name}/status", "listNamespacedPodStatus") in routes
     assert not any(op.endswith("ForAllNamespaces") for _, _, op in routes)
 
 
 def test_api_operation_ids() -> None:
-    storages = {"pods": FakeStorage("api.Pod", list_go_type="api.PodList", capabilities={"Getter", "Lister",
+    storages = {"pods": FakeStorage("pkg/api.Pod", list_go_type="pkg/api.PodList", capabilities={"Getter", "Lister",
                                                                                          "Redirector"}),
-                "pods/status": FakeStorage("api.Pod", capabilities={"Getter"})}
+                "pods/status": FakeStorage("pkg/api.Pod", capabilities={"Getter"})}
     ops = {op for _, _, op in _routes(_install(storages)[0])}
     assert {"listNamespacedPod", "listPodForAllNamespaces", "readNamespacedPodStatus",
             "proxyGETNamespacedPodWithPath", "proxyOPTIONSNamespacedPod"} <= ops
@@ -126,7 +128,7 @@ def test_api_operation_ids() -> None:
 
 def test_api_handler_selection() -> None:
     pods = MemoryStorage("Pod", "pods")
-    container, _ = _install({"pods": pods, "pods/status": FakeStorage("api.Pod", capabilities={"Connecter"},
+    container, _ = _install({"pods": pods, "pods/status": FakeStorage("pkg/api.Pod", capabilities={"Connecter"},
                                                                       methods=["GET"])})
     by_op = {r.operation: r.function for r in container.registered_web_services()[0].routes}
     assert by_op["readNamespacedPod"].go_handler == "GetResource"
@@ -142,7 +144,7 @@ def test_api_handler_selection() -> None:
 
 
 def test_api_handler_selection_named_creater() -> None:
-    binding = FakeStorage("api.Binding", capabilities={"NamedCreater"})
+    binding = FakeStorage("pkg/api.Binding", capabilities={"NamedCreater"})
     container, _ = _install({"bindings": binding})
     assert container.registered_web_services()[0].routes[0].function.go_handler == "CreateNamedResource"
 
@@ -226,7 +228,9 @@ def test_inst_legacy_group_prefix_checked_and_versions_listed() -> None:
 def _provider(group: str, *, enabled: bool = True, hook: bool = False) -> gs.RESTStorageProvider:
     def build() -> tuple[gs.APIGroupInfo, bool]:
         info = gs.new_default_api_group_info(group, ["v1"])
-        info.versioned_resources_storage_map["v1"] = {"things": FakeStorage(f"{group}.Thing", capabilities={"Getter"})}
+        internal = {"batch": "pkg/apis/batch.Job", "apps": "pkg/apis/apps.StatefulSet",
+                    "policy": "pkg/apis/policy.PodDisruptionBudget"}[group]
+        info.versioned_resources_storage_map["v1"] = {"things": FakeStorage(internal, capabilities={"Getter"})}
         return info, enabled
 
     return gs.RESTStorageProvider(group, build, (f"{group}-hook", lambda: None) if hook else None)
@@ -245,7 +249,7 @@ def test_inst_group_discovery() -> None:
     with pytest.raises(gs.ServerError, match="empty group"):
         server.install_api_group(gs.new_default_api_group_info("", ["v1"]))
     info = gs.new_default_api_group_info("batch", ["v1", "v2alpha1"])
-    info.versioned_resources_storage_map["v1"] = {"things": FakeStorage("batch.Thing", capabilities={"Getter"})}
+    info.versioned_resources_storage_map["v1"] = {"jobs": FakeStorage("pkg/apis/batch.Job", capabilities={"Getter"})}
     server.install_api_group(info)
     group = json.loads(server.handler_container.serve_http(Request.new("GET", "/apis/batch")).body)
     assert group["versions"] == [{"groupVersion": "batch/v1", "version": "v1"}]
@@ -255,9 +259,9 @@ def test_inst_group_discovery() -> None:
 
 
 def test_inst_installrest_one_service_discovery_route_and_aggregate_errors() -> None:
-    storages = {"pods": FakeStorage("api.Pod", capabilities={"Getter"}),
-                "a/b/c": FakeStorage("api.Pod", capabilities={"Getter"}),
-                "ghosts/status": FakeStorage("api.Pod", capabilities={"Getter"})}
+    storages = {"pods": FakeStorage("pkg/api.Pod", capabilities={"Getter"}),
+                "a/b/c": FakeStorage("pkg/api.Pod", capabilities={"Getter"}),
+                "ghosts/status": FakeStorage("pkg/api.Pod", capabilities={"Getter"})}
     container, errors = _install(storages)
     assert len(container.registered_web_services()) == 1
     assert container.registered_web_services()[0].routes[-1].operation == "getAPIResources"

@@ -1,4 +1,10 @@
-"""Parity runner for API-installer vectors (`h-apiinstaller-routes.json` and files like it).
+"""Parity runner for API-installer vectors (`h-apiinstaller-routes.json`, `h-apiinstaller-master.json`).
+
+Two formats. Live parity's (`{"vectors": [{"inputs": REQUEST, "outputs": ANSWER}]}`, see the
+apiinstaller harness): a request describes each storage by the rest interfaces it implements and its
+types by package path; `install_request` installs it with the model. `h-apiinstaller-master.json` is
+of this format: every group version a default v1.5.2 master installs, its real storages described.
+The older format, below, was written by the first recording harness:
 
 Each case lists fake storages by the `rest.*` interfaces they implement, written as the recording
 harness described them, e.g. `Getter`, `Patcher(=Getter+Updater)`, `Deleter(non-graceful)`,
@@ -18,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from walkthrough.errors import InputError
-from walkthrough.parity import Outcome
+from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes.apiinstaller import APIGroupVersion, GroupVersion, aggregate, route_table
 from walkthrough.reimpl.kubernetes.restful import Container, Request
 from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind
@@ -30,6 +36,14 @@ ACTION_PREFIXES = (("deletecollection", "DELETECOLLECTION"), ("getAPIResources",
 
 # The Go type the harness used for a storage whose New() returns an unregistered type.
 UNREGISTERED_GO_TYPE = "main.unregistered"
+
+
+def type_id(go_type: str) -> str:
+    """A type as the recording harness printed it (`api.Pod`, `autoscaling.Scale`) -> `pkg/api.Pod`."""
+    package, _, name = go_type.partition(".")
+    if package == "main":
+        return go_type
+    return f"pkg/api.{name}" if package == "api" else f"pkg/apis/{package}.{name}"
 
 
 def accepts(file_name: str, meta: dict[str, Any]) -> bool:
@@ -101,7 +115,7 @@ def _options(text: str) -> tuple[str, bool, list[str]]:
 def parse_storage(spec: dict[str, Any]) -> tuple[FakeStorage, GroupVersionKind | None]:
     """Turn one described storage into a fake, plus its subresource kind override if any."""
     new_object = spec["new_object"]
-    go_type = UNREGISTERED_GO_TYPE if new_object.startswith("unregistered") else new_object.split()[0]
+    go_type = UNREGISTERED_GO_TYPE if new_object.startswith("unregistered") else type_id(new_object.split()[0])
     storage = FakeStorage(go_type)
     listed = re.search(r"\(list ([\w.]+)\)", new_object)
     override = None
@@ -120,11 +134,11 @@ def parse_storage(spec: dict[str, Any]) -> tuple[FakeStorage, GroupVersionKind |
         elif name == "GetterWithOptions":
             go_opts, subpath, _ = _options(args)
             storage.capabilities.add(name)
-            storage.get_options = (go_opts, subpath, "path")
+            storage.get_options = (type_id(go_opts), subpath, "path")
         elif name == "Connecter":
             go_opts, subpath, methods = _options(args)
             storage.capabilities.add(name)
-            storage.connect_options = (go_opts, subpath, "path")
+            storage.connect_options = (type_id(go_opts) if go_opts else "", subpath, "path")
             storage.methods = methods
         elif name == "StorageMetadata":
             storage.capabilities.add(name)
@@ -133,14 +147,14 @@ def parse_storage(spec: dict[str, Any]) -> tuple[FakeStorage, GroupVersionKind |
             produced = re.search(r'ProducesObject=("[^"]*"|nil|[\w.]+)', args)
             if produced and produced.group(1) != "nil":
                 # a Go string sample ("") is typed `string` in the route documentation
-                storage.produced_object = "string" if produced.group(1).startswith('"') else produced.group(1)
+                storage.produced_object = "string" if produced.group(1).startswith('"') else type_id(produced.group(1))
         elif name == "KindProvider":
             storage.capabilities.add(name)
             storage.kind_name = re.search(r'"([^"]*)"', args).group(1)  # type: ignore[union-attr]
         else:
             storage.capabilities.add(name)
     if "Lister" in storage.capabilities:
-        storage.list_go_type = listed.group(1) if listed else go_type + "List"
+        storage.list_go_type = type_id(listed.group(1)) if listed else go_type + "List"
     return storage, override
 
 
@@ -172,10 +186,77 @@ def install_case(case: dict[str, Any]) -> dict[str, Any]:
             "discovery": {"request_path": request_path, "status": response.status, "body": body}}
 
 
+class LiveStorage:
+    """A storage of a live-parity request: it answers only what the installer asks, as the harness's fake does."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.capabilities = set(spec["interfaces"])
+        self.go_type = spec["new"]
+        self.list_go_type = spec["list"]
+
+    def new_get_options(self) -> tuple[str, bool, str]:
+        """The request's get options type and subpath."""
+        return self.spec["get_options"], self.spec["get_subpath"], "path"
+
+    def new_connect_options(self) -> tuple[str, bool, str]:
+        """The request's connect options type ("" for none) and subpath."""
+        return self.spec["connect_options"], self.spec["connect_subpath"], "path"
+
+    def connect_methods(self) -> list[str]:
+        """The request's connect methods."""
+        return self.spec["methods"]
+
+    def produces_mime_types(self, verb: str) -> list[str]:  # noqa: ARG002 - the Go interface's signature
+        """The request's MIME types, whatever the verb."""
+        return self.spec["mime_types"]
+
+    def produces_object(self, verb: str) -> str | None:  # noqa: ARG002 - the Go interface's signature
+        """The request's produced object (a type, `string`, or None), whatever the verb."""
+        return self.spec["produces_object"]
+
+    def Kind(self) -> str:  # noqa: N802 - the installer calls it by its Go name
+        """The request's kind."""
+        return self.spec["kind"]
+
+
+def _group_version(text: str) -> GroupVersion:
+    group, _, version = text.rpartition("/")
+    return GroupVersion(group, version)
+
+
+def install_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Install a live-parity request with the model: routes, install error and discovery, as the harness answers."""
+    overrides = {}
+    for key, text in request["overrides"].items():
+        gv, _, kind = text.rpartition("/")
+        override = _group_version(gv)
+        overrides[key] = GroupVersionKind(override.group, override.version, kind)
+    options = request["options_external_version"]
+    storage = {spec["key"]: LiveStorage(spec) for spec in request["storages"]}
+    api_group = APIGroupVersion(storage, request["root"], _group_version(request["group_version"]),
+                                options_external_version=_group_version(options) if options is not None else None,
+                                subresource_group_version_kind=overrides)
+    container = Container()
+    errors = api_group.install_rest(container)
+    ws = container.registered_web_services()[0]
+    response = container.serve_http(Request.new("GET", ws.root_path, {"Accept": "application/json"}))
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        body = response.body.decode("utf-8", "replace")
+    return {"web_service_root": ws.root_path, "install_error": aggregate(errors), "routes": route_table(ws),
+            "discovery": {"status": response.status, "body": body}}
+
+
 def run(data: dict[str, Any]) -> list[Outcome]:
-    """Check every case of an API-installer vector file."""
+    """Check every case (or live vector) of an API-installer vector file."""
+    if "vectors" in data:
+        return [guarded(f"vectors[{i}] {v['inputs'].get('group_version')}", v["outputs"],
+                        lambda v=v: install_request(v["inputs"]), subset=False)
+                for i, v in enumerate(data["vectors"])]
     if "cases" not in data:
-        raise InputError("an API-installer vector file needs a 'cases' list")
+        raise InputError("an API-installer vector file needs a 'cases' or a 'vectors' list")
     outcomes = []
     for index, case in enumerate(data["cases"]):
         try:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
+from walkthrough.reimpl import _gofmt as gofmt
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes import gotypes, scheme
 from walkthrough.reimpl.kubernetes import resthandler as rh
 from walkthrough.reimpl.kubernetes.restful import (
     Container,
@@ -41,48 +43,7 @@ if TYPE_CHECKING:
 DEFAULT_SERIALIZERS: tuple[tuple[str, bool], ...] = (
     ("application/json", True), ("application/yaml", False), ("application/vnd.kubernetes.protobuf", True))
 
-INTERNAL_VERSION = "__internal"
-
-# Internal Go packages and the API group their types belong to.
-PACKAGE_GROUPS = {
-    "api": "", "extensions": "extensions", "apps": "apps", "autoscaling": "autoscaling", "batch": "batch",
-    "policy": "policy", "rbac": "rbac.authorization.k8s.io", "storage": "storage.k8s.io",
-    "certificates": "certificates.k8s.io", "authentication": "authentication.k8s.io",
-    "authorization": "authorization.k8s.io", "imagepolicy": "imagepolicy.k8s.io",
-}
-
-# Kinds whose RESTMapper scope is the cluster (every other kind is namespaced): pkg/api/install
-# and the RootScopedKinds of each group's install package.
-ROOT_SCOPED_KINDS = {
-    "": {"Node", "Namespace", "PersistentVolume", "ComponentStatus"},
-    "extensions": {"PodSecurityPolicy", "ThirdPartyResource"},
-    "rbac.authorization.k8s.io": {"ClusterRole", "ClusterRoleBinding"},
-    "storage.k8s.io": {"StorageClass"},
-    "certificates.k8s.io": {"CertificateSigningRequest"},
-    "authentication.k8s.io": {"TokenReview"},
-    "authorization.k8s.io": {"SubjectAccessReview", "SelfSubjectAccessReview"},
-    "imagepolicy.k8s.io": {"ImageReview"},
-}
-
-# Top-level fields of the v1 option structs, as (json name, Go type): what addObjectParams reads
-# by reflection. Struct and interface fields (TypeMeta, Preconditions) are skipped there, so
-# they are left out here.
-OPTION_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "ListOptions": (("labelSelector", "string"), ("fieldSelector", "string"), ("watch", "bool"),
-                    ("resourceVersion", "string"), ("timeoutSeconds", "*int64")),
-    "DeleteOptions": (("gracePeriodSeconds", "*int64"), ("orphanDependents", "*bool")),
-    "ExportOptions": (("export", "bool"), ("exact", "bool")),
-    "PodLogOptions": (("container", "string"), ("follow", "bool"), ("previous", "bool"),
-                      ("sinceSeconds", "*int64"), ("sinceTime", "*unversioned.Time"), ("timestamps", "bool"),
-                      ("tailLines", "*int64"), ("limitBytes", "*int64")),
-    "PodExecOptions": (("stdin", "bool"), ("stdout", "bool"), ("stderr", "bool"), ("tty", "bool"),
-                       ("container", "string"), ("command", "[]string")),
-    "PodAttachOptions": (("stdin", "bool"), ("stdout", "bool"), ("stderr", "bool"), ("tty", "bool"),
-                         ("container", "string")),
-    "PodProxyOptions": (("path", "string"),),
-    "NodeProxyOptions": (("path", "string"),),
-    "ServiceProxyOptions": (("path", "string"),),
-}
+INTERNAL_VERSION = scheme.INTERNAL
 
 
 class InstallError(Exception):
@@ -112,13 +73,8 @@ def gvk_string(gvk: GroupVersionKind) -> str:
     return f"{gvk.group}/{gvk.version}, Kind={gvk.kind}"
 
 
-@mirrors("kubernetes:pkg/runtime.Scheme.ObjectKinds")
-def object_kinds(go_type: str) -> list[GroupVersionKind]:
-    """The internal kinds of a Go type (`api.Pod` -> `/__internal, Kind=Pod`); unknown types are an error."""
-    package, _, kind = go_type.partition(".")
-    if package not in PACKAGE_GROUPS or not kind:
-        raise InstallError(f"no kind is registered for the type {go_type}")
-    return [GroupVersionKind(PACKAGE_GROUPS[package], INTERNAL_VERSION, kind)]
+def _gvk(gvk: GroupVersionKind) -> scheme.GVK:
+    return gvk.group, gvk.version, gvk.kind
 
 
 @mirrors("kubernetes:pkg/api/meta.RESTScope", "kubernetes:pkg/api/meta.RESTScopeNamespace",
@@ -136,12 +92,6 @@ class RESTScope:
 RESTScopeNamespace = RESTScope("namespace", "namespaces", "namespace",
                                "object name and auth scope, such as for teams and projects")
 RESTScopeRoot = RESTScope("root")
-
-
-@mirrors("kubernetes:pkg/api/meta.DefaultRESTMapper.RESTMapping")
-def rest_mapping_scope(gvk: GroupVersionKind) -> RESTScope:
-    """The scope the group's RESTMapper gives a kind: root for the listed kinds, else namespaced."""
-    return RESTScopeRoot if gvk.kind in ROOT_SCOPED_KINDS.get(gvk.group, set()) else RESTScopeNamespace
 
 
 # --- namers ----------------------------------------------------------------------------------------
@@ -307,10 +257,25 @@ def type_to_json(type_name: str) -> str:
 
 
 @mirrors("kubernetes:pkg/apiserver.addObjectParams")
-def add_object_params(route: RouteBuilder, options_kind: str) -> None:
-    """Each top-level JSON field of the options struct becomes an optional query parameter."""
-    for json_name, go_type in OPTION_FIELDS.get(options_kind, ()):
-        route.Param(WebService.QueryParameter(json_name, "").DataType(type_to_json(go_type)))
+def add_object_params(route: RouteBuilder, options_type: str) -> None:
+    """Each top-level field of the options struct with a JSON name becomes an optional query parameter.
+
+    Struct and interface fields are skipped (TypeMeta, Preconditions), and so are pointers to them,
+    except `*unversioned.Time` (the `sinceTime` of PodLogOptions).
+    """
+    if gotypes.kind(options_type) != "struct":
+        return
+    for field_ in gotypes.struct_fields(options_type):
+        field_kind = gotypes.kind(field_.type)
+        if field_kind in ("interface", "struct"):
+            continue
+        if field_kind == "ptr" and gotypes.kind(gotypes.elem(field_.type)) in ("interface", "struct") \
+                and gotypes.type_string(field_.type).removeprefix("*") != "unversioned.Time":
+            continue
+        json_name = field_.json.split(",", 1)[0]
+        if not json_name:
+            continue
+        route.Param(WebService.QueryParameter(json_name, "").DataType(type_to_json(gotypes.type_string(field_.type))))
 
 
 @mirrors("kubernetes:pkg/apiserver.addParams")
@@ -327,9 +292,9 @@ def media_types_for_serializer(serializers: tuple[tuple[str, bool], ...]) -> tup
 
 
 @mirrors("kubernetes:pkg/apiserver.indirectArbitraryPointer")
-def versioned_type(gvk: GroupVersionKind) -> str:
-    """The Go type name of the external object (`v1.Pod`, `v1beta1.Deployment`): the package is the version."""
-    return f"{gvk.version}.{gvk.kind}"
+def versioned_type(type_id: str) -> str:
+    """The Go type name a route documents for an object of this type (`v1.Pod`): what reflect prints."""
+    return scheme.type_string(type_id)
 
 
 @mirrors("kubernetes:pkg/apiserver.APIGroupVersion")
@@ -346,6 +311,13 @@ class APIGroupVersion:
     subresource_group_version_kind: dict[str, GroupVersionKind] = field(default_factory=dict)
     serializers: tuple[tuple[str, bool], ...] = DEFAULT_SERIALIZERS
     context_fn: Callable[[Request], dict[str, Any]] = lambda req: dict(req.context)
+    typer: scheme.Scheme = field(default_factory=lambda: scheme.API_SCHEME)
+    """Typer and Creater: api.Scheme."""
+    mapper: scheme.RESTMapper | None = None
+    """The group's RESTMapper (registered.GroupOrDie(group).RESTMapper when None)."""
+
+    def rest_mapper(self) -> scheme.RESTMapper:
+        return self.mapper or scheme.group(self.group_version.group).rest_mapper
 
     @mirrors("kubernetes:pkg/apiserver.APIGroupVersion.InstallREST")
     def install_rest(self, container: Container) -> list[str]:
@@ -386,7 +358,7 @@ class APIInstaller:
         for path in sorted(self.group.storage):
             try:
                 api_resources.append(self.register_resource_handlers(path, self.group.storage[path], ws))
-            except (InstallError, StatusError) as exc:
+            except (InstallError, StatusError, scheme.NotRegisteredError, scheme.NoKindMatchError) as exc:
                 errors.append(f"error in registering resource: {path}, {exc}")
         return api_resources, errors
 
@@ -402,38 +374,57 @@ class APIInstaller:
 
     @mirrors("kubernetes:pkg/apiserver.APIInstaller.getResourceKind")
     def get_resource_kind(self, path: str, storage: Any) -> GroupVersionKind:
-        """An explicit subresource override wins; else the kind of storage.New() in this group."""
+        """An explicit subresource override wins; else the kind storage.New() has in this group.
+
+        The scheme may know the type in several groups (`batch.Job` is also `extensions/__internal`):
+        the first kind in this group wins; a type registered in none of them is refused.
+        """
         if path in self.group.subresource_group_version_kind:
             return self.group.subresource_group_version_kind[path]
-        fq_kinds = object_kinds(storage.go_type)
+        fq_kinds, _ = self.group.typer.object_kinds(storage.go_type)
         gv = self.group.group_version
-        for fq_kind in fq_kinds:
-            if fq_kind.group == gv.group:
-                return gv.with_kind(fq_kind.kind)
-        found = "[" + " ".join(gvk_string(k) for k in fq_kinds) + "]"
-        raise InstallError(f"unable to locate fully qualified kind for *{storage.go_type}: found {found} when "
-                           f"registering for {gv}")
+        found: GroupVersionKind | None = None
+        for group, _, kind in fq_kinds:
+            if group == gv.group:
+                found = gv.with_kind(kind)
+                break
+            # the Go keeps this special case "doing what it was doing before"
+            if group == "extensions" and kind == "ThirdPartyResourceData":
+                found = gv.with_kind(kind)
+        if found is None or not (found.group or found.version or found.kind):
+            raise InstallError(gofmt.sprintf(
+                "unable to locate fully qualified kind for %v: found %v when registering for %v",
+                "*" + scheme.type_string(storage.go_type), [gofmt.group_version_kind(*k) for k in fq_kinds],
+                gofmt.group_version(gv.group, gv.version)))
+        return found
 
     @mirrors("kubernetes:pkg/apiserver.APIInstaller.restMapping")
-    def rest_mapping(self, resource: str) -> RESTScope:
-        """Subresources follow the scope of their parent resource's storage."""
+    def rest_mapping(self, resource: str) -> str:
+        """The scope of the resource's kind in the group's RESTMapper; subresources follow their parent's."""
         storage = self.group.storage.get(resource)
         if storage is None:
             raise InstallError(f"unable to locate the storage object for resource: {resource}")
         try:
             fq_kind = self.get_resource_kind(resource, storage)
-        except InstallError as exc:
+        except (InstallError, scheme.NotRegisteredError) as exc:
             raise InstallError(f"unable to locate fully qualified kind for mapper resource {resource}: {exc}") from None
-        return rest_mapping_scope(fq_kind)
+        _, scope = self.group.rest_mapper().rest_mapping(fq_kind.group, fq_kind.kind, fq_kind.version)
+        return scope
 
     @mirrors("kubernetes:pkg/apiserver.APIInstaller.registerResourceHandlers")
     def register_resource_handlers(self, path: str, storage: Any, ws: WebService) -> dict[str, Any]:
-        """Capabilities + scope -> actions -> routes. Returns the APIResource for discovery."""
+        """Kinds from the scheme, capabilities + scope -> actions -> routes. Returns the APIResource for discovery.
+
+        Every object the routes document is created through the scheme first, in the Go's order, so
+        a kind the group version does not register stops the resource with the Go's error.
+        """
         options_version = self.group.options_external_version or self.group.group_version
+        gv = self.group.group_version
+        creater = self.group.typer
         resource, subresource = split_subresource(path)
-        scope = self.rest_mapping(resource)
+        scope_name = self.rest_mapping(resource)
         fq_kind = self.get_resource_kind(path, storage)
-        default_versioned_object = versioned_type(fq_kind)
+        default_versioned_object = versioned_type(creater.new(_gvk(fq_kind)))
         kind = fq_kind.kind
         has_subresource = bool(subresource)
 
@@ -447,31 +438,41 @@ class APIInstaller:
         is_graceful_deleter = "GracefulDeleter" in caps
         is_collection_deleter = "CollectionDeleter" in caps
         is_updater = "Updater" in caps
-        is_patcher = "Patcher" in caps
+        is_patcher = "Patcher" in caps or (is_getter and is_updater)  # rest.Patcher is Getter + Updater
         is_watcher = "Watcher" in caps
         is_redirector = "Redirector" in caps
         is_connecter = "Connecter" in caps
         is_exporter = "Exporter" in caps
         is_metadata = "StorageMetadata" in caps
 
+        export_options = creater.new((options_version.group, options_version.version, "ExportOptions"))
         if is_named_creater:
             is_creater = True
         versioned_list = ""
         if is_lister:
-            list_kind = object_kinds(storage.list_go_type)[0].kind
-            versioned_list = versioned_type(self.group.group_version.with_kind(list_kind))
+            list_kinds, _ = creater.object_kinds(storage.list_go_type)
+            versioned_list = versioned_type(creater.new((gv.group, gv.version, list_kinds[0][2])))
+        list_options = creater.new((options_version.group, options_version.version, "ListOptions"))
+        delete_options = ""
         if is_graceful_deleter:
+            delete_options = creater.new((options_version.group, options_version.version, "DeleteOptions"))
             is_deleter = True
-        get_options_kind, get_subpath = "", False
+        versioned_status = versioned_type(creater.new((options_version.group, options_version.version, "Status")))
+        get_options, get_subpath = "", False
         if is_getter_with_options:
             get_options_type, get_subpath, _ = storage.new_get_options()
-            get_options_kind = object_kinds(get_options_type)[0].kind
+            internal_kinds, _ = creater.object_kinds(get_options_type)
+            get_options = creater.new((options_version.group, options_version.version, internal_kinds[0][2]))
             is_getter = True
-        connect_options_kind, connect_subpath = "", False
+        versioned_watch_event = ""
+        if is_watcher:
+            versioned_watch_event = versioned_type(creater.new((gv.group, gv.version, "WatchEvent")))
+        connect_options, connect_subpath = "", False
         if is_connecter:
             connect_options_type, connect_subpath, _ = storage.new_connect_options()
             if connect_options_type:
-                connect_options_kind = object_kinds(connect_options_type)[0].kind
+                internal_kinds, _ = creater.object_kinds(connect_options_type)
+                connect_options = creater.new((options_version.group, options_version.version, internal_kinds[0][2]))
 
         allow_watch_list = is_watcher and is_lister  # watching lists needs both
         name_param = WebService.PathParameter("name", "name of the " + kind).DataType("string")
@@ -481,6 +482,7 @@ class APIInstaller:
         resource_kind = storage.Kind() if "KindProvider" in caps else kind
         api_resource: dict[str, Any] = {"name": path, "namespaced": False, "kind": resource_kind}
 
+        scope = RESTScopeRoot if scope_name == "root" else RESTScopeNamespace
         if scope.name == "root":
             resource_path, resource_params = resource, params
             item_path = resource_path + "/{name}"
@@ -530,8 +532,9 @@ class APIInstaller:
         gv = self.group.group_version
         for act in actions:
             versioned_object = default_versioned_object
-            if is_metadata and storage.produces_object(act.verb) is not None:
-                versioned_object = storage.produces_object(act.verb)
+            produced = storage.produces_object(act.verb) if is_metadata else None
+            if produced is not None:  # a Go string sample ("") documents as `string`
+                versioned_object = "string" if produced == "string" else versioned_type(produced)
             produces = storage.produces_mime_types(act.verb) if is_metadata else []
             req_scope = RequestScope(act.namer, fq_kind, resource, subresource, gv.group, self.group.context_fn)
             namespaced = "Namespaced" if api_resource["namespaced"] else ""
@@ -554,9 +557,9 @@ class APIInstaller:
                     .Operation("read" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *media).Writes(versioned_object)
                 if is_getter_with_options:
-                    add_object_params(route, get_options_kind)
+                    add_object_params(route, get_options)
                 if is_exporter:
-                    add_object_params(route, "ExportOptions")
+                    add_object_params(route, export_options)
             elif act.verb == "LIST":
                 doc = (f"list {subresource} of objects of kind {kind}" if has_subresource
                        else f"list objects of kind {kind}")
@@ -571,7 +574,7 @@ class APIInstaller:
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("list" + namespaced + kind + title + operation_suffix) \
                     .Produces(*produces, *all_media).Writes(versioned_list)
-                add_object_params(route, "ListOptions")
+                add_object_params(route, list_options)
             elif act.verb == "PUT":
                 doc = (f"replace {subresource} of the specified {kind}" if has_subresource
                        else f"replace the specified {kind}")
@@ -597,18 +600,18 @@ class APIInstaller:
                 handler = rh.delete_resource(storage, is_graceful_deleter, req_scope, admit)
                 route = ws.DELETE(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("delete" + namespaced + kind + title + operation_suffix) \
-                    .Produces(*produces, *media).Writes(f"{options_version.version}.Status")
+                    .Produces(*produces, *media).Writes(versioned_status)
                 if is_graceful_deleter:
-                    route.Reads(f"{options_version.version}.DeleteOptions")
-                    add_object_params(route, "DeleteOptions")
+                    route.Reads(versioned_type(delete_options))
+                    add_object_params(route, delete_options)
             elif act.verb == "DELETECOLLECTION":
                 doc = (f"delete collection of {subresource} of a {kind}" if has_subresource
                        else f"delete collection of {kind}")
                 handler = rh.delete_collection(storage, is_collection_deleter, req_scope, admit)
                 route = ws.DELETE(act.path).To(handler).Doc(doc).Param(pretty) \
                     .Operation("deletecollection" + namespaced + kind + title + operation_suffix) \
-                    .Produces(*produces, *media).Writes(f"{options_version.version}.Status")
-                add_object_params(route, "ListOptions")
+                    .Produces(*produces, *media).Writes(versioned_status)
+                add_object_params(route, list_options)
             elif act.verb in ("WATCH", "WATCHLIST"):
                 if act.verb == "WATCH":
                     doc = (f"watch changes to {subresource} of an object of kind {kind}" if has_subresource
@@ -620,8 +623,8 @@ class APIInstaller:
                     operation = "watch" + namespaced + kind + title + "List" + operation_suffix
                 handler = rh.list_resource(storage, storage, req_scope, True, self.min_request_timeout)
                 route = ws.GET(act.path).To(handler).Doc(doc).Param(pretty).Operation(operation) \
-                    .Produces(*all_media).Writes(f"{gv.version}.WatchEvent")
-                add_object_params(route, "ListOptions")
+                    .Produces(*all_media).Writes(versioned_watch_event)
+                add_object_params(route, list_options)
             elif act.verb == "PROXY":
                 for method in ("GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"):
                     add_proxy_route(ws, method, act.path, namespaced, kind, subresource, has_subresource,
@@ -635,8 +638,8 @@ class APIInstaller:
                         .Doc(doc).Operation("connect" + go_title(method.lower()) + namespaced + kind + title
                                             + operation_suffix) \
                         .Produces("*/*").Consumes("*/*").Writes("string")
-                    if connect_options_kind:
-                        add_object_params(route, connect_options_kind)
+                    if connect_options:
+                        add_object_params(route, connect_options)
                     add_params(route, act.params)
                     ws.Route(route)
                 continue
@@ -735,7 +738,7 @@ def api_resource_list(group_version: GroupVersion, api_resources: list[dict[str,
     if group_version.group not in ("", "extensions"):
         body["apiVersion"] = "v1"
     body["groupVersion"] = str(group_version)
-    body["resources"] = [dict(r) for r in api_resources]
+    body["resources"] = [dict(r) for r in api_resources] or None  # a nil slice when nothing registered
     return body
 
 

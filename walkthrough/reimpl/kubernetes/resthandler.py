@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from walkthrough.reimpl import _seams, mirrors
-from walkthrough.reimpl.kubernetes import strategicpatch
+from walkthrough.reimpl.kubernetes import scheme, strategicpatch
 from walkthrough.reimpl.kubernetes.restful import Request, Response
 
 JSON_MEDIA_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
@@ -1093,8 +1093,9 @@ class MemoryStorage:
         self.objects: dict[tuple[str, str], Obj] = {}
         self.lock = threading.RLock()
         self.watchers: list[tuple[queue.Queue[Obj | None], str, Obj]] = []
-        self.go_type = f"api.{kind}"
-        self.list_go_type = f"api.{kind}List"
+        # storage.New() and NewList() return the group's internal types (api.Pod, extensions.Deployment)
+        self.go_type = scheme.API_SCHEME.new((group, scheme.INTERNAL, kind))
+        self.list_go_type = scheme.API_SCHEME.new((group, scheme.INTERNAL, kind + "List"))
 
     # rest.Storage
     def new(self) -> Obj:
