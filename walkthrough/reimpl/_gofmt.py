@@ -31,8 +31,9 @@ Struct types the Kubernetes models print are defined at the bottom (`GROUP_KIND`
 Still simplified (`walkthrough parity --live --model gofmt` compares the rest with the real `fmt`):
 floats are formatted for `%v`/`%g` only and without flags; `%p`, `%T`, `%e`/`%f`, `%U`, argument
 indexes (`%[2]d`) and `*` widths are not modelled (they raise `NotImplementedError`); a pointer met
-below the top level prints `0xADDR` where Go prints its address; a nil pointer's methods are assumed
-to dereference the receiver (Go then prints `<nil>`), as every method here does.
+below the top level prints `0xADDR` where Go prints its address (an address padded to a width is not
+modelled); a nil pointer's methods are assumed to dereference the receiver (Go then prints `<nil>`),
+as every method here does.
 """
 
 from __future__ import annotations
@@ -494,6 +495,8 @@ class _Printer:
         self.buf.append("}")
 
     def _fmt_pointer(self, value: Pointer, verb: str) -> None:
+        if value.to is not None and self.f.wid and verb in "vbodxX":
+            raise NotImplementedError("a heap address padded to a width")
         if verb == "v":
             if self.f.sharp_v:
                 self.buf.append("(" + type_string(value) + ")(" + ("nil" if value.to is None else ADDRESS) + ")")
