@@ -64,4 +64,12 @@ def test_what_is_not_modelled_says_so() -> None:
     with pytest.raises(NotImplementedError):
         gofmt.sprintf("%T", 1)
     with pytest.raises(NotImplementedError):
-        gofmt.sprintf("%[1]d", 1)
+        gofmt.sprintf("%e", 1.5)
+
+
+def test_argument_indexes_and_star_widths() -> None:
+    assert gofmt.sprintf("%[2]d %[1]d", 1, 2) == "2 1"
+    # an index moves the operand cursor: the next verbs go on from there
+    assert gofmt.sprintf("%[3]d|%*d|%.*s|%*d", 1, 4, 7, 2, "abc", "x", 1) == (
+        "7|%!d(string=abc)|%!(BADPREC)%!s(int=1)|%!(BADWIDTH)%!d(MISSING)")
+    assert gofmt.sprintf("%[5]d %d", 1) == "%!d(BADINDEX) 1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -125,3 +125,48 @@ def test_the_harness_storage_types_are_current() -> None:
 def test_the_generated_tables_are_what_the_sources_say(k8s_tree: SourceTree) -> None:
     for path, text in _gotables.generated(k8s_tree).items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: python -m walkthrough.parity._gotables"
+
+
+def _apiinstaller_harness() -> Path:
+    from walkthrough.errors import SourcesMissing, ToolchainMissing  # noqa: PLC0415
+    from walkthrough.parity.live.build import build  # noqa: PLC0415
+    from walkthrough.parity.live.toolchain import find_toolchain  # noqa: PLC0415
+
+    try:
+        find_toolchain()
+        return build("apiinstaller", "kubernetes").binary
+    except ToolchainMissing as exc:
+        pytest.skip(f"no Go 1.19: {exc.message}")
+    except SourcesMissing as exc:
+        pytest.skip(f"sources for the kubernetes harnesses not imported: {exc.message}")
+
+
+def _ask(binary: Path, request: dict[str, str]) -> Any:
+    from walkthrough.parity.live.process import Answer, Harness  # noqa: PLC0415
+
+    with Harness(binary) as harness:
+        reply = harness.ask(request)
+    assert isinstance(reply, Answer), reply
+    return reply.value
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_the_model_scheme_is_the_go_scheme() -> None:
+    answer = _ask(_apiinstaller_harness(), {"op": "scheme"})
+    model = {t: [gofmt_gvk(*k) for k in kinds] for t, kinds in S.type_to_gvk.items()}
+    # a type whose every kind another type took over is no longer among Go's known types
+    assert {t: model[t] for t in answer["types"]} == answer["types"]
+    assert {g: [scheme.gv_string(*v) for v in m.group_versions] for g, m in scheme.GROUPS.items()} == answer["groups"]
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_the_recorded_master_is_what_the_go_master_installs() -> None:
+    answer = _ask(_apiinstaller_harness(), {"op": "master"})
+    recorded = json.loads((GOLDEN / "h-apiinstaller-master.json").read_text(encoding="utf-8"))
+    assert [{"inputs": g["request"], "outputs": g["answer"]} for g in answer["group_versions"]] == recorded["vectors"]
+
+
+def gofmt_gvk(group: str, version: str, kind: str) -> str:
+    return f"{group}/{version}, Kind={kind}"

@@ -357,7 +357,7 @@ class TypeTable:
 
     def fields(self, package: Package, file: str, struct: Node) -> list[tuple[str, str, str, str, str]]:
         """A struct's fields as declared: (Go name, "" if embedded; type; json tag; patchStrategy; patchMergeKey)."""
-        found = []
+        found: list[tuple[str, str, str, str, str]] = []
         body = struct.named_children[0] if struct.named_children else None
         for decl in body.named_children if body is not None else []:
             if decl.type != "field_declaration":
@@ -407,7 +407,7 @@ def render_go_types(tree: SourceTree) -> str:
         *(f"    {_py(t)}," for t in roots),
         ")",
         "",
-        "STRUCTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {",
+        "STRUCTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {",
     ]
     for type_id in sorted(table.structs):
         fields = table.structs[type_id]

@@ -15,7 +15,7 @@ from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl import _gofmt as gofmt
 
 
-def accepts(file_name: str, meta: dict) -> bool:
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
     """Files named like `i-gofmt*.json`, or whose meta names fmt.Sprintf."""
     return file_name.startswith("i-gofmt") or "fmt.Sprintf" in str(meta.get("functions", ""))
 
@@ -50,7 +50,8 @@ def struct_type(name: str) -> gofmt.StructType:
 
 def to_model(value: dict[str, Any]) -> Any:
     """The Python value the model formats for a tagged value."""
-    tag, raw = value["t"], value.get("v")
+    tag: str = value["t"]
+    raw: Any = value.get("v")
     result: Any
     if tag in ("string", "bool", "float64", "int"):
         result = raw

@@ -29,8 +29,8 @@ A `StructType` names its fields (a lower-case first letter makes a field unexpor
 Struct types the Kubernetes models print are defined at the bottom (`GROUP_KIND`, ...).
 
 Still simplified (`walkthrough parity --live --model gofmt` compares the rest with the real `fmt`):
-floats are formatted for `%v`/`%g` only and without flags; `%p`, `%T`, `%e`/`%f`, `%U`, argument
-indexes (`%[2]d`) and `*` widths are not modelled (they raise `NotImplementedError`); a pointer met
+floats are formatted for `%v`/`%g` only and without flags; `%p`, `%T`, `%e`/`%f` and `%U` are not
+modelled (they raise `NotImplementedError`); a pointer met
 below the top level prints `0xADDR` where Go prints its address (an address padded to a width is not
 modelled); a nil pointer's methods are assumed to dereference the receiver (Go then prints `<nil>`),
 as every method here does.
@@ -501,9 +501,12 @@ class _Printer:
             if self.f.sharp_v:
                 self.buf.append("(" + type_string(value) + ")(" + ("nil" if value.to is None else ADDRESS) + ")")
             else:
-                self.pad("<nil>" if value.to is None else ADDRESS)
+                # an address is fmtInteger's: the space flag leaves a space before it
+                self.pad("<nil>" if value.to is None else (" " if self.f.space else "") + ADDRESS)
         elif verb in "bodxX":
-            raise NotImplementedError(f"%{verb} of a pointer")
+            if value.to is not None:
+                raise NotImplementedError("a heap address as a number")
+            self.fmt_int(0, True, verb, value)
         else:
             self.bad_verb(verb, value)
 
@@ -555,10 +558,12 @@ def _quote_rune(ch: str, *, ascii_only: bool) -> str:
 
 
 def sprintf(format_: str, *args: Any, wrap_errs: bool = False) -> str:
-    """fmt.Sprintf (and fmt.Errorf's text with `wrap_errs`)."""
+    """fmt.Sprintf (and fmt.Errorf's text with `wrap_errs`): Go's doPrintf, verb by verb."""
     p = _Printer(wrap_errs=wrap_errs)
-    arg_num, i, end = 0, 0, len(format_)
+    scan = _Scan(format_, len(args))
+    i, end = 0, len(format_)
     while i < end:
+        scan.good_arg_num = True
         start = i
         while i < end and format_[i] != "%":
             i += 1
@@ -572,7 +577,7 @@ def sprintf(format_: str, *args: Any, wrap_errs: bool = False) -> str:
             if c == "#":
                 p.f.sharp = True
             elif c == "0":
-                p.f.zero = not p.f.minus
+                p.f.zero = not p.f.minus  # only zero padding to the left
             elif c == "+":
                 p.f.plus = True
             elif c == "-":
@@ -580,34 +585,61 @@ def sprintf(format_: str, *args: Any, wrap_errs: bool = False) -> str:
             else:
                 p.f.space = True
             i += 1
-        if i < end and format_[i] in "[*":
-            raise NotImplementedError("argument indexes and * widths")
-        i, p.f.wid = _parse_num(format_, i)
+        i, after_index = scan.arg_number(i)
+        if i < end and format_[i] == "*":
+            i += 1
+            width, ok = scan.int_from_arg(args)
+            p.f.wid = width if ok else None
+            if not ok:
+                p.buf.append("%!(BADWIDTH)")
+            if width < 0:
+                p.f.wid, p.f.minus, p.f.zero = -width, True, False
+            after_index = False
+        else:
+            number, present, i = _parse_num(format_, i, end)
+            p.f.wid = number if present else None
+            if after_index and present:  # "%[3]2d"
+                scan.good_arg_num = False
         if i + 1 < end and format_[i] == ".":
             i += 1
-            if format_[i] in "[*":
-                raise NotImplementedError("argument indexes and * precisions")
-            i, prec = _parse_num(format_, i)
-            p.f.prec = prec or 0
+            if after_index:  # "%[3].2d"
+                scan.good_arg_num = False
+            i, after_index = scan.arg_number(i)
+            if i < end and format_[i] == "*":
+                i += 1
+                precision, ok = scan.int_from_arg(args)
+                if precision < 0:
+                    precision, ok = 0, False
+                p.f.prec = precision if ok else None
+                if not ok:
+                    p.buf.append("%!(BADPREC)")
+                after_index = False
+            else:
+                number, present, i = _parse_num(format_, i, end)
+                p.f.prec = number if present else 0
+        if not after_index:
+            i, after_index = scan.arg_number(i)
         if i >= end:
             p.buf.append("%!(NOVERB)")
             break
         verb = format_[i]
         i += 1
-        if verb == "%":
+        if verb == "%":  # takes no operand, ignores width and precision
             p.buf.append("%")
-        elif arg_num >= len(args):
+        elif not scan.good_arg_num:
+            p.buf.append("%!" + verb + "(BADINDEX)")
+        elif scan.arg_num >= len(args):
             p.buf.append("%!" + verb + "(MISSING)")
         else:
             if verb == "v":
                 p.f.sharp_v, p.f.sharp = p.f.sharp, False
                 p.f.plus_v, p.f.plus = p.f.plus, False
-            p.print_arg(args[arg_num], verb)
-            arg_num += 1
-    if arg_num < len(args):
+            p.print_arg(args[scan.arg_num], verb)
+            scan.arg_num += 1
+    if not scan.reordered and scan.arg_num < len(args):
         p.f = _Flags()
         p.buf.append("%!(EXTRA ")
-        for n, arg in enumerate(args[arg_num:]):
+        for n, arg in enumerate(args[scan.arg_num:]):
             if n:
                 p.buf.append(", ")
             if arg is None:
@@ -624,16 +656,68 @@ def errorf(format_: str, *args: Any) -> str:
     return sprintf(format_, *args, wrap_errs=True)
 
 
-def _parse_num(text: str, i: int) -> tuple[int, int | None]:
-    start = i
-    while i < len(text) and text[i].isdigit() and text[i].isascii():
+TOO_LARGE = 1_000_000
+"""fmt's tooLarge: a width, precision or argument index beyond this is no number."""
+
+
+def _parse_num(text: str, start: int, end: int) -> tuple[int, bool, int]:
+    """fmt's parsenum: (number, present, next index); an overlong number eats the rest of the format."""
+    number, present, i = 0, False, start
+    while i < end and "0" <= text[i] <= "9":
+        if abs(number) > TOO_LARGE:
+            return 0, False, end
+        number = number * 10 + int(text[i])
+        present = True
         i += 1
-    if i == start:
-        return i, None
-    number = int(text[start:i])
-    if number > 1_000_000:  # Go: "Too big" -> not present
-        raise NotImplementedError("widths over 1e6")
-    return i, number
+    return number, present, i
+
+
+@dataclass
+class _Scan:
+    """doPrintf's operand bookkeeping: the next operand, explicit indexes, whether one was bad."""
+
+    format: str
+    num_args: int
+    arg_num: int = 0
+    reordered: bool = False
+    good_arg_num: bool = True
+
+    def arg_number(self, i: int) -> tuple[int, bool]:
+        """An explicit `[n]` at i: (next index, whether one was found); a bad one marks the verb."""
+        if i >= len(self.format) or self.format[i] != "[":
+            return i, False
+        self.reordered = True
+        index, width, ok = self._parse_arg_number(self.format[i:])
+        if ok and 0 <= index < self.num_args:
+            self.arg_num = index
+            return i + width, True
+        self.good_arg_num = False
+        return i + width, ok
+
+    @staticmethod
+    def _parse_arg_number(text: str) -> tuple[int, int, bool]:
+        if len(text) < 3:  # at least "[n]"
+            return 0, 1, False
+        for i in range(1, len(text)):
+            if text[i] == "]":
+                number, present, after = _parse_num(text, 1, i)
+                if not present or after != i:
+                    return 0, i + 1, False
+                return number - 1, i + 1, True  # one-indexed
+        return 0, 1, False
+
+    def int_from_arg(self, args: tuple[Any, ...]) -> tuple[int, bool]:
+        """The operand of a `*` width or precision, when it is an integer of any size that fits an int."""
+        number, ok = 0, False
+        if self.arg_num < len(args):
+            arg = args[self.arg_num]
+            raw = arg.value if isinstance(arg, Typed) else arg
+            if isinstance(raw, int) and not isinstance(raw, bool) and -(1 << 63) <= raw < (1 << 63):
+                number, ok = raw, True
+            self.arg_num += 1
+            if abs(number) > TOO_LARGE:
+                number, ok = 0, False
+        return number, ok
 
 
 def sprint(*args: Any) -> str:

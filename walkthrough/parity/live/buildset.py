@@ -112,7 +112,8 @@ def closure_from(git: Path, rev: str) -> list[str]:
 
 def lock_command(git: Path, rev: str, packages: list[str]) -> list[str]:
     """The `walkthrough sources lock` arguments for the build set over `packages`."""
-    includes = [arg for package in packages for arg in ("--include", f"{package}/*.go")]
+    # Go files, and the assembly some packages implement functions in (golang.org/x/crypto/curve25519)
+    includes = [arg for package in packages for glob in ("*.go", "*.s") for arg in ("--include", f"{package}/{glob}")]
     return ["sources", "lock", BUILD_SET, "--git", str(git), "--rev", rev, "--root", ".", *includes,
             "--exclude", "*_test.go"]
 

@@ -128,7 +128,7 @@ ROOTS: tuple[str, ...] = (
     "pkg/apis/storage/v1beta1.StorageClassList",
 )
 
-STRUCTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+STRUCTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
     "pkg/api.DeleteOptions": (
         ("", "pkg/api/unversioned.TypeMeta", ",inline", "", ""),
         ("GracePeriodSeconds", "*int64", "gracePeriodSeconds,omitempty", "", ""),

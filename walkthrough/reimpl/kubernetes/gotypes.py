@@ -219,3 +219,18 @@ def lookup_patch_metadata(expr: str, json_field: str) -> tuple[str, str, str]:
         return chosen.field.type, chosen.field.patch_strategy, chosen.field.patch_merge_key
     raise PatchMetadataError(gofmt.sprintf("unable to find api field in struct %s for the json field %q",
                                            name(expr), json_field))
+
+
+def _demo() -> None:
+    for type_expr, key in (("pkg/api/v1.PodSpec", "containers"), ("pkg/api/v1.Container", "env"),
+                           ("pkg/api/v1.Pod", "Kind"), ("pkg/api/v1.PodSpec", "bogus")):
+        try:
+            print(f"{type_string(type_expr)}[{key!r}] ->", lookup_patch_metadata(type_expr, key))
+        except PatchMetadataError as exc:
+            print(f"{type_string(type_expr)}[{key!r}] -> error: {exc}")
+    print("ListOptions as query parameters:",
+          [f.json.split(",")[0] for f in struct_fields("pkg/api/v1.ListOptions") if f.json.split(",")[0]])
+
+
+if __name__ == "__main__":
+    _demo()

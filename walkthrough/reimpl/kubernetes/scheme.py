@@ -287,3 +287,23 @@ def group(name: str) -> GroupMeta:
     if name not in GROUPS:
         raise LookupError(f"group {name} has not been registered")
     return GROUPS[name]
+
+
+def _demo() -> None:
+    for type_id in ("pkg/api.Pod", "pkg/apis/batch.Job", "pkg/apis/autoscaling.HorizontalPodAutoscaler",
+                    "pkg/api/v1.ListOptions", "main.Bogus"):
+        try:
+            kinds, _ = API_SCHEME.object_kinds(type_id)
+            print(f"{type_string(type_id)}: " + gofmt.sprintf("%v", [gofmt.group_version_kind(*k) for k in kinds]))
+        except NotRegisteredError as exc:
+            print(f"{type_string(type_id)}: {exc}")
+    mapper = group("extensions").rest_mapper
+    for kind in ("Deployment", "PodSecurityPolicy", "Bogus"):
+        try:
+            print(f"extensions RESTMapping {kind}:", mapper.rest_mapping("extensions", kind, "v1beta1"))
+        except NoKindMatchError as exc:
+            print(f"extensions RESTMapping {kind}: {exc}")
+
+
+if __name__ == "__main__":
+    _demo()

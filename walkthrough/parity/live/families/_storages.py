@@ -123,8 +123,8 @@ def combinations() -> tuple[tuple[str, ...], ...]:
         rows.append(best)
         uncovered -= {(i, j, k, best[i], best[j], best[k]) for i, j, k in itertools.combinations(range(len(dims)), 3)}
     found = list(ALWAYS)
-    for row in rows:
-        interfaces = tuple(dims[n][v] for n, v in enumerate(row) if dims[n][v])
+    for chosen in rows:
+        interfaces = tuple(dims[n][v] for n, v in enumerate(chosen) if dims[n][v])
         if interfaces not in found:
             found.append(interfaces)
     return tuple(found)
