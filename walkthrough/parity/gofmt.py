@@ -1,4 +1,4 @@
-"""Parity runner for Go fmt vectors (`i-gofmt*.json`, or a meta naming fmt.Sprintf): the `_gofmt` model.
+"""Parity runner for Go fmt vectors (`k-gofmt*.json`, or a meta naming fmt.Sprintf): the `_gofmt` model.
 
 A vector's inputs are a request of the gofmt harness (a function, a format and operands given as
 tagged JSON values, see harness/gofmt/main.go); its outputs are the text the real fmt printed. Live
@@ -16,8 +16,8 @@ from walkthrough.reimpl import _gofmt as gofmt
 
 
 def accepts(file_name: str, meta: dict[str, Any]) -> bool:
-    """Files named like `i-gofmt*.json`, or whose meta names fmt.Sprintf."""
-    return file_name.startswith("i-gofmt") or "fmt.Sprintf" in str(meta.get("functions", ""))
+    """Files named like `k-gofmt*.json`, or whose meta names fmt.Sprintf."""
+    return file_name.startswith("k-gofmt") or "fmt.Sprintf" in str(meta.get("functions", ""))
 
 
 def _s(struct: gofmt.Struct) -> str:
