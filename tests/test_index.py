@@ -371,8 +371,9 @@ def test_unwritable_cache_is_an_error_not_a_traceback(
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the index directory should be")
     monkeypatch.setattr(schema, "index_dir", lambda: blocker / "index")
-    with pytest.raises(IndexUnreadable, match="cannot write the symbol index"):
+    with pytest.raises(IndexUnreadable, match="cannot write the symbol index") as caught:
         load_index("fake")
+    assert exit_code_of(caught.value) == 3  # a cache problem, as the other cache faults
 
 
 def test_an_index_serves_other_threads(idx: Index) -> None:

@@ -100,10 +100,6 @@ class CheckFailed(WalkthroughError):
     """`check` (or a parity run) found problems (exit 1)."""
 
 
-class IndexUnreadable(WalkthroughError):
-    """The persisted index could not be written, or could not be read even after rebuilding it once (exit 2)."""
-
-
 class DirectiveError(InputError):
     """One or more problems in a chapter's directives; `problems` lists each with `chapter.md:line`."""
 
@@ -145,6 +141,13 @@ class TruncatedArchive(NetworkError):
 
 class PermanentNetworkError(NetworkError):
     """A failure that another attempt will not fix: unreachable host, 4xx, an HTML page instead of gzip."""
+
+
+class IndexUnreadable(SourcesError):
+    """The persisted index could not be written, or read even after rebuilding it once (exit 3).
+
+    The index lives in the cache: a cache that cannot hold it is a cache problem, as `CacheUnusable` is.
+    """
 
 
 class CacheUnusable(SourcesError):
