@@ -23,13 +23,16 @@ from walkthrough.reimpl.docker import cli as docker_cli
 from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import (
+    apierrors,
     authn,
     authorizer,
     authz,
     genericapiserver,
+    jsonpatch,
     quota,
     quota_admission,
     rbac,
+    registry,
     strategicpatch,
 )
 from walkthrough.reimpl.kubernetes import resthandler as rh
@@ -358,9 +361,10 @@ def _loading_moves_a_tag(tmp_path: Path) -> None:
 # ---- k8s-apiinstaller.md -----------------------------------------------------------------------------
 @claim("k8s-apiinstaller.md", "`ListResource` relies on exactly this error to tell a plain list from")
 def _empty_name_tells_a_list_from_a_named_watch() -> None:
-    store = rh.MemoryStorage("Pod", "pods")
+    store = registry.Store("Pod", "pods")
     for name in ("a", "b"):
-        store.create({"namespace": "dev"}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}})
+        store.create({"namespace": "dev"}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                                            "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
     namer = ScopeNaming("/api/v1/namespaces/", "/pods/")
     scope = rh.RequestScope(namer, rh.GroupVersionKind("", "v1", "Pod"), "pods")
 
@@ -371,16 +375,16 @@ def _empty_name_tells_a_list_from_a_named_watch() -> None:
         rh.list_resource(store, None, scope, False, 0)(req, res)
         return [item["metadata"]["name"] for item in json.loads(res.body)["items"]]
 
-    with pytest.raises(rh.StatusError, match="name must be provided"):
+    with pytest.raises(apierrors.StatusError, match="name must be provided"):
         namer.name(RestfulRequest.new("GET", "/api/v1/namespaces/dev/pods"))
     assert listed({"namespace": "dev"}) == ["a", "b"]
     assert listed({"namespace": "dev", "name": "b"}) == ["b"]  # the name becomes a field selector
 
 
 # ---- k8s-resthandler.md -----------------------------------------------------------------------------
-def _pod_handlers() -> tuple[Callable[..., tuple[int, dict]], rh.MemoryStorage]:
+def _pod_handlers() -> tuple[Callable[..., tuple[int, dict]], registry.Store]:
     """`call(handler_factory, method, body, content_type)` -> (code, body) over a pod storage holding `web`."""
-    store = rh.MemoryStorage("Pod", "pods")
+    store = registry.Store("Pod", "pods")
     scope = rh.RequestScope(ScopeNaming("/api/v1"), rh.GroupVersionKind("", "v1", "Pod"), "pods")
 
     def call(factory: Callable[..., rh.Handler], method: str, body: object = None,
@@ -414,14 +418,13 @@ def _has_conflicts_follows_one_key() -> None:
 def _merge_patch_replaces_lists() -> None:
     pod = {"spec": {"containers": [{"name": "web", "image": "a"}, {"name": "log", "image": "b"}]}}
     patch = {"spec": {"containers": [{"name": "web", "image": "c"}]}}
-    assert rh.merge_patch(pod, patch) == patch
-    assert rh.merge_patch({"a": 1, "b": 2}, {"a": None}) == {"b": 2}
+    assert jsonpatch.merge_patch(pod, json.dumps(patch).encode()) == patch
+    assert jsonpatch.merge_patch({"a": 1, "b": 2}, b'{"a": null}') == {"b": 2}
     merged = strategicpatch.strategic_merge_patch(pod, json.dumps(patch).encode(), "Pod")
     assert [c["name"] for c in merged["spec"]["containers"]] == ["web", "log"]
 
 
-@claim("k8s-resthandler.md", "server refuses with 422, as the pod's update validation allows no container",
-       model_gap="the resthandler model's storage does not run the pod update validation yet (issue 13, item 5)")
+@claim("k8s-resthandler.md", "server refuses with 422, as the pod's update validation allows no container")
 def _merge_patch_of_containers_is_refused() -> None:
     call, store = _pod_handlers()
     code, body = call(rh.patch_resource, "PATCH", {"spec": {"containers": [{"name": "web", "image": "c"}]}},
@@ -431,18 +434,20 @@ def _merge_patch_of_containers_is_refused() -> None:
     assert len(store.get({"namespace": "default"}, "web")["spec"]["containers"]) == 2
 
 
-@claim("k8s-resthandler.md", 'the DELETE answered with the `"status":"Success"` the storage returned')
-def _delete_answers_the_storage_status() -> None:
-    call, _ = _pod_handlers()
-    assert call(rh.delete_resource, "DELETE") == (200, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                                          "status": "Success", "code": 200})
+@claim("k8s-resthandler.md", "the DELETE answered with the deleted pod itself, as the v1.5.2 pod registry answers")
+def _delete_answers_the_deleted_pod() -> None:
+    call, store = _pod_handlers()
+    code, body = call(rh.delete_resource, "DELETE")
+    assert (code, body["kind"], body["metadata"]["name"]) == (200, "Pod", "web")
+    assert body["metadata"]["deletionGracePeriodSeconds"] == 0  # on no node: gone at once
+    assert store.list({"namespace": "default"}, {})["items"] is None
 
 
 @claim("k8s-resthandler.md", "a plain Go error carries none and becomes a 500")
 def _plain_error_is_500() -> None:
-    assert rh.err_to_api_status(ValueError("boom"))["code"] == 500
-    assert rh.err_to_api_status(rh.new_timeout_error("slow"))["code"] == 504
-    assert rh.err_to_api_status(rh.from_object({"status": "Success"}))["code"] == 200
+    assert apierrors.err_to_api_status(ValueError("boom"))["code"] == 500
+    assert apierrors.err_to_api_status(apierrors.new_timeout_error("slow"))["code"] == 504
+    assert apierrors.err_to_api_status(apierrors.from_object({"status": "Success"}))["code"] == 200
 
 
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])

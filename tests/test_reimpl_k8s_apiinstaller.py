@@ -11,8 +11,10 @@ from walkthrough.parity import apiinstaller as runner
 from walkthrough.parity.apiinstaller import FakeStorage
 from walkthrough.reimpl.kubernetes import apiinstaller as ai
 from walkthrough.reimpl.kubernetes import genericapiserver as gs
+from walkthrough.reimpl.kubernetes.apierrors import StatusError
+from walkthrough.reimpl.kubernetes.registry import Store
 from walkthrough.reimpl.kubernetes.restful import Container, Request, Response
-from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind, MemoryStorage, StatusError
+from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind
 
 GOLDEN = Path(__file__).parent / "golden" / "h-apiinstaller-routes.json"
 
@@ -127,7 +129,7 @@ def test_api_operation_ids() -> None:
 
 
 def test_api_handler_selection() -> None:
-    pods = MemoryStorage("Pod", "pods")
+    pods = Store("Pod", "pods")
     container, _ = _install({"pods": pods, "pods/status": FakeStorage("pkg/api.Pod", capabilities={"Connecter"},
                                                                       methods=["GET"])})
     by_op = {r.operation: r.function for r in container.registered_web_services()[0].routes}
@@ -190,7 +192,7 @@ def _server() -> gs.GenericAPIServer:
 
 def test_inst_storage_keys_lowercased() -> None:
     info = gs.new_default_api_group_info("", ["v1"])
-    info.versioned_resources_storage_map["v1"] = {"persistentVolumeClaims": MemoryStorage(
+    info.versioned_resources_storage_map["v1"] = {"persistentVolumeClaims": Store(
         "PersistentVolumeClaim", "persistentvolumeclaims")}
     version = _server().get_api_group_version(info, ai.GroupVersion("", "v1"), "/api")
     assert list(version.storage) == ["persistentvolumeclaims"]
@@ -209,7 +211,7 @@ def test_inst_legacy_optional_subresources_and_overrides() -> None:
 
 def test_inst_legacy_only_when_v1_enabled() -> None:
     config = gs.MasterConfig(gs.new_config(), kubelet_client_config={"port": 10250},
-                             legacy_storage={"pods": MemoryStorage("Pod", "pods")}, enabled_groups=set())
+                             legacy_storage={"pods": Store("Pod", "pods")}, enabled_groups=set())
     roots = [ws.root_path for ws in config.complete().new().generic_api_server.handler_container.web_services]
     assert "/api/v1" not in roots
 
@@ -217,7 +219,7 @@ def test_inst_legacy_only_when_v1_enabled() -> None:
 def test_inst_legacy_group_prefix_checked_and_versions_listed() -> None:
     server = _server()
     info = gs.new_default_api_group_info("", ["v1"])
-    info.versioned_resources_storage_map["v1"] = {"pods": MemoryStorage("Pod", "pods")}
+    info.versioned_resources_storage_map["v1"] = {"pods": Store("Pod", "pods")}
     with pytest.raises(gs.ServerError, match='"/legacy" is not in the allowed legacy API prefixes: \\[/api\\]'):
         server.install_legacy_api_group("/legacy", info)
     server.install_legacy_api_group("/api", info)

@@ -15,8 +15,8 @@ import pytest
 
 from walkthrough.reimpl.kubernetes import apiserver
 from walkthrough.reimpl.kubernetes import genericapiserver as gs
+from walkthrough.reimpl.kubernetes.registry import Store
 from walkthrough.reimpl.kubernetes.restful import Request
-from walkthrough.reimpl.kubernetes.resthandler import MemoryStorage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,7 +46,8 @@ def _http(base: str, method: str, path: str, token: str | None = None, body: Any
 
 
 def _pod(name: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.10"}]}}
 
 
 def test_capstone_authn_failure_is_401(server: tuple[str, list[str], apiserver.MiniAPIServer]) -> None:
@@ -279,7 +280,7 @@ def test_srv_master_new() -> None:
     with pytest.raises(gs.ServerError, match=re.escape("empty config.KubeletClientConfig")):
         gs.MasterConfig(gs.new_config()).complete().new()
     config = gs.MasterConfig(gs.new_config(), kubelet_client_config={"port": 10250},
-                             legacy_storage={"pods": MemoryStorage("Pod", "pods")}, enable_watch_cache=False)
+                             legacy_storage={"pods": Store("Pod", "pods")}, enable_watch_cache=False)
     master = config.complete().new()
     assert master.storage_decorator == "UndecoratedStorage"
     roots = [ws.root_path for ws in master.generic_api_server.handler_container.registered_web_services()]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes import jsonpatch
 from walkthrough.reimpl.kubernetes import strategicpatch as sp
 
 
@@ -32,7 +32,8 @@ def test_sp_containers_are_merged_by_name_where_merge_patch_replaces_the_list() 
     patch = {"spec": {"containers": [{"name": "app", "image": "app:2"}]}}
     merged = _patch(_pod(APP, SIDECAR), patch)
     assert merged["spec"]["containers"] == [{"name": "app", "image": "app:2", "args": ["--a", "--b"]}, SIDECAR]
-    assert rh.merge_patch(_pod(APP, SIDECAR), patch)["spec"]["containers"] == [{"name": "app", "image": "app:2"}]
+    assert jsonpatch.merge_patch(_pod(APP, SIDECAR), json.dumps(patch).encode())["spec"]["containers"] == [
+        {"name": "app", "image": "app:2"}]
 
 
 def test_sp_new_item_is_appended_and_nested_lists_merge_by_their_own_key() -> None:

@@ -23,8 +23,9 @@ from urllib.parse import quote_plus
 
 from walkthrough.reimpl import _gofmt as gofmt
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes import gotypes, scheme
+from walkthrough.reimpl.kubernetes import gotypes, registry, scheme
 from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes.apierrors import StatusError, new_bad_request, new_internal_error
 from walkthrough.reimpl.kubernetes.restful import (
     Container,
     Parameter,
@@ -33,7 +34,7 @@ from walkthrough.reimpl.kubernetes.restful import (
     RouteBuilder,
     WebService,
 )
-from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind, RequestScope, StatusError
+from walkthrough.reimpl.kubernetes.resthandler import GroupVersionKind, RequestScope
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +45,12 @@ DEFAULT_SERIALIZERS: tuple[tuple[str, bool], ...] = (
     ("application/json", True), ("application/yaml", False), ("application/vnd.kubernetes.protobuf", True))
 
 INTERNAL_VERSION = scheme.INTERNAL
+
+
+def go_path_join(*elements: str) -> str:
+    """Go's `path.Join`: the non-empty elements joined by slashes, then cleaned (a trailing slash goes)."""
+    joined = "/".join(e for e in elements if e)
+    return posixpath.normpath(joined) if joined else ""
 
 
 class InstallError(Exception):
@@ -155,7 +162,7 @@ class ScopeNaming:
             return ""
         namespace = req.path_parameter(self.argument_name)
         if not namespace:
-            raise rh.new_internal_error("no namespace parameter found on request")
+            raise new_internal_error("no namespace parameter found on request")
         return namespace
 
     @mirrors("kubernetes:pkg/apiserver.scopeNaming.Name")
@@ -188,7 +195,7 @@ class ScopeNaming:
 
 @mirrors("kubernetes:pkg/apiserver.errEmptyName")
 def err_empty_name() -> StatusError:
-    return rh.new_bad_request("name must be provided")
+    return new_bad_request("name must be provided")
 
 
 # --- the installer ---------------------------------------------------------------------------------
@@ -494,7 +501,7 @@ class APIInstaller:
                 item_path += suffix
                 resource_path, resource_params = item_path, name_params
             # path.Join drops the trailing "/" (the v1.5.2 self-link quirk, see RootScopeNaming)
-            namer: Any = RootScopeNaming(posixpath.normpath(posixpath.join(self.prefix, resource_path, "/")), suffix)
+            namer: Any = RootScopeNaming(go_path_join(self.prefix, resource_path, "/"), suffix)
             self._standard_actions(actions, resource_path, resource_params, item_path, name_params, proxy_params,
                                    namer, is_lister, is_creater, is_collection_deleter, allow_watch_list, is_getter,
                                    get_subpath, is_updater, is_patcher, is_deleter, is_watcher, is_redirector,
@@ -690,7 +697,7 @@ def add_proxy_route(ws: WebService, method: str, path: str, namespaced: str, kin
 @mirrors("kubernetes:pkg/apiserver.ProxyHandler.ServeHTTP")
 def proxy_handler(req: Request, res: Response) -> None:
     """The model has no backends to proxy to: it answers as the Go does when no location resolves."""
-    rh.error_negotiated(rh.new_bad_request(f"proxying is not supported by this model: {req.path}"), res, req)
+    rh.error_negotiated(new_bad_request(f"proxying is not supported by this model: {req.path}"), res, req)
 
 
 proxy_handler.go_handler = "ProxyHandler"  # type: ignore[attr-defined]
@@ -752,8 +759,8 @@ def route_table(ws: WebService) -> list[dict[str, Any]]:
 
 
 def _demo() -> None:
-    pods = rh.MemoryStorage("Pod", "pods")
-    nodes = rh.MemoryStorage("Node", "nodes", namespaced=False)
+    pods = registry.Store("Pod", "pods")
+    nodes = registry.Store("Node", "nodes", namespaced=False)
     group = APIGroupVersion({"pods": pods, "nodes": nodes}, "/api", GroupVersion("", "v1"))
     container = Container()
     errors = group.install_rest(container)

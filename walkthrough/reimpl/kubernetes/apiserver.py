@@ -1,6 +1,6 @@
 """A miniature kube-apiserver on loopback, built from the models of this package, that you can curl.
 
-    python -m walkthrough.reimpl.kubernetes.apiserver [--port N] [--authz abac|rbac]
+    python -m walkthrough.reimpl.kubernetes.apiserver [--port N] [--authz abac|rbac] [--tour]
 
 Each request goes through the stages the chapters read, in upstream's order, and each stage
 logs one line so you can watch it:
@@ -9,14 +9,35 @@ logs one line so you can watch it:
     authz   ABAC policy lines or RBAC roles and bindings (a denial is 403 "Forbidden: ...")
     route   the go-restful container and curly router, routes installed by the APIInstaller model
     admit   ResourceQuota admission, inside the create handler (over quota is a 403 Status)
-    store   the in-memory storage (generic registry Store semantics)
+    store   the registry Stores and strategies of the kinds served (registry.py, strategies.py, services.py)
 
 Built-in demo identities: `admin-token` (alice, may do anything), `dev-token` (bob, may do
 anything in namespace "dev" only), `view-token` (carol, read-only everywhere). Namespace "dev"
-starts with a ResourceQuota allowing 2 pods. Differences from the real server, on purpose: plain
-HTTP instead of TLS for the authenticated port, JSON only, no etcd, a handful of resources.
-"""
+starts with a ResourceQuota allowing 2 pods.
 
+It answers what kube-apiserver v1.5.2 configured the same way answers: `walkthrough parity --live --model
+apiserver` sends generated sessions (create, get, list, update, the three patch flavours, delete; good and
+malformed bodies; wrong namespaces, names, kinds, versions and tokens) to both and compares every status
+and body. What it still simplifies, on purpose:
+
+- transport: plain HTTP on loopback for the authenticated port (no TLS, no client certificates); JSON
+  only (YAML and protobuf are refused as the Go refuses media types it cannot negotiate);
+- resources: pods (with pods/status), services, configmaps, namespaces, nodes and resourcequotas (with
+  resourcequotas/status) of the core group; no bindings, evictions, logs, exec or proxies;
+- fields: only those `apiv1.SCHEMAS` lists (a field the Go knows and the table lacks, such as volumes,
+  probes, env sources, ownerReferences or node conditions, is dropped), and their validation; the Go's
+  ugorji decoder's refusals of mistyped JSON are modelled for strings, maps, integers, structs and
+  slices, not for booleans and times;
+- errors the Go reports by ranging over a map (labels, data keys, resource lists) come in the map's
+  insertion order here, in Go's random order there;
+- admission: ResourceQuota only (`--admission-control=ResourceQuota`); no quota controller runs: the
+  model recounts a namespace's quotas after each pod DELETE, as the live harness does;
+- storage: in memory with etcd2's semantics (one index, a write that changes nothing is not written);
+  no watch cache, TTLs or compaction; services' IPs and node ports from in-memory bitmaps;
+- a panic in a storage goroutine ends kube-apiserver v1.5.2 (HandleCrash re-panics); the model raises
+  `restful.ProcessCrash`, and the running server exits;
+- texts of Go's standard library (encoding/json, strconv) are Go 1.19's, the live harness's, not Go 1.7's.
+"""
 from __future__ import annotations
 
 import argparse
@@ -29,9 +50,20 @@ from typing import Any
 
 from walkthrough.errors import UsageError
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes import abac, authn, authorizer, authz, quota, quota_admission, rbac
+from walkthrough.reimpl.kubernetes import (
+    abac,
+    authn,
+    authorizer,
+    authz,
+    quota,
+    quota_admission,
+    rbac,
+    registry,
+    services,
+)
 from walkthrough.reimpl.kubernetes import genericapiserver as gs
 from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes.apierrors import StatusError, new_internal_error
 from walkthrough.reimpl.kubernetes.restful import Request, Response
 
 Log = Callable[[str], None]
@@ -131,7 +163,7 @@ class LoggingAdmission:
         target = f"{attributes.resource} {attributes.namespace}/{attributes.name or _object_name(attributes.object)}"
         try:
             self.inner.admit(attributes)
-        except rh.StatusError as err:
+        except StatusError as err:
             self.log(f"  admit  {attributes.operation} {target}: rejected: {err.status['message']}")
             raise
         self.log(f"  admit  {attributes.operation} {target}: admitted")
@@ -141,28 +173,40 @@ def _object_name(obj: dict[str, Any] | None) -> str:
     return ((obj or {}).get("metadata") or {}).get("name", "")
 
 
-class LoggingStorage(rh.MemoryStorage):
-    """The in-memory Store, saying what it persisted."""
+class _Logged:
+    """Says what a Store persisted."""
 
     log: Log = print
-    after_delete: Callable[[str], None] | None = None
+    resource: str
 
     def create(self, ctx: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
-        out = super().create(ctx, obj)
+        out = super().create(ctx, obj)  # type: ignore[misc]
         self.log(f"  store  created {self.resource} {_where(out)} resourceVersion={out['metadata']['resourceVersion']}")
-        return out
+        return out  # type: ignore[no-any-return]
 
-    def update(self, ctx: dict[str, Any], name: str, info: rh.UpdatedObjectInfo) -> tuple[dict[str, Any], bool]:
-        out, created = super().update(ctx, name, info)
+    def update(self, ctx: dict[str, Any], name: str, info: registry.UpdatedObjectInfo) -> tuple[dict[str, Any], bool]:
+        out, created = super().update(ctx, name, info)  # type: ignore[misc]
         self.log(f"  store  updated {self.resource} {_where(out)} resourceVersion={out['metadata']['resourceVersion']}")
         return out, created
 
-    def delete(self, ctx: dict[str, Any], name: str, options: dict[str, Any]) -> dict[str, Any]:
-        out = super().delete(ctx, name, options)
-        self.log(f"  store  deleted {self.resource} {ctx.get('namespace') or ''}/{name}")
-        if self.after_delete is not None:
-            self.after_delete(ctx.get("namespace", ""))
-        return out
+    def delete(self, ctx: dict[str, Any], name: str, options: dict[str, Any] | None) -> dict[str, Any]:
+        out = super().delete(ctx, name, options)  # type: ignore[misc]
+        try:
+            self.get(ctx, name)  # type: ignore[attr-defined]
+        except StatusError:
+            gone = "deleted"
+        else:
+            gone = "marked for deletion"  # graceful, or finalizers pending: the object stays
+        self.log(f"  store  {gone} {self.resource} {ctx.get('namespace') or ''}/{name}")
+        return out  # type: ignore[no-any-return]
+
+
+class LoggingStorage(_Logged, registry.Store):
+    """The registry Store, saying what it persisted."""
+
+
+class LoggingNamespaces(_Logged, registry.NamespaceStore):
+    """The namespace Store, saying what it persisted."""
 
 
 def _where(obj: dict[str, Any]) -> str:
@@ -181,9 +225,13 @@ class ChainRequest(authn.Request):
     response: Response | None = None
 
 
-def handler_chain(authenticator: Any, authorizer: Any, log: Log) -> Callable[[Callable[..., Any], gs.Config],
-                                                                           tuple[Any, Any]]:
-    """`Config.build_handler_chains` for this server: authz.build_handler_chain around the container."""
+def handler_chain(authenticator: Any, authorizer: Any, log: Log,
+                  after_request: Callable[[Request, Response], None] | None = None,
+                  ) -> Callable[[Callable[..., Any], gs.Config], tuple[Any, Any]]:
+    """`Config.build_handler_chains` for this server: authz.build_handler_chain around the container.
+
+    `after_request` sees each request the container answered (the quota controller's replenishment).
+    """
 
     def build(container_serve: Callable[[Request, Response], Response], config: gs.Config) -> tuple[Any, Any]:
         def api_handler(req: authn.Request) -> authn.Response:
@@ -192,6 +240,8 @@ def handler_chain(authenticator: Any, authorizer: Any, log: Log) -> Callable[[Ca
             assert req.response is not None
             req.inner.context["user"] = req.user
             response = container_serve(req.inner, req.response)
+            if after_request is not None:
+                after_request(req.inner, response)
             route = req.inner.selected_route_path or "(no route)"
             log(f"  route  {req.inner.method} {route} -> {response.status}")
             return authn.Response(response.status, dict(response.headers), response.body.decode("utf-8", "replace"))
@@ -249,17 +299,22 @@ class MiniAPIServer:
 
 
 def _storages(log: Log) -> dict[str, Any]:
-    def store(kind: str, resource: str, namespaced: bool = True) -> LoggingStorage:
-        storage = LoggingStorage(kind, resource, namespaced)
+    """The Stores of the kinds served, over one in-memory etcd (one resourceVersion counter, as etcd's)."""
+    etcd = registry.MemoryEtcd()
+
+    def store(kind: str, resource: str, namespaced: bool = True, cls: type[Any] = LoggingStorage) -> Any:
+        storage = cls(kind, resource, namespaced, etcd=etcd)
         storage.log = log
         return storage
 
     pods = store("Pod", "pods")
     quotas = store("ResourceQuota", "resourcequotas")
-    return {"pods": pods, "pods/status": rh.StatusSubresource(pods), "configMaps": store("ConfigMap", "configmaps"),
-            "services": store("Service", "services"), "namespaces": store("Namespace", "namespaces", False),
+    return {"pods": pods, "pods/status": registry.StatusSubresource(pods),
+            "configMaps": store("ConfigMap", "configmaps"),
+            "services": services.ServiceREST(store("Service", "services")),
+            "namespaces": store("Namespace", "namespaces", False, LoggingNamespaces),
             "nodes": store("Node", "nodes", False), "resourceQuotas": quotas,
-            "resourceQuotas/status": rh.StatusSubresource(quotas)}
+            "resourceQuotas/status": registry.StatusSubresource(quotas)}
 
 
 @mirrors("kubernetes:cmd/kube-apiserver/app/options.ServerRunOptions")
@@ -365,7 +420,8 @@ def build_server(authz_mode: str = "abac", port: int = 0, log: Log = print,
     step("admission")
     admission = (admission_factory or quota_admission_factory)(storages)
     config.admission_control = LoggingAdmission(admission, log) if admission is not None else None
-    config.build_handler_chains = handler_chain(authenticator, authorizer, log)
+    replenish = admission.replenish if isinstance(admission, QuotaAdmissionAdapter) else None
+    config.build_handler_chains = handler_chain(authenticator, authorizer, log, replenish)
     step("master")
     master_config = gs.MasterConfig(config, kubelet_client_config=s.kubelet_config, legacy_storage=storages,
                                     enabled_groups={""})
@@ -375,14 +431,13 @@ def build_server(authz_mode: str = "abac", port: int = 0, log: Log = print,
     storages["resourceQuotas"].create({"namespace": "dev"}, copy.deepcopy(DEMO_QUOTA))
     if isinstance(admission, QuotaAdmissionAdapter):
         admission.sync("dev")
-        storages["pods"].after_delete = admission.sync  # the controller's replenishment on pod deletion
     step("prepare run")
     return MiniAPIServer(master.generic_api_server, storages, admission, log, steps)
 
 
 def quota_admission_factory(storages: dict[str, Any]) -> Any:
     """The ResourceQuota admission plugin (quota_admission.py) over the in-memory quotas and pods."""
-    return QuotaAdmissionAdapter(storages["resourceQuotas"], storages["pods"])
+    return QuotaAdmissionAdapter(storages["resourceQuotas"], storages["resourceQuotas/status"], storages["pods"])
 
 
 def pod_from_json(obj: dict[str, Any]) -> quota.Pod:
@@ -411,14 +466,19 @@ def quota_from_json(obj: dict[str, Any]) -> quota.ResourceQuota:
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaAccessor")
 class StoreQuotaAccessor:
-    """`quotaAccessor` over the ResourceQuota storage: a stale status write is a 409, as UpdateStatus answers."""
+    """`quotaAccessor` over the ResourceQuota storage: the status written through `resourcequotas/status`.
 
-    def __init__(self, quotas: rh.MemoryStorage) -> None:
+    The Go's accessor reads through an informer cache and a client; this one reads the Store, so it is never
+    stale. A stale status write is a 409, as UpdateStatus answers.
+    """
+
+    def __init__(self, quotas: registry.Store, status: registry.StatusSubresource) -> None:
         self.quotas = quotas
+        self.status = status
 
     def get_quotas(self, namespace: str) -> list[quota.ResourceQuota]:
         listed = self.quotas.list({"namespace": namespace}, {})
-        return [quota_from_json(item) for item in listed["items"]]
+        return [quota_from_json(item) for item in listed["items"] or []]
 
     def update_quota_status(self, new_quota: quota.ResourceQuota) -> Exception | None:
         ctx = {"namespace": new_quota.namespace}
@@ -426,44 +486,72 @@ class StoreQuotaAccessor:
             current = self.quotas.get(ctx, new_quota.name)
             current["status"] = {"hard": quota.show(new_quota.hard), "used": quota.show(new_quota.used)}
             current["metadata"]["resourceVersion"] = new_quota.resource_version
-            self.quotas.update(ctx, new_quota.name, rh.UpdatedObjectInfo(current))
-        except rh.StatusError as err:
+            self.status.update(ctx, new_quota.name, registry.UpdatedObjectInfo(current))
+        except StatusError as err:
             return quota_admission.StatusError(err.code, err.reason, err.status.get("message", ""),
                                                err.status.get("details") or {})
         return None
 
 
-@mirrors("kubernetes:pkg/controller/resourcequota.ResourceQuotaController.syncResourceQuota")
-def sync_resource_quota(quotas: rh.MemoryStorage, registry: quota.GenericRegistry, namespace: str) -> None:
-    """What the quota controller does (there is none here): status.hard = spec.hard, status.used recomputed."""
+@mirrors("kubernetes:pkg/controller/resourcequota.ResourceQuotaController.syncResourceQuota",
+         "kubernetes:pkg/quota.CalculateUsage")
+def sync_resource_quota(quotas: registry.Store, status: registry.StatusSubresource,
+                        evaluators: quota.GenericRegistry, namespace: str) -> None:
+    """What the quota controller does (there is none here) for each quota of a namespace.
+
+    status.hard from spec.hard; status.used the last usage overlaid with what the evaluators measure for
+    the resources the quota limits; written only when something changed.
+    """
     ctx = {"namespace": namespace}
-    for item in quotas.list(ctx, {})["items"]:
-        hard = quota.rl((item.get("spec") or {}).get("hard") or {})
-        used: quota.ResourceList = {}
-        for evaluator in registry.evaluators().values():
-            if set(evaluator.matches_resources()) & set(hard):
-                used = quota.add(used, evaluator.usage_stats(namespace, item.get("spec", {}).get("scopes") or []))
-        item["status"] = {"hard": quota.show(hard), "used": quota.show(quota.mask(used, list(hard)))}
-        rh.MemoryStorage.update(quotas, ctx, item["metadata"]["name"], rh.UpdatedObjectInfo(item))
+    for item in quotas.list(ctx, {})["items"] or []:
+        spec_hard = quota.rl((item.get("spec") or {}).get("hard") or {})
+        old_status = item.get("status") or {}
+        dirty = not quota.equals(spec_hard, quota.rl(old_status.get("hard") or {}))
+        dirty = dirty or old_status.get("hard") is None or old_status.get("used") is None
+        used = quota.rl(old_status.get("used") or {})
+        matched = [name for name in spec_hard if any(name in e.matches_resources()
+                                                      for e in evaluators.evaluators().values())]
+        new_usage: quota.ResourceList = {}
+        for evaluator in evaluators.evaluators().values():
+            if set(evaluator.matches_resources()) & set(matched):
+                new_usage = quota.add(new_usage, evaluator.usage_stats(namespace, item["spec"].get("scopes") or []))
+        used.update(quota.mask(new_usage, matched))
+        used = quota.mask(used, list(spec_hard))
+        dirty = dirty or not quota.equals(used, quota.rl(old_status.get("used") or {}))
+        if dirty:
+            usage = {"metadata": {"name": item["metadata"]["name"], "namespace": namespace,
+                                  "resourceVersion": item["metadata"]["resourceVersion"],
+                                  "labels": item["metadata"].get("labels"),
+                                  "annotations": item["metadata"].get("annotations")},
+                     "status": {"hard": quota.show(spec_hard), "used": quota.show(used)}}
+            status.update(ctx, item["metadata"]["name"], registry.UpdatedObjectInfo(usage))
 
 
 @mirrors("kubernetes:plugin/pkg/admission/resourcequota.quotaAdmission")
 class QuotaAdmissionAdapter:
     """Admission as the handlers call it (raise a StatusError), backed by quota_admission's plugin."""
 
-    def __init__(self, quotas: rh.MemoryStorage, pods: rh.MemoryStorage) -> None:
+    def __init__(self, quotas: registry.Store, status: registry.StatusSubresource, pods: registry.Store) -> None:
         self.quotas = quotas
+        self.status = status
 
         def lister(kind: str, namespace: str) -> list[quota.KubeObject]:
             if kind != "Pod":
                 return []
-            return [pod_from_json(item) for item in pods.list({"namespace": namespace}, {})["items"]]
+            return [pod_from_json(item) for item in pods.list({"namespace": namespace}, {})["items"] or []]
 
         self.registry = quota.new_registry(lister)
-        self.plugin = quota_admission.new_resource_quota(StoreQuotaAccessor(quotas), self.registry)
+        self.plugin = quota_admission.new_resource_quota(StoreQuotaAccessor(quotas, status), self.registry)
 
     def sync(self, namespace: str) -> None:
-        sync_resource_quota(self.quotas, self.registry, namespace)
+        sync_resource_quota(self.quotas, self.status, self.registry, namespace)
+
+    def replenish(self, request: Request, response: Response) -> None:
+        """After a pod DELETE succeeded, the controller recounts the namespace's quotas."""
+        route = request.selected_route_path
+        if request.method == "DELETE" and response.status == 200 and route.startswith(
+                "/api/v1/namespaces/{namespace}/pods") and route.count("/") <= 6:
+            self.sync(request.path_parameter("namespace"))
 
     def handles(self, operation: str) -> bool:
         return bool(self.plugin.handles(operation))
@@ -482,9 +570,9 @@ class QuotaAdmissionAdapter:
             record.obj.namespace = attributes.namespace
         err = self.plugin.admit(record)
         if isinstance(err, quota_admission.StatusError):
-            raise rh.StatusError(err.status())
+            raise StatusError(err.status())
         if err is not None:
-            raise rh.new_internal_error(str(err))
+            raise new_internal_error(str(err))
 
     def stop(self) -> None:
         self.plugin.evaluator.stop()
@@ -506,6 +594,11 @@ TOUR = (
 """The tour's requests: (method, path, bearer token, name of a pod to create)."""
 
 
+def tour_pod(name: str) -> dict[str, Any]:
+    """The pod the tour creates: a name and one container (a pod without containers is a 422)."""
+    return {"metadata": {"name": name}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}}
+
+
 def tour(authz_mode: str = "abac") -> int:
     """Start the server on a free loopback port, send it the `TOUR` over real HTTP, print what each stage said, stop.
 
@@ -521,7 +614,7 @@ def tour(authz_mode: str = "abac") -> int:
     try:
         for method, path, token, create in TOUR:
             said.clear()
-            body = json.dumps({"metadata": {"name": create}}).encode() if create else None
+            body = json.dumps(tour_pod(create)).encode() if create else None
             headers = {"Content-Type": "application/json"} if body else {}
             if token:
                 headers["Authorization"] = f"Bearer {token}"
@@ -534,7 +627,7 @@ def tour(authz_mode: str = "abac") -> int:
                 status, data = err.code, err.read()
                 err.close()
             sent = f" ({token})" if token else " (no token)"
-            print(f"$ {method} {path}{sent}" + (f' {{"metadata": {{"name": "{create}"}}}}' if create else ""))
+            print(f"$ {method} {path}{sent}" + (f" {json.dumps(tour_pod(create))}" if create else ""))
             for line in said[1:]:  # the first is the request line, printed above
                 if not line.startswith("  -> "):
                     print(line)
@@ -555,7 +648,7 @@ def _gist(data: bytes) -> str:
     if obj.get("kind") == "Status":
         return str(obj.get("message", obj.get("status", "")))
     if "items" in obj:
-        return f"{obj.get('kind')} [{', '.join(i['metadata']['name'] for i in obj['items'])}]"
+        return f"{obj.get('kind')} [{', '.join(i['metadata']['name'] for i in obj['items'] or [])}]"
     return f"{obj.get('kind')} {obj.get('metadata', {}).get('name', '')}"
 
 
@@ -585,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:
         f"curl -s -H 'Authorization: Bearer view-token' {base}/api/v1/namespaces/dev/pods   # 200 list",
         f"curl -s -H 'Authorization: Bearer dev-token' {base}/api/v1/namespaces/default/pods # 403: bob is dev-only",
         (f"curl -s -H 'Authorization: Bearer dev-token' -H 'Content-Type: application/json' -X POST "
-        f"-d '{{\"metadata\":{{\"name\":\"p1\"}}}}' {base}/api/v1/namespaces/dev/pods"
+        f"-d '{json.dumps(tour_pod('p1'), separators=(',', ':'))}' {base}/api/v1/namespaces/dev/pods"
         "      # 201; again: 409 (exists, yet quota charged); a third time: 403 quota"),
         f"curl -s -H 'Authorization: Bearer admin-token' '{base}/api/v1/watch/namespaces/dev/pods?timeoutSeconds=30'",
     ):

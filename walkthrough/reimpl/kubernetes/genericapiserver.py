@@ -18,27 +18,35 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import posixpath
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.errors import UsageError
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import apiinstaller as ai
+from walkthrough.reimpl.kubernetes import registry
 from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes.apierrors import StatusError, status_error
 from walkthrough.reimpl.kubernetes.restful import (
     Container,
     CurlyRouter,
+    ProcessCrash,
     Request,
     Response,
     ServeMux,
     ServiceError,
     WebService,
 )
+
+if TYPE_CHECKING:
+    from walkthrough.reimpl.kubernetes._go import GoPanic
 
 DEFAULT_LEGACY_API_PREFIX = "/api"  # mirrors genericapiserver.DefaultLegacyAPIPrefix
 API_GROUP_PREFIX = "/apis"  # mirrors genericapiserver.APIGroupPrefix
@@ -238,7 +246,7 @@ def default_build_handler_chain(api_handler: Callable[[Request], Response], conf
 
 
 @mirrors("kubernetes:pkg/api/errors.NewGenericServerResponse")
-def new_generic_server_response(code: int, server_message: str) -> rh.StatusError:
+def new_generic_server_response(code: int, server_message: str) -> StatusError:
     """The Status for a go-restful routing error: reason and message chosen by the code alone."""
     reasons = {409: ("Conflict", "the server reported a conflict"),
                404: ("NotFound", "the server could not find the requested resource"),
@@ -255,8 +263,7 @@ def new_generic_server_response(code: int, server_message: str) -> rh.StatusErro
     if code not in reasons and code >= 500:
         reason = "InternalError"
         message = f"an error on the server ({json.dumps(server_message)}) has prevented the request from succeeding"
-    return rh.StatusError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                           "message": message, "reason": reason, "details": {}, "code": code})
+    return status_error(code, reason, message, {})
 
 
 @mirrors("kubernetes:pkg/apiserver.InstallServiceErrorHandler")
@@ -270,7 +277,14 @@ def new_api_container(mux: ServeMux) -> Container:
     """A go-restful container on the server's ServeMux, with the curly router and Status errors."""
     container = Container(serve_mux=mux, router=CurlyRouter())
     container.service_error_handler = service_error_handler
+    container.recover_handler = log_stack_on_recover  # apiserver.InstallRecoverHandler
     return container
+
+
+@mirrors("kubernetes:pkg/apiserver.logStackOnRecover")
+def log_stack_on_recover(reason: GoPanic, response: Response) -> None:
+    """A handler's panic answered as a 500 Status that says nothing of the panic (it is only logged)."""
+    rh.error_negotiated(new_generic_server_response(500, ""), response, Request.new("GET", "/"))
 
 
 # --- groups ----------------------------------------------------------------------------------------
@@ -545,7 +559,12 @@ class HTTPHandlerBridge(BaseHTTPRequestHandler):
                 return True
 
         response.flush = flush
-        result = type(self).chain(request, response)
+        try:
+            result = type(self).chain(request, response)
+        except ProcessCrash as crash:  # nothing recovers this panic: the Go process dies with status 2
+            sys.stderr.write(f"panic: {crash} [recovered]\n\tpanic: {crash}\n")
+            sys.stderr.flush()
+            os._exit(2)
         if started["headers"]:
             flush()
             self.wfile.write(b"0\r\n\r\n")
@@ -789,8 +808,8 @@ def _demo() -> None:
           "| secure:", config.secure_serving_info)
     server = config.new()
     info = new_default_api_group_info("", ["v1"])
-    info.versioned_resources_storage_map["v1"] = {"pods": rh.MemoryStorage("Pod", "pods"),
-                                                  "replicationControllers": rh.MemoryStorage(
+    info.versioned_resources_storage_map["v1"] = {"pods": registry.Store("Pod", "pods"),
+                                                  "replicationControllers": registry.Store(
                                                       "ReplicationController", "replicationcontrollers")}
     server.install_legacy_api_group("/api", info)
     for ws in server.handler_container.registered_web_services():

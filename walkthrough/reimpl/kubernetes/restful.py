@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, quote, unquote
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes._go import GoPanic
 
 MIME_JSON = "application/json"
 MIME_OCTET = "application/octet-stream"
@@ -708,6 +709,16 @@ def write_service_error(err: ServiceError, request: Request, response: Response)
     response.write_error_string(err.code, err.message)
 
 
+class ProcessCrash(BaseException):
+    """A panic nothing recovers: the Go process exits (a BaseException, so no model code catches it)."""
+
+
+def log_stack_on_recover(reason: GoPanic, response: Response) -> None:
+    """go-restful's default recover handler: a 500 with the panic in the body."""
+    response.write_header(500)
+    response.write(f"[restful] recover from panic situation: - {reason}\r\n")
+
+
 @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.Container")
 class Container:
     """Web services on a ServeMux; `dispatch` routes each request to one route function."""
@@ -721,6 +732,7 @@ class Container:
         # which is the only one modelled in full here.
         self.router = router or CurlyRouter()
         self.service_error_handler: ServiceErrorHandler = write_service_error
+        self.recover_handler: Callable[[GoPanic, Response], None] = log_stack_on_recover
         self.filters: list[Callable[[Request, Response, Callable[[Request, Response], None]], None]] = []
 
     @mirrors("kubernetes:vendor/github.com/emicklei/go-restful.Container.Add")
@@ -767,7 +779,10 @@ class Container:
             return
         request.path_parameters = route.extract_parameters(request.path)
         request.selected_route_path = route.path
-        self._chain(request, response, route.function)
+        try:
+            self._chain(request, response, route.function)
+        except GoPanic as panic:  # the container recovers, unless DoNotRecover (never set by Kubernetes)
+            self.recover_handler(panic, response)
 
     def _chain(self, request: Request, response: Response, target: Callable[[Request, Response], None]) -> None:
         def run(index: int, q: Request, s: Response) -> None:

@@ -1,4 +1,4 @@
-"""REST handlers of Kubernetes v1.5.2 (`pkg/apiserver/resthandler.go`, `watch.go`) over an in-memory store.
+"""REST handlers of Kubernetes v1.5.2 (`pkg/apiserver/resthandler.go`, `watch.go`) over the registry model.
 
 Every handler follows one pattern: read namespace and name through the scope's namer, put the
 namespace into the request context, decode the body, call admission (inside the handler, not as
@@ -6,15 +6,14 @@ an HTTP filter: create, update, patch and delete are the only places it runs), c
 under `finishRequest` (a timeout and the Status-as-error conversion), set the self link, and
 write the answer.
 
-Objects are plain JSON dicts (`{"kind": "Pod", "apiVersion": "v1", "metadata": {...}}`): the
-model has no separate internal and versioned structs, so decoding "into the internal version"
-only checks group/version and fills defaults. Only JSON is spoken; YAML and protobuf requests are
-answered as the Go answers media types it cannot negotiate. Strategic merge patch is the model
-of `strategicpatch.py`, whose list merge keys are a table copied from the Go struct tags rather
-than read from Go types. Error texts of Go's JSON decoder are not reproduced (ours are Python's).
-
-`MemoryStorage` stands in for `pkg/registry/generic/registry.Store`: keys by namespace/name,
-resource versions from one counter, UIDs, the optimistic-lock conflict, watch events.
+Objects are JSON dicts in the v1 shape. Decoding a body, its defaults and the way an answer is
+encoded are the `apiv1` model's (with what it leaves out); the storage behind the handlers is the
+generic registry `Store` of `registry.py`, whose strategies validate creates and updates as the Go
+does (`registry.Store("Pod", "pods")` refuses a pod update that adds or removes a container). Only
+JSON is spoken; YAML and protobuf requests are answered as the Go answers media types it cannot
+negotiate. Strategic merge patch is the model of `strategicpatch.py`, whose list merge keys are a
+table copied from the Go struct tags rather than read from Go types. The JSON patch errors are
+evanphx/json-patch's for the operations modelled (add, remove, replace, test).
 
 Run `python -m walkthrough.reimpl.kubernetes.resthandler` for a create/get/patch/delete walk.
 """
@@ -22,24 +21,35 @@ Run `python -m walkthrough.reimpl.kubernetes.resthandler` for a create/get/patch
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 import queue
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from walkthrough.reimpl import _seams, mirrors
-from walkthrough.reimpl.kubernetes import scheme, strategicpatch
-from walkthrough.reimpl.kubernetes.restful import Request, Response
+from walkthrough.reimpl.kubernetes import apiv1, jsonpatch, registry, strategicpatch
+from walkthrough.reimpl.kubernetes._go import GoPanic
+from walkthrough.reimpl.kubernetes.apierrors import (
+    StatusError,
+    err_to_api_status,
+    from_object,
+    go_error,
+    go_quote,
+    new_bad_request,
+    new_conflict,
+    new_not_found,
+    new_timeout_error,
+    status_error,
+)
+from walkthrough.reimpl.kubernetes.registry import UpdatedObjectInfo, Watch
+from walkthrough.reimpl.kubernetes.restful import ProcessCrash, Request, Response
 
 JSON_MEDIA_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
 MAX_PATCH_CONFLICTS = 5  # mirrors resthandler.go MaxPatchConflicts
-OPTIMISTIC_LOCK_ERROR_MSG = ("the object has been modified; please apply your changes to the latest version "
-                             "and try again")
 
 # Patch types: the Content-Type of a PATCH request without parameters.
 JSON_PATCH = "application/json-patch+json"
@@ -50,105 +60,6 @@ STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 CREATE, UPDATE, DELETE, CONNECT = "CREATE", "UPDATE", "DELETE", "CONNECT"
 
 Obj = dict[str, Any]
-
-
-# --- API errors (pkg/api/errors) -------------------------------------------------------------------
-
-
-@mirrors("kubernetes:pkg/api/errors.StatusError")
-class StatusError(Exception):
-    """An error that carries the `Status` object the client receives."""
-
-    def __init__(self, status: Obj) -> None:
-        super().__init__(status.get("message", ""))
-        self.status = status
-
-    @property
-    def code(self) -> int:
-        return int(self.status.get("code", 0))
-
-    @property
-    def reason(self) -> str:
-        return self.status.get("reason", "")
-
-
-def _status(code: int, reason: str, message: str, details: Obj | None = None) -> StatusError:
-    status: Obj = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                   "message": message, "reason": reason}
-    if details is not None:
-        status["details"] = details
-    status["code"] = code
-    return StatusError(status)
-
-
-@mirrors("kubernetes:pkg/api/unversioned.GroupResource.String")
-def qualified(resource: str, group: str = "") -> str:
-    """`GroupResource.String()`: `pods`, or `deployments.extensions` for a named group."""
-    return f"{resource}.{group}" if group else resource
-
-
-def go_quote(text: str) -> str:
-    """Go's `%q` for the plain names used in API messages."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-@mirrors("kubernetes:pkg/api/errors.NewNotFound")
-def new_not_found(resource: str, name: str, group: str = "") -> StatusError:
-    return _status(404, "NotFound", f"{qualified(resource, group)} {go_quote(name)} not found",
-                   {"name": name, "group": group, "kind": resource})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewAlreadyExists")
-def new_already_exists(resource: str, name: str, group: str = "") -> StatusError:
-    return _status(409, "AlreadyExists", f"{qualified(resource, group)} {go_quote(name)} already exists",
-                   {"name": name, "group": group, "kind": resource})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewConflict")
-def new_conflict(resource: str, name: str, err: str, group: str = "") -> StatusError:
-    return _status(409, "Conflict",
-                   f"Operation cannot be fulfilled on {qualified(resource, group)} {go_quote(name)}: {err}",
-                   {"name": name, "group": group, "kind": resource})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewForbidden")
-def new_forbidden(resource: str, name: str, err: str, group: str = "") -> StatusError:
-    return _status(403, "Forbidden", f"{qualified(resource, group)} {go_quote(name)} is forbidden: {err}",
-                   {"name": name, "group": group, "kind": resource})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewBadRequest")
-def new_bad_request(reason: str) -> StatusError:
-    return _status(400, "BadRequest", reason)
-
-
-@mirrors("kubernetes:pkg/api/errors.NewInternalError")
-def new_internal_error(err: str) -> StatusError:
-    return _status(500, "InternalError", f"Internal error occurred: {err}", {"causes": [{"message": err}]})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewTimeoutError")
-def new_timeout_error(message: str, retry_after_seconds: int = 0) -> StatusError:
-    details = {"retryAfterSeconds": retry_after_seconds} if retry_after_seconds else {}
-    return _status(504, "Timeout", f"Timeout: {message}", details)
-
-
-@mirrors("kubernetes:pkg/api/errors.FromObject")
-def from_object(status: Obj) -> StatusError:
-    return StatusError(status)
-
-
-@mirrors("kubernetes:pkg/apiserver.errToAPIStatus")
-def err_to_api_status(err: BaseException) -> Obj:
-    """A StatusError keeps its Status (zero code filled from success/failure); anything else is a 500."""
-    if isinstance(err, StatusError):
-        status = dict(err.status)
-        status.setdefault("status", "Failure")
-        if not status.get("code"):
-            status["code"] = 200 if status["status"] == "Success" else 500
-        return status
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": str(err), "code": 500}
 
 
 # --- admission attributes --------------------------------------------------------------------------
@@ -255,7 +166,7 @@ def _accepts_json(accept: str) -> bool:
 def write_negotiated(res: Response, req: Request, status_code: int, obj: Obj) -> None:
     """Encode with the negotiated serializer; a media type we cannot produce is a raw-JSON 406 Status."""
     if not _accepts_json(req.headers.get("Accept")):
-        status = err_to_api_status(_status(406, "NotAcceptable", "only the following media types are accepted: "
+        status = err_to_api_status(status_error(406, "NotAcceptable", "only the following media types are accepted: "
                                            + ", ".join(JSON_MEDIA_TYPES)))
         res.headers["Content-Type"] = "application/json"
         res.write_header(406)
@@ -263,10 +174,17 @@ def write_negotiated(res: Response, req: Request, status_code: int, obj: Obj) ->
         return
     res.headers["Content-Type"] = "application/json"
     res.write_header(status_code)
+    obj = encode(obj)
     if is_pretty_print(req):
         res.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
     else:
         res.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n")
+
+
+def encode(obj: Obj) -> Obj:
+    """The JSON the Go's encoder writes for an object of a modelled kind (fields in order, empties left out)."""
+    kind = obj.get("kind", "")
+    return apiv1.encode(kind, obj) if kind in apiv1.SCHEMAS else obj
 
 
 @mirrors("kubernetes:pkg/apiserver.errorNegotiated")
@@ -347,6 +265,10 @@ def finish_request(timeout: float, fn: Callable[[], Obj | None]) -> Obj | None:
         raise new_timeout_error("request did not complete within allowed duration", 0) from None
     if kind == "error":
         raise value
+    if kind == "panic" and isinstance(value, GoPanic):
+        # HandleCrash hands the panic to this goroutine, then re-panics its own (util/runtime.ReallyCrash):
+        # nothing recovers that one, and kube-apiserver exits.
+        raise ProcessCrash(str(value))
     if kind == "panic":
         raise value
     if isinstance(value, dict) and value.get("kind") == "Status":
@@ -369,9 +291,9 @@ def set_list_self_link(obj: Obj, req: Request, namer: ScopeNamer) -> int:
     if "items" not in obj:
         return 0
     obj.setdefault("metadata", {})["selfLink"] = namer.generate_list_link(req)
-    for item in obj["items"]:
+    for item in obj["items"] or []:
         set_self_link(item, req, namer)
-    return len(obj["items"])
+    return len(obj["items"] or [])
 
 
 @mirrors("kubernetes:pkg/apiserver.checkName")
@@ -411,12 +333,22 @@ def negotiate_input(req: Request) -> None:
     """`negotiateInputSerializer`: empty means JSON; anything but JSON is 415 here."""
     content_type = req.headers.get("Content-Type").split(";")[0].strip() or "application/json"
     if content_type != "application/json":
-        raise _status(415, "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted "
+        raise status_error(415, "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted "
                       f"media types include: {', '.join(JSON_MEDIA_TYPES)}")
 
 
 def decode(body: bytes, default_gvk: GroupVersionKind) -> tuple[Obj, GroupVersionKind]:
-    """Decode JSON, defaulting a missing apiVersion/kind from the route's kind (the Go's defaultGVK)."""
+    """Decode the route's kind from JSON, defaulting a missing apiVersion/kind from the route (the Go's defaultGVK).
+
+    A modelled kind is decoded as the Go's codec decodes it (`apiv1.decode`); another is taken as given.
+    """
+    if default_gvk.kind in apiv1.SCHEMAS:
+        try:
+            obj, (group, version, kind) = apiv1.decode(body, default_gvk.group, default_gvk.version, default_gvk.kind)
+        except apiv1.DecodeError as err:
+            gvk = GroupVersionKind(*err.gvk) if err.gvk is not None else None
+            raise transform_decode_error(str(err), default_gvk.kind, gvk, body) from None
+        return obj, GroupVersionKind(group, version, kind)
     try:
         obj = json.loads(body or b"null")
     except ValueError as exc:
@@ -711,21 +643,6 @@ def create_named_resource(storage: Any, scope: RequestScope, admit: AdmissionInt
     return _labelled(create_handler(storage, scope, admit, include_name=True), "CreateNamedResource")
 
 
-@mirrors("kubernetes:pkg/api/rest.DefaultUpdatedObjectInfo")
-@dataclass
-class UpdatedObjectInfo:
-    """The new object, or a function computing it from the current one, followed by transformers."""
-
-    obj: Obj | None
-    transformers: list[Callable[[dict[str, Any], Obj, Obj], Obj]] = field(default_factory=list)
-
-    def updated_object(self, ctx: dict[str, Any], old: Obj) -> Obj:
-        new = copy.deepcopy(self.obj) if self.obj is not None else copy.deepcopy(old)
-        for transform in self.transformers:
-            new = transform(ctx, new, old)
-        return new
-
-
 @mirrors("kubernetes:pkg/apiserver.UpdateResource")
 def update_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface | None) -> Handler:
     def handle(req: Request, res: Response) -> None:
@@ -779,7 +696,7 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
             return
         ctx = scope.context_fn(req)
         ctx["namespace"] = namespace
-        versioned_kind = storage.new()["kind"]  # the Go type whose struct tags steer a strategic merge patch
+        versioned_kind = scope.kind.kind  # the Go type whose struct tags steer a strategic merge patch
         content_type = req.headers.get("Content-Type")
         if content_type.find(";") > 0:
             content_type = content_type[:content_type.find(";")]
@@ -817,14 +734,15 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
     def apply_patch(_ctx: dict[str, Any], _new: Obj, current: Obj) -> Obj:
         if not current.get("metadata", {}).get("uid"):
             raise new_not_found(resource, name, group)
+        current_js = encode_object(versioned_kind, current)
         if state["original"] is None or state["patched"] is None:
-            state["original"] = copy.deepcopy(current)
+            state["original"] = current_js
             state["patched"] = get_patched_js(patch_type, state["original"], patch_js, versioned_kind)
-            obj_to_update = copy.deepcopy(state["patched"])
+            obj_to_update = decode_object(versioned_kind, state["patched"], patch_type == STRATEGIC_MERGE_PATCH)
             check_name(obj_to_update, name, namespace, namer)
             return obj_to_update
         try:
-            current_patch = strategicpatch.create_strategic_merge_patch(state["original"], current, versioned_kind)
+            current_patch = strategicpatch.create_strategic_merge_patch(state["original"], current_js, versioned_kind)
             original_patch = strategicpatch.create_strategic_merge_patch(state["original"], state["patched"],
                                                                          versioned_kind)
             conflicting = strategicpatch.has_conflicts(original_patch, current_patch)
@@ -834,7 +752,9 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
             if state["last_conflict"] is not None:
                 raise state["last_conflict"]
             raise new_conflict(resource, name, "", group)
-        return get_patched_js(STRATEGIC_MERGE_PATCH, current, json.dumps(original_patch).encode(), versioned_kind)
+        return decode_object(versioned_kind, get_patched_js(STRATEGIC_MERGE_PATCH, current_js,
+                                                            json.dumps(original_patch).encode(), versioned_kind),
+                             sort_all=True)
 
     def apply_admission(_ctx: dict[str, Any], patched: Obj, current: Obj) -> Obj:
         admit(patched, current)
@@ -866,80 +786,56 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
     return result
 
 
-@mirrors("kubernetes:pkg/apiserver.getPatchedJS")
-def get_patched_js(patch_type: str, original: Obj, patch_js: bytes, versioned_kind: str) -> Obj:
-    """Apply the patch as its type says; a strategic merge patch merges lists by `versioned_kind`'s merge keys."""
-    if patch_type == STRATEGIC_MERGE_PATCH:
-        try:
-            return strategicpatch.strategic_merge_patch(original, patch_js, versioned_kind)
-        except strategicpatch.PatchError as err:
-            raise go_error(err) from None
-    if patch_type not in (JSON_PATCH, MERGE_PATCH):
-        # only a safety net, as in the Go: go-restful routes only the consumed patch types here
-        raise go_error(ValueError(f"unknown Content-Type header for patch: {patch_type}"))
+def encode_object(kind: str, obj: Obj) -> Obj:
+    """`runtime.Encode(codec, obj)`: the object as v1 JSON, kind and apiVersion set."""
+    if kind not in apiv1.SCHEMAS:
+        return copy.deepcopy(obj)
+    return apiv1.encode(kind, {**obj, "kind": kind, "apiVersion": "v1"})
+
+
+def decode_object(kind: str, doc: Any, sort_all: bool = False) -> Obj:
+    """`runtime.DecodeInto(codec, js, patcher.New())`: a failure is a plain Go error, a 500 with its text.
+
+    `js` is the patched document as the patch library marshalled it (`apiv1.go_marshal`): a strategic merge
+    patch's maps all sorted (`sort_all`), a JSON patch's only where it parsed them.
+    """
+    if kind not in apiv1.SCHEMAS:
+        return doc if isinstance(doc, dict) else {}
     try:
-        patch = json.loads(patch_js or b"null")
-    except ValueError as exc:
-        raise new_bad_request(str(exc)) from None
-    if patch_type == JSON_PATCH:
-        return apply_json_patch(original, patch)
-    return merge_patch(original, patch)
+        obj, _ = apiv1.decode(apiv1.go_marshal(doc, sort_all).encode(), "", "v1", kind)
+    except apiv1.DecodeError as err:
+        raise go_error(str(err)) from None
+    return obj
 
 
-def go_error(err: Exception) -> StatusError:
-    """A plain Go `error` (not a Status) as the client gets it: errToAPIStatus makes it a 500 with its text."""
-    return StatusError(err_to_api_status(err))
+@mirrors("kubernetes:pkg/apiserver.getPatchedJS")
+def get_patched_js(patch_type: str, original: Obj, patch_js: bytes, versioned_kind: str) -> Any:
+    """Apply the patch as its type says; a strategic merge patch merges lists by `versioned_kind`'s merge keys.
+
+    Every failure is a plain Go error: the client gets a 500 carrying its text.
+    """
+    try:
+        if patch_type == STRATEGIC_MERGE_PATCH:
+            return strategicpatch.strategic_merge_patch(original, patch_js, versioned_kind)
+        if patch_type == JSON_PATCH:
+            return jsonpatch.apply_patch(original, patch_js)
+        if patch_type == MERGE_PATCH:
+            return jsonpatch.merge_patch(original, patch_js)
+    except (strategicpatch.PatchError, jsonpatch.PatchError) as err:
+        raise go_error(err) from None
+    # only a safety net, as in the Go: go-restful routes only the consumed patch types here
+    raise go_error(f"unknown Content-Type header for patch: {patch_type}")
 
 
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: maps merge recursively, null deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
-def apply_json_patch(doc: Obj, operations: Any) -> Obj:
-    """RFC 6902 add / remove / replace / test on maps and lists (what evanphx/json-patch applies)."""
-    if not isinstance(operations, list):
-        raise new_bad_request("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    result = copy.deepcopy(doc)
-    for op in operations:
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in op.get("path", "").split("/")[1:]]
-        parent: Any = result
-        for part in parts[:-1]:
-            parent = parent[int(part)] if isinstance(parent, list) else parent.get(part)
-            if parent is None:
-                raise new_internal_error(f"doc is missing path: {op.get('path')}")
-        last = parts[-1] if parts else ""
-        kind = op.get("op")
-        if kind in ("add", "replace"):
-            if isinstance(parent, list):
-                index = len(parent) if last == "-" else int(last)
-                parent.insert(index, op.get("value")) if kind == "add" else parent.__setitem__(index, op.get("value"))
-            else:
-                if kind == "replace" and last not in parent:
-                    raise new_internal_error(f"replace operation does not apply: doc is missing key: {op['path']}")
-                parent[last] = op.get("value")
-        elif kind == "remove":
-            if isinstance(parent, list):
-                parent.pop(int(last))
-            elif last in parent:
-                del parent[last]
-            else:
-                raise new_internal_error(f"remove operation does not apply: doc is missing path: {op['path']}")
-        elif kind == "test":
-            current = parent[int(last)] if isinstance(parent, list) else parent.get(last)
-            if current != op.get("value"):
-                raise new_internal_error("testing value " + op["path"] + " failed")
-        else:
-            raise new_internal_error(f"Unexpected kind: {kind}")
-    return result
+def decode_delete_options(body: bytes, scope: RequestScope) -> Obj:
+    """DeleteOptions from a DELETE body; the codec's error reaches the client as it is, a 500."""
+    try:
+        options, gvk = apiv1.decode(body, scope.kind.group, scope.kind.version, "DeleteOptions")
+    except apiv1.DecodeError as err:
+        raise go_error(str(err)) from None
+    if gvk[2] != "DeleteOptions":
+        raise go_error("decoded object cannot be converted to DeleteOptions")
+    return options
 
 
 @mirrors("kubernetes:pkg/apiserver.DeleteResource")
@@ -959,15 +855,14 @@ def delete_resource(storage: Any, allows_options: bool, scope: RequestScope,
             if allows_options:
                 if req.body:
                     negotiate_input(req)
-                    decoded, gvk = decode(req.body, GroupVersionKind(scope.kind.group, scope.kind.version,
-                                                                     "DeleteOptions"))
-                    if gvk.kind != "DeleteOptions":
-                        raise _status(500, "", "decoded object cannot be converted to DeleteOptions")
-                    options = decoded
+                    options = decode_delete_options(req.body, scope)
                 elif req.raw_query:
                     query = req.query()
-                    if "gracePeriodSeconds" in query:
-                        options["gracePeriodSeconds"] = int(query["gracePeriodSeconds"][0])
+                    if "gracePeriodSeconds" in query:  # the parameter codec's conversion, a plain error
+                        text = query["gracePeriodSeconds"][0]
+                        if not re.fullmatch(r"[+-]?[0-9]+", text):
+                            raise go_error(f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax")
+                        options["gracePeriodSeconds"] = int(text)
             if admit is not None and admit.handles(DELETE):
                 admit.admit(AttributesRecord(None, None, scope.kind, namespace, name, scope.resource,
                                              scope.subresource, DELETE, ctx.get("user")))
@@ -1000,7 +895,11 @@ def delete_collection(storage: Any, check_body: bool, scope: RequestScope,
             list_options = _list_options(req)
             if list_options["fieldSelector"]:
                 list_options["fieldSelector"] = transform_field_selector(list_options["fieldSelector"], scope)
-            result = finish_request(timeout, lambda: storage.delete_collection(ctx, {}, list_options))
+            options: Obj = {}
+            if check_body and req.body:
+                negotiate_input(req)
+                options = decode_delete_options(req.body, scope)
+            result = finish_request(timeout, lambda: storage.delete_collection(ctx, options, list_options))
         except StatusError as err:
             scope.err(err, res, req)
             return
@@ -1014,256 +913,6 @@ def delete_collection(storage: Any, check_body: bool, scope: RequestScope,
     return _labelled(handle, "DeleteCollection")
 
 
-# --- in-memory storage (generic registry Store) ----------------------------------------------------
-
-
-@mirrors("kubernetes:pkg/watch.Interface")
-@dataclass
-class Watch:
-    """A watch channel: events after the starting resource version, matching the list options."""
-
-    events: queue.Queue[Obj | None]
-    on_stop: Callable[[], None]
-
-    def next(self, timeout: float | None) -> Obj | None:
-        try:
-            return self.events.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def stop(self) -> None:
-        self.on_stop()
-
-
-def _match_labels(selector: str, labels: dict[str, str]) -> bool:
-    """Equality-based selectors: `a=b,c!=d,e` (existence)."""
-    for term in filter(None, (t.strip() for t in selector.split(","))):
-        if "!=" in term:
-            key, value = term.split("!=", 1)
-            if labels.get(key.strip()) == value.strip():
-                return False
-        elif "=" in term:
-            key, value = term.replace("==", "=").split("=", 1)
-            if labels.get(key.strip()) != value.strip():
-                return False
-        elif term.strip() not in labels:
-            return False
-    return True
-
-
-def _match_fields(selector: str, obj: Obj) -> bool:
-    """Field selectors over the fields a v1 object exposes (`metadata.name`, `status.phase`, ...)."""
-    def field_value(path: str) -> str:
-        value: Any = obj
-        for part in path.split("."):
-            value = value.get(part, "") if isinstance(value, dict) else ""
-        return value if isinstance(value, str) else json.dumps(value) if value != "" else ""
-
-    for term in filter(None, (t.strip() for t in selector.split(","))):
-        if "!=" in term:
-            key, _, value = term.partition("!=")
-            if field_value(key.strip()) == value.strip():
-                return False
-            continue
-        key, _, value = term.replace("==", "=").partition("=")
-        if field_value(key.strip()) != value.strip():
-            return False
-    return True
-
-
-@mirrors("kubernetes:pkg/registry/generic/registry.Store")
-class MemoryStorage:
-    """A resource's storage in memory, with the semantics of the generic registry Store.
-
-    Capabilities (which `rest.*` interfaces it implements) are declared in `capabilities`, which
-    the API installer reads as the Go reads interface assertions.
-    """
-
-    capabilities = frozenset({"Getter", "Lister", "Creater", "Updater", "Patcher", "GracefulDeleter",
-                              "CollectionDeleter", "Watcher"})
-
-    def __init__(self, kind: str, resource: str, namespaced: bool = True, group: str = "", version: str = "v1",
-                 allow_create_on_update: bool = False) -> None:
-        self.kind = kind
-        self.resource = resource
-        self.namespaced = namespaced
-        self.group = group
-        self.api_version = f"{group}/{version}" if group else version
-        self.allow_create_on_update = allow_create_on_update
-        self.objects: dict[tuple[str, str], Obj] = {}
-        self.lock = threading.RLock()
-        self.watchers: list[tuple[queue.Queue[Obj | None], str, Obj]] = []
-        # storage.New() and NewList() return the group's internal types (api.Pod, extensions.Deployment)
-        self.go_type = scheme.API_SCHEME.new((group, scheme.INTERNAL, kind))
-        self.list_go_type = scheme.API_SCHEME.new((group, scheme.INTERNAL, kind + "List"))
-
-    # rest.Storage
-    def new(self) -> Obj:
-        return {"kind": self.kind, "apiVersion": self.api_version, "metadata": {}}
-
-    def new_list(self) -> Obj:
-        return {"kind": f"{self.kind}List", "apiVersion": self.api_version, "metadata": {}, "items": []}
-
-    def _key(self, ctx: dict[str, Any], name: str) -> tuple[str, str]:
-        namespace = ctx.get("namespace", "") if self.namespaced else ""
-        if self.namespaced and not namespace:
-            raise new_bad_request("Namespace parameter required.")
-        return namespace, name
-
-    # One counter for every storage, as etcd's index is one for the whole cluster.
-    _versions = itertools.count(1)
-    _versions_lock = threading.Lock()
-    resource_version = 0
-
-    def _bump(self) -> str:
-        with MemoryStorage._versions_lock:
-            MemoryStorage.resource_version = next(MemoryStorage._versions)
-            return str(MemoryStorage.resource_version)
-
-    def _notify(self, event_type: str, obj: Obj) -> None:
-        for events, namespace, opts in list(self.watchers):
-            if namespace and obj["metadata"].get("namespace") != namespace:
-                continue
-            if _match_labels(opts.get("labelSelector", ""), obj["metadata"].get("labels", {})) and \
-                    _match_fields(opts.get("fieldSelector", ""), obj):
-                events.put({"type": event_type, "object": copy.deepcopy(obj)})
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.Create")
-    def create(self, ctx: dict[str, Any], obj: Obj) -> Obj:
-        meta = obj.setdefault("metadata", {})
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + _seams.uuid4().hex[:5]
-        name = meta.get("name", "")
-        if not name:
-            raise _status(422, "Invalid", f"{self.kind} {go_quote('')} is invalid: metadata.name: Required value: "
-                          "name or generateName is required",
-                          {"kind": self.kind, "causes": [{"reason": "FieldValueRequired",
-                                                          "message": "Required value: name or generateName is required",
-                                                          "field": "metadata.name"}]})
-        with self.lock:
-            key = self._key(ctx, name)
-            if self.namespaced:
-                meta["namespace"] = key[0]
-            if key in self.objects:
-                raise new_already_exists(self.resource, name, self.group)
-            meta["uid"] = str(_seams.uuid4())
-            meta["resourceVersion"] = self._bump()
-            meta["creationTimestamp"] = _seams.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-            self.objects[key] = copy.deepcopy(obj)
-            self._notify("ADDED", obj)
-            return copy.deepcopy(obj)
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.Get")
-    def get(self, ctx: dict[str, Any], name: str) -> Obj:
-        with self.lock:
-            obj = self.objects.get(self._key(ctx, name))
-            if obj is None:
-                raise new_not_found(self.resource, name, self.group)
-            return copy.deepcopy(obj)
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.List")
-    def list(self, ctx: dict[str, Any], opts: Obj) -> Obj:
-        namespace = ctx.get("namespace", "") if self.namespaced else ""
-        with self.lock:
-            items = [copy.deepcopy(o) for (ns, _), o in sorted(self.objects.items())
-                     if (not namespace or ns == namespace)
-                     and _match_labels(opts.get("labelSelector", ""), o["metadata"].get("labels", {}))
-                     and _match_fields(opts.get("fieldSelector", ""), o)]
-            result = self.new_list()
-            result["metadata"]["resourceVersion"] = str(self.resource_version)
-            result["items"] = items
-            return result
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.Update")
-    def update(self, ctx: dict[str, Any], name: str, info: UpdatedObjectInfo) -> tuple[Obj, bool]:
-        """Optimistic concurrency: a resourceVersion in the new object must equal the stored one."""
-        with self.lock:
-            key = self._key(ctx, name)
-            existing = self.objects.get(key)
-            current = copy.deepcopy(existing) if existing is not None else self.new()
-            obj = info.updated_object(ctx, current)
-            meta = obj.setdefault("metadata", {})
-            if existing is None:
-                if not self.allow_create_on_update:
-                    raise new_not_found(self.resource, name, self.group)
-                created = self.create(ctx, obj)
-                return created, True
-            new_version = meta.get("resourceVersion", "")
-            if new_version and new_version != existing["metadata"]["resourceVersion"]:
-                raise new_conflict(self.resource, name, OPTIMISTIC_LOCK_ERROR_MSG, self.group)
-            for fixed in ("uid", "creationTimestamp", "namespace"):
-                if fixed in existing["metadata"]:
-                    meta[fixed] = existing["metadata"][fixed]
-            meta["resourceVersion"] = self._bump()
-            self.objects[key] = copy.deepcopy(obj)
-            self._notify("MODIFIED", obj)
-            return copy.deepcopy(obj), False
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.Delete")
-    def delete(self, ctx: dict[str, Any], name: str, options: Obj) -> Obj:
-        """Immediate deletion; like the Store without ReturnDeletedObject it answers a Success Status."""
-        with self.lock:
-            key = self._key(ctx, name)
-            obj = self.objects.pop(key, None)
-            if obj is None:
-                raise new_not_found(self.resource, name, self.group)
-            self._bump()
-            self._notify("DELETED", obj)
-            return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.DeleteCollection")
-    def delete_collection(self, ctx: dict[str, Any], options: Obj, list_options: Obj) -> Obj:
-        listed = self.list(ctx, list_options)
-        for item in listed["items"]:
-            self.delete({"namespace": item["metadata"].get("namespace", "")}, item["metadata"]["name"], options)
-        return listed
-
-    @mirrors("kubernetes:pkg/registry/generic/registry.Store.Watch")
-    def watch(self, ctx: dict[str, Any], opts: Obj) -> Watch:
-        """Events from now on; with resourceVersion "0" or unset the current objects come first as ADDED."""
-        events: queue.Queue[Obj | None] = queue.Queue()
-        namespace = ctx.get("namespace", "") if self.namespaced else ""
-        entry = (events, namespace, opts)
-        with self.lock:
-            if opts.get("resourceVersion", "") in ("", "0"):
-                for obj in self.list(ctx, opts)["items"]:
-                    events.put({"type": "ADDED", "object": obj})
-            self.watchers.append(entry)
-
-        def stop() -> None:
-            with self.lock:
-                if entry in self.watchers:
-                    self.watchers.remove(entry)
-
-        return Watch(events, stop)
-
-
-@mirrors("kubernetes:pkg/registry/core/pod/etcd.StatusREST")
-class StatusSubresource:
-    """`<resource>/status`: get, update and patch of the parent's objects, changing only `.status`."""
-
-    capabilities = frozenset({"Getter", "Updater", "Patcher"})
-
-    def __init__(self, parent: MemoryStorage) -> None:
-        self.parent = parent
-        self.go_type = parent.go_type
-
-    def new(self) -> Obj:
-        return self.parent.new()
-
-    def get(self, ctx: dict[str, Any], name: str) -> Obj:
-        return self.parent.get(ctx, name)
-
-    def update(self, ctx: dict[str, Any], name: str, info: UpdatedObjectInfo) -> tuple[Obj, bool]:
-        def keep_all_but_status(ctx: dict[str, Any], new: Obj, old: Obj) -> Obj:
-            merged = copy.deepcopy(old)
-            merged["status"] = new.get("status", {})
-            merged.setdefault("metadata", {})["resourceVersion"] = new.get("metadata", {}).get("resourceVersion", "")
-            return merged
-
-        return self.parent.update(ctx, name, UpdatedObjectInfo(info.obj, [*info.transformers, keep_all_but_status]))
-
-
 class _PodNamer:
     """The demo's namer: pods under `/api/v1/namespaces/{namespace}/pods/{name}`.
 
@@ -1275,7 +924,10 @@ class _PodNamer:
         return req.path_parameter("namespace")
 
     def name(self, req: Request) -> tuple[str, str]:
-        return self.namespace(req), req.path_parameter("name")
+        name = req.path_parameter("name")
+        if not name:  # errEmptyName: how ListResource tells a list from a named watch
+            raise new_bad_request("name must be provided")
+        return self.namespace(req), name
 
     def object_name(self, obj: Obj) -> tuple[str, str]:
         meta = obj.get("metadata", {})
@@ -1292,7 +944,7 @@ class _PodNamer:
 
 
 def _demo() -> None:
-    store = MemoryStorage("Pod", "pods")
+    store = registry.Store("Pod", "pods")
     scope = RequestScope(_PodNamer(), GroupVersionKind("", "v1", "Pod"), "pods")
 
     def call(handler: Handler, method: str, path: str, params: dict[str, str], body: Obj | None = None,
@@ -1328,7 +980,7 @@ def _demo() -> None:
     containers()  # merged by name: only web's image changed
     call(patch_resource(store, scope, None), "PATCH", "/api/v1/namespaces/default/pods/web", named,
          new_image, MERGE_PATCH)
-    containers()  # a merge patch replaces the whole list: log is gone
+    containers()  # a merge patch would replace the whole list, and lose log: the pod update validation refuses
     call(list_resource(store, store, scope, False, 1800), "GET", "/api/v1/namespaces/default/pods", ns)
     call(delete_resource(store, True, scope, None), "DELETE", "/api/v1/namespaces/default/pods/web", named)
     call(get_resource(store, None, scope), "GET", "/api/v1/namespaces/default/pods/web", named)
