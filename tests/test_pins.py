@@ -250,9 +250,10 @@ def test_project_snapshots_are_consistent() -> None:
         "kubernetes", "kubernetes-build", "kubernetes@v1.6.0", "docker", "docker@v1.13.0",
         "k8s-apiserver@v0.36.3", "docker@v28.5.2", "docker-cli@v28.5.2",
     }
-    build = locks["kubernetes-build"]  # build inputs: Go files of vendored packages, no test files
+    build = locks["kubernetes-build"]  # build inputs: Go (and assembly) files of vendored packages, no test files
     assert build.paths()
-    assert all(p.startswith("vendor/") and p.endswith(".go") and not p.endswith("_test.go") for p in build.paths())
+    assert all(p.startswith("vendor/") and p.endswith((".go", ".s")) and not p.endswith("_test.go")
+               for p in build.paths())
     k8s, docker = locks["kubernetes"], locks["docker"]
     assert len(k8s) == 1778
     assert sum(p.startswith("vendor/github.com/emicklei/go-restful/") for p in k8s.paths()) == 37

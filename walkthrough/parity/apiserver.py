@@ -18,7 +18,7 @@ from typing import Any
 from walkthrough.parity import Outcome, guarded
 
 
-def accepts(file_name: str, meta: dict) -> bool:
+def accepts(file_name: str, meta: dict[str, Any]) -> bool:
     """Files named like `l-apiserver*.json`, or whose meta says they hold apiserver sessions."""
     return file_name.startswith("l-apiserver") or "apiserver sessions" in str(meta.get("functions", ""))
 

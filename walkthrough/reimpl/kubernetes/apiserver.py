@@ -182,7 +182,7 @@ class _Logged:
     def create(self, ctx: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
         out = super().create(ctx, obj)  # type: ignore[misc]
         self.log(f"  store  created {self.resource} {_where(out)} resourceVersion={out['metadata']['resourceVersion']}")
-        return out  # type: ignore[no-any-return]
+        return out
 
     def update(self, ctx: dict[str, Any], name: str, info: registry.UpdatedObjectInfo) -> tuple[dict[str, Any], bool]:
         out, created = super().update(ctx, name, info)  # type: ignore[misc]
@@ -198,7 +198,7 @@ class _Logged:
         else:
             gone = "marked for deletion"  # graceful, or finalizers pending: the object stays
         self.log(f"  store  {gone} {self.resource} {ctx.get('namespace') or ''}/{name}")
-        return out  # type: ignore[no-any-return]
+        return out
 
 
 class LoggingStorage(_Logged, registry.Store):

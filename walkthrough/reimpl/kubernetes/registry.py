@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 Obj = dict[str, Any]
+Objs = list[Obj]
 Ctx = dict[str, Any]
 OPTIMISTIC_LOCK_ERROR_MSG = ("the object has been modified; please apply your changes to the latest version "
                              "and try again")
@@ -145,7 +146,7 @@ class MemoryEtcd:
             return found[0]
 
     @mirrors("kubernetes:pkg/storage/etcd.etcdHelper.List")
-    def list(self, kind: str, prefix: str, match: Callable[[Obj], bool]) -> tuple[list[Obj], int]:
+    def list(self, kind: str, prefix: str, match: Callable[[Obj], bool]) -> tuple[Objs, int]:
         """Items under `prefix/`, directory by directory as etcd2 sorts them, that match; and the index."""
         with self.lock:
             keys = sorted((k for k in self.data if k.startswith(prefix.rstrip("/") + "/")), key=lambda k: k.split("/"))
@@ -153,7 +154,7 @@ class MemoryEtcd:
             return [item for item in items if match(item)], self.index
 
     @mirrors("kubernetes:pkg/storage/etcd.etcdHelper.GetToList")
-    def get_to_list(self, kind: str, key: str, match: Callable[[Obj], bool]) -> tuple[list[Obj], int]:
+    def get_to_list(self, kind: str, key: str, match: Callable[[Obj], bool]) -> tuple[Objs, int]:
         with self.lock:
             found = self._read(kind, key)
             return [found[0]] if found is not None and match(found[0]) else [], self.index

@@ -16,13 +16,15 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.reimpl import _seams, mirrors
-from walkthrough.reimpl.kubernetes import registry
+from walkthrough.reimpl.kubernetes import registry, strategies
 from walkthrough.reimpl.kubernetes import validation as v
 from walkthrough.reimpl.kubernetes.apierrors import StatusError, new_conflict, new_internal_error, new_invalid
 
 if TYPE_CHECKING:
     from walkthrough.reimpl.kubernetes.registry import Ctx, Obj, UpdatedObjectInfo
 
+Names = list[str]
+Ports = list[int]
 SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
 SESSION_AFFINITIES = ["ClientIP", "None"]
 PROTOCOLS = ["TCP", "UDP"]
@@ -229,7 +231,7 @@ def validate_service_update(service: Obj, old: Obj) -> list[v.FieldError]:
     return errs + validate_service_fields(service)
 
 
-class ServiceStrategy(registry.strategies.Strategy):
+class ServiceStrategy(strategies.Strategy):
     """svcStrategy: a new service has no status; an update keeps it; an update may create."""
 
     def prepare_for_create(self, obj: Obj) -> None:
@@ -284,8 +286,8 @@ class ServiceREST:
         """Validate, allocate the IP and node ports, store; anything failing on the way gives them back."""
         service = self.store._value(obj)
         registry.before_create(self.store.strategy, ctx, service)
-        ips: list[str] = []
-        ports: list[int] = []
+        ips: Names = []
+        ports: Ports = []
         try:
             self._allocate(service, ips, ports)
             return self.store.create(ctx, service)
@@ -295,7 +297,7 @@ class ServiceREST:
             self._release(ports)
             raise
 
-    def _allocate(self, service: Obj, ips: list[str], ports: list[int]) -> None:
+    def _allocate(self, service: Obj, ips: Names, ports: Ports) -> None:
         """The cluster IP (the next free one, or the one asked for) and node ports; what it took, in `ips`/`ports`."""
         spec, name = service["spec"], service["metadata"]["name"]
         if spec["clusterIP"] == "":
@@ -349,8 +351,8 @@ class ServiceREST:
         if errs:
             raise new_invalid("", "Service", service["metadata"]["name"], errs)
         old_ports = _node_ports(old)
-        new_ports: list[int] = []
-        taken: list[int] = []
+        new_ports: Ports = []
+        taken: Ports = []
         if service["spec"]["type"] in ("NodePort", "LoadBalancer"):
             for index, port in enumerate(service["spec"]["ports"] or []):
                 if port["nodePort"]:
@@ -378,7 +380,7 @@ class ServiceREST:
             raise
         return out, False
 
-    def _release(self, ports: list[int]) -> None:
+    def _release(self, ports: Ports) -> None:
         for port in ports:
             self.ports.release(port)
 

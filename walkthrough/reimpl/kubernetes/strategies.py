@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes import apiv1
 from walkthrough.reimpl.kubernetes import validation as v
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Obj = dict[str, Any]
 
@@ -182,7 +185,7 @@ class NodeStatusStrategy(NodeStrategy):
 
 def for_kind(kind: str, resource: str, namespaced: bool = True, group: str = "") -> Strategy:
     """The strategy of a kind's Store (the defaults for a kind not modelled)."""
-    made = {
+    makers: dict[str, Callable[[], Strategy]] = {
         "Pod": lambda: PodStrategy("Pod", return_deleted_object=True, graceful=True,
                                    selectable=("spec.nodeName", "spec.restartPolicy", "status.phase")),
         "Namespace": lambda: NamespaceStrategy("Namespace", namespace_scoped=False, return_deleted_object=True,
@@ -190,7 +193,8 @@ def for_kind(kind: str, resource: str, namespaced: bool = True, group: str = "")
         "ConfigMap": lambda: ConfigMapStrategy("ConfigMap"),
         "ResourceQuota": lambda: ResourceQuotaStrategy("ResourceQuota"),
         "Node": lambda: NodeStrategy("Node", namespace_scoped=False, selectable=("spec.unschedulable",)),
-    }.get(kind)
+    }
+    made = makers.get(kind)
     if made is not None:
         return made()
     return Strategy(kind, group, namespace_scoped=namespaced)

@@ -315,7 +315,7 @@ def any_request() -> SearchStrategy[dict[str, Any]]:
 
 DELETE_BODIES = ['{"gracePeriodSeconds": 0}', '{"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 5}',
                  '{"preconditions": {"uid": "nope"}}', '{"orphanDependents": false}', "not json"]
-SEEDS = [
+SEEDS: list[dict[str, Any]] = [
     {"method": "POST", "path": "/api/v1/namespaces/dev/pods", "headers": {"Authorization": "Bearer admin-token",
                                                                           "Content-Type": "application/json"},
      "body": json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "labels": {"app": "web"}},
