@@ -48,7 +48,7 @@ from walkthrough.html.links import (
     links_from_uses,
     qualifier_links,
 )
-from walkthrough.models import Excerpt, Problem, Symbol
+from walkthrough.models import Excerpt, Problem, Symbol, SymbolKind
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
@@ -186,6 +186,7 @@ class SiteModel:
         self._symbol_memo: dict[str, Symbol | None] = {}
         self._quoting_memo: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._symbol_uris: set[str] = set()
+        self._static_pairs: dict[str, list[str]] | None = None
         self._mentioned: dict[str, set[str]] = {}
         self._site_digest: str | None = None
         self._unavailable: dict[str, tuple[Directive, SourcesError]] = {}
@@ -194,7 +195,12 @@ class SiteModel:
 
     def add_chapter(self, src_uri: str, text: str) -> None:
         """Scan and expand one chapter; problems are collected with `chapter.md:line`, missing sources end the build."""
-        chapter = expand_chapter(text, src_uri, self.index_for, self._unavailable)
+        # The site reads the models' source; `check` imports every pair (a model that fails to import).
+        if self._static_pairs is None:
+            from walkthrough.book.pairs import all_pairs  # noqa: PLC0415
+
+            self._static_pairs = all_pairs()
+        chapter = expand_chapter(text, src_uri, self.index_for, self._unavailable, static_pairs=self._static_pairs)
         self.problems.extend(chapter.problems)
         if chapter.unavailable:
             raise self._unavailable[chapter.unavailable[0].upstream][1]
@@ -257,8 +263,7 @@ class SiteModel:
             return None
         if (sym.upstream, sym.pkgdir) == (here.upstream, here.pkgdir):
             return None
-        package = sym.id[: -len(sym.qualname) - 1]
-        return package if self._get(package) is not None else None
+        return sym.id[: -len(sym.qualname) - 1]  # the symbol exists, so its package does
 
     def _covering(self, symbol_id: str) -> Target | None:
         """The chapter excerpt quoting `symbol_id`, or one whose lines contain its declaration."""
@@ -270,7 +275,7 @@ class SiteModel:
 
     def _find_covering(self, symbol_id: str) -> Target | None:
         sym = self._get(symbol_id)
-        if sym is None:
+        if sym is None or sym.kind is SymbolKind.PACKAGE:  # no card quotes a whole package
             return None
         for first, last, shown, target in self._spans.get((sym.upstream, sym.path), ()):
             if first <= sym.start_line and sym.end_line <= last:
@@ -391,7 +396,8 @@ class SiteModel:
 
             view = strip_view(today, ce.anchor_id, self.today_titles, self._releases_of(today.symbol),
                               self._permalink_of)
-            today_html = self.renderer.today_strip(view)
+            today_html = self._cached(("today-strip", repr(view)), lambda: self.renderer.today_strip(view),
+                                      ex.symbol.id)
         card = Card(
             excerpt=ex,
             anchor=ce.anchor_id,
@@ -599,7 +605,8 @@ class SiteModel:
         than everything else a symbol page needs, so `symbol_page_body` renders them as standalone pages.
         """
         pages: list[tuple[str, str, bool]] = [
-            (SYMBOL_INDEX, f"# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
+            # Search finds each symbol by its own page (`search_entries`): the index page would only repeat them.
+            (SYMBOL_INDEX, f"{_NO_SEARCH}# Symbol index\n\n{placeholder(SYMBOL_INDEX, 0)}\n", True),
             (ABOUT, f"# About the sources\n\n{placeholder(ABOUT, 0)}\n", True),
             (MODELS_INDEX, f"# Python models\n\n{placeholder(MODELS_INDEX, 0)}\n", True),
         ]
@@ -641,14 +648,28 @@ class SiteModel:
             try:
                 index = self.index_for(sid.partition(":")[0])
                 found = index.get(sid)
-                body = sid.partition(":")[2]
-                if found is None and "/" in body and "." not in body.rpartition("/")[2]:  # a package id
-                    package = getattr(index, "package", None)
-                    found = package(body) if package is not None else None
+                if found is None and _is_package_id(sid):
+                    found = self._package(index, sid)
                 self._symbol_memo[sid] = found
             except WalkthroughError:
                 self._symbol_memo[sid] = None
         return self._symbol_memo[sid]
+
+    def _package(self, index: Any, sid: str) -> Symbol | None:
+        """A package as a symbol, through the store (finding its doc comment reads its files)."""
+        package = getattr(index, "package", None)
+        if package is None:
+            return None
+        identity = _index_identity(self.index_for, sid)
+        key = f"package|{identity}|{sid}" if identity is not None and self.store is not None else None
+        hit = self.store.get(key) if key is not None and self.store is not None else None
+        if hit is not None:
+            fields = json.loads(hit)
+            return Symbol(*fields[:7], SymbolKind(fields[7]), *fields[8:]) if fields else None
+        found = package(sid.partition(":")[2])
+        if key is not None and self.store is not None:
+            self.store[key] = json.dumps([*found[:7], found.kind.value, *found[8:]] if found else [])
+        return found
 
     def symbol_page_body(self, sid: str) -> Markup:
         """The body HTML (with `wt-` links) of the symbol page of `sid` (a key of `symbol_pages`)."""
@@ -721,21 +742,22 @@ class SiteModel:
         A page whose inputs did not change since a build that wrote it comes whole from the store
         (`page_key`); one with a link that resolves nowhere is never stored, so it warns every time.
         """
-        frame_key = hashlib.sha256(frame.html.encode()).hexdigest()[:16]
         for sid in sorted(self.symbol_pages):
             uri = self.symbol_pages[sid]
             url, out = symbol_page_url(uri, use_directory_urls=self.use_directory_urls)
-            key = self.page_key(("symbol-page", sid, uri, url, frame_key))
-            page = self.store.get(key) if key is not None and self.store is not None else None
-            if page is None:
+            # The store keeps the title and the body with its links resolved (not the frame, the same for all).
+            key = self.page_key(("symbol-page", sid, uri, url))
+            hit = self.store.get(key) if key is not None and self.store is not None else None
+            if hit is not None:
+                title, _, body = hit.partition("\0")
+            else:
                 body, unresolved = self.resolve_links(uri, url, str(self.symbol_page_body(sid)), fast=True)
                 self.problems.extend(Problem(uri, f"link target {t} does not exist on this site") for t in unresolved)
                 sym = self._get(sid)
                 title = (sym.qualname or f"package {sym.name}") if sym else sid
-                page = frame.page(title, body, depth_of(url))
                 if key is not None and self.store is not None and not unresolved:
-                    self.store[key] = page
-            yield out, page
+                    self.store[key] = f"{title}\0{body}"
+            yield out, frame.page(title, body, depth_of(url))
 
     def page_key(self, key: tuple[Any, ...]) -> str | None:
         """A store key for a whole page whose links resolve against this site; None when nothing is cached.
@@ -992,6 +1014,14 @@ USED_BY_SHOWN = 300
 """How many callers a symbol page lists (grouped by package); the count says how many there are."""
 
 
+def _is_package_id(symbol_id: str) -> bool:
+    """Whether an id can name a package: `kubernetes:pkg/api`, `docker:layer` (no name after the directory).
+
+    A symbol of a tree's root package has no directory either (`docker:main`): the index is asked first.
+    """
+    return "." not in symbol_id.partition(":")[2].rpartition("/")[2]
+
+
 def _by_chapter(cards: Iterable[tuple[str, str, str, str]]) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(title, page, [(card anchor, card symbol name)]) per chapter, in the order the chapters come."""
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -1000,8 +1030,12 @@ def _by_chapter(cards: Iterable[tuple[str, str, str, str]]) -> list[tuple[str, s
     return [(title, page, found) for (title, page), found in grouped.items()]
 
 
+@cache
 def relative_url(url: str, other: str) -> str:
-    """`url` (site-relative) as seen from the page at `other`, as mkdocs writes relative links."""
+    """`url` (site-relative) as seen from the page at `other`, as mkdocs writes relative links.
+
+    Memoized: a page links to the same few pages hundreds of times, and `posixpath.relpath` is slow.
+    """
     if other != ".":
         head, tail = posixpath.split(other)
         other = head if "." in tail else other

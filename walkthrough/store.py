@@ -197,8 +197,11 @@ class FragmentStore:
                     "INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)",
                     ((key, html, generation) for key, html in self._pending.items()),
                 )
-                self._conn.executemany(
-                    "UPDATE fragment SET generation = ? WHERE key = ?", ((generation, key) for key in self._used)
+                # One statement over a JSON array of keys: a few thousand single-row updates cost a build
+                # a tenth of a second.
+                self._conn.execute(
+                    "UPDATE fragment SET generation = ? WHERE key IN (SELECT value FROM json_each(?))",
+                    (generation, json.dumps(sorted(self._used))),
                 )
                 self._conn.execute(
                     "DELETE FROM fragment WHERE generation <= ?", (generation - self.KEEP_GENERATIONS,)

@@ -90,6 +90,8 @@ from walkthrough.reimpl import GO_SYMBOLS_ATTR
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from walkthrough.index.protocol import IndexFor
     from walkthrough.models import Excerpt
 
@@ -535,8 +537,14 @@ def _duplicate_ids(directives: list[Directive | RunDirective]) -> list[Problem]:
     return problems
 
 
-def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerpt:
+def expand_directive(
+    directive: Directive, index_for: IndexFor, *, static_pairs: Mapping[str, Sequence[str]] | None = None
+) -> ChapterExcerpt:
     """Resolve one directive against the index: the excerpt, its focus, notes, highlights and Python pair.
+
+    With `static_pairs` (the site, which only reads the models' source: `book.pairs.all_pairs()`) a pair
+    that the static `@mirrors` scan already pairs with this symbol is taken as it is; anything else is
+    imported and checked as `check` checks every pair.
 
     Raises DirectiveError listing every problem of this directive (unknown symbol with suggestions,
     anchors matching nothing or twice with near matches, focus out of order, Python pair missing).
@@ -560,7 +568,7 @@ def expand_directive(directive: Directive, index_for: IndexFor) -> ChapterExcerp
     notes = tuple(NoteSpec(n["at"], n["text"].strip()) for n in opts.get("notes", ()))
     python = opts.get("python")
     problems: list[Problem] = []
-    if python:
+    if python and python not in (static_pairs or {}).get(symbol.id, ()):
         where = f"{d.file}:{d.option_lines.get('python', d.line)}"
         try:
             paired = resolve_python(python)

@@ -19,6 +19,7 @@ from walkthrough.models import Problem
 from walkthrough.paths import chapters_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from walkthrough.index.protocol import IndexFor
@@ -59,9 +60,13 @@ def chapter_files(root: Path) -> list[tuple[str, Path]]:
 
 
 def expand_chapter(
-    text: str, file: str, index_for: IndexFor, unavailable: dict[str, tuple[Directive, SourcesError]]
+    text: str, file: str, index_for: IndexFor, unavailable: dict[str, tuple[Directive, SourcesError]],
+    *, static_pairs: Mapping[str, Sequence[str]] | None = None,
 ) -> ExpandedChapter:
-    """Scan and expand one chapter; `unavailable` (upstream → first directive and error) is shared across chapters."""
+    """Scan and expand one chapter; `unavailable` (upstream → first directive and error) is shared across chapters.
+
+    `static_pairs`: Python pairs the static `@mirrors` scan confirms are not imported (`expand_directive`).
+    """
     found = scan(text, file)
     out = ExpandedChapter(file, text, found.excerpts, problems=list(found.problems), runs=found.runs,
                           broken=found.broken)
@@ -71,7 +76,7 @@ def expand_chapter(
             out.unavailable.append(d)
         else:
             try:
-                result = expand_directive(d, index_for)
+                result = expand_directive(d, index_for, static_pairs=static_pairs)
             except SourcesError as exc:
                 unavailable[d.upstream] = (d, exc)
                 out.unavailable.append(d)
