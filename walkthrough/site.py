@@ -665,8 +665,8 @@ class SiteModel:
         hit = self.store.get(key) if key is not None and self.store is not None else None
         if hit is not None:
             fields = json.loads(hit)
-            return Symbol(*fields[:7], SymbolKind(fields[7]), *fields[8:]) if fields else None
-        found = package(sid.partition(":")[2])
+            return Symbol._make([*fields[:7], SymbolKind(fields[7]), *fields[8:]]) if fields else None
+        found: Symbol | None = package(sid.partition(":")[2])
         if key is not None and self.store is not None:
             self.store[key] = json.dumps([*found[:7], found.kind.value, *found[8:]] if found else [])
         return found
