@@ -251,9 +251,10 @@ def handler_chain(authenticator: Any, authorizer: Any, log: Log,
         def entry(chain: Callable[[authn.Request], authn.Response]) -> Callable[[Request, Response], Response]:
             def serve(request: Request, response: Response) -> Response:
                 log(f"{request.method} {request.path}{'?' + request.raw_query if request.raw_query else ''}")
+                target = request.escaped_path() + ("?" + request.raw_query if request.raw_query else "")
                 chain_request = ChainRequest(method=request.method, path=request.path,
                                              headers=dict(request.headers), query=request.raw_query,
-                                             inner=request, response=response)
+                                             inner=request, response=response, request_uri=target)
                 answer = chain(chain_request)
                 if response.status:  # the container answered (and may already have streamed)
                     return response
