@@ -396,7 +396,7 @@ def test_notes_of_the_walkthrough_at_their_lines(
         "# Greeting people\n\n/// excerpt | fake:pkg/a.Hello\nid: hello\nnotes:\n"
         '  - at: "return g.Name"\n    text: The name, `as given`.\n///\n', encoding="utf-8")
     _, out, _ = run(capsys, "explain", "Hello")
-    assert " 1>     return g.Name" in out  # the mark in the gutter of line 8
+    assert "8  1> \treturn g.Name" in out  # the mark in the gutter of line 8
     assert "walkthrough: Greeting people" in out
     assert "site: greeting/#hello" in out
     assert "1> L8  The name, as given." in out

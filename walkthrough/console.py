@@ -147,8 +147,13 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
     if s.doc:
         lines += ["", *visible(s.doc).splitlines()]
     if code:
+        # Formatted here, not by GoCode: a pipe needs no tokens (its cost grows with the code, 10 ms for 600 lines).
+        width = len(str(s.end_line))
+        marks = ex.marks()
         lines.append("")
-        lines.append(GoCode(visible(ex.code), s.start_line, marks=ex.marks()).plain.rstrip("\n"))
+        for n, line in enumerate(visible(ex.code).split("\n"), s.start_line):
+            gutter = (f" {marks[n]:>2}> " if n in marks else "      ") if marks else "  "
+            lines.append(f"{n:>{width}}{gutter}{line}")
     lines += _walkthrough_lines(ex)
     if code and ex.model is not None:
         lines += ["", f"python model {ex.model.ref} ({ex.model.path}:{ex.model.start_line}):"]
@@ -170,16 +175,30 @@ def _lists(ex: Explanation) -> list[tuple[str, Sequence[str]]]:
 
 def _walkthrough_lines(ex: Explanation, width: int = 100) -> list[str]:
     """Each card quoting the symbol: its chapter and site address, then its notes, numbered as in the code."""
-    import textwrap  # noqa: PLC0415 - only when there are notes to wrap
-
     out: list[str] = []
     for k, reading in enumerate(ex.readings):
         out += ["", f"walkthrough: {reading.title}", f"  {reading.chapter} · site: {reading.url}"]
         for n, (line, text) in enumerate(reading.notes, start=1):
             mark = f"{n:>2}> L{line}  " if k == 0 else f"  - L{line}  "
-            wrapped = textwrap.wrap(_plain_markdown(text), max(40, width - len(mark) - 2))
-            out += [f"  {mark}{wrapped[0] if wrapped else ''}", *(" " * (len(mark) + 2) + w for w in wrapped[1:])]
+            wrapped = _wrap(_plain_markdown(text), max(40, width - len(mark) - 2))
+            out += [f"  {mark}{wrapped[0]}", *(" " * (len(mark) + 2) + w for w in wrapped[1:])]
     return out
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words of `text` in lines of at most `width` columns (a word longer than that keeps its own line).
+
+    Not textwrap: importing it compiles regular expressions that cost more than the rest of the notes.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current]
 
 
 def _plain_markdown(text: str) -> str:
@@ -202,14 +221,19 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", 
         parts += [Text(""), Text(visible(s.doc), style="italic")]
     if code:
         parts += [Text(""), GoCode(visible(ex.code), s.start_line, theme=theme, marks=ex.marks())]
-    for line in _walkthrough_lines(ex, width):
+    notes = Text()  # one Text for the whole block: rich's cost is per renderable
+    for line in _walkthrough_lines(ex, width)[1:]:
         if line.startswith("walkthrough: "):
-            parts.append(Text.assemble(("walkthrough: ", "bold"), (line[13:], "bold green")))
+            notes.append("walkthrough: ", "bold").append(line[13:], "bold green")
         elif line.lstrip()[:1].isdigit() and ">" in line[:6]:
             head, _, rest = line.partition(">")
-            parts.append(Text.assemble((head + ">", NOTE_STYLE), rest))
+            notes.append(head + ">", NOTE_STYLE).append(rest)
         else:
-            parts.append(Text(line))
+            notes.append(line)
+        notes.append("\n")
+    if notes:
+        notes.rstrip()
+        parts += [Text(""), notes]
     if code and ex.model is not None:
         parts += [Text(""), Text.assemble(("python model ", "bold"), (ex.model.ref, "bold cyan"),
                                           f" ({ex.model.path}:{ex.model.start_line})")]

@@ -190,21 +190,36 @@ def _all_readings() -> dict[str, Any]:
 
 
 def _links() -> dict[str, Any]:
-    """`_links_by_symbol` of the fingerprints and the chapters, through the memo (a warm run parses nothing)."""
+    """`_links_by_symbol` of the fingerprints and the chapters, through the memo (a warm run parses nothing).
+
+    The memo's key is the fingerprints' text and each chapter's name, size and modification time: a warm
+    `explain` stats the chapters instead of reading them.
+    """
     from walkthrough.paths import chapters_dir, project_root, snapshots_dir  # noqa: PLC0415
     from walkthrough.store import memoized  # noqa: PLC0415
 
     try:
-        parts = [(snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")]
+        fingerprints = (snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")
     except OSError:
         return {}
     try:
-        folder = chapters_dir(project_root())
-        parts += [f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in sorted(folder.glob("*.md"))]
+        with os.scandir(chapters_dir(project_root())) as found:  # scandir: stats without a Path per file
+            files = sorted((e.name, e.path, e.stat()) for e in found if e.name.endswith(".md"))
     except (OSError, WalkthroughError):
-        pass
-    links: dict[str, Any] = memoized("excerpt-links", "\x1e".join(parts), _links_by_symbol)
-    return links
+        files = []
+    stats = [f"{name}\0{st.st_size}\0{st.st_mtime_ns}" for name, _, st in files]
+
+    def compute(_key: str) -> dict[str, list[Any]]:
+        sources = []
+        for name, path, _ in files:
+            try:
+                with open(path, encoding="utf-8") as text:  # noqa: PTH123 - a path string from scandir
+                    sources.append(f"{name}\0{text.read()}")
+            except OSError:
+                continue
+        return _links_by_symbol("\x1e".join([fingerprints, *sources]))
+
+    return memoized("excerpt-links", "\x1e".join([fingerprints, *stats]), compute)
 
 
 def _links_by_symbol(text: str) -> dict[str, list[Any]]:
