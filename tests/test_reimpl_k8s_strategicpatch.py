@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from walkthrough.parity import strategicpatch as strategicpatch_runner
 from walkthrough.reimpl.kubernetes import jsonpatch
 from walkthrough.reimpl.kubernetes import strategicpatch as sp
+from walkthrough.reimpl.kubernetes._go import GoPanic
 
 
 def _pod(*containers: dict[str, Any], **spec: Any) -> dict[str, Any]:
@@ -79,11 +82,24 @@ def test_sp_list_of_primitives_is_replaced_unless_tagged_merge() -> None:
     assert _patch(pod, {"metadata": {"finalizers": ["b", "c"]}})["metadata"]["finalizers"] == ["a", "b", "c"]
 
 
-def test_sp_lists_merge_only_for_the_kind_that_tags_them() -> None:
+def test_sp_lists_merge_only_where_the_type_tags_them() -> None:
     rc = {"kind": "ReplicationController", "spec": {"template": {"spec": {"containers": [APP, SIDECAR]}}}}
-    patch = {"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "app:2"}]}}}}
-    assert len(_patch(rc, patch, "ReplicationController")["spec"]["template"]["spec"]["containers"]) == 2
-    assert len(_patch(rc, patch, "ConfigMap")["spec"]["template"]["spec"]["containers"]) == 1
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "app", "args": ["--c"]}]}}}}
+    merged = _patch(rc, patch, "ReplicationController")["spec"]["template"]["spec"]["containers"]
+    assert len(merged) == 2  # containers merge by name
+    assert merged[0]["args"] == ["--c"]  # Container.Args has no strategy: replaced
+
+
+def test_sp_a_key_the_type_lacks_is_the_go_error() -> None:
+    rc = {"kind": "ReplicationController", "spec": {"template": {"spec": {"containers": [APP]}}}}
+    with pytest.raises(sp.PatchError, match='unable to find api field in struct ConfigMap for the json field "spec"'):
+        _patch(rc, {"spec": {"template": {}}}, "ConfigMap")
+    # two bad keys: Go ranges over the patch map in random order, so either error may come back
+    with pytest.raises(sp.PatchError) as caught:
+        _patch({"a": {}, "b": {}}, {"a": {"x": 1}, "b": {"y": 1}}, "ConfigMap")
+    assert sorted(map(str, caught.value.alternatives)) == [
+        'unable to find api field in struct ConfigMap for the json field "a"',
+        'unable to find api field in struct ConfigMap for the json field "b"']
 
 
 def test_sp_inputs_are_left_untouched() -> None:
@@ -96,7 +112,8 @@ def test_sp_inputs_are_left_untouched() -> None:
 def test_sp_uniqify_keeps_the_go_order() -> None:
     # A duplicate is overwritten by the last item: ["a", "a", "b", "c"] becomes ["a", "c", "b"].
     assert sp.uniqify_scalars(["a", "a", "b", "c"]) == ["a", "c", "b"]
-    assert sp.uniqify_scalars([1, 1.0, True]) == [1, True]
+    # an int64 1 and a float64 1 are different Go values (pkg/util/json decodes both kinds of number)
+    assert [repr(x) for x in sp.uniqify_scalars([1, 1.0, 1, True])] == ["1", "1.0", "True"]
 
 
 @pytest.mark.parametrize(("patch", "message"), [
@@ -149,9 +166,10 @@ def test_sp_create_patch_names_changed_items_by_key_and_deletes_removed_ones() -
     assert _patch(original, patch)["spec"] == modified["spec"]
 
 
-def test_sp_create_patch_without_merge_keys_is_a_merge_patch() -> None:
-    original, modified = _pod(APP, SIDECAR), _pod(APP)
-    assert sp.create_strategic_merge_patch(original, modified, "ConfigMap") == {"spec": {"containers": [APP]}}
+def test_sp_create_patch_replaces_untagged_lists() -> None:
+    original, modified = _pod(APP, SIDECAR), _pod({**APP, "args": ["--c"]}, SIDECAR)
+    assert sp.create_strategic_merge_patch(original, modified, "Pod") == {
+        "spec": {"containers": [{"name": "app", "args": ["--c"]}]}}
     assert sp.create_strategic_merge_patch(original, original, "Pod") == {}
 
 
@@ -182,3 +200,40 @@ def test_sp_diffs_of_different_containers_conflict_of_same_length() -> None:
     relabelled = _pod(APP, SIDECAR)
     relabelled["metadata"]["labels"]["tier"] = "front"
     assert not sp.has_conflicts(ours, sp.create_strategic_merge_patch(original, relabelled, "Pod"))
+
+
+# --- as the Go has it (answers of the real StrategicMergePatch, through the strategicpatch harness) ----------
+
+
+def _go(original: str, patch: str, type_expr: str) -> Any:
+    return sp.strategic_merge_patch_bytes(original.encode(), patch.encode(), type_expr)
+
+
+def test_sp_every_served_kind_reads_its_own_tags() -> None:
+    deployment = '{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"x"},{"name":"b"}]}}}}'
+    patch = '{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"y"}]}}}}'
+    assert _go(deployment, patch, "pkg/apis/extensions/v1beta1.Deployment") == {
+        "spec": {"template": {"spec": {"containers": [{"image": "y", "name": "a"}, {"name": "b"}]}}}}
+
+
+def test_sp_where_the_go_panics() -> None:
+    same = '{"spec":{"containers":[{"name":{"a":1}}]}}'
+    with pytest.raises(GoPanic, match="comparing uncomparable type map"):
+        _go(same, same, "pkg/api/v1.Pod")
+    with pytest.raises(GoPanic, match="nil pointer dereference"):
+        _go('{"spec":{"containers":[null]}}', '{"spec":{"containers":[{"name":"a"}]}}', "pkg/api/v1.Pod")
+
+
+def test_sp_numbers_are_int64_or_float64_and_trailing_text_is_not_read() -> None:
+    service = '{"spec":{"ports":[{"port":80,"name":"a"}]}}'
+    patch = '{"spec":{"ports":[{"port":80.0,"name":"b"}]}} trailing'  # 80.0 is no int64 80: a new item
+    assert _go(service, patch, "pkg/api/v1.Service")["spec"]["ports"] == [{"port": 80, "name": "a"},
+                                                                         {"port": 80.0, "name": "b"}]
+    with pytest.raises(sp.PatchError, match=r"unknown patch type: %!s\(int64=1\) in map: map\[\$patch:1\]"):
+        _go("{}", '{"$patch": 1}', "pkg/api/v1.Pod")
+
+
+def test_sp_golden_l_vectors_pass() -> None:
+    data = json.loads((Path(__file__).parent / "golden" / "m-strategicpatch.json").read_text(encoding="utf-8"))
+    assert len(data["vectors"]) == 200
+    assert not [o.name for o in strategicpatch_runner.run(data) if not o.passed]

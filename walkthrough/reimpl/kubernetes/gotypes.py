@@ -59,7 +59,9 @@ def kind(expr: str) -> str:
 
 
 def elem(expr: str) -> str:
-    """`reflect.Type.Elem()` of a pointer, slice or map type."""
+    """`reflect.Type.Elem()` of a pointer, slice or map type (a named one too: `v1.ResourceList`)."""
+    if expr in NAMED and NAMED[expr] != "opaque":
+        return elem(NAMED[expr])
     if expr.startswith("*"):
         return expr[1:]
     if expr.startswith("[]"):

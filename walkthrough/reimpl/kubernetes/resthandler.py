@@ -11,8 +11,8 @@ encoded are the `apiv1` model's (with what it leaves out); the storage behind th
 generic registry `Store` of `registry.py`, whose strategies validate creates and updates as the Go
 does (`registry.Store("Pod", "pods")` refuses a pod update that adds or removes a container). Only
 JSON is spoken; YAML and protobuf requests are answered as the Go answers media types it cannot
-negotiate. Strategic merge patch is the model of `strategicpatch.py`, whose list merge keys are a
-table copied from the Go struct tags rather than read from Go types. The JSON patch errors are
+negotiate. Strategic merge patch is the model of `strategicpatch.py`, which reads the versioned Go
+type's struct tags from a table generated from the sources. The JSON patch errors are
 evanphx/json-patch's for the operations modelled (add, remove, replace, test).
 
 Run `python -m walkthrough.reimpl.kubernetes.resthandler` for a create/get/patch/delete walk.

@@ -10,26 +10,31 @@ is concatenated without duplicates. Any other list is replaced whole, as in a me
 deletes the item with that key, `{"$patch": "replace"}` makes the list be the patch's items.
 `$patch: merge` is refused in both places.
 
-The Go reads strategy and key from the struct tags of the object's Go type (through
-`third_party/forked/golang/json.LookupPatchMetadata`). The model has no Go types, so
-`MERGE_KEYS` states them as data: for each kind, the dotted field path of every merging list
-(items of a merging list are addressed under the list's path: `spec.containers.env`), with its
-merge key, `""` for a merging list of scalars. Every other path is a plain field.
+The Go reads strategy and key from the struct tags of the versioned Go type it patches, field by
+field, through `third_party/forked/golang/json.LookupPatchMetadata`; so does the model, over the
+types generated from the sources (`gotypes`, `_go_types.py`): every served kind is covered, and a
+JSON key the type has no field for is the Go's error. Where the Go would panic (comparing two maps
+as merge keys, a list whose first item is null, a merge tag on a field that is no list), the model
+raises `GoPanic` with the runtime's text.
+
+mergeMap ranges over the patch map in Go's random order and stops at the first error, so a patch
+with several bad keys fails with any one of their errors: the model raises `PatchError` with the
+error of the first such key in the patch's order, and lists all of them in `alternatives`.
 
 Left out, because PATCH never reaches it: the three-way patch (`CreateThreeWayMergePatch`, used by
-`kubectl apply`), `MergingMapsHaveConflicts`, preconditions, and the error for a field the Go type
-does not have (the original is always an encoded Go object, so its fields are all known).
-Errors are the Go texts; Go prints maps in random key order (Go 1.7), the model sorts them.
+`kubectl apply`), `MergingMapsHaveConflicts` and preconditions. The two-way diff the PATCH retry uses
+(`create_strategic_merge_patch`) follows the same types but is not proven against the Go.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-from decimal import Decimal
 from typing import Any
 
+from walkthrough.reimpl import _gofmt as gofmt
 from walkthrough.reimpl import mirrors
+from walkthrough.reimpl.kubernetes import gotypes
+from walkthrough.reimpl.kubernetes._go import NIL_DEREFERENCE, GoPanic
 
 DIRECTIVE_MARKER = "$patch"
 DELETE_DIRECTIVE = "delete"
@@ -38,58 +43,47 @@ MERGE_DIRECTIVE = "merge"
 
 ERR_BAD_JSON_DOC = "Invalid JSON document"
 ERR_NO_LIST_OF_LISTS = "Lists of lists are not supported"
+ERR_NO_MERGE_KEY_FMT = "map: %v does not contain declared merge key: %s"
+ERR_BAD_ARG_TYPE_FMT = "expected a %s, but received a %s"
+ERR_BAD_PATCH_TYPE_FMT = "unknown patch type: %s in map: %v"
 
 Obj = dict[str, Any]
 
-# --- the struct tags, as data -----------------------------------------------------------------------
-# Copied from pkg/api/v1/types.go at v1.5.2 (`patchStrategy:"merge" patchMergeKey:"..."`), for the
-# kinds the models store (Pod, ReplicationController, Node, Service; ConfigMap, Namespace,
-# ResourceQuota and PersistentVolumeClaim have no merging list outside their ObjectMeta).
-# PodSpec.InitContainers is tagged too but is `json:"-"` in v1 (it travels in an annotation), so no
-# JSON path reaches it. The tags on NodeSelectorRequirement.Key, Taint.Key and Toleration.Key sit on
-# string fields, where a strategy has no effect.
 
-OBJECT_META = {"ownerReferences": "uid", "finalizers": ""}  # ObjectMeta.OwnerReferences, .Finalizers
-POD_SPEC = {"volumes": "name", "containers": "name", "imagePullSecrets": "name",  # PodSpec
-            # Container.Ports, .Env, .VolumeMounts
-            "containers.ports": "containerPort", "containers.env": "name", "containers.volumeMounts": "mountPath"}
-
-
-def _under(prefix: str, fields: dict[str, str]) -> dict[str, str]:
-    return {f"{prefix}.{path}": key for path, key in fields.items()}
-
-
-# PodStatus, ReplicationControllerStatus and NodeStatus .Conditions; NodeStatus.Addresses; ServiceSpec.Ports.
-MERGE_KEYS: dict[str, dict[str, str]] = {
-    "Pod": {**_under("metadata", OBJECT_META), **_under("spec", POD_SPEC), "status.conditions": "type"},
-    "ReplicationController": {**_under("metadata", OBJECT_META), **_under("spec.template.metadata", OBJECT_META),
-                              **_under("spec.template.spec", POD_SPEC), "status.conditions": "type"},
-    "Node": {**_under("metadata", OBJECT_META), "status.conditions": "type", "status.addresses": "type"},
-    "Service": {**_under("metadata", OBJECT_META), "spec.ports": "port"},
-}
-
-
-def merge_keys(kind: str) -> dict[str, str]:
-    """The merging lists of `kind`; a kind not in the table has only those of its ObjectMeta."""
-    return MERGE_KEYS.get(kind, _under("metadata", OBJECT_META))
+def data_struct(kind_or_type: str) -> str:
+    """The Go type a patch is read against: a type by package path, or a bare kind of core v1 (`Pod`)."""
+    return kind_or_type if "." in kind_or_type else f"pkg/api/v1.{kind_or_type}"
 
 
 class PatchError(Exception):
-    """A plain Go `error` of the package (fmt.Errorf): the API server answers it as a 500 with this text."""
+    """A plain Go `error` of the package (fmt.Errorf): the API server answers it as a 500 with this text.
+
+    `alternatives` holds every error the Go could return for the same input (see the module docstring).
+    """
+
+    def __init__(self, message: str, alternatives: tuple[Exception, ...] = ()) -> None:
+        super().__init__(message)
+        self.alternatives = alternatives or (self,)
 
 
 # --- Go's view of decoded JSON ------------------------------------------------------------------------
 
 
 def go_type(value: Any) -> str:
-    """The Go type `encoding/json` decodes a value into (what `reflect.TypeOf` compares)."""
+    """The Go type Kubernetes' json.Unmarshal decodes a value into (what `reflect.TypeOf` compares).
+
+    pkg/util/json decodes numbers as json.Number and then makes each an int64 when it parses as one
+    (`80`, `-0`) and a float64 otherwise (`80.0`, `1e2`); Python's json keeps the same distinction.
+    """
     if isinstance(value, dict):
         return "map[string]interface {}"
     if isinstance(value, list):
         return "[]interface {}"
     if isinstance(value, bool):
         return "bool"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
         return "float64"
     if isinstance(value, str):
         return "string"
@@ -97,41 +91,84 @@ def go_type(value: Any) -> str:
 
 
 def go_equal(left: Any, right: Any) -> bool:
-    """`==` on interface values: same dynamic type and value (so `true` is not `1`, but `1` is `1.0`)."""
-    return go_type(left) == go_type(right) and left == right
+    """`==` on interface values: same dynamic type and value (so `true` is not `1`, but `1` is `1.0`).
+
+    Two maps or two slices panic, as Go's runtime does; values of different types are just unequal.
+    """
+    left_type, right_type = go_type(left), go_type(right)
+    if left_type != right_type:
+        return False
+    if left_type in ("map[string]interface {}", "[]interface {}"):
+        raise GoPanic(f"runtime error: comparing uncomparable type {left_type}")
+    return bool(left == right)
 
 
 def go_sprint(value: Any) -> str:
-    """`fmt.Sprintf("%v", value)`; map keys sorted."""
+    """`fmt.Sprintf("%v", value)` of a decoded JSON value (maps print with sorted keys)."""
+    return gofmt.sprint(_as_go(value))
+
+
+def _as_go(value: Any) -> Any:
+    """Decoded JSON as the fmt model takes Go values: an int is an int64."""
     if isinstance(value, dict):
-        return "map[" + " ".join(f"{key}:{go_sprint(item)}" for key, item in sorted(value.items())) + "]"
+        return {k: _as_go(v) for k, v in value.items()}
     if isinstance(value, list):
-        return "[" + " ".join(map(go_sprint, value)) + "]"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return _go_float(float(value))
-    return str(value)
+        return [_as_go(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return gofmt.Typed(value, "int64")
+    return value
 
 
-def _go_float(number: float) -> str:
-    """`%v` of a float64: the shortest digits, in exponent form when the exponent is below -4 or from 6 on."""
-    if number == 0:
-        return "0"
-    sign, digits, exponent = Decimal(repr(number)).normalize().as_tuple()
-    text = "".join(map(str, digits))
-    point = len(digits) + int(exponent)  # digits are 0.<text> x 10^point
-    minus = "-" if sign else ""
-    if point - 1 < -4 or point - 1 >= 6:  # strconv's cut-offs for the shortest %g
-        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-        return f"{minus}{mantissa}e{point - 1:+03d}"
-    if point <= 0:
-        return f"{minus}0.{'0' * -point}{text}"
-    if point >= len(text):
-        return minus + text + "0" * (point - len(text))
-    return f"{minus}{text[:point]}.{text[point:]}"
+# --- decoding as pkg/util/json does ----------------------------------------------------------------------
+
+INT64 = range(-(1 << 63), 1 << 63)
+GO_SPACE = " \t\r\n"
+
+
+def _reject(token: str) -> Any:
+    raise ValueError(f"not JSON: {token}")
+
+
+def _number(text: str) -> int | float:
+    """convertNumber: an int64 when the text parses as one, else a float64 (out of range is an error)."""
+    if "." not in text and "e" not in text.lower():
+        value = int(text)
+        if value in INT64:
+            return value
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError(f"cannot unmarshal number {text} into Go value of type float64")
+    return number
+
+
+def _replace_surrogates(value: Any) -> Any:
+    """A lone UTF-16 surrogate escape decodes to U+FFFD in Go."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    return value
+
+
+@mirrors("kubernetes:pkg/util/json.Unmarshal")
+def unmarshal_map(data: bytes) -> Obj | None:
+    """json.Unmarshal into a map[string]interface{}, as pkg/util/json does it, or errBadJSONDoc.
+
+    A json.Decoder reads the first value only (what follows it is never looked at); `null` is a nil
+    map; numbers become int64 or float64 (see `go_type`).
+    """
+    text = data.decode("utf-8", "replace")
+    start = len(text) - len(text.lstrip(GO_SPACE))
+    try:
+        value, _ = json.JSONDecoder(parse_float=_number, parse_int=_number,
+                                    parse_constant=_reject).raw_decode(text, start)
+    except (ValueError, RecursionError):
+        raise PatchError(ERR_BAD_JSON_DOC) from None
+    if value is not None and not isinstance(value, dict):
+        raise PatchError(ERR_BAD_JSON_DOC)
+    return _replace_surrogates(value)
 
 
 # --- applying a patch ---------------------------------------------------------------------------------
@@ -139,71 +176,110 @@ def _go_float(number: float) -> str:
 
 @mirrors("kubernetes:pkg/util/strategicpatch.StrategicMergePatch",
          "kubernetes:pkg/util/strategicpatch.StrategicMergePatchData")
-def strategic_merge_patch(original: Obj, patch_js: bytes, kind: str) -> Obj:
-    """Apply a JSON-encoded strategic merge patch to an object of `kind`; the inputs are left untouched.
+def strategic_merge_patch(original: Obj, patch_js: bytes, kind_or_type: str) -> Obj:
+    """Apply a JSON-encoded strategic merge patch to an object (a kind of core v1, or a Go type by path).
 
-    The patch must be a JSON object (`null` counts as `{}`); anything else is "Invalid JSON document".
+    The inputs are left untouched. The patch must be a JSON object (`null` counts as `{}`); anything
+    else is "Invalid JSON document".
     """
+    return strategic_merge_patch_bytes(json.dumps(original).encode(), patch_js, data_struct(kind_or_type))
+
+
+def strategic_merge_patch_bytes(original_js: bytes | None, patch_js: bytes | None, type_expr: str) -> Obj:
+    """StrategicMergePatch as the Go takes it: the original and the patch as JSON, the data struct's type."""
+    original = unmarshal_map(original_js if original_js is not None else b"{}") or {}
+    patch = unmarshal_map(patch_js if patch_js is not None else b"{}") or {}
+    t = get_tag_struct_type(type_expr)
+    return merge_map(original, patch, t)
+
+
+@mirrors("kubernetes:pkg/util/strategicpatch.getTagStructType")
+def get_tag_struct_type(type_expr: str) -> str:
+    """The struct a (pointer to a) data struct is; anything else is refused."""
+    t = gotypes.elem(type_expr) if gotypes.kind(type_expr) == "ptr" else type_expr
+    if gotypes.kind(t) != "struct":
+        raise PatchError(gofmt.sprintf(ERR_BAD_ARG_TYPE_FMT, "struct", gotypes.kind(t)))
+    return t
+
+
+def _elem_or_panic(type_expr: str) -> str:
+    """reflect.Type.Elem(), which panics on a type that has no element."""
+    if gotypes.kind(type_expr) not in ("ptr", "slice", "map", "array", "chan"):
+        raise GoPanic(f"reflect: Elem of invalid type {gotypes.type_string(type_expr)}")
+    return gotypes.elem(type_expr)
+
+
+def _lookup(t: str, key: str) -> tuple[str, str, str]:
     try:
-        patch = json.loads(patch_js)
-    except ValueError:
-        raise PatchError(ERR_BAD_JSON_DOC) from None
-    if patch is None:
-        patch = {}
-    if not isinstance(patch, dict):
-        raise PatchError(ERR_BAD_JSON_DOC)
-    # The Go merges into freshly decoded maps, which it may modify; so does the model, on copies.
-    return merge_map(copy.deepcopy(original), copy.deepcopy(patch), merge_keys(kind), "")
-
-
-def _field(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+        return gotypes.lookup_patch_metadata(t, key)
+    except gotypes.PatchMetadataError as exc:
+        raise PatchError(str(exc)) from None
 
 
 @mirrors("kubernetes:pkg/util/strategicpatch.mergeMap")
-def merge_map(original: Obj | None, patch: Obj, schema: dict[str, str], path: str) -> Obj:
-    """Merge `patch` into `original` (modified in place) at field path `path`."""
+def merge_map(original: Obj | None, patch: Obj, t: str) -> Obj:
+    """Merge `patch` into `original` (modified in place), reading field strategies from Go type `t`.
+
+    Each key is merged on its own; when several fail, the Go returns whichever its random map order
+    meets first: the error raised is the first in the patch's order, with every one in `alternatives`.
+    """
     if DIRECTIVE_MARKER in patch:
         directive = patch[DIRECTIVE_MARKER]
-        if directive == REPLACE_DIRECTIVE:
+        if go_type(directive) == "string" and directive == REPLACE_DIRECTIVE:
             # The patch map itself, unmerged: its own nulls and directives are kept as they are.
             del patch[DIRECTIVE_MARKER]
             return patch
-        if directive == DELETE_DIRECTIVE:
+        if go_type(directive) == "string" and directive == DELETE_DIRECTIVE:
             return {}
-        raise PatchError(f"unknown patch type: {go_sprint(directive)} in map: {go_sprint(patch)}")
+        raise PatchError(gofmt.sprintf(ERR_BAD_PATCH_TYPE_FMT, _as_go(directive), _as_go(patch)))
     if original is None:
         original = {}
+    failures: list[Exception] = []
     for key, patch_value in patch.items():
-        if patch_value is None:
-            original.pop(key, None)
-            continue
-        if key not in original:
-            original[key] = patch_value  # taken whole: nested nulls and directives included
-            continue
-        field = _field(path, key)
-        if go_type(original[key]) == go_type(patch_value):
-            if isinstance(patch_value, dict):  # v1 has no `patchStrategy:"replace"` map
-                original[key] = merge_map(original[key], patch_value, schema, field)
-                continue
-            if isinstance(patch_value, list) and field in schema:
-                original[key] = merge_slice(original[key], patch_value, schema, field)
-                continue
-        original[key] = patch_value
+        try:
+            _merge_key(original, key, patch_value, t)
+        except PatchError as exc:
+            failures.extend(exc.alternatives)
+        except GoPanic as exc:
+            failures.append(exc)
+    if failures:
+        first = failures[0]
+        if isinstance(first, GoPanic) and len(failures) == 1:
+            raise first
+        raise PatchError(str(first), tuple(failures))
     return original
 
 
+def _merge_key(original: Obj, key: str, patch_value: Any, t: str) -> None:
+    """One iteration of mergeMap's loop."""
+    if patch_value is None:  # a null deletes the key
+        original.pop(key, None)
+        return
+    if key not in original:
+        original[key] = patch_value  # taken whole: nested nulls and directives included
+        return
+    if gotypes.kind(t) == "ptr":
+        t = gotypes.elem(t)
+    if go_type(original[key]) == go_type(patch_value):
+        field_type, strategy, merge_key = _lookup(t, key)
+        if isinstance(patch_value, dict) and strategy != REPLACE_DIRECTIVE:
+            original[key] = merge_map(original[key], patch_value, field_type)
+            return
+        if isinstance(patch_value, list) and strategy == MERGE_DIRECTIVE:
+            original[key] = merge_slice(original[key], patch_value, _elem_or_panic(field_type), merge_key)
+            return
+    original[key] = patch_value
+
+
 @mirrors("kubernetes:pkg/util/strategicpatch.mergeSlice")
-def merge_slice(original: list[Any], patch: list[Any], schema: dict[str, str], path: str) -> list[Any]:
-    """Merge the items of a merging list: scalars by value, maps by the merge key of `path`."""
+def merge_slice(original: list[Any], patch: list[Any], elem_type: str, merge_key: str) -> list[Any]:
+    """Merge the items of a merging list: scalars by value, maps by their merge key."""
     if not original and not patch:
         return original
     if slice_element_type(original, patch) != "map[string]interface {}":
         return uniqify_scalars(original + patch)
-    merge_key = schema[path]
     if not merge_key:
-        # The only merging list without a key in the table, metadata.finalizers, is a []string.
-        raise PatchError("cannot merge lists without merge key for type string")
+        raise PatchError(f"cannot merge lists without merge key for type {gotypes.kind(elem_type)}")
 
     items: list[Obj] = []
     replace = False
@@ -212,35 +288,36 @@ def merge_slice(original: list[Any], patch: list[Any], schema: dict[str, str], p
             items.append(item)
             continue
         directive = item[DIRECTIVE_MARKER]
-        if directive == DELETE_DIRECTIVE:
+        is_string = go_type(directive) == "string"
+        if is_string and directive == DELETE_DIRECTIVE:
             if merge_key not in item:
                 raise PatchError("delete patch type with no merge key defined")
             index = find_map_in_slice(original, merge_key, item[merge_key])
             if index is not None:
                 del original[index]
-        elif directive == REPLACE_DIRECTIVE:
+        elif is_string and directive == REPLACE_DIRECTIVE:
             replace = True  # keep scanning: the other directive items are still pruned
-        elif directive == MERGE_DIRECTIVE:
+        elif is_string and directive == MERGE_DIRECTIVE:
             raise PatchError("merging lists cannot yet be specified in the patch")
         else:
-            raise PatchError(f"unknown patch type: {go_sprint(directive)} in map: {go_sprint(item)}")
+            raise PatchError(gofmt.sprintf(ERR_BAD_PATCH_TYPE_FMT, _as_go(directive), _as_go(item)))
     if replace:
         return items
 
     for item in items:
         if merge_key not in item:
-            raise PatchError(f"map: {go_sprint(item)} does not contain declared merge key: {merge_key}")
+            raise PatchError(gofmt.sprintf(ERR_NO_MERGE_KEY_FMT, _as_go(item), merge_key))
         index = find_map_in_slice(original, merge_key, item[merge_key])
         if index is None:
             original.append(item)
         else:
-            original[index] = merge_map(original[index], item, schema, path)
+            original[index] = merge_map(original[index], item, elem_type)
     return original
 
 
 @mirrors("kubernetes:pkg/util/strategicpatch.findMapInSliceBasedOnKeyValue")
 def find_map_in_slice(items: list[Obj], key: str, value: Any) -> int | None:
-    """The index of the first map whose `key` is `value`."""
+    """The index of the first map whose `key` is `value` (Go's `==`: two maps or two lists panic)."""
     for index, item in enumerate(items):
         if key in item and go_equal(item[key], value):
             return index
@@ -249,15 +326,20 @@ def find_map_in_slice(items: list[Obj], key: str, value: Any) -> int | None:
 
 @mirrors("kubernetes:pkg/util/strategicpatch.sliceElementType")
 def slice_element_type(*slices: list[Any]) -> str:
-    """The one Go type of every item of the slices: mixed types and lists of lists are errors."""
+    """The one Go type of every item of the slices: mixed types and lists of lists are errors.
+
+    A null first item panics in the Go (it asks the kind of a nil type).
+    """
     previous = ""
     for item in (item for items in slices for item in items):
         current = go_type(item)
         if not previous:
+            if current == "nil":
+                raise GoPanic(NIL_DEREFERENCE)
             if current == "[]interface {}":
                 raise PatchError(ERR_NO_LIST_OF_LISTS)
         elif current != previous:
-            raise PatchError(f"list element types are not identical: {go_sprint(list(slices))}")
+            raise PatchError("list element types are not identical: " + gofmt.sprint(_as_go(list(slices))))
         previous = current
     if not previous:
         raise PatchError("no elements in any of the given slices")
@@ -293,15 +375,17 @@ def uniqify_and_sort_scalars(items: list[Any]) -> list[Any]:
 
 @mirrors("kubernetes:pkg/util/strategicpatch.CreateStrategicMergePatch",
          "kubernetes:pkg/util/strategicpatch.CreateTwoWayMergePatch")
-def create_strategic_merge_patch(original: Obj, modified: Obj, kind: str) -> Obj:
-    """The strategic merge patch that turns `original` into `modified` (both objects of `kind`)."""
-    return diff_maps(original, modified, merge_keys(kind), "")
+def create_strategic_merge_patch(original: Obj, modified: Obj, kind_or_type: str) -> Obj:
+    """The strategic merge patch that turns `original` into `modified` (objects of a core v1 kind, or a type)."""
+    return diff_maps(original, modified, get_tag_struct_type(data_struct(kind_or_type)))
 
 
 @mirrors("kubernetes:pkg/util/strategicpatch.diffMaps")
-def diff_maps(original: Obj, modified: Obj, schema: dict[str, str], path: str) -> Obj:
+def diff_maps(original: Obj, modified: Obj, t: str) -> Obj:
     """Added and changed keys with their new values (maps and merging lists as diffs), removed keys as null."""
     patch: Obj = {}
+    if gotypes.kind(t) == "ptr":
+        t = gotypes.elem(t)
     for key, modified_value in modified.items():
         if key not in original:
             patch[key] = modified_value
@@ -316,17 +400,19 @@ def diff_maps(original: Obj, modified: Obj, schema: dict[str, str], path: str) -
         if go_type(original_value) != go_type(modified_value):
             patch[key] = modified_value
             continue
-        field = _field(path, key)
         if isinstance(original_value, dict):
-            sub_patch = diff_maps(original_value, modified_value, schema, field)
+            field_type, _, _ = _lookup(t, key)
+            sub_patch = diff_maps(original_value, modified_value, field_type)
             if sub_patch:
                 patch[key] = sub_patch
             continue
-        if isinstance(original_value, list) and field in schema:
-            list_patch = diff_lists(original_value, modified_value, schema, field)
-            if list_patch:
-                patch[key] = list_patch
-            continue
+        if isinstance(original_value, list):
+            field_type, strategy, merge_key = _lookup(t, key)
+            if strategy == MERGE_DIRECTIVE:
+                list_patch = diff_lists(original_value, modified_value, _elem_or_panic(field_type), merge_key)
+                if list_patch:
+                    patch[key] = list_patch
+                continue
         if original_value != modified_value:
             patch[key] = modified_value
     for key in original:
@@ -336,11 +422,11 @@ def diff_maps(original: Obj, modified: Obj, schema: dict[str, str], path: str) -
 
 
 @mirrors("kubernetes:pkg/util/strategicpatch.diffLists")
-def diff_lists(original: list[Any], modified: list[Any], schema: dict[str, str], path: str) -> list[Any]:
+def diff_lists(original: list[Any], modified: list[Any], t: str, merge_key: str) -> list[Any]:
     if not original:
         return modified
     if slice_element_type(original, modified) == "map[string]interface {}":
-        return diff_lists_of_maps(original, modified, schema, path)
+        return diff_lists_of_maps(original, modified, t, merge_key)
     return diff_lists_of_scalars(original, modified)
 
 
@@ -353,13 +439,12 @@ def diff_lists_of_scalars(original: list[Any], modified: list[Any]) -> list[Any]
 
 @mirrors("kubernetes:pkg/util/strategicpatch.diffListsOfMaps",
          "kubernetes:pkg/util/strategicpatch.sortMergeListsByNameArray")
-def diff_lists_of_maps(original: list[Obj], modified: list[Obj], schema: dict[str, str], path: str) -> list[Obj]:
+def diff_lists_of_maps(original: list[Obj], modified: list[Obj], t: str, merge_key: str) -> list[Obj]:
     """Walk both lists sorted by merge key: changed items as diffs, new ones whole, removed ones as deletes."""
-    merge_key = schema[path]
 
     def key_of(item: Obj) -> Any:
         if merge_key not in item:
-            raise PatchError(f"map: {go_sprint(item)} does not contain declared merge key: {merge_key}")
+            raise PatchError(gofmt.sprintf(ERR_NO_MERGE_KEY_FMT, _as_go(item), merge_key))
         return item[merge_key]
 
     # The Go sorts both lists by the %v text of the key and walks them side by side.
@@ -372,7 +457,7 @@ def diff_lists_of_maps(original: list[Obj], modified: list[Obj], schema: dict[st
         elif name not in before:
             patch.append(after[name])
         else:
-            item_patch = diff_maps(before[name], after[name], schema, path)
+            item_patch = diff_maps(before[name], after[name], t)
             if item_patch:
                 item_patch[merge_key] = after[name][merge_key]
                 patch.append(item_patch)
