@@ -696,7 +696,9 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
             return
         ctx = scope.context_fn(req)
         ctx["namespace"] = namespace
-        versioned_kind = scope.kind.kind  # the Go type whose struct tags steer a strategic merge patch
+        versioned_kind = scope.kind.kind
+        # the versioned Go type whose struct tags steer a strategic merge patch (v1.Pod for pods)
+        versioned_type = strategicpatch.versioned_type(scope.kind.group, scope.kind.version, scope.kind.kind)
         content_type = req.headers.get("Content-Type")
         if content_type.find(";") > 0:
             content_type = content_type[:content_type.find(";")]
@@ -708,7 +710,8 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 
         try:
             result = patch_resource_with_retries(ctx, update_admit, timeout, versioned_kind, storage, name,
-                                                 content_type, req.body, scope.namer, scope.resource, scope.group)
+                                                 content_type, req.body, scope.namer, scope.resource, scope.group,
+                                                 versioned_type)
         except StatusError as err:
             scope.err(err, res, req)
             return
@@ -721,13 +724,15 @@ def patch_resource(storage: Any, scope: RequestScope, admit: AdmissionInterface 
 @mirrors("kubernetes:pkg/apiserver.patchResource")
 def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj], None], timeout: float,
                                 versioned_kind: str, patcher: Any, name: str, patch_type: str, patch_js: bytes,
-                                namer: ScopeNamer, resource: str, group: str = "") -> Obj:
+                                namer: ScopeNamer, resource: str, group: str = "", versioned_type: str = "") -> Obj:
     """Apply the patch to the current object; on conflicts retry up to MaxPatchConflicts more times.
 
     A retry re-applies the *original* change (as a strategic merge patch) onto the new current
     object, unless what changed meanwhile conflicts with it: then the last conflict error is returned.
-    `versioned_kind` stands for the Go's `versionedObj`: the kind whose merge keys the patches use.
+    `versioned_kind` and `versioned_type` stand for the Go's `versionedObj`: its kind, and the Go type whose
+    struct tags steer the strategic merge patches (the kind of core v1 when not given).
     """
+    versioned_type = versioned_type or versioned_kind
     namespace = ctx.get("namespace", "")
     state: dict[str, Any] = {"original": None, "patched": None, "last_conflict": None}
 
@@ -737,14 +742,14 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
         current_js = encode_object(versioned_kind, current)
         if state["original"] is None or state["patched"] is None:
             state["original"] = current_js
-            state["patched"] = get_patched_js(patch_type, state["original"], patch_js, versioned_kind)
+            state["patched"] = get_patched_js(patch_type, state["original"], patch_js, versioned_type)
             obj_to_update = decode_object(versioned_kind, state["patched"], patch_type == STRATEGIC_MERGE_PATCH)
             check_name(obj_to_update, name, namespace, namer)
             return obj_to_update
         try:
-            current_patch = strategicpatch.create_strategic_merge_patch(state["original"], current_js, versioned_kind)
+            current_patch = strategicpatch.create_strategic_merge_patch(state["original"], current_js, versioned_type)
             original_patch = strategicpatch.create_strategic_merge_patch(state["original"], state["patched"],
-                                                                         versioned_kind)
+                                                                         versioned_type)
             conflicting = strategicpatch.has_conflicts(original_patch, current_patch)
         except strategicpatch.PatchError as err:
             raise go_error(err) from None
@@ -753,7 +758,7 @@ def patch_resource_with_retries(ctx: dict[str, Any], admit: Callable[[Obj, Obj],
                 raise state["last_conflict"]
             raise new_conflict(resource, name, "", group)
         return decode_object(versioned_kind, get_patched_js(STRATEGIC_MERGE_PATCH, current_js,
-                                                            json.dumps(original_patch).encode(), versioned_kind),
+                                                            json.dumps(original_patch).encode(), versioned_type),
                              sort_all=True)
 
     def apply_admission(_ctx: dict[str, Any], patched: Obj, current: Obj) -> Obj:

@@ -33,7 +33,7 @@ from typing import Any
 
 from walkthrough.reimpl import _gofmt as gofmt
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes import gotypes
+from walkthrough.reimpl.kubernetes import gotypes, scheme
 from walkthrough.reimpl.kubernetes._go import NIL_DEREFERENCE, GoPanic
 
 DIRECTIVE_MARKER = "$patch"
@@ -48,6 +48,14 @@ ERR_BAD_ARG_TYPE_FMT = "expected a %s, but received a %s"
 ERR_BAD_PATCH_TYPE_FMT = "unknown patch type: %s in map: %v"
 
 Obj = dict[str, Any]
+
+
+def versioned_type(group: str, version: str, kind: str) -> str:
+    """The Go type api.Scheme registers for a versioned kind (`pkg/api/v1.Pod`); a kind it lacks stays a kind."""
+    try:
+        return scheme.API_SCHEME.new((group, version, kind))
+    except scheme.NotRegisteredError:
+        return kind
 
 
 def data_struct(kind_or_type: str) -> str:
