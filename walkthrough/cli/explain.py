@@ -219,7 +219,8 @@ def _links() -> dict[str, Any]:
                 continue
         return _links_by_symbol("\x1e".join([fingerprints, *sources]))
 
-    return memoized("excerpt-links", "\x1e".join([fingerprints, *stats]), compute)
+    links: dict[str, Any] = memoized("excerpt-links", "\x1e".join([fingerprints, *stats]), compute)
+    return links
 
 
 def _links_by_symbol(text: str) -> dict[str, list[Any]]:
