@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
 import pytest
 
+from walkthrough.parity import quota as quota_runner
 from walkthrough.parity import run_file
 from walkthrough.reimpl.kubernetes import quota, quota_admission
 from walkthrough.reimpl.kubernetes.quantity import QuantityError
@@ -335,3 +337,41 @@ def test_qa_new_from_plugins_chains_in_order() -> None:
         chain.handlers[0].evaluator.stop()
     with pytest.raises(quota_admission.UnknownPlugin, match="Unknown admission plugin: NamespaceLifecycle"):
         quota_admission.new_from_plugins(InMemoryQuotaAccessor(), ["NamespaceLifecycle"])
+
+
+# --- as the Go has it (the quota harness of live parity) ------------------------------------------------
+
+
+def test_live_quota_vectors_pass() -> None:
+    data = json.loads((Path(__file__).parent / "golden" / "n-quota.json").read_text(encoding="utf-8"))
+    assert len(data["vectors"]) == 200
+    assert not [o.name for o in quota_runner.run(data) if not o.passed]
+
+
+def _admit(kind: str, resource: str, obj: dict, hard: dict[str, str], used: dict[str, str]) -> dict:
+    quota_json = {"metadata": {"name": "q", "namespace": "dev", "resourceVersion": "1"},
+                  "spec": {"hard": hard}, "status": {"hard": hard, "used": used}}
+    request = {"op": "admit", "quotas": [quota_json], "operation": "CREATE", "kind": kind, "resource": resource,
+               "subresource": "", "namespace": "dev", "name": "c", "object": obj, "old_object": None}
+    return quota_runner.live_model(request)["outcomes"][0]
+
+
+def test_a_claim_without_requests_is_refused_by_a_storage_quota() -> None:
+    claim = {"metadata": {"name": "c", "namespace": "dev"}, "spec": {"accessModes": ["ReadWriteOnce"]}}
+    hard = {"persistentvolumeclaims": "5", "requests.storage": "1Gi"}
+    assert _admit("PersistentVolumeClaim", "persistentvolumeclaims", claim, hard,
+                  {"persistentvolumeclaims": "1", "requests.storage": "0"}) == {
+        "code": 403, "error": 'persistentvolumeclaims "c" is forbidden: failed quota: q: must specify requests.storage',
+        "used": {"dev/q": {"persistentvolumeclaims": "1", "requests.storage": "0"}}}
+    claim["spec"]["resources"] = {"requests": {"storage": "512Mi"}}
+    assert _admit("PersistentVolumeClaim", "persistentvolumeclaims", claim, hard,
+                  {"persistentvolumeclaims": "1", "requests.storage": "0"})["used"] == {
+        "dev/q": {"persistentvolumeclaims": "2", "requests.storage": "512Mi"}}
+
+
+def test_node_ports_count_per_port() -> None:
+    service = {"metadata": {"name": "s", "namespace": "dev"},
+               "spec": {"type": "NodePort", "ports": [{"port": 80}, {"port": 81}]}}
+    outcome = _admit("Service", "services", service, {"services.nodeports": "1"}, {"services.nodeports": "0"})
+    assert outcome["error"] == ('services "s" is forbidden: exceeded quota: q, requested: services.nodeports=2, '
+                                "used: services.nodeports=0, limited: services.nodeports=1")

@@ -8,7 +8,16 @@ The installer never looks at a list of verbs: it asks the storage which `rest.*`
 implements (Getter, Lister, Creater, NamedCreater, Updater, Patcher, Deleter, GracefulDeleter,
 CollectionDeleter, Watcher, Redirector, Connecter, GetterWithOptions, ...). In Go these are type
 assertions; here a storage lists them in its `capabilities` set. The kind comes from the Go type
-of `storage.New()` through the scheme, and the scope (namespaced or cluster) from the RESTMapper.
+of `storage.New()` through api.Scheme (`scheme.py`: every register.go of the sources replayed, types
+named by package path, `pkg/api.Pod`), the scope (namespaced or cluster) from the group's RESTMapper,
+and every object a route documents is created through the scheme first, so a kind a group version
+does not register stops the resource with the Go's error. Query parameters come from the fields of
+the versioned options types (`gotypes.py`).
+
+Still simplified: the handlers are the models' (resthandler.py), not proven here; the proxy routes
+answer that the model proxies nothing. `walkthrough parity --live --model apiinstaller` proves the
+routes, install errors and discovery documents against the Go on generated storages, and
+`h-apiinstaller-master.json` every group version a default master installs.
 
 Run `python -m walkthrough.reimpl.kubernetes.apiinstaller` to see the routes for a pods storage.
 """

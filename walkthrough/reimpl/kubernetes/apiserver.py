@@ -559,8 +559,8 @@ class QuotaAdmissionAdapter:
 
     def admit(self, attributes: rh.AttributesRecord) -> None:
         kind = attributes.kind.kind
-        converted = {"Pod": pod_from_json}.get(kind, lambda o: quota.KubeObject(
-            kind=kind, name=_object_name(o), namespace=attributes.namespace))
+        # the evaluators' view of the object: a pod's, a service's and a claim's resources, others' names
+        converted = {"Pod": pod_from_json}.get(kind, lambda o: quota.object_from_api(kind, o))
         record = quota_admission.Attributes(
             kind=(attributes.kind.group, kind), namespace=attributes.namespace, name=attributes.name,
             resource=(attributes.kind.group, attributes.resource), operation=attributes.operation,

@@ -10,7 +10,8 @@ Public API:
     is_zero, is_negative, to_set                                       # pkg/quota/resources.go
     Container(requests, limits), Pod(name, namespace, containers, init_containers, phase,
         active_deadline_seconds, resource_version), Service, PersistentVolumeClaim, KubeObject
-    pod_from_api(json_dict) -> Pod                                     # from the v1 Pod JSON
+    pod_from_api(json_dict) -> Pod; service_from_api, pvc_from_api, resource_quota_from_api,
+    object_from_api(kind, json_dict)                                   # from the v1 JSON
     ResourceQuota(name, namespace, hard, used, scopes)                 # hard/used = Status.Hard/Used
     pod_usage_func, pod_usage_helper, quota_pod, pod_matches_scope_func, get_pod_qos,
     pod_constraints_func, validate_resource_requirements
@@ -19,6 +20,11 @@ Public API:
 
 Go iterates maps in random order; this model iterates in insertion order. Where upstream output
 depends on that order (the text of several validation errors together), any order is upstream's.
+
+Still simplified: the evaluators' Get and UsageStats read listers given in Python (admission never
+calls them); "unexpected input object %v" prints the Python object, not Go's struct. `walkthrough
+parity --live --model quota` proves the rest against the Go: every core evaluator's usage,
+constraints, Matches and operation resources on objects decoded from v1 JSON.
 Run `python -m walkthrough.reimpl.kubernetes.quota` for a demo.
 """
 
@@ -255,17 +261,9 @@ def pod_from_api(obj: Mapping[str, Any]) -> Pod:
     Quantities are parsed like the API server's decoder (UnmarshalJSON); a bad one raises
     QuantityError with the upstream message.
     """
-    def resources(raw: Mapping[str, Any] | None) -> ResourceList:
-        out: ResourceList = {}
-        for name, value in (raw or {}).items():
-            q = Quantity()
-            q.unmarshal_json(json.dumps(str(value)))
-            out[name] = q
-        return out
-
     def containers(items: list[Mapping[str, Any]] | None) -> list[Container]:
-        return [Container(resources((c.get("resources") or {}).get("requests")),
-                          resources((c.get("resources") or {}).get("limits"))) for c in items or []]
+        return [Container(_resource_list((c.get("resources") or {}).get("requests")),
+                          _resource_list((c.get("resources") or {}).get("limits"))) for c in items or []]
 
     metadata, spec = obj.get("metadata") or {}, obj.get("spec") or {}
     return Pod(
@@ -408,6 +406,57 @@ def validate_resource_requirements(container: Container, path: str) -> list[Fiel
     return errs
 
 
+
+
+def _resource_list(raw: Mapping[str, Any] | None) -> ResourceList:
+    out: ResourceList = {}
+    for name, value in (raw or {}).items():
+        q = Quantity()
+        q.unmarshal_json(json.dumps(str(value)))
+        out[name] = q
+    return out
+
+
+def service_from_api(obj: Mapping[str, Any]) -> Service:
+    """A Service from its API JSON form: its type and how many ports it has."""
+    metadata, spec = obj.get("metadata") or {}, obj.get("spec") or {}
+    return Service(name=metadata.get("name", ""), namespace=metadata.get("namespace", ""),
+                   generate_name=metadata.get("generateName", ""), resource_version=metadata.get("resourceVersion", ""),
+                   type=spec.get("type") or "ClusterIP", ports=len(spec.get("ports") or []))
+
+
+def pvc_from_api(obj: Mapping[str, Any]) -> PersistentVolumeClaim:
+    """A PersistentVolumeClaim from its API JSON form: what `spec.resources.requests` asks for."""
+    metadata, spec = obj.get("metadata") or {}, obj.get("spec") or {}
+    return PersistentVolumeClaim(name=metadata.get("name", ""), namespace=metadata.get("namespace", ""),
+                                 generate_name=metadata.get("generateName", ""),
+                                 resource_version=metadata.get("resourceVersion", ""),
+                                 requests=_resource_list((spec.get("resources") or {}).get("requests")))
+
+
+def resource_quota_from_api(obj: Mapping[str, Any]) -> ResourceQuota:
+    """A ResourceQuota from its API JSON form: status.hard and status.used (what admission reads), spec.scopes."""
+    metadata, status = obj.get("metadata") or {}, obj.get("status") or {}
+    return ResourceQuota(name=metadata.get("name", ""), namespace=metadata.get("namespace", ""),
+                         resource_version=metadata.get("resourceVersion", ""), hard=_resource_list(status.get("hard")),
+                         used=_resource_list(status.get("used")),
+                         scopes=list((obj.get("spec") or {}).get("scopes") or []))
+
+
+def object_from_api(kind: str, obj: Mapping[str, Any]) -> KubeObject:
+    """The evaluators' view of an object of a core kind, from its API JSON form (other kinds: metadata only)."""
+    if kind == "Pod":
+        return pod_from_api(obj)
+    if kind == "Service":
+        return service_from_api(obj)
+    if kind == "PersistentVolumeClaim":
+        return pvc_from_api(obj)
+    if kind == "ResourceQuota":
+        return resource_quota_from_api(obj)
+    metadata = obj.get("metadata") or {}
+    return KubeObject(kind=kind, name=metadata.get("name", ""), namespace=metadata.get("namespace", ""),
+                      generate_name=metadata.get("generateName", ""),
+                      resource_version=metadata.get("resourceVersion", ""))
 # ---------------------------------------------------------------------------------------------
 # pkg/quota/evaluator/core/pods.go and pkg/kubelet/qos
 # ---------------------------------------------------------------------------------------------

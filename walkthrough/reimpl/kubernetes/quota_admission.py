@@ -20,6 +20,11 @@ Errors are returned (not raised) as in the Go. Messages are upstream's, e.g.
 `pods "web" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2`.
 Go's goroutines and channels become threads and `threading.Event`s; the work queue keeps the
 semantics of `workqueue.Type` (an item is queued at most once, and not while it is processed).
+Still simplified: the quota accessor is one in-memory store (no informer, live lookup or look-aside
+cache of our own writes), and it hands out a namespace's quotas sorted by name where the Go meets them
+in the order of a map: when a request fails two quotas differently, which failure the Go reports
+varies, the model's does not. `walkthrough parity --live --model quota` proves the decisions, the
+error texts and the usage written back against the Go plugin.
 Run `python -m walkthrough.reimpl.kubernetes.quota_admission` for a demo.
 """
 
