@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from walkthrough.html import golex
 from walkthrough.text import visible
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-
-    from rich.console import RenderableType
 
     from walkthrough.models import Pin, Symbol
 
@@ -206,51 +203,52 @@ def _plain_markdown(text: str) -> str:
     return " ".join(text.replace("**", "").replace("`", "").split())
 
 
-def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", width: int = 100) -> RenderableType:
-    """As rich renderables: header, doc, highlighted code with upstream line numbers, links."""
-    from rich.console import Group  # noqa: PLC0415 - rich only when a terminal prints
-    from rich.text import Text  # noqa: PLC0415
+def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", width: int = 100) -> Styled:
+    """As one rich renderable: header, doc, highlighted code with upstream line numbers, notes, links.
 
+    One `Styled` block of (text, style) pieces, not a `Group` of `Text`s: rich renders a `Text` through
+    its whole line-splitting machinery, which cost the warm terminal `explain` a fifth of its budget.
+    """
     s = ex.symbol
-    parts: list[Any] = [
-        Text.assemble((s.kind.value, "bold magenta"), " ", (s.id, "bold")),
-        Text.assemble((s.path, "cyan"), f":{s.start_line}-{s.end_line} at ", (ex.pin.label, "green")),
-        Text(ex.permalink, style=f"link {ex.permalink}"),
+    pieces: list[tuple[str, str | None]] = [
+        (s.kind.value, "bold magenta"), (" ", None), (s.id, "bold"), ("\n", None),
+        (s.path, "cyan"), (f":{s.start_line}-{s.end_line} at ", None), (ex.pin.label, "green"), ("\n", None),
+        (ex.permalink, f"link {ex.permalink}"), ("\n", None),
     ]
     if s.doc:
-        parts += [Text(""), Text(visible(s.doc), style="italic")]
+        pieces += [("\n", None), (visible(s.doc), "italic"), ("\n", None)]
     if code:
-        parts += [Text(""), GoCode(visible(ex.code), s.start_line, theme=theme, marks=ex.marks())]
-    notes = Text()  # one Text for the whole block: rich's cost is per renderable
-    for line in _walkthrough_lines(ex, width)[1:]:
-        if line.startswith("walkthrough: "):
-            notes.append("walkthrough: ", "bold").append(line[13:], "bold green")
-        elif line.lstrip()[:1].isdigit() and ">" in line[:6]:
-            head, _, rest = line.partition(">")
-            notes.append(head + ">", NOTE_STYLE).append(rest)
-        else:
-            notes.append(line)
-        notes.append("\n")
+        pieces += [("\n", None), *go_pieces(visible(ex.code), s.start_line, theme=theme, marks=ex.marks())]
+    notes = _walkthrough_lines(ex, width)[1:]
     if notes:
-        notes.rstrip()
-        parts += [Text(""), notes]
+        pieces.append(("\n", None))
+        for line in notes:
+            if line.startswith("walkthrough: "):
+                pieces += [("walkthrough: ", "bold"), (line[13:], "bold green")]
+            elif line.lstrip()[:1].isdigit() and ">" in line[:6]:
+                head, _, rest = line.partition(">")
+                pieces += [(head + ">", NOTE_STYLE), (rest, None)]
+            else:
+                pieces.append((line, None))
+            pieces.append(("\n", None))
     if code and ex.model is not None:
-        parts += [Text(""), Text.assemble(("python model ", "bold"), (ex.model.ref, "bold cyan"),
-                                          f" ({ex.model.path}:{ex.model.start_line})")]
-        parts += [Text(f"{n:>5}  {line}") for n, line in
-                  enumerate(ex.model.source.split("\n"), ex.model.start_line)]
+        pieces += [("\n", None), ("python model ", "bold"), (ex.model.ref, "bold cyan"),
+                   (f" ({ex.model.path}:{ex.model.start_line})\n", None)]
+        pieces += [(f"{n:>5}  {line}\n", None)
+                   for n, line in enumerate(ex.model.source.split("\n"), ex.model.start_line)]
     for title, items in _lists(ex):
         if items:
-            parts.append(Text(""))
-            parts.append(Text.assemble((f"{title} ({len(items)}):", "bold")))
-            parts += [Text("  " + x) for x in _some(items)]
+            pieces += [("\n", None), (f"{title} ({len(items)}):", "bold"), ("\n", None)]
+            pieces += [(f"  {x}\n", None) for x in _some(items)]
     if ex.today is not None:
         today_head, *today_rest = ex.today_lines(code=code)
-        parts += [Text(""), Text(today_head, style="bold")]
+        pieces += [("\n", None), (today_head, "bold"), ("\n", None)]
         for line in today_rest:
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else None
-            parts.append(Text(line, style=style or ""))
-    return Group(*parts)
+            pieces += [(line, style), ("\n", None)]
+    if pieces[-1] == ("\n", None):
+        pieces.pop()  # Styled ends its block with a newline of its own
+    return Styled(pieces)
 
 
 GO_STYLES: dict[str, dict[str, str]] = {
@@ -291,6 +289,8 @@ def go_pieces(
     style_of = {cls: styles[kind] for cls, kind in _KIND_OF_CLASS.items()}
     tokens: list[tuple[str, str | None]] = []
     pos = 0
+    from walkthrough.html import golex  # noqa: PLC0415 - only a terminal colours code
+
     for begin, cls, text in golex.coloured(code):
         if begin > pos:
             tokens.append((code[pos:begin], None))
@@ -330,8 +330,8 @@ def go_pieces(
     return pieces
 
 
-class GoCode:
-    """A rich renderable of `go_pieces`, rendered as one segment of text with its colours.
+class Styled:
+    """A rich renderable of (text, style) pieces, rendered as one segment of text with its colours.
 
     Rich neither parses, wraps nor re-splits it: rendering a 600-line `Text` cost more than the rest
     of `explain`, and so did yielding a segment per token. The escape codes are rich's own, made as
@@ -340,10 +340,8 @@ class GoCode:
     legacy console, which rich styles through its own API, a segment per piece.
     """
 
-    def __init__(
-        self, code: str, start_line: int = 1, *, theme: str = "ansi_dark", marks: Mapping[int, str] | None = None
-    ) -> None:
-        self.pieces = go_pieces(code, start_line, theme=theme, marks=marks)
+    def __init__(self, pieces: list[tuple[str, str | None]]) -> None:
+        self.pieces = pieces
 
     @property
     def plain(self) -> str:
@@ -351,7 +349,7 @@ class GoCode:
         return "".join(text for text, _ in self.pieces)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        """Yield the code as segments (see the class docstring)."""
+        """Yield the pieces as segments (see the class docstring)."""
         from rich.console import COLOR_SYSTEMS  # noqa: PLC0415
         from rich.segment import Segment  # noqa: PLC0415
         from rich.style import Style  # noqa: PLC0415
@@ -370,6 +368,15 @@ class GoCode:
                 "".join(f"{wrap[name][0]}{text}{wrap[name][1]}" if name else text for text, name in self.pieces)
             )
         yield Segment.line()
+
+
+class GoCode(Styled):
+    """Go code with upstream line numbers (and note marks) as one `Styled` block (`go_pieces`)."""
+
+    def __init__(
+        self, code: str, start_line: int = 1, *, theme: str = "ansi_dark", marks: Mapping[int, str] | None = None
+    ) -> None:
+        super().__init__(go_pieces(code, start_line, theme=theme, marks=marks))
 
 
 def symbol_rows(symbols: list[Symbol]) -> list[tuple[str, str, str]]:

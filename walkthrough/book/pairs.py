@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -99,14 +100,22 @@ def _scan(root: Path) -> dict[str, list[str]]:
 
 
 def _fingerprint(root: Path) -> list[list[object]]:
+    """[relative path, size, mtime] of every model file: the memo's key (os.scandir: a warm `explain` runs it)."""
     rows: list[list[object]] = []
-    for path in sorted(root.rglob("*.py")):
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
         try:
-            st = path.stat()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir() and entry.name != "__pycache__":
+                        folders.append(entry.path)
+                    elif entry.name.endswith(".py"):
+                        st = entry.stat()
+                        rows.append([os.path.relpath(entry.path, root), st.st_size, st.st_mtime_ns])
         except OSError:
             continue
-        rows.append([str(path.relative_to(root)), st.st_size, st.st_mtime_ns])
-    return rows
+    return sorted(rows, key=lambda row: str(row[0]))
 
 
 def all_pairs(root: Path | None = None) -> dict[str, list[str]]:

@@ -15,7 +15,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.cli.args import positive_int
-from walkthrough.cli.progress import for_terminal
 from walkthrough.errors import SourcesMissing, SymbolError, WalkthroughError
 
 if TYPE_CHECKING:
@@ -171,10 +170,21 @@ def _whole_lines(data: bytes, start: int, end: int) -> str:
 
 
 def _excerpt_links(symbol_id: str) -> tuple[list[str], list[str], list[Any]]:
-    """Chapters quoting the symbol, their paired models and the cards with their notes (`Reading`s)."""
-    from walkthrough.console import Reading  # noqa: PLC0415
+    """Chapters quoting the symbol, their paired models and the cards with their notes (`Reading`s).
 
-    entry = _links().get(symbol_id)
+    Memoized per symbol, beside the memo of every symbol's links: a warm `explain` reads one small file,
+    not the links of the whole book.
+    """
+    import hashlib  # noqa: PLC0415
+
+    from walkthrough.console import Reading  # noqa: PLC0415
+    from walkthrough.store import memoized  # noqa: PLC0415
+
+    stats = _book_stats()
+    if stats is None:
+        return [], [], []
+    name = "excerpt-link-" + hashlib.sha256(symbol_id.encode()).hexdigest()[:16]
+    entry = memoized(name, f"{symbol_id}\x1e{stats}", lambda _key: _links(stats).get(symbol_id))
     if entry is None:
         return [], [], []
     chapters, python, cards = entry
@@ -185,41 +195,53 @@ def _all_readings() -> dict[str, Any]:
     """Symbol id → the first card quoting it, for every quoted symbol."""
     from walkthrough.console import Reading  # noqa: PLC0415
 
+    stats = _book_stats()
+    links = _links(stats) if stats is not None else {}
     return {sid: Reading(c[0], c[1], c[2], [tuple(n) for n in c[3]])
-            for sid, (_, _, cards) in _links().items() for c in cards[:1]}
+            for sid, (_, _, cards) in links.items() for c in cards[:1]}
 
 
-def _links() -> dict[str, Any]:
-    """`_links_by_symbol` of the fingerprints and the chapters, through the memo (a warm run parses nothing).
-
-    The memo's key is the fingerprints' text and each chapter's name, size and modification time: a warm
-    `explain` stats the chapters instead of reading them.
-    """
+def _book_files() -> list[tuple[str, str, os.stat_result]]:
+    """(name, path, stat) of the excerpt fingerprints and every chapter: what the links are computed from."""
     from walkthrough.paths import chapters_dir, project_root, snapshots_dir  # noqa: PLC0415
-    from walkthrough.store import memoized  # noqa: PLC0415
 
+    files = []
     try:
-        fingerprints = (snapshots_dir() / "excerpts.json").read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    try:
+        fingerprints = str(snapshots_dir() / "excerpts.json")
+        files.append(("excerpts.json", fingerprints, os.stat(fingerprints)))  # noqa: PTH116 - one stat, no Path
         with os.scandir(chapters_dir(project_root())) as found:  # scandir: stats without a Path per file
-            files = sorted((e.name, e.path, e.stat()) for e in found if e.name.endswith(".md"))
+            files += sorted((e.name, e.path, e.stat()) for e in found if e.name.endswith(".md"))
     except (OSError, WalkthroughError):
-        files = []
-    stats = [f"{name}\0{st.st_size}\0{st.st_mtime_ns}" for name, _, st in files]
+        return files
+    return files
+
+
+def _book_stats() -> str | None:
+    """The name, size and modification time of every file the links come from (None without fingerprints)."""
+    files = _book_files()
+    if not files or files[0][0] != "excerpts.json":
+        return None
+    return "\x1e".join(f"{name}\0{st.st_size}\0{st.st_mtime_ns}" for name, _, st in files)
+
+
+def _links(stats: str) -> dict[str, Any]:
+    """`_links_by_symbol` of the fingerprints and the chapters, through the memo keyed by their `stats`.
+
+    A warm `explain` stats the files instead of reading them; an edit changes a size or a time.
+    """
+    from walkthrough.store import memoized  # noqa: PLC0415
 
     def compute(_key: str) -> dict[str, list[Any]]:
         sources = []
-        for name, path, _ in files:
+        for name, path, _ in _book_files():
             try:
                 with open(path, encoding="utf-8") as text:  # noqa: PTH123 - a path string from scandir
-                    sources.append(f"{name}\0{text.read()}")
+                    sources.append(text.read() if name == "excerpts.json" else f"{name}\0{text.read()}")
             except OSError:
                 continue
-        return _links_by_symbol("\x1e".join([fingerprints, *sources]))
+        return _links_by_symbol("\x1e".join(sources))
 
-    links: dict[str, Any] = memoized("excerpt-links", "\x1e".join([fingerprints, *stats]), compute)
+    links: dict[str, Any] = memoized("excerpt-links", stats, compute)
     return links
 
 
@@ -317,12 +339,21 @@ def with_today(ex: Explanation, idx: Index, *, progress: Progress | None = None)
     return ex._replace(today=found, today_title=title)
 
 
+def _progress() -> Progress | None:
+    """A progress bar for a long index build when people watch stderr (the module only then)."""
+    if not sys.stderr.isatty():
+        return None
+    from walkthrough.cli.progress import for_terminal  # noqa: PLC0415
+
+    return for_terminal()
+
+
 def show(
     symbol: str, upstream: str | None, *, as_json: bool, no_code: bool, today: bool = False, model: bool = False
 ) -> int:
     """Print the explanation of `symbol`: JSON, rich on a terminal, else plain text."""
     terminal = _is_terminal() and not as_json
-    progress = for_terminal()
+    progress = _progress()
     idx, sym = resolve_symbol(symbol, upstream, progress=progress)
     ex = explanation(idx, sym)
     if model:
@@ -405,7 +436,7 @@ def symbols(pattern: str, kind: str | None, upstream: str | None, as_json: bool,
     from walkthrough.console import symbol_rows  # noqa: PLC0415
     from walkthrough.text import visible  # noqa: PLC0415
 
-    indexes, missing = _indexes(upstream, None, progress=for_terminal())
+    indexes, missing = _indexes(upstream, None, progress=_progress())
     if not indexes and missing:
         raise missing[0]
     found = [s for idx in indexes for s in idx.search(pattern, kind)]
