@@ -170,3 +170,14 @@ def test_the_recorded_master_is_what_the_go_master_installs() -> None:
 
 def gofmt_gvk(group: str, version: str, kind: str) -> str:
     return f"{group}/{version}, Kind={kind}"
+
+
+def test_options_fields_come_from_the_versioned_type_the_scheme_gives() -> None:
+    # found by live parity (seed 7): a watch event as get options documents its `type` field, as the Go does
+    storage = runner.FakeStorage("pkg/apis/apps.StatefulSet", capabilities={"GetterWithOptions"},
+                                 get_options=("pkg/watch/versioned.Event", False, "path"))
+    container = Container()
+    assert ai.APIGroupVersion({"statefulsets": storage}, "/apis", ai.GroupVersion("apps", "v1beta1"),
+                              options_external_version=ai.GroupVersion("", "v1")).install_rest(container) == []
+    read = container.registered_web_services()[0].routes[0]
+    assert [p.name for p in read.parameter_docs] == ["pretty", "type", "namespace", "name"]

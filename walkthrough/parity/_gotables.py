@@ -42,6 +42,7 @@ GO_TYPES_MODULE = GENERATED / "_go_types.py"
 
 SCHEME_CALLS = ("AddKnownTypes", "AddKnownTypeWithName", "AddUnversionedTypes")
 WATCH_PACKAGE = "pkg/watch/versioned"
+WATCH_TYPES = (f"{WATCH_PACKAGE}.Event", f"{WATCH_PACKAGE}.InternalEvent")
 
 BASIC = frozenset({
     "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
@@ -380,7 +381,9 @@ def root_types(tree: SourceTree) -> list[str]:
         versioned = posixpath.basename(path).startswith("v")
         if path.startswith("pkg/apis/abac") or not (versioned or path == "pkg/api"):
             continue  # abac has a scheme of its own; internal groups' types never meet reflection here
-        for _, _, types in registrations(tree, path):
+        for function, _, registered in registrations(tree, path):
+            # the watch package's helper registers its two event types
+            types = WATCH_TYPES if function == "AddToGroupVersion" else registered
             found.extend(t for t in types if t not in found and (versioned or not t.startswith("pkg/api.")
                                                                  or t.endswith("Options")))
     return found

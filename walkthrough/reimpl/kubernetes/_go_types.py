@@ -68,6 +68,8 @@ ROOTS: tuple[str, ...] = (
     "pkg/api/v1.RangeAllocation",
     "pkg/api/v1.ConfigMap",
     "pkg/api/v1.ConfigMapList",
+    "pkg/watch/versioned.Event",
+    "pkg/watch/versioned.InternalEvent",
     "pkg/apis/apps/v1beta1.StatefulSet",
     "pkg/apis/apps/v1beta1.StatefulSetList",
     "pkg/apis/authentication/v1beta1.TokenReview",
@@ -2049,6 +2051,14 @@ STRUCTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ("IntVal", "int32", "", "", ""),
         ("StrVal", "string", "", "", ""),
     ),
+    "pkg/watch.Event": (
+        ("Type", "pkg/watch.EventType", "", "", ""),
+        ("Object", "pkg/runtime.Object", "", "", ""),
+    ),
+    "pkg/watch/versioned.Event": (
+        ("Type", "string", "type", "", ""),
+        ("Object", "pkg/runtime.RawExtension", "object", "", ""),
+    ),
 }
 
 NAMED: dict[str, str] = {
@@ -2110,6 +2120,8 @@ NAMED: dict[str, str] = {
     "pkg/runtime.Object": "interface{}",
     "pkg/types.UID": "string",
     "pkg/util/intstr.Type": "int",
+    "pkg/watch.EventType": "string",
+    "pkg/watch/versioned.InternalEvent": "pkg/watch.Event",
     "time.Duration": "opaque",
     "time.Time": "opaque",
 }
