@@ -67,7 +67,9 @@ def normalise(answer: Any) -> Any:
     """Answers comparable across servers: what either draws at random replaced.
 
     Bodies are parsed as JSON where they are; uids, cluster IPs and node ports numbered by first appearance,
-    timestamps blanked, the random suffix of a generated name replaced.
+    timestamps blanked, the random suffix of a generated name replaced. The causes of a validation error are
+    compared as a set: the Go validates resource lists and labels by ranging over maps, so their order (and
+    the order of the message's list, made of them) differs from run to run of the same server.
     What either server draws at random is replaced consistently within one session, so a value that two
     responses share still reads the same in both.
     """
@@ -105,5 +107,24 @@ def normalise(answer: Any) -> Any:
             parsed: Any = json.loads(text)
         except ValueError:
             parsed = text
-        out.append({**response, "body": walk(parsed)})
+        out.append({**response, "body": walk(_causes_as_a_set(parsed))})
     return out
+
+
+def _causes_as_a_set(body: Any) -> Any:
+    """A Status whose causes (and the `[...]` list of its message, one item per cause) are in a fixed order."""
+    if not isinstance(body, dict) or not isinstance(body.get("details"), dict):
+        return body
+    details: dict[str, Any] = body["details"]
+    causes = details.get("causes")
+    message = body.get("message")
+    if not isinstance(causes, list) or not all(isinstance(c, dict) for c in causes) or len(causes) < 2:  # noqa: PLR2004
+        return body
+    items = [f"{c.get('field', '')}: {c.get('message', '')}" if c.get("field") else str(c.get("message", ""))
+             for c in causes]
+    ordered = sorted(range(len(causes)), key=lambda i: items[i])
+    fixed = {**body, "details": {**details, "causes": [causes[i] for i in ordered]}}
+    listed = "[" + ", ".join(items) + "]"
+    if isinstance(message, str) and message.endswith(listed):
+        fixed["message"] = message[: -len(listed)] + "[" + ", ".join(items[i] for i in ordered) + "]"
+    return fixed

@@ -620,11 +620,17 @@ class Store:
 
     @mirrors("kubernetes:pkg/registry/generic/registry.Store.DeleteCollection")
     def delete_collection(self, ctx: Ctx, options: Obj | None, list_options: Obj) -> Obj:
+        """Delete every listed object with the Store's own Delete, whatever type embeds the Store.
+
+        Go's `e.Delete` here is `(*Store).Delete`: a type that embeds the Store and has a Delete of its own
+        (namespaces' REST, which only marks a namespace Terminating) is not asked, since embedding is not
+        virtual dispatch. So a DELETE of the namespaces collection removes them outright, finalizers or not.
+        """
         listed = self.list(ctx, list_options)
         for item in listed["items"] or []:
             try:
-                self.delete({**ctx, "namespace": item["metadata"].get("namespace", "")}, item["metadata"]["name"],
-                            options)
+                Store.delete(self, {**ctx, "namespace": item["metadata"].get("namespace", "")},
+                             item["metadata"]["name"], options)
             except StatusError as err:
                 if err.reason != "NotFound":
                     raise
