@@ -218,7 +218,8 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", 
     if s.doc:
         pieces += [("\n", None), (visible(s.doc), "italic"), ("\n", None)]
     if code:
-        pieces += [("\n", None), *go_pieces(visible(ex.code), s.start_line, theme=theme, marks=ex.marks())]
+        pieces += [("\n", None), *go_pieces(visible(ex.code), s.start_line, theme=theme, marks=ex.marks()),
+                   ("\n", None)]
     notes = _walkthrough_lines(ex, width)[1:]
     if notes:
         pieces.append(("\n", None))
@@ -246,8 +247,11 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", 
         for line in today_rest:
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else None
             pieces += [(line, style), ("\n", None)]
-    if pieces[-1] == ("\n", None):
-        pieces.pop()  # Styled ends its block with a newline of its own
+    last, style = pieces.pop()  # Styled ends its block with a newline of its own
+    if last.endswith("\n"):
+        last = last[:-1]
+    if last:
+        pieces.append((last, style))
     return Styled(pieces)
 
 
@@ -364,9 +368,12 @@ class Styled:
         else:
             system = COLOR_SYSTEMS[console.color_system]
             wrap = {name: style.render("\0", color_system=system).split("\0") for name, style in styles.items()}
-            yield Segment(
-                "".join(f"{wrap[name][0]}{text}{wrap[name][1]}" if name else text for text, name in self.pieces)
-            )
+
+            def styled(text: str, name: str) -> str:  # line by line, as rich does: a pager sees whole lines
+                start, end = wrap[name]
+                return "\n".join(f"{start}{line}{end}" if line else line for line in text.split("\n"))
+
+            yield Segment("".join(styled(text, name) if name else text for text, name in self.pieces))
         yield Segment.line()
 
 
