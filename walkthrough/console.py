@@ -248,8 +248,7 @@ def renderable(ex: Explanation, *, code: bool = True, theme: str = "ansi_dark", 
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else None
             pieces += [(line, style), ("\n", None)]
     last, style = pieces.pop()  # Styled ends its block with a newline of its own
-    if last.endswith("\n"):
-        last = last[:-1]
+    last = last.removesuffix("\n")
     if last:
         pieces.append((last, style))
     return Styled(pieces)
