@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from walkthrough.reimpl import _seams, mirrors
+from walkthrough.reimpl.docker._gostd import NumError, parse_uint
 from walkthrough.reimpl.kubernetes import apiv1, scheme, strategies
 from walkthrough.reimpl.kubernetes import validation as v
 from walkthrough.reimpl.kubernetes.apierrors import (
@@ -116,7 +117,8 @@ class MemoryEtcd:
 
     @mirrors("kubernetes:pkg/storage/etcd.etcdHelper.Create")
     def create(self, kind: str, key: str, obj: Obj) -> Obj:
-        if _resource_version(obj):
+        version, err = _parsed_resource_version(obj)
+        if err is None and version != 0:  # an unparsable version is let through, as the Go lets it
             raise ValueError("resourceVersion may not be set on objects to be created")
         with self.lock:
             if key in self.data:
@@ -155,9 +157,12 @@ class MemoryEtcd:
 
     @mirrors("kubernetes:pkg/storage/etcd.etcdHelper.GetToList")
     def get_to_list(self, kind: str, key: str, match: Callable[[Obj], bool]) -> tuple[Objs, int]:
+        """The one object at `key` if it matches, and the index; no key, no index (0): etcd said "not found"."""
         with self.lock:
             found = self._read(kind, key)
-            return [found[0]] if found is not None and match(found[0]) else [], self.index
+            if found is None:
+                return [], 0
+            return [found[0]] if match(found[0]) else [], self.index
 
     @mirrors("kubernetes:pkg/storage/etcd.etcdHelper.GuaranteedUpdate")
     def guaranteed_update(self, kind: str, key: str, ignore_not_found: bool, precondition_uid: str | None,
@@ -184,14 +189,19 @@ def _encode(kind: str, obj: Obj) -> str:
     return json.dumps(wire, separators=(",", ":"), ensure_ascii=False)
 
 
-def _resource_version(obj: Obj) -> int:
+@mirrors("kubernetes:pkg/storage/etcd.APIObjectVersioner.ObjectResourceVersion")
+def _parsed_resource_version(obj: Obj) -> tuple[int, NumError | None]:
+    """The object's resourceVersion as strconv.ParseUint reads it (base 10, no sign, no spaces); "" is 0."""
     text = (obj.get("metadata") or {}).get("resourceVersion") or ""
-    if not text:
-        return 0
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"strconv.ParseUint: parsing {go_quote(text)}: invalid syntax") from None
+    return parse_uint(text, 10, 64) if text else (0, None)
+
+
+def _resource_version(obj: Obj) -> int:
+    """The object's resourceVersion; one that does not parse is the error the Go returns (a 500 on update)."""
+    version, err = _parsed_resource_version(obj)
+    if err is not None:
+        raise err
+    return version
 
 
 def _set_resource_version(obj: Obj, version: int) -> None:
@@ -377,6 +387,14 @@ class _AlreadyDeleting(Exception):
     pass
 
 
+class _EmptiedFinalizers(Exception):
+    """errEmptiedFinalizers: an update of a deleting object took its last finalizer; `obj` is that update."""
+
+    def __init__(self, obj: Obj) -> None:
+        super().__init__("emptied finalizers")
+        self.obj = obj
+
+
 # --- the Store --------------------------------------------------------------------------------------
 
 
@@ -511,7 +529,7 @@ class Store:
         items, index = (self.etcd.get_to_list(self.kind, key, match) if key is not None
                         else self.etcd.list(self.kind, self.key_root(ctx), match))
         result = self.new_list()
-        result["metadata"]["resourceVersion"] = str(index)
+        result["metadata"]["resourceVersion"] = str(index) if index else ""
         result["items"] = items or None  # a nil slice: an empty list's items are written `null`
         return result
 
@@ -539,15 +557,33 @@ class Store:
             elif new_version != version:
                 raise new_conflict(self.resource, name, OPTIMISTIC_LOCK_ERROR_MSG, self.group)
             before_update(self.strategy, ctx, obj, copy.deepcopy(existing))
+            if _should_delete(obj, existing):
+                raise _EmptiedFinalizers(obj)
             return obj
 
         try:
             out = self.etcd.guaranteed_update(self.kind, key, True, None, try_update, self.new)
+        except _EmptiedFinalizers as emptied:
+            return self._delete_for_empty_finalizers(name, key, emptied.obj), False
         except (StorageError, ValueError) as err:
             if creating[0]:
                 raise plain(interpret_create_error(err, self.resource, name, self.group)) from None
             raise plain(interpret_update_error(err, self.resource, name, self.group)) from None
         return self._typed(out), creating[0]
+
+    @mirrors("kubernetes:pkg/registry/generic/registry.Store.deleteForEmptyFinalizers")
+    def _delete_for_empty_finalizers(self, name: str, key: str, obj: Obj) -> Obj:
+        """Delete the object an update left without finalizers; answer with that update, never written.
+
+        So the answer carries the resourceVersion the update was made against, though the delete moved
+        the index on: clients expect an object from a PUT, and the Go hands back the one it was given.
+        """
+        try:
+            self.etcd.delete(self.kind, key)
+        except StorageError as err:
+            if err.code != KEY_NOT_FOUND:
+                raise plain(interpret_delete_error(err, self.resource, name, self.group)) from None
+        return self._typed(obj)
 
     def _finalize_delete(self, obj: Obj) -> Obj:
         if self.return_deleted_object:
@@ -675,6 +711,12 @@ def _should_update_finalizers(obj: Obj, options: Obj) -> tuple[bool, list[str]]:
     if not should_orphan and has_orphan:
         return True, [f for f in finalizers if f != "orphan"]
     return False, finalizers
+
+
+@mirrors("kubernetes:pkg/registry/generic/registry.Store.shouldDelete")
+def _should_delete(obj: Obj, existing: Obj) -> bool:
+    """An update that leaves no finalizers on an object marked for deletion at once (grace period 0)."""
+    return not obj["metadata"].get("finalizers") and existing["metadata"].get("deletionGracePeriodSeconds") == 0
 
 
 @mirrors("kubernetes:pkg/registry/generic/registry.markAsDeleting")

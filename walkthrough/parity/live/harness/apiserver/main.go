@@ -291,19 +291,21 @@ func (s *memStorage) Get(ctx context.Context, key string, out runtime.Object, ig
 	return s.decode(current.value, out, current.rev)
 }
 
+// GetToList is a list of the one object at key. A key that is not there leaves the list as it is, without
+// a resourceVersion: etcdHelper.GetToList returns on etcd's "key not found" before UpdateList.
 func (s *memStorage) GetToList(ctx context.Context, key string, resourceVersion string, pred storage.SelectionPredicate, listObj runtime.Object) error {
 	s.kv.mu.Lock()
 	current, found := s.kv.data[key]
 	index := s.kv.index
 	s.kv.mu.Unlock()
-	var items []runtime.Object
-	if found {
-		items = append(items, s.newItem(listObj))
-		if err := s.decode(current.value, items[0], current.rev); err != nil {
-			return err
-		}
+	if !found {
+		return nil
 	}
-	return s.fill(listObj, items, pred, index)
+	item := s.newItem(listObj)
+	if err := s.decode(current.value, item, current.rev); err != nil {
+		return err
+	}
+	return s.fill(listObj, []runtime.Object{item}, pred, index)
 }
 
 // List returns the items under key, ordered as etcd2 returns a recursive, sorted listing (directory by
