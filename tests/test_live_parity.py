@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -269,6 +271,18 @@ def test_harness_sources_ship_as_package_data() -> None:
     globs = data["tool"]["setuptools"]["package-data"]["walkthrough"]
     assert "parity/live/harness/*.go" in globs
     assert "parity/live/harness/*/*.go" in globs
+
+
+@pytest.mark.go
+def test_harness_sources_are_gofmt_clean() -> None:
+    """Our Go reads like Go: every harness file is as gofmt writes it."""
+    from walkthrough.parity.live.build import HARNESS_DIR  # noqa: PLC0415
+
+    gofmt = shutil.which("gofmt")
+    if gofmt is None:
+        pytest.skip("no gofmt on PATH (install golang-go)")
+    listed = subprocess.run([gofmt, "-l", str(HARNESS_DIR)], capture_output=True, text=True, check=True, timeout=120)
+    assert listed.stdout.split() == []
 
 
 def test_go_runs_are_hermetic(tmp_path: Path) -> None:

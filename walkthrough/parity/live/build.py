@@ -1,10 +1,11 @@
 """Building a harness binary, once per exact input: the locks of its world, the Go release, its source.
 
 A harness is the Go package in `harness/<name>/` (shipped as package data) plus `harness/serve.go`,
-the shared JSON-lines loop, copied beside it. Its binary is cached in `<cache>/go/bin/` under a key
-hashing the world's GOPATH digest (which hashes the lock digests), the exact Go version and every
-harness source byte, so an edited harness, a regenerated lock or another Go is a rebuild, and nothing
-else is. Go's own build cache (`<cache>/go/build-cache`) makes rebuilding one harness cheap.
+the shared JSON-lines loop, copied beside it (the authorizer harnesses also get `harness/attributes.go`).
+Its binary is cached in `<cache>/go/bin/` under a key hashing the world's GOPATH digest (which hashes
+the lock digests), the exact Go version and every harness source byte, so an edited harness, a
+regenerated lock or another Go is a rebuild, and nothing else is. Go's own build cache
+(`<cache>/go/build-cache`) makes rebuilding one harness cheap.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from walkthrough.paths import cache_root
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 SHARED = ("serve.go",)
 """Files of `harness/` copied into every harness package."""
+EXTRA = dict.fromkeys(("abac", "rbac", "authz"), ("attributes.go",))
+"""Files of `harness/` copied into some harness packages: the authorizers' request attributes."""
 BUILD_TIMEOUT = 900.0
 """Seconds one `go build` may take (a cold Kubernetes build on two cores takes well under two minutes)."""
 
@@ -44,7 +47,7 @@ def sources_of(name: str) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in sorted(directory.glob("*.go"))}
     if not files:
         raise HarnessBuildError(f"harness {name!r} has no Go files in {directory}")
-    for shared in SHARED:
+    for shared in (*SHARED, *EXTRA.get(name, ())):
         files[shared] = (HARNESS_DIR / shared).read_bytes()
     return files
 

@@ -28,39 +28,7 @@ import (
 
 	"k8s.io/kubernetes/pkg/auth/authorizer"
 	"k8s.io/kubernetes/pkg/auth/authorizer/abac"
-	"k8s.io/kubernetes/pkg/auth/user"
 )
-
-type userJSON struct {
-	Name   string   `json:"name"`
-	Groups []string `json:"groups"`
-}
-
-type attributesJSON struct {
-	User            *userJSON `json:"user"`
-	Verb            string    `json:"verb"`
-	Namespace       string    `json:"namespace"`
-	APIGroup        string    `json:"apiGroup"`
-	APIVersion      string    `json:"apiVersion"`
-	Resource        string    `json:"resource"`
-	Subresource     string    `json:"subresource"`
-	Name            string    `json:"name"`
-	ResourceRequest bool      `json:"resourceRequest"`
-	Path            string    `json:"path"`
-}
-
-// record is the AttributesRecord of a request; a null user is a nil user.Info.
-func (a attributesJSON) record() authorizer.AttributesRecord {
-	var u user.Info
-	if a.User != nil {
-		u = &user.DefaultInfo{Name: a.User.Name, Groups: a.User.Groups}
-	}
-	return authorizer.AttributesRecord{
-		User: u, Verb: a.Verb, Namespace: a.Namespace, APIGroup: a.APIGroup, APIVersion: a.APIVersion,
-		Resource: a.Resource, Subresource: a.Subresource, Name: a.Name,
-		ResourceRequest: a.ResourceRequest, Path: a.Path,
-	}
-}
 
 type request struct {
 	Lines      []string         `json:"lines"`

@@ -18,7 +18,7 @@
 //
 // spec: {"kind": "allow" | "deny" | "fail"} (the always-* authorizers), {"kind": "privileged", "groups": [...]},
 // or {"kind": "func", "allowed": b, "reason": "...", "error": "..." | null}. decision: {"allowed", "reason",
-// "error": "..." | null}. attributes and user as in harness/rbac. "target" is the request-target of the request
+// "error": "..." | null}. attributes and user as in harness/attributes.go. "target" is the request-target of the request
 // line (as a server reads it: http.ReadRequest); the handler behind the filters answers 200 "ok". In "modes"
 // the policy file is written from policy_lines, RBAC reads from informers that were never started (no roles),
 // and Webhook is only given without a configuration file.
@@ -42,44 +42,10 @@ import (
 	apirequest "k8s.io/kubernetes/pkg/apiserver/request"
 	"k8s.io/kubernetes/pkg/auth/authorizer"
 	"k8s.io/kubernetes/pkg/auth/authorizer/union"
-	"k8s.io/kubernetes/pkg/auth/user"
 	"k8s.io/kubernetes/pkg/controller/informers"
 	genericauthorizer "k8s.io/kubernetes/pkg/genericapiserver/authorizer"
 	"k8s.io/kubernetes/pkg/util/sets"
 )
-
-type userJSON struct {
-	Name   string   `json:"name"`
-	Groups []string `json:"groups"`
-}
-
-func (u *userJSON) info() user.Info {
-	if u == nil {
-		return nil
-	}
-	return &user.DefaultInfo{Name: u.Name, Groups: u.Groups}
-}
-
-type attributesJSON struct {
-	User            *userJSON `json:"user"`
-	Verb            string    `json:"verb"`
-	Namespace       string    `json:"namespace"`
-	APIGroup        string    `json:"apiGroup"`
-	APIVersion      string    `json:"apiVersion"`
-	Resource        string    `json:"resource"`
-	Subresource     string    `json:"subresource"`
-	Name            string    `json:"name"`
-	ResourceRequest bool      `json:"resourceRequest"`
-	Path            string    `json:"path"`
-}
-
-func (a attributesJSON) record() authorizer.AttributesRecord {
-	return authorizer.AttributesRecord{
-		User: a.User.info(), Verb: a.Verb, Namespace: a.Namespace, APIGroup: a.APIGroup, APIVersion: a.APIVersion,
-		Resource: a.Resource, Subresource: a.Subresource, Name: a.Name,
-		ResourceRequest: a.ResourceRequest, Path: a.Path,
-	}
-}
 
 func attributesOf(a authorizer.Attributes) map[string]interface{} {
 	var u interface{}

@@ -42,7 +42,7 @@ func chainID(diffIDs []string) map[string]interface{} {
 // layers stands in for the layer store: every layer exists (Get finds it), nothing is released.
 type layers struct{}
 
-func (layers) Get(layer.ChainID) (layer.Layer, error)         { return nil, nil }
+func (layers) Get(layer.ChainID) (layer.Layer, error)        { return nil, nil }
 func (layers) Release(layer.Layer) ([]layer.Metadata, error) { return nil, nil }
 
 func imageID(config string) (out map[string]interface{}, err error) {
