@@ -273,6 +273,30 @@ def test_harness_sources_ship_as_package_data() -> None:
     assert "parity/live/harness/*/*.go" in globs
 
 
+def test_a_new_build_prunes_only_its_own_older_copies(tmp_path: Path) -> None:
+    from walkthrough.parity.live.build import _prune  # noqa: PLC0415
+
+    bins, packages = tmp_path / "bin", tmp_path / "src"
+    for binary in ("authz-new", "authz-old", "authz-old.lock", "authn-old", "docker_ids-old"):
+        (bins / binary).parent.mkdir(exist_ok=True)
+        (bins / binary).write_bytes(b"")
+    for package in ("authz_new", "authz_old", "authn_old"):
+        (packages / package).mkdir(parents=True)
+    _prune(bins / "authz-new", packages / "authz_new")
+    assert sorted(p.name for p in bins.iterdir()) == ["authn-old", "authz-new", "authz-old.lock", "docker_ids-old"]
+    assert sorted(p.name for p in packages.iterdir()) == ["authn_old", "authz_new"]
+
+
+def test_a_new_gopath_prunes_the_worlds_older_ones(tmp_path: Path) -> None:
+    from walkthrough.parity.live.gopath import _prune  # noqa: PLC0415
+
+    for name in ("kubernetes-new", "kubernetes-old", "docker-old"):
+        (tmp_path / name / "src").mkdir(parents=True)
+    (tmp_path / "kubernetes-old.lock").write_bytes(b"")
+    _prune(tmp_path / "kubernetes-new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docker-old", "kubernetes-new", "kubernetes-old.lock"]
+
+
 @pytest.mark.go
 def test_harness_sources_are_gofmt_clean() -> None:
     """Our Go reads like Go: every harness file is as gofmt writes it."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,23 @@ def build(name: str, world: str) -> Built:
         if binary.is_file():
             return Built(name, binary, built_now=False)
         _compile(toolchain.go, toolchain.environment(gopath.entries()), gopath, name, key, files, binary)
+        _prune(binary, gopath.root / gopath.world.harness_root / f"{name}_{key}")
     return Built(name, binary, built_now=True)
+
+
+def _prune(binary: Path, package: Path) -> None:
+    """Remove this harness's older binaries and package copies: another key is another walkthrough's harness.
+
+    A binary is ~30 MB and every edited harness or upgrade makes a new one; Go's build cache makes
+    rebuilding a pruned one cheap, should another checkout still want it.
+    """
+    name = binary.name.rpartition("-")[0]
+    for old in binary.parent.glob(f"{name}-*"):
+        if old != binary and not old.name.endswith(".lock") and old.name.rpartition("-")[0] == name:
+            old.unlink(missing_ok=True)
+    for old in package.parent.glob(f"{name}_*"):
+        if old != package and old.name.rpartition("_")[0] == name and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _compile(go: Path, env: dict[str, str], gopath: GoPath, name: str, key: str, files: dict[str, bytes],

@@ -15,8 +15,9 @@ The files are *copied* from the cache through `SourceTree.read`, which checks ea
 against its lock, so the compiler only ever reads verified bytes (a symlink would let a later edit
 of the cache through). A world's directory is named by a digest of its locks, written to a temporary
 directory and renamed into place when whole (the sources cache's rule), under a file lock: a regenerated
-lock gets a fresh GOPATH, concurrent runs wait for one writer. Harness sources are added under the
-world's harness directory by `walkthrough.parity.live.build`, each in a directory named by its hash.
+lock gets a fresh GOPATH (and the older one is removed), concurrent runs wait for one writer. Harness
+sources are added under the world's harness directory by `walkthrough.parity.live.build`, each in a
+directory named by its hash.
 """
 
 from __future__ import annotations
@@ -133,4 +134,13 @@ def lay_out(world: World) -> GoPath:
                 tmp.rename(root)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+            _prune(root)
     return GoPath(world, root, digest)
+
+
+def _prune(root: Path) -> None:
+    """Remove the world's GOPATHs laid out from older locks (a regenerated lock or an upgrade left them)."""
+    world_name = root.name.rpartition("-")[0]
+    for old in root.parent.glob(f"{world_name}-*"):
+        if old != root and old.is_dir() and old.name.rpartition("-")[0] == world_name:
+            shutil.rmtree(old, ignore_errors=True)
