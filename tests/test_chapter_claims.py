@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from walkthrough.errors import SourcesMissing
 from walkthrough.reimpl.docker import cli as docker_cli
 from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
@@ -36,6 +37,7 @@ from walkthrough.reimpl.kubernetes import (
     strategicpatch,
 )
 from walkthrough.reimpl.kubernetes import resthandler as rh
+from walkthrough.reimpl.kubernetes._go import GoPanic
 from walkthrough.reimpl.kubernetes.apiinstaller import ScopeNaming
 from walkthrough.reimpl.kubernetes.quota import CREATE, Container, Pod, ResourceQuota, Service, rl, show
 from walkthrough.reimpl.kubernetes.quota_admission import (
@@ -46,6 +48,7 @@ from walkthrough.reimpl.kubernetes.quota_admission import (
     new_admission_waiter,
 )
 from walkthrough.reimpl.kubernetes.restful import Request as RestfulRequest
+from walkthrough.sources import SourceTree, open_tree
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,12 +63,15 @@ class Claim:
 
     `model_gap` says why a model cannot show the statement yet (the Go has the behaviour, the model not):
     the check is then expected to fail, strictly, so that it is noticed once the model learns it.
+    `releases` names the pinned source trees a check reads (the "Then and now" sections state facts about
+    today's code, which no model shows): the check gets them as `trees`, and is skipped where one is absent.
     """
 
     chapter: str
     quote: str
     check: Callable[..., None]
     model_gap: str = ""
+    releases: tuple[str, ...] = ()
 
     def lines(self) -> list[int]:
         """The 1-based chapter lines that hold the quote (one, when the claim is in place)."""
@@ -81,14 +87,16 @@ class Claim:
 CLAIMS: list[Claim] = []
 
 
-def claim(chapter: str, quote: str, model_gap: str = "") -> Callable[[Callable[..., None]], Callable[..., None]]:
+def claim(chapter: str, quote: str, model_gap: str = "",
+          releases: tuple[str, ...] = ()) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Record the decorated function as the check of the statement quoted from `chapter`.
 
-    A check that takes a `tmp_path` argument gets a fresh directory.
+    A check that takes a `tmp_path` argument gets a fresh directory; one that takes `trees` gets the source
+    trees of `releases`, by name.
     """
 
     def record(check: Callable[..., None]) -> Callable[..., None]:
-        CLAIMS.append(Claim(chapter, quote, check, model_gap))
+        CLAIMS.append(Claim(chapter, quote, check, model_gap, releases))
         return check
 
     return record
@@ -240,6 +248,8 @@ def _admission_demo() -> None:
 
 def _param(c: Claim) -> object:
     marks = [pytest.mark.xfail(strict=True, reason=c.model_gap)] if c.model_gap else []
+    if c.releases:
+        marks.append(pytest.mark.upstream)
     return pytest.param(c, id=c.where, marks=marks)
 
 
@@ -450,13 +460,191 @@ def _plain_error_is_500() -> None:
     assert apierrors.err_to_api_status(apierrors.from_object({"status": "Success"}))["code"] == 200
 
 
+# ---- the authenticator chain's order and RBAC's nil user (audit of the chapters, second pass) -------
+@claim("k8s-authenticator.md", "2. HTTP Basic: the static password file, then Keystone;")
+def _chain_order_basic_then_certificates_then_tokens(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    class ClientCA:
+        """A client-certificate authenticator that only notes it was asked."""
+
+        def authenticate_request(self, req: authn.Request) -> authn.AuthResult:
+            asked.append("x509")
+            return None, False, None
+
+    (tmp_path / "users.csv").write_text("pw,alice,1\n", encoding="utf-8")
+    (tmp_path / "tokens.csv").write_text("tok,bob,2\n", encoding="utf-8")
+    chain, _ = authn.new(authn.AuthenticatorConfig(
+        basic_auth_file=str(tmp_path / "users.csv"), token_auth_file=str(tmp_path / "tokens.csv"),
+        keystone_url="https://keystone", keystone_login=lambda url, user, password: asked.append("keystone"),
+        client_ca=ClientCA()))
+    assert chain is not None
+
+    def who(header: str) -> tuple[str | None, list[str]]:
+        asked.clear()
+        info, _, _ = chain.authenticate_request(authn.Request(headers={"Authorization": header}))
+        return (info.name if info else None), list(asked)
+
+    assert who("Basic YWxpY2U6cHc=") == ("alice", [])  # the password file answers before Keystone is asked
+    assert who("Basic YWxpY2U6bm8=") == ("alice", ["keystone"])  # a wrong file password: Keystone, then done
+    assert who("Bearer tok") == ("bob", ["x509"])  # certificates are asked before the token file
+
+
+@claim("k8s-authorizer.md", "can match without asking the user: with authentication off the user is nil")
+def _nil_user_panics_unless_star() -> None:
+    assert rbac.applies_to_user(None, rbac.Subject(rbac.USER_KIND, "*"), "dev")
+    assert not rbac.applies_to_user(None, rbac.Subject(rbac.SERVICE_ACCOUNT_KIND, "web"), "")
+    for subject in (rbac.Subject(rbac.USER_KIND, "alice"), rbac.Subject(rbac.GROUP_KIND, "qa"),
+                    rbac.Subject(rbac.SERVICE_ACCOUNT_KIND, "web")):
+        with pytest.raises(GoPanic, match="nil pointer dereference"):
+            rbac.applies_to_user(None, subject, "dev")
+
+
+# ---- "Then and now": facts about today's code, read from the pinned trees ---------------------------
+K8S, APISERVER = "kubernetes", "k8s-apiserver@v0.36.3"
+DOCKER, MOBY, DOCKER_CLI = "docker", "docker@v28.5.2", "docker-cli@v28.5.2"
+
+
+def _text(tree: SourceTree, path: str) -> str:
+    return tree.read(path).decode("utf-8")
+
+
+def _go_func(source: str, header: str) -> str:
+    """The Go declaration that starts with the line `header` (a prefix), up to its closing brace."""
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
+    return "\n".join(lines[start:end + 1])
+
+
+def _feature(source: str, name: str) -> str:
+    """The version history of one feature gate in `pkg/features/kube_features.go` (its entry in the specs map)."""
+    lines = source.splitlines()
+    start = lines.index(f"\t{name}: {{")
+    return "\n".join(lines[start:lines.index("\t},", start) + 1])
+
+
+@claim("k8s-authorizer.md", "`AuthorizeWithSelectors`, is GA and locked on since 1.34", releases=(APISERVER,))
+def _selectors_gate_locked(trees: dict[str, SourceTree]) -> None:
+    gate = _feature(_text(trees[APISERVER], "pkg/features/kube_features.go"), "AuthorizeWithSelectors")
+    assert 'MustParse("1.34"), Default: true, PreRelease: featuregate.GA, LockToDefault: true' in gate
+    filters = _text(trees[APISERVER], "pkg/endpoints/filters/authorization.go")
+    assert "genericfeatures.AuthorizeWithSelectors" in _go_func(filters, "func GetAuthorizerAttributes(")
+
+
+@claim("k8s-authenticator.md", "The request-header (front-proxy), OIDC and webhook token authenticators, which v1.5.2",
+       releases=(K8S, APISERVER))
+def _authenticators_then_and_now(trees: dict[str, SourceTree]) -> None:
+    then, now = trees[K8S].paths(), trees[APISERVER].paths()
+    for old in ("plugin/pkg/auth/authenticator/request/headerrequest/requestheader.go",
+                "plugin/pkg/auth/authenticator/token/oidc/oidc.go",
+                "plugin/pkg/auth/authenticator/token/webhook/webhook.go"):
+        assert old in then
+    for new in ("pkg/authentication/request/headerrequest/requestheader.go",
+                "plugin/pkg/authenticator/token/oidc/oidc.go", "plugin/pkg/authenticator/token/webhook/webhook.go"):
+        assert new in now
+    assert any(p.startswith("pkg/authentication/token/cache/") for p in now)
+    assert any(p.startswith("pkg/authentication/cel/") for p in now)
+    assert not any("/token/cache/" in p for p in then)
+    assert not any(part in p for p in now for part in ("basicauth", "passwordfile", "keystone", "anytoken"))
+
+
+@claim("k8s-master-genericapiserver.md", "in-flight limit, once applied before authentication, now sits after it",
+       releases=(APISERVER,))
+def _in_flight_only_without_apf(trees: dict[str, SourceTree]) -> None:
+    chain = _go_func(_text(trees[APISERVER], "pkg/server/config.go"), "func DefaultBuildHandlerChain(")
+    apf, limit = chain.index("if c.FlowControl != nil {"), chain.index("WithMaxInFlightLimit(")
+    assert apf < chain.index("} else {", apf) < limit < chain.index("WithAuthentication(")  # inner: runs after
+    assert "EnablePriorityAndFairness: true," in _text(trees[APISERVER], "pkg/server/options/feature.go")
+
+
+@claim("k8s-master-genericapiserver.md", "`DeprecatedInsecureServingInfo`, which it never starts itself",
+       releases=(APISERVER,))
+def _insecure_serving_left_unused(trees: dict[str, SourceTree]) -> None:
+    tree = trees[APISERVER]
+    server = [p for p in tree.paths() if p.startswith("pkg/server/") and p.count("/") == 2 and p.endswith(".go")]
+    assert "type DeprecatedInsecureServingInfo struct" in _text(tree, "pkg/server/deprecated_insecure_serving.go")
+    for path in server:
+        text = _text(tree, path)
+        assert "serveInsecurely" not in text
+        if path != "pkg/server/deprecated_insecure_serving.go" and not path.endswith("_test.go"):
+            assert "DeprecatedInsecureServingInfo" not in text, path
+
+
+@claim("k8s-quota-admission.md", "nearly untouched: `addWork` and `completeWork` are line for line the same",
+       releases=(K8S, APISERVER))
+def _quota_batching_unchanged(trees: dict[str, SourceTree]) -> None:
+    then = _text(trees[K8S], "plugin/pkg/admission/resourcequota/controller.go")
+    now = _text(trees[APISERVER], "pkg/admission/plugin/resourcequota/controller.go")
+    for header in ("func (e *quotaEvaluator) addWork(", "func (e *quotaEvaluator) completeWork(",
+                   "type admissionWaiter struct"):
+        assert _go_func(then, header) == _go_func(now, header)
+    assert "case <-time.After(10 * time.Second):" in _go_func(now, "func (e *quotaEvaluator) Evaluate(")
+
+
+@claim("k8s-quota-admission.md", 'is now an internal error, "resource quota evaluation timed out", where v1.5.2',
+       releases=(K8S, APISERVER))
+def _quota_timeout_error(trees: dict[str, SourceTree]) -> None:
+    then = _go_func(_text(trees[K8S], "plugin/pkg/admission/resourcequota/controller.go"),
+                    "func (e *quotaEvaluator) Evaluate(")
+    now = _go_func(_text(trees[APISERVER], "pkg/admission/plugin/resourcequota/controller.go"),
+                   "func (e *quotaEvaluator) Evaluate(")
+    assert 'return fmt.Errorf("timeout")' in then
+    assert 'apierrors.NewInternalError(fmt.Errorf("resource quota evaluation timed out"))' in now
+    assert "e.ignoredResources[gr]" in now
+    assert "generic.NewObjectCountEvaluator(" in now
+
+
+@claim("k8s-resthandler.md", "configurations, and CBOR ones behind an alpha feature gate)", releases=(APISERVER,))
+def _cbor_apply_gate(trees: dict[str, SourceTree]) -> None:
+    gate = _feature(_text(trees[APISERVER], "pkg/features/kube_features.go"), "CBORServingAndStorage")
+    assert "PreRelease: featuregate.Alpha" in gate
+    assert "Beta" not in gate
+    assert "GA" not in gate
+
+
+@claim("docker-cli.md", "was removed (`dockerd`, a binary of its own already in 1.12, stays",
+       releases=(DOCKER, DOCKER_CLI))
+def _dockerd_already_a_binary(trees: dict[str, SourceTree]) -> None:
+    assert any(p.startswith("cmd/dockerd/") for p in trees[DOCKER].paths())
+    assert 'daemonBinary = "dockerd"' in _text(trees[DOCKER], "cmd/docker/daemon.go")
+    assert not any("daemon" in p.rsplit("/", 1)[-1] for p in trees[DOCKER_CLI].paths() if p.startswith("cmd/docker/"))
+
+
+@claim("docker-image-store.md", "remain, and fuse-overlayfs joined them)", releases=(DOCKER, MOBY))
+def _graph_drivers_then_and_now(trees: dict[str, SourceTree]) -> None:
+    def drivers(tree: SourceTree) -> set[str]:
+        return {p.split("/")[2] for p in tree.paths()
+                if p.startswith("daemon/graphdriver/") and p.count("/") == 3 and p.endswith(".go")}
+
+    then, now = drivers(trees[DOCKER]), drivers(trees[MOBY])
+    removed = {"aufs", "devmapper", "overlay"}
+    assert removed <= then
+    assert not removed & now
+    assert {"btrfs", "overlay2", "vfs", "windows", "zfs"} <= then & now
+    assert "fuse-overlayfs" in now - then
+
+
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
 def test_claim(claim_: Claim, tmp_path: Path) -> None:
     found = claim_.lines()
     assert len(found) == 1, (
         f"{claim_.chapter}: the quoted statement {claim_.quote!r} is on {len(found)} lines (expected 1): "
         "re-read the claim and quote it again")
+    kwargs: dict[str, object] = {}
     if "tmp_path" in inspect.signature(claim_.check).parameters:
-        claim_.check(tmp_path=tmp_path)
-    else:
-        claim_.check()
+        kwargs["tmp_path"] = tmp_path
+    if claim_.releases:
+        kwargs["trees"] = _trees(claim_.releases)
+    claim_.check(**kwargs)
+
+
+def _trees(releases: tuple[str, ...]) -> dict[str, SourceTree]:
+    """The imported trees of `releases`; skips the claim when one is not imported."""
+    trees: dict[str, SourceTree] = {}
+    for name in releases:
+        try:
+            trees[name] = open_tree(name)
+        except SourcesMissing:
+            pytest.skip(f"{name} sources not imported: run `walkthrough sources fetch --all`")
+    return trees
