@@ -14,11 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from walkthrough import paths, store
 from walkthrough.book.pairs import all_pairs, models_for
-from walkthrough.cli import main
+from walkthrough.cli import build_parser, main
+from walkthrough.cli.explain import usual_options
 from walkthrough.console import Explanation, GoCode, plain_text, renderable
 from walkthrough.index.reader import load_index
 from walkthrough.sources import SourceTree
@@ -280,6 +283,31 @@ def test_option_spellings_mean_the_same(tree: SourceTree, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize(
+    "words",
+    [["Hello"], [""], ["Hello", "--json"], ["--no-code", "-u", "fake", "Hello", "--model", "--today"],
+     ["--upstream", "docker", "X", "--json", "--no-code"], ["-u", "", "a b"]],
+    ids=repr,
+)
+def test_the_usual_explain_is_read_without_argparse(words: list[str]) -> None:
+    options = usual_options(words)
+    assert options is not None
+    parsed = vars(build_parser("explain").parse_args(["explain", *words]))
+    assert options == {k: v for k, v in parsed.items() if k not in ("cache", "command")}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Hello", "X", "", "-u", "--upstream", "fake", "--json", "--no-code", "--today",
+                                 "--model", "--jso", "--", "-ufake", "--upstream=fake", "-h", "-1", "-"]),
+                max_size=6))
+def test_the_usual_explain_means_what_argparse_reads(words: list[str]) -> None:
+    """Whatever `usual_options` takes, argparse reads alike (the rest, and every error, is argparse's own)."""
+    options = usual_options(words)
+    if options is not None:
+        parsed = vars(build_parser("explain").parse_args(["explain", *words]))
+        assert options == {k: v for k, v in parsed.items() if k not in ("cache", "command")}
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["explain"], "the following arguments are required: SYMBOL"),
@@ -320,6 +348,7 @@ def test_a_cache_that_is_a_file_is_a_usage_error(
 
 WARM_PATH_NEVER_IMPORTS = (
     "click",  # one parser, argparse (cli/__init__.py says why)
+    "argparse",  # and not even that for the usual `explain SYMBOL [flags]` (cli/explain.py usual_options)
     "tree_sitter",
     "walkthrough.golang.parse",
     "walkthrough.index.build",

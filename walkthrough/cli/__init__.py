@@ -5,7 +5,8 @@ about a sixth of a warm `explain` on a terminal, whose whole run is budgeted at 
 (bench/bench_explain.py). A command's module is imported only when that command runs: `main` reads the
 command word first, then builds the parser with that command alone (a parser per command costs about
 half a millisecond); without a known command word, every command is listed with its one-line help from
-`COMMANDS`, none imported.
+`COMMANDS`, none imported. The usual `explain SYMBOL [flags]` is read without argparse at all
+(`walkthrough.cli.explain.usual_options`, which leaves every other form and every error to argparse).
 
 Each command module has, per command, `configure_NAME(parser)`, which declares the arguments and sets
 `handler`, a function taking the parsed options as keyword arguments and returning the exit code.
@@ -18,10 +19,13 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from walkthrough import __version__
-from walkthrough.cli.args import Parser
 from walkthrough.errors import CheckFailed, SourcesError, WalkthroughError
+
+if TYPE_CHECKING:
+    from walkthrough.cli.args import Parser
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "sources": ("sources", "Get, verify and inspect the pinned upstream sources."),
@@ -40,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser(command: str | None) -> Parser:
     """The parser of `walkthrough`, with the arguments of `command` declared (its module imported)."""
+    from walkthrough.cli.args import Parser  # noqa: PLC0415 - argparse only when the usual `explain` is not run
+
     parser = Parser(
         prog="walkthrough",
         description="Read Kubernetes v1.5.2 and Docker v1.12.3 source with a verified guide beside it.",
@@ -74,17 +80,30 @@ def _command_word(args: list[str]) -> str | None:
     return None
 
 
+def _usual_explain(args: list[str]) -> dict[str, Any] | None:
+    """The options of `args` if they are the usual `explain SYMBOL [flags]`, read without argparse, else None."""
+    if args[:1] != ["explain"]:
+        return None
+    from walkthrough.cli.explain import usual_options  # noqa: PLC0415 - the command's module, imported when run
+
+    options = usual_options(args[1:])
+    return None if options is None else {"cache": None, "command": "explain", **options}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map our errors to their exit codes and one clear message, never a traceback."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        parser = build_parser(_command_word(args))
-        options = vars(parser.parse_args(args))
+        parser = None
+        options = _usual_explain(args)
+        if options is None:
+            parser = build_parser(_command_word(args))
+            options = vars(parser.parse_args(args))
         _use_cache(options.pop("cache"))
         options.pop("command")
         handler = options.pop("handler", None)
-        if handler is None:
-            parser.print_help()
+        if handler is None:  # no command: only argparse leaves none
+            (parser or build_parser(None)).print_help()
             return 2
         code: int = handler(**options)
     except WalkthroughError as exc:

@@ -14,11 +14,11 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.cli.args import positive_int
 from walkthrough.errors import SourcesMissing, SymbolError, WalkthroughError
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from walkthrough.console import Explanation
     from walkthrough.index.protocol import Progress
@@ -397,8 +397,17 @@ def _no_match(pattern: str) -> None:
         print(f"  it mixes in {named}, which only look like plain letters; {todo}", file=sys.stderr)
 
 
+EXPLAIN_FLAGS: dict[str, tuple[str, str]] = {
+    "--json": ("as_json", "print one JSON object (for scripts)"),
+    "--no-code": ("no_code", "leave the code out"),
+    "--today": ("today", "also where the code lives in today's releases, with the diff"),
+    "--model": ("model", "also the Python model's member that mirrors it"),
+}
+"""`explain`'s switches: flag → (option name, help). Both `configure_explain` and `usual_options` read them."""
+
+
 def configure_explain(parser: argparse.ArgumentParser) -> None:
-    """`explain SYMBOL [-u NAME] [--json] [--no-code] [--today]`."""
+    """`explain SYMBOL [-u NAME] [--json] [--no-code] [--today] [--model]`."""
     parser.description = (
         "Show one symbol of the pinned trees: kind, where, permalink, doc, code, links, chapters, models. "
         "SYMBOL is a full id (kubernetes:pkg/apiserver.APIInstaller.Install) or a short form "
@@ -406,16 +415,42 @@ def configure_explain(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("symbol", metavar="SYMBOL")
     parser.add_argument("-u", "--upstream", help="only this upstream (kubernetes, docker)")
-    parser.add_argument("--json", dest="as_json", action="store_true", help="print one JSON object (for scripts)")
-    parser.add_argument("--no-code", action="store_true", help="leave the code out")
-    parser.add_argument("--today", action="store_true",
-                        help="also where the code lives in today's releases, with the diff")
-    parser.add_argument("--model", action="store_true", help="also the Python model's member that mirrors it")
+    for flag, (dest, text) in EXPLAIN_FLAGS.items():
+        parser.add_argument(flag, dest=dest, action="store_true", help=text)
     parser.set_defaults(handler=show)
+
+
+def usual_options(words: Sequence[str]) -> dict[str, Any] | None:
+    """The options of `explain WORDS...` in its usual forms, as argparse would give them; None for any other.
+
+    Importing argparse and building the parser cost a tenth of a warm `explain` on a terminal, whose
+    whole run is budgeted (bench/bench_explain.py). Taken here: one SYMBOL that does not start with `-`,
+    each flag of `EXPLAIN_FLAGS` spelled out, `-u NAME` or `--upstream NAME`, each at most once.
+    Everything else (help, abbreviations, `--upstream=NAME`, `--`, repeats, every usage error) is
+    left to argparse, so its answers and messages stay the only ones.
+    """
+    options: dict[str, Any] = {"symbol": None, "upstream": None}
+    options.update((dest, False) for dest, _ in EXPLAIN_FLAGS.values())
+    rest = iter(words)
+    for word in rest:
+        if word in EXPLAIN_FLAGS and not options[EXPLAIN_FLAGS[word][0]]:
+            options[EXPLAIN_FLAGS[word][0]] = True
+        elif word in ("-u", "--upstream") and options["upstream"] is None:
+            name = next(rest, "-")  # a missing or option-like NAME: argparse says what is wrong
+            if name.startswith("-"):
+                return None
+            options["upstream"] = name
+        elif word.startswith("-") or options["symbol"] is not None:
+            return None
+        else:
+            options["symbol"] = word
+    return {**options, "handler": show} if options["symbol"] is not None else None
 
 
 def configure_symbols(parser: argparse.ArgumentParser) -> None:
     """`symbols PATTERN [-k KIND] [-u NAME] [--json] [--limit N]`."""
+    from walkthrough.cli.args import positive_int  # noqa: PLC0415 - imports argparse, which `explain` skips
+
     parser.description = (
         "Search the symbol index: an exact name or qualname, a short form, or a glob (`*Authenticat*`). "
         "Matching is case-insensitive; globs match the name, the qualname, `pkgdir.qualname` or the id."
