@@ -367,12 +367,17 @@ class Styled:
         else:
             system = COLOR_SYSTEMS[console.color_system]
             wrap = {name: style.render("\0", color_system=system).split("\0") for name, style in styles.items()}
-
-            def styled(text: str, name: str) -> str:  # line by line, as rich does: a pager sees whole lines
+            out = []
+            for text, name in self.pieces:
+                if name is None or not text:
+                    out.append(text)
+                    continue
                 start, end = wrap[name]
-                return "\n".join(f"{start}{line}{end}" if line else line for line in text.split("\n"))
-
-            yield Segment("".join(styled(text, name) if name else text for text, name in self.pieces))
+                if "\n" in text:  # line by line, as rich does: a pager sees whole lines
+                    out.append("\n".join(f"{start}{line}{end}" if line else line for line in text.split("\n")))
+                else:  # most pieces: one token
+                    out.append(f"{start}{text}{end}")
+            yield Segment("".join(out))
         yield Segment.line()
 
 
