@@ -125,14 +125,30 @@ def all_pairs(root: Path | None = None) -> dict[str, list[str]]:
     `explain` stats the files instead of parsing them.
     """
     root = root or REIMPL_DIR
-    key = json.dumps([str(root), _fingerprint(root)])
+    return _pairs(root, _key(root))
+
+
+def _key(root: Path) -> str:
+    """What the pairs under `root` are a function of: the root and every model file's path, size and mtime."""
+    return json.dumps([str(root), _fingerprint(root)])
+
+
+def _pairs(root: Path, key: str) -> dict[str, list[str]]:
     pairs: dict[str, list[str]] = memoized("pairs", key, lambda _key: _scan(root))
     return pairs
 
 
 def models_for(symbol_id: str, root: Path | None = None) -> list[str]:
-    """The models that mirror `symbol_id`."""
-    return list(all_pairs(root).get(symbol_id, []))
+    """The models that mirror `symbol_id`.
+
+    Memoized per symbol too (as `explain`'s chapter links are), under the same key: a warm `explain`
+    reads one small file, not every pair of the book.
+    """
+    root = root or REIMPL_DIR
+    key = _key(root)
+    name = "models-of-" + hashlib.sha256(symbol_id.encode()).hexdigest()[:16]
+    models: list[str] = memoized(name, f"{symbol_id}\x1e{key}", lambda _text: _pairs(root, key).get(symbol_id, []))
+    return list(models)
 
 
 def resolve_python(target: str) -> object:
