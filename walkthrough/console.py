@@ -290,44 +290,49 @@ def go_pieces(
     styles = GO_STYLES.get(theme, GO_STYLES["ansi_dark"])
     code = code.expandtabs(4)
     style_of = {cls: styles[kind] for cls, kind in _KIND_OF_CLASS.items()}
-    tokens: list[tuple[str, str | None]] = []
-    pos = 0
     from walkthrough.html import golex  # noqa: PLC0415 - only a terminal colours code
 
-    for begin, cls, text in golex.coloured(code):
-        if begin > pos:
-            tokens.append((code[pos:begin], None))
-        tokens.append((text, style_of[cls]))
-        pos = begin + len(text)
-    tokens.append((code[pos:], None))
     width = len(str(start_line + code.count("\n")))
     lineno_style = styles["lineno"]
-    line_no = start_line
-    pieces: list[tuple[str, str | None]] = [(f"{line_no:>{width}}", lineno_style)]
+    blank = "     " if marks else "  "
+    pieces: list[tuple[str, str | None]] = []
 
-    def gutter(n: int) -> str:
-        """After the line number: the note mark of a noted line (` 2>`), else blanks; then the code."""
-        if not marks:
-            return "  "
-        if n in marks:
+    def number(n: int) -> str:
+        """Append line `n`'s number (and its note mark, ` 2>`, if noted); return the blanks that follow."""
+        pieces.append((str(n).rjust(width), lineno_style))
+        if marks and n in marks:
             pieces.append((f" {marks[n]:>2}>", NOTE_STYLE))
             return " "
-        return "     "
+        return blank
 
-    plain = gutter(line_no)  # unstyled text not yet appended: neighbours merge, so rich has fewer segments
-    for text, style in tokens:
-        for i, part in enumerate(text.split("\n") if "\n" in text else (text,)):
-            if i:  # a newline before `part`: end the line, number the next
+    line_no = start_line
+    plain = number(line_no)  # unstyled text not yet appended: neighbours merge, so rich has fewer segments
+    pos = 0
+    for begin, cls, text in (*golex.coloured(code), (len(code), None, "")):
+        gap = code[pos:begin]  # the plain text before the token (the last "token" ends the code)
+        if "\n" in gap:
+            first, *middle, last = gap.split("\n")
+            pieces.append((plain + first + "\n", None))
+            for line in middle:
                 line_no += 1
-                pieces += ((plain + "\n", None), (f"{line_no:>{width}}", lineno_style))
-                plain = gutter(line_no)
-            if style is None:
-                plain += part
-            elif part:
+                pieces.append((number(line_no) + line + "\n", None))
+            line_no += 1
+            plain = number(line_no) + last
+        else:
+            plain += gap
+        if cls is None:
+            break
+        pos = begin + len(text)
+        for i, part in enumerate(text.split("\n") if "\n" in text else (text,)):
+            if i:  # a comment or raw string over several lines: end the line, number the next
+                pieces.append((plain + "\n", None))
+                line_no += 1
+                plain = number(line_no)
+            if part:
                 if plain:
                     pieces.append((plain, None))
                     plain = ""
-                pieces.append((part, style))
+                pieces.append((part, style_of[cls]))
     if plain:
         pieces.append((plain, None))
     return pieces
