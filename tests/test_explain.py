@@ -425,7 +425,8 @@ def test_notes_of_the_walkthrough_at_their_lines(
         "# Greeting people\n\n/// excerpt | fake:pkg/a.Hello\nid: hello\nnotes:\n"
         '  - at: "return g.Name"\n    text: The name, `as given`.\n///\n', encoding="utf-8")
     _, out, _ = run(capsys, "explain", "Hello")
-    assert "8  1> \treturn g.Name" in out  # the mark in the gutter of line 8
+    assert "8  1>     return g.Name" in out  # the mark in the gutter of line 8, the tab expanded as on a terminal
+    assert "9     }" in out  # a line without a mark: a gutter of the same width
     assert "walkthrough: Greeting people" in out
     assert "site: greeting/#hello" in out
     assert "1> L8  The name, as given." in out

@@ -148,8 +148,9 @@ def plain_text(ex: Explanation, *, code: bool = True) -> str:
         width = len(str(s.end_line))
         marks = ex.marks()
         lines.append("")
-        for n, line in enumerate(visible(ex.code).split("\n"), s.start_line):
-            gutter = (f" {marks[n]:>2}> " if n in marks else "      ") if marks else "  "
+        # tabs expanded as on a terminal: a tab after a gutter of another width would land on another stop
+        for n, line in enumerate(visible(ex.code).expandtabs(4).split("\n"), s.start_line):
+            gutter = (f" {marks[n]:>2}> " if n in marks else "     ") if marks else "  "
             lines.append(f"{n:>{width}}{gutter}{line}")
     lines += _walkthrough_lines(ex)
     if code and ex.model is not None:
