@@ -157,13 +157,26 @@ def test_cli_api_client_host_defaults_and_overrides() -> None:
     """Behaviour cli-api-client."""
     assert _client()["api"] == "unix:///var/run/docker.sock"
     assert _client("--tls")["api"] == "tcp://localhost:2376"
-    assert _client("--tlsverify")["api"] == "tcp://localhost:2376"
+    assert _client("--tlsverify=false")["api"] == "tcp://localhost:2376"  # set at all: TLS, not verified
     assert _client(environ={**ENV, "DOCKER_HOST": "tcp://1.2.3.4"})["api"] == "tcp://1.2.3.4:2375"
     assert _client("-H", "unix://")["api"] == "unix:///var/run/docker.sock"
     assert _client("-H", ":7777")["api"] == "tcp://localhost:7777"
     assert _client("-H", "tcp://[::1]:")["api"] == "tcp://[::1]:2375"
     assert _client(environ={**ENV, "DOCKER_API_VERSION": "1.22"})["version"] == "1.22"
     assert _client()["version"] == "1.24"
+
+
+def test_cli_api_client_verifying_needs_a_readable_ca() -> None:
+    """Behaviour cli-api-client: tlsconfig.Client reads the CA when verifying, the key pair when named."""
+    out = run("--tlsverify", "inspect", "x", environ=ENV, exists=lambda _p: False, read=lambda _p: None)
+    assert (out.exit_code, out.trace) == (1, [])
+    assert out.stderr == ('Could not read CA certificate "/root/.docker/ca.pem": '
+                          "open /root/.docker/ca.pem: no such file or directory\n")
+    out = run("--tls", "--tlscert=c.pem", "inspect", "x", environ=ENV, exists=lambda _p: False,
+              read=lambda p: "junk" if p == "c.pem" else None)
+    # the default key does not exist, so it was dropped: the pair is ("c.pem", "")
+    assert out.stderr == ("Could not load X509 key pair: open : no such file or directory. "
+                          "Make sure the key is not encrypted\n")
 
 
 def test_cli_api_client_headers_and_user_agent() -> None:

@@ -28,6 +28,14 @@ SHARED = ("serve.go",)
 """Files of `harness/` copied into every harness package."""
 EXTRA = dict.fromkeys(("abac", "rbac", "authz"), ("attributes.go",))
 """Files of `harness/` copied into some harness packages: the authorizers' request attributes."""
+UPSTREAM = {"docker_cli": ("src/github.com/docker/docker/cmd/docker/daemon.go",
+                          "src/github.com/docker/docker/cmd/docker/daemon_unix.go",
+                          "src/github.com/docker/docker/cmd/docker/usage.go")}
+"""Files of a world's laid-out (verified) GOPATH compiled into some harness packages, for upstream code no
+package can import: cmd/docker's DaemonProxy and sortCommands live in its package main. They are copied
+into the build directory only, never into the repository."""
+TAGS = {"docker_cli": ("daemon",)}
+"""Build tags of some harnesses: Docker's release build compiles cmd/docker with `daemon` (daemon_unix.go)."""
 BUILD_TIMEOUT = 900.0
 """Seconds one `go build` may take (a cold Kubernetes build on two cores takes well under two minutes)."""
 
@@ -66,6 +74,8 @@ def build(name: str, world: str) -> Built:
     toolchain = find_toolchain()
     gopath = lay_out(WORLDS[world])
     files = sources_of(name)
+    for upstream in UPSTREAM.get(name, ()):
+        files[upstream.rpartition("/")[2]] = (gopath.root / upstream).read_bytes()
     digest = hashlib.sha256(f"{gopath.digest}\0{toolchain.version}\0".encode())
     for file_name, data in sorted(files.items()):
         digest.update(f"{file_name}\0{len(data)}\0".encode())
@@ -109,7 +119,7 @@ def _compile(go: Path, env: dict[str, str], gopath: GoPath, name: str, key: str,
     import_path = f"{gopath.world.import_prefix}/{package.name}"
     try:
         result = subprocess.run(  # noqa: S603 - our argv, the verified toolchain
-            [str(go), "build", "-o", str(tmp), import_path],
+            [str(go), "build", "-tags", " ".join(TAGS.get(name, ())), "-o", str(tmp), import_path],
             cwd=package, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False,
         )
     except subprocess.TimeoutExpired:

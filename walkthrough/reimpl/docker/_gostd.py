@@ -667,3 +667,174 @@ def tabwrite(text: str, minwidth: int, padding: int, padchar: str = " ") -> str:
     if block:
         format_block(block)
     return "\n".join(out)
+
+
+# -- net: host and port ------------------------------------------------------------------------
+
+
+class AddrError(ValueError):
+    """net.AddrError: `address <addr>: <why>`."""
+
+
+def split_host_port(hostport: str) -> tuple[str, str]:
+    """net.SplitHostPort (Go 1.19), raising AddrError with Go's texts."""
+
+    def fail(why: str) -> AddrError:
+        return AddrError(f"address {hostport}: {why}" if hostport else why)
+
+    i = hostport.rfind(":")
+    if i < 0:
+        raise fail("missing port in address")
+    j = k = 0
+    if hostport[0] == "[":
+        end = hostport.find("]")
+        if end < 0:
+            raise fail("missing ']' in address")
+        if end + 1 == len(hostport):
+            raise fail("missing port in address")
+        if end + 1 != i:
+            raise fail("too many colons in address" if hostport[end + 1] == ":" else "missing port in address")
+        host = hostport[1:end]
+        j, k = 1, end + 1
+    else:
+        host = hostport[:i]
+        if ":" in host:
+            raise fail("too many colons in address")
+    if "[" in hostport[j:]:
+        raise fail("unexpected '[' in address")
+    if "]" in hostport[k:]:
+        raise fail("unexpected ']' in address")
+    return host, hostport[i + 1:]
+
+
+def join_host_port(host: str, port: str) -> str:
+    """net.JoinHostPort: brackets around a host holding a colon."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+# -- net/url: Parse, reduced to the host and path it yields --------------------------------------
+
+_HOST_OK = frozenset("!$&'()*+,;=:[]<>\"-_.~")
+_USERINFO_OK = frozenset("-._:~!$&'()*+,;=%@")
+
+
+class URLError(ValueError):
+    """url.Error of Parse: `parse "<url>": <err>`."""
+
+
+def _quote_bytes(data: bytes) -> str:
+    """strconv.Quote of a byte string: each byte that is not valid UTF-8 is written as a hex escape."""
+    parts = []
+    for ch in data.decode("utf-8", "surrogateescape"):
+        code = ord(ch)
+        parts.append(f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else quote(ch)[1:-1])
+    return '"' + "".join(parts) + '"'
+
+
+def _is_hex(b: int) -> bool:
+    return chr(b) in "0123456789abcdefABCDEF"
+
+
+def _host_should_escape(b: int) -> bool:
+    """shouldEscape(c, encodeHost) (encodeZone is the same for the bytes it is asked about)."""
+    return not (chr(b).isascii() and chr(b).isalnum()) and chr(b) not in _HOST_OK
+
+
+def _unescape(s: bytes, mode: str) -> bytes:
+    """url.unescape for the modes `host`, `zone`, `path`, `userinfo` (no `+` rule outside queries)."""
+    i = 0
+    while i < len(s):
+        b = s[i]
+        if b == ord("%"):
+            if i + 2 >= len(s) or not _is_hex(s[i + 1]) or not _is_hex(s[i + 2]):
+                raise ValueError(f"invalid URL escape {_quote_bytes(s[i:i + 3])}")
+            escape = s[i:i + 3]
+            if mode == "host" and int(chr(s[i + 1]), 16) < 8 and escape != b"%25":
+                raise ValueError(f"invalid URL escape {_quote_bytes(escape)}")
+            if mode == "zone":
+                v = int(escape[1:], 16)
+                if escape != b"%25" and v != ord(" ") and _host_should_escape(v):
+                    raise ValueError(f"invalid URL escape {_quote_bytes(escape)}")
+            i += 3
+            continue
+        if mode in ("host", "zone") and b < 0x80 and _host_should_escape(b):
+            raise ValueError(f"invalid character {quote(chr(b))} in host name")
+        i += 1
+    return re.sub(rb"%([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]), s)
+
+
+def _valid_optional_port(port: bytes) -> bool:
+    return port == b"" or (port[:1] == b":" and all(48 <= b <= 57 for b in port[1:]))
+
+
+def _parse_host(host: bytes) -> bytes:
+    """url.parseHost: `[v6%25zone]:port` or `name:port`; %-escapes only for non-ASCII (and the zone)."""
+    if host.startswith(b"["):
+        i = host.rfind(b"]")
+        if i < 0:
+            raise ValueError("missing ']' in host")
+        if not _valid_optional_port(host[i + 1:]):
+            raise ValueError(f"invalid port {_quote_bytes(host[i + 1:])} after host")
+        zone = host[:i].find(b"%25")
+        if zone >= 0:
+            return _unescape(host[:zone], "host") + _unescape(host[zone:i], "zone") + _unescape(host[i:], "host")
+    elif (i := host.rfind(b":")) != -1 and not _valid_optional_port(host[i:]):
+        raise ValueError(f"invalid port {_quote_bytes(host[i:])} after host")
+    return _unescape(host, "host")
+
+
+def url_parse_authority(raw: str) -> tuple[str, str]:
+    """url.Parse (Go 1.19) of a `scheme://...` string: its Host and Path, both unescaped.
+
+    Only absolute URLs whose scheme is letters are asked for here (the Docker code prefixes `tcp://`).
+    """
+    u, _, frag = raw.partition("#")
+    try:
+        data = u.encode()
+        if any(b < 0x20 or b == 0x7F for b in data):
+            raise ValueError("net/url: invalid control character in URL")  # noqa: TRY301 - one error path
+        rest = data[data.index(b":") + 1:]
+        rest = rest[:-1] if rest.endswith(b"?") and rest.count(b"?") == 1 else rest.partition(b"?")[0]
+        host = b""
+        if rest.startswith(b"//"):
+            authority, slash, tail = rest[2:].partition(b"/")
+            rest = slash + tail
+            at = authority.rfind(b"@")
+            host = _parse_host(authority[at + 1:])
+            if at >= 0:
+                userinfo = authority[:at].decode()
+                if any(not (c.isascii() and c.isalnum()) and c not in _USERINFO_OK for c in userinfo):
+                    raise ValueError("net/url: invalid userinfo")  # noqa: TRY301 - one error path
+                for part in userinfo.split(":", 1):
+                    _unescape(part.encode(), "userinfo")
+        path = _unescape(rest, "path")
+    except ValueError as exc:
+        raise URLError(f"parse {quote(u)}: {exc}") from None
+    if frag:
+        try:
+            _unescape(frag.encode(), "fragment")
+        except ValueError as exc:
+            raise URLError(f"parse {quote(raw)}: {exc}") from None
+    return host.decode("utf-8", "replace"), path.decode("utf-8", "replace")
+
+
+# -- path/filepath (Unix) ----------------------------------------------------------------------
+
+
+def filepath_clean(path: str) -> str:
+    """filepath.Clean: posixpath.normpath, except that Go keeps no double leading slash."""
+    import posixpath  # noqa: PLC0415 - only the path helpers use it
+
+    cleaned = posixpath.normpath(path)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def filepath_join(*elems: str) -> str:
+    """filepath.Join: the non-empty elements joined by `/` and cleaned; "" when all are empty."""
+    parts = [e for e in elems if e != ""]
+    return filepath_clean("/".join(parts)) if parts else ""
+
+
+def filepath_dir(path: str) -> str:
+    """filepath.Dir: everything before the last `/`, cleaned (`.` for a bare name)."""
+    return filepath_clean(path[: path.rfind("/") + 1])

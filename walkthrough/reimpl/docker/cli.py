@@ -16,6 +16,13 @@ initialised just before its function is returned: that is when flags are post-pr
 file read and the API client built, so a bare `docker help` or `docker daemon` never touches the API client
 (`docker help ps` does: it runs `ps --help` through the cobra adaptor, which initialises its DockerCli).
 
+Proven against the real Go by `walkthrough parity --live --model docker_cli` (host parsing with Go 1.19's
+net/url and net texts, the whole main on generated command lines and environments). Still simplified:
+the model runs no real command (cobra's own sub-command and flag parsing, the legacy commands' mflag
+sets), TLS files are only ever "missing", "a directory" or "no PEM data" (no crypto), the config file
+and its HttpHeaders are not read from disk (`config_headers` stands in), HOME is taken as set, and the
+global log level and debug switch are checked but change no output.
+
 The model runs no real command: each handler's function records what it would run. Run
 `python -m walkthrough.reimpl.docker.cli -H tcp://10.0.0.1 inspect web` to see the dispatch.
 """
@@ -27,7 +34,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
-from urllib.parse import urlsplit
 
 from walkthrough.errors import WalkthroughError
 from walkthrough.reimpl import mirrors
@@ -114,6 +120,8 @@ class CommonFlags:
     tls: mflag.BoolValue
     tls_verify: mflag.BoolValue
     hosts: mflag.ListOpts
+    tls_files: dict[str, mflag.StringValue]
+    """--tlscacert, --tlscert, --tlskey by key (ca, cert, key): Go binds them to the TLSOptions' fields."""
     tls_options: dict[str, str] | None
     trust_key: str = ""
     exists: Callable[[str], bool] = os.path.exists
@@ -127,11 +135,12 @@ class CommonFlags:
         if not self.tls.value:
             self.tls_options = None
         elif self.tls_options is not None:
-            self.tls_options["insecure_skip_verify"] = "" if self.tls_verify.value else "true"
             # A default client certificate or key that does not exist is dropped (not an error).
             for flag, key in (("-tlscert", "cert"), ("-tlskey", "key")):
-                if not self.flag_set.is_set(flag) and not self.exists(self.tls_options[key]):
-                    self.tls_options[key] = ""
+                if not self.flag_set.is_set(flag) and not self.exists(self.tls_files[key].value):
+                    self.tls_files[key].value = ""
+            self.tls_options = {key: value.value for key, value in self.tls_files.items()}
+            self.tls_options["insecure_skip_verify"] = "" if self.tls_verify.value else "true"
 
 
 LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug")
@@ -154,19 +163,19 @@ def init_common_flags(environ: Mapping[str, str]) -> CommonFlags:
     log_level = fs.string(["l", "-log-level"], "info", "Set the logging level")
     tls = fs.bool(["-tls"], False, "Use TLS; implied by --tlsverify")
     tls_verify = fs.bool(["-tlsverify"], environ.get("DOCKER_TLS_VERIFY", "") != "", "Use TLS and verify the remote")
-    ca = fs.string(["-tlscacert"], os.path.join(cert_path, "ca.pem"), "Trust certs signed only by this CA")
-    cert = fs.string(["-tlscert"], os.path.join(cert_path, "cert.pem"), "Path to TLS certificate file")
-    key = fs.string(["-tlskey"], os.path.join(cert_path, "key.pem"), "Path to TLS key file")
+    ca = fs.string(["-tlscacert"], _gostd.filepath_join(cert_path, "ca.pem"), "Trust certs signed only by this CA")
+    cert = fs.string(["-tlscert"], _gostd.filepath_join(cert_path, "cert.pem"), "Path to TLS certificate file")
+    key = fs.string(["-tlskey"], _gostd.filepath_join(cert_path, "key.pem"), "Path to TLS key file")
     hosts = mflag.ListOpts(validate_host)
     fs.var(hosts, ["H", "-host"], "Daemon socket(s) to connect to")
-    options = {"ca": ca.value, "cert": cert.value, "key": key.value}
-    return CommonFlags(fs, debug, log_level, tls, tls_verify, hosts, options)
+    files = {"ca": ca, "cert": cert, "key": key}
+    return CommonFlags(fs, debug, log_level, tls, tls_verify, hosts, files, {k: v.value for k, v in files.items()})
 
 
 @mirrors("docker:cliconfig.ConfigDir")
 def config_dir(environ: Mapping[str, str]) -> str:
     """$DOCKER_CONFIG, else ~/.docker."""
-    return environ.get("DOCKER_CONFIG", "") or os.path.join(environ.get("HOME", ""), ".docker")
+    return environ.get("DOCKER_CONFIG", "") or _gostd.filepath_join(environ.get("HOME", ""), ".docker")
 
 
 @mirrors("docker:cli/flags.ClientFlags")
@@ -183,7 +192,7 @@ class ClientFlags:
         """initClientFlags' PostParse: common post-parse, then the trust key under the config dir."""
         self.common.post_parse(streams)
         if self.common.trust_key == "":
-            self.common.trust_key = os.path.join(self.config.value or config_dir(self.environ), "key.json")
+            self.common.trust_key = _gostd.filepath_join(self.config.value or config_dir(self.environ), "key.json")
 
 
 @mirrors("docker:cmd/docker.initClientFlags")
@@ -196,47 +205,34 @@ def init_client_flags(common: CommonFlags, environ: Mapping[str, str]) -> Client
 # -- the daemon address ----------------------------------------------------------------------------
 
 
-def _split_host_port(hostport: str) -> tuple[str, str] | None:
-    """net.SplitHostPort, None on error."""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end < 0 or end + 1 >= len(hostport) or hostport[end + 1] != ":":
-            return None
-        host, port = hostport[1:end], hostport[end + 2:]
-        return None if "[" in port or "]" in port else (host, port)
-    i = hostport.rfind(":")
-    if i < 0 or ":" in hostport[:i] or "[" in hostport or "]" in hostport:
-        return None
-    return hostport[:i], hostport[i + 1:]
-
-
-def _join_host_port(host: str, port: str) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 @mirrors("docker:opts.ParseTCPAddr")
 def parse_tcp_addr(try_addr: str, default_addr: str) -> str:
-    """Fill in the default host and port of a tcp:// address (url.Parse reduced to host and path)."""
+    """Fill in the default host and port of a tcp:// address; the URL's path is kept (unescaped)."""
     if try_addr in ("", "tcp://"):
         return default_addr
     addr = try_addr.removeprefix("tcp://")
     if "://" in addr or addr == "":
         raise CliError(f"Invalid proto, expected tcp: {try_addr}")
-    default_host, default_port = _split_host_port(default_addr.removeprefix("tcp://")) or ("", "")
-    if addr.endswith("]:"):
-        addr += default_port
-    slash = addr.find("/")
-    u_host, u_path = (addr, "") if slash < 0 else (addr[:slash], addr[slash:])
-    parts = _split_host_port(u_host) or _split_host_port(_join_host_port(u_host, default_port))
-    if parts is None:
-        raise CliError(f"Invalid bind address format: {try_addr}")
-    host, port = parts
+    try:
+        default_host, default_port = _gostd.split_host_port(default_addr.removeprefix("tcp://"))
+        if addr.endswith("]:"):
+            addr += default_port
+        u_host, u_path = _gostd.url_parse_authority("tcp://" + addr)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        host, port = _gostd.split_host_port(u_host)
+    except _gostd.AddrError:
+        try:
+            host, port = _gostd.split_host_port(_gostd.join_host_port(u_host, default_port))
+        except _gostd.AddrError:
+            raise CliError(f"Invalid bind address format: {try_addr}") from None
     host = host or default_host
     port = port or default_port
     p, err = _gostd.parse_int(port, 10, 64)
     if err is not None and p == 0:
         raise CliError(f"Invalid bind address format: {try_addr}")
-    return f"tcp://{_join_host_port(host, port)}{u_path}"
+    return f"tcp://{_gostd.join_host_port(host, port)}{u_path}"
 
 
 @mirrors("docker:opts.parseDockerDaemonHost")
@@ -320,8 +316,10 @@ def parse_client_host(host: str) -> tuple[str, str, str]:
         raise CliError(f"unable to parse docker host `{host}`")
     base_path = ""
     if proto == "tcp":
-        parsed = urlsplit("tcp://" + addr)
-        addr, base_path = parsed.netloc, parsed.path
+        try:
+            addr, base_path = _gostd.url_parse_authority("tcp://" + addr)
+        except _gostd.URLError as exc:
+            raise CliError(str(exc)) from None
     return proto, addr, base_path
 
 
@@ -332,14 +330,63 @@ def new_client(host: str, version: str, headers: dict[str, str]) -> APIClient:
     return APIClient(host, version, headers, proto, addr, base_path)
 
 
+def read_file(path: str) -> str | None:
+    """The text of a file, None when it does not exist; a directory raises IsADirectoryError (Go's read error)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+FileReader = Callable[[str], "str | None"]
+
+
+def _read_error(path: str, read: FileReader) -> tuple[str | None, str]:
+    """ioutil.ReadFile: (the text, "") or (None, Go's error text) for a missing file or a directory."""
+    try:
+        text = read(path)
+    except IsADirectoryError:
+        return None, f"read {path}: is a directory"
+    return (None, f"open {path}: no such file or directory") if text is None else (text, "")
+
+
+@mirrors("docker:vendor/src/github.com/docker/go-connections/tlsconfig.Client")
+def tls_client_config(options: dict[str, str], read: FileReader) -> None:
+    """Read the CA (when verifying) and the key pair; the model only knows files holding no PEM block.
+
+    A real certificate is past the model: it has no crypto, so any file content is "no PEM data".
+    """
+    if options["insecure_skip_verify"] == "" and options["ca"] != "":
+        text, err = _read_error(options["ca"], read)
+        if text is None:
+            raise CliError(f"Could not read CA certificate {_gostd.quote(options['ca'])}: {err}")
+        raise CliError(f"failed to append certificates from PEM file: {_gostd.quote(options['ca'])}")
+    if options["cert"] != "" or options["key"] != "":
+        cert, err = _read_error(options["cert"], read)
+        if cert is not None:
+            key, err = _read_error(options["key"], read)
+            if key is not None:
+                err = "tls: failed to find any PEM data in certificate input"
+        raise CliError(f"Could not load X509 key pair: {err}. Make sure the key is not encrypted")
+
+
+@mirrors("docker:api/client.newHTTPClient")
+def new_http_client(tls_options: dict[str, str] | None, read: FileReader) -> None:
+    """No TLS: nil (the API client makes its own transport); TLS: the tls.Config from the files, or its error."""
+    if tls_options is not None:
+        tls_client_config(tls_options, read)
+
+
 @mirrors("docker:api/client.NewAPIClientFromFlags")
 def new_api_client_from_flags(client_flags: ClientFlags, config_headers: Mapping[str, str] | None,
-                              environ: Mapping[str, str]) -> APIClient:
+                              environ: Mapping[str, str], read: FileReader = read_file) -> APIClient:
     """Host from -H or DOCKER_HOST, configured HttpHeaders plus the User-Agent, DOCKER_API_VERSION or 1.24."""
     host = get_server_host(client_flags.common.hosts.get_all(), client_flags.common.tls_options, environ)
     headers = dict(config_headers or {})
     headers["User-Agent"] = client_user_agent()
     version = environ.get("DOCKER_API_VERSION", "") or DEFAULT_API_VERSION
+    new_http_client(client_flags.common.tls_options, read)
     return new_client(host, version, headers)
 
 
@@ -354,6 +401,7 @@ class DockerCli:
     def __init__(
         self, client_flags: ClientFlags, trace: list[Invocation], *, streams: Streams | None = None,
         config_headers: Mapping[str, str] | None = None, results: Mapping[str, CliError] | None = None,
+        read: FileReader = read_file,
     ) -> None:
         self.client_flags = client_flags
         self.trace = trace
@@ -365,7 +413,7 @@ class DockerCli:
 
         def init() -> None:
             client_flags.post_parse(self.streams)
-            self.client = new_api_client_from_flags(client_flags, config_headers, client_flags.environ)
+            self.client = new_api_client_from_flags(client_flags, config_headers, client_flags.environ, read)
 
         self._init: Callable[[], None] | None = init
 
@@ -381,6 +429,15 @@ class DockerCli:
             return exc
         return None
 
+    def client_detail(self) -> dict[str, object]:
+        """Where the initialised API client sends requests, and the flags as post-processing left them."""
+        assert self.client is not None
+        common = self.client_flags.common
+        return {"api": self.client.host, "proto": self.client.proto, "addr": self.client.addr,
+                "base_path": self.client.base_path, "version": self.client.version,
+                "hosts": common.hosts.get_all(), "trust_key": common.trust_key,
+                "tls_options": None if common.tls_options is None else dict(common.tls_options)}
+
     @mirrors("docker:api/client.DockerCli.Command")
     def command(self, name: str) -> CommandFunc | None:
         """Only the legacy commands not yet moved to cobra."""
@@ -389,8 +446,7 @@ class DockerCli:
 
         def run(*args: str) -> CliError | None:
             assert self.client is not None
-            self.trace.append(Invocation("DockerCli", name, list(args), {"api": self.client.host,
-                                                                         "version": self.client.version}))
+            self.trace.append(Invocation("DockerCli", name, list(args), self.client_detail()))
             return self.results.get(name)
 
         return run
@@ -428,8 +484,7 @@ class DaemonProxy:
 @mirrors("docker:cmd/docker.findDaemonBinary@daemon_unix.go")
 def find_daemon_binary(argv0: str, exists: Callable[[str], bool], look_path: Callable[[str], str | None]) -> str | None:
     """dockerd next to the docker binary first, then on $PATH."""
-    exec_dirname = os.path.dirname(argv0) or "."
-    binary_path = os.path.join(exec_dirname, "dockerd")
+    binary_path = _gostd.filepath_join(_gostd.filepath_dir(argv0), "dockerd")
     if exists(binary_path):
         return binary_path
     return look_path("dockerd")
@@ -445,6 +500,7 @@ def strip_daemon_arg(args: list[str]) -> list[str]:
 
 
 COBRA_COMMANDS: dict[str, str] = {
+    "": "",  # stack.NewStackCommand and NewTopLevelDeployCommand: an empty cobra.Command, named "" (see below)
     "attach": "Attach to a running container",
     "build": "Build an image from a Dockerfile",
     "commit": "Create a new image from a container's changes",
@@ -487,8 +543,10 @@ COBRA_COMMANDS: dict[str, str] = {
     "volume": "Manage Docker volumes",
     "wait": "Block until a container stops, then print its exit code",
 }
-"""The top-level cobra commands NewCobraAdaptor registers in a non-experimental build (stack, deploy and
-plugin exist only in experimental builds), with their Short descriptions."""
+"""The top-level cobra commands NewCobraAdaptor registers in a non-experimental build, with their Short
+descriptions. Stack and deploy are experimental: the stubs of a normal build (api/client/stack/cmd_stub.go)
+return an empty `cobra.Command{}`, whose Name() is "", so `docker ""` is a cobra command (Usage skips it);
+plugin registers nothing."""
 
 LEGACY_COMMANDS: dict[str, str] = {
     "exec": "Run a command in a running container",
@@ -529,7 +587,7 @@ class CobraAdaptor:
             return err
         assert self.docker_cli.client is not None
         self.trace.append(Invocation("CobraAdaptor", cmd, args, {"cobra_args": [cmd, *args],
-                                                                 "api": self.docker_cli.client.host}))
+                                                                 **self.docker_cli.client_detail()}))
         return self.docker_cli.results.get(cmd)
 
 
@@ -634,6 +692,8 @@ class Outcome:
     global_args: list[str]
     flags_set: list[str]
     docker_cli_inits: int = 0
+    parsed: bool = True
+    """Whether parsing the global flags returned (False: mflag ended the process, e.g. an unknown flag)."""
 
 
 @mirrors("docker:cmd/docker.sortCommands")
@@ -650,15 +710,18 @@ def show_version(experimental: bool = False) -> str:
 def main(argv: list[str], *, environ: Mapping[str, str] | None = None,
                 results: Mapping[str, CliError] | None = None, config_headers: Mapping[str, str] | None = None,
                 daemon_exists: Callable[[str], bool] = lambda _p: False,
-                look_path: Callable[[str], str | None] | None = None) -> Outcome:
+                look_path: Callable[[str], str | None] | None = None,
+                exists: Callable[[str], bool] = os.path.exists, read: FileReader = read_file) -> Outcome:
     """Run `docker` with argv (argv[0] is the program) in the model and report what happened.
 
-    `results` makes a command's function return an error (e.g. a StatusError) to see the exit codes.
+    `results` makes a command's function return an error (e.g. a StatusError) to see the exit codes;
+    `exists` and `read` are the file system the TLS files are looked up in.
     """
     env = dict(os.environ if environ is None else environ)
     streams = Streams()
     trace: list[Invocation] = []
     common = init_common_flags(env)
+    common.exists = exists
     client_flags = init_client_flags(common, env)
     command_line = mflag.FlagSet(name=argv[0], error_handling=mflag.EXIT_ON_ERROR, argv0=argv[0],
                                  home=env.get("HOME", ""))
@@ -666,16 +729,24 @@ def main(argv: list[str], *, environ: Mapping[str, str] | None = None,
     fl_version = command_line.bool(["v", "-version"], False, "Print version information and quit")
     mflag.merge(command_line, client_flags.flag_set, common.flag_set)
 
-    docker_cli = DockerCli(client_flags, trace, streams=streams, config_headers=config_headers, results=results)
+    docker_cli = DockerCli(client_flags, trace, streams=streams, config_headers=config_headers, results=results,
+                           read=read)
     cobra = CobraAdaptor(DockerCli(client_flags, trace, streams=streams, config_headers=config_headers,
-                                   results=results), trace)
+                                   results=results, read=read), trace)
+
+    writer = [streams.err]  # the CommandLine's output: stderr until usage() points it at stdout for good
+
+    def flush_flag_output() -> None:
+        writer[0](command_line.output_text())
+        command_line.output = []
 
     def usage() -> None:
         streams.out("Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n\n")
         streams.out("A self-sufficient runtime for containers.\n\nOptions:\n")
-        command_line.output = []
+        flush_flag_output()
+        writer[0] = streams.out
         command_line.print_defaults()
-        streams.out(command_line.output_text())
+        flush_flag_output()
         text = "\nCommands:\n"
         for name, description in sort_commands([*LEGACY_COMMANDS.items(), *cobra.usage()]):
             text += f"    {name[:10]:<10}{description}\n"
@@ -684,16 +755,16 @@ def main(argv: list[str], *, environ: Mapping[str, str] | None = None,
 
     command_line.usage = usage
 
-    def outcome(code: int) -> Outcome:
+    def outcome(code: int, *, parsed: bool = True) -> Outcome:
         return Outcome(code, "".join(streams.stdout), "".join(streams.stderr), trace, command_line.get_args(),
-                       sorted(command_line.actual), docker_cli.init_calls + cobra.docker_cli.init_calls)
+                       sorted(command_line.actual), docker_cli.init_calls + cobra.docker_cli.init_calls, parsed)
 
     try:
         command_line.parse(argv[1:])
     except mflag.GoExit as exc:
-        streams.err(command_line.output_text())
-        return outcome(int(exc.code or 0))
-    streams.err(command_line.output_text())  # deprecation warnings
+        flush_flag_output()
+        return outcome(int(exc.code or 0), parsed=False)
+    flush_flag_output()  # deprecation warnings
     if fl_version.value:
         streams.out(show_version())
         return outcome(0)
