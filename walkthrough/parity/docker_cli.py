@@ -49,11 +49,11 @@ def _read(path: str) -> str | None:
 
 
 def _run_record(invocation: cli.Invocation) -> dict[str, Any]:
-    detail = invocation.detail
+    detail = invocation.state
     options = detail["tls_options"]
     if isinstance(options, dict):
         options = {**options, "insecure_skip_verify": options["insecure_skip_verify"] == "true"}
-    args = detail.get("cobra_args", invocation.args)
+    args = invocation.detail.get("cobra_args", invocation.args)
     return {"handler": invocation.handler, "command": invocation.command, "args": args,
             "client": {k: detail[k] for k in ("proto", "addr", "base_path", "version")},
             "flags": {"tls_options": options, "hosts": detail["hosts"], "trust_key": detail["trust_key"]}}

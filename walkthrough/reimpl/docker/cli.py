@@ -104,6 +104,8 @@ class Invocation:
     command: str
     args: list[str]
     detail: dict[str, object] = field(default_factory=dict)
+    state: dict[str, object] = field(default_factory=dict)
+    """The API client's address fields and the post-parsed flags when it ran (compared by live parity, not shown)."""
 
 
 # -- the global flags ------------------------------------------------------------------------------
@@ -429,11 +431,11 @@ class DockerCli:
             return exc
         return None
 
-    def client_detail(self) -> dict[str, object]:
+    def client_state(self) -> dict[str, object]:
         """Where the initialised API client sends requests, and the flags as post-processing left them."""
         assert self.client is not None
         common = self.client_flags.common
-        return {"api": self.client.host, "proto": self.client.proto, "addr": self.client.addr,
+        return {"proto": self.client.proto, "addr": self.client.addr,
                 "base_path": self.client.base_path, "version": self.client.version,
                 "hosts": common.hosts.get_all(), "trust_key": common.trust_key,
                 "tls_options": None if common.tls_options is None else dict(common.tls_options)}
@@ -446,7 +448,9 @@ class DockerCli:
 
         def run(*args: str) -> CliError | None:
             assert self.client is not None
-            self.trace.append(Invocation("DockerCli", name, list(args), self.client_detail()))
+            self.trace.append(Invocation("DockerCli", name, list(args), {"api": self.client.host,
+                                                                         "version": self.client.version},
+                                         self.client_state()))
             return self.results.get(name)
 
         return run
@@ -587,7 +591,8 @@ class CobraAdaptor:
             return err
         assert self.docker_cli.client is not None
         self.trace.append(Invocation("CobraAdaptor", cmd, args, {"cobra_args": [cmd, *args],
-                                                                 **self.docker_cli.client_detail()}))
+                                                                 "api": self.docker_cli.client.host},
+                                     self.docker_cli.client_state()))
         return self.docker_cli.results.get(cmd)
 
 
