@@ -179,9 +179,10 @@ def test_img_cacheid_max_depth(tmp_path: Path) -> None:
     """Behaviour img-cacheid."""
     daemon = layout.Daemon.open(tmp_path, _seeded())
     parent = daemon.layers.register(_tar([("f0", b"")]), "")
-    # Layers 2..125 as the store knows them (registering each for real adds nothing but time).
+    # Layers 2..125 as the store knows them (registering each for real adds nothing but time), each held once.
     for i in range(1, layout.MAX_LAYER_DEPTH):
-        parent = layout.RoLayer(f"sha256:{i:064x}", f"sha256:{i:064x}", parent.cache_id, 0, parent)
+        parent = layout.RoLayer(f"sha256:{i:064x}", f"sha256:{i:064x}", parent.cache_id, 0, parent,
+                                reference_count=1)
         daemon.layers.layer_map[parent.chain_id] = parent
     assert parent.depth() == layout.MAX_LAYER_DEPTH
     with pytest.raises(layout.LayoutError, match="max depth exceeded"):

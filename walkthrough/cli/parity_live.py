@@ -48,7 +48,8 @@ def run_live(models: tuple[str, ...], cases: int | None, seed: int | None, show:
     if cases is not None and cases < 1:
         raise UsageError(f"--cases must be at least 1 (got {cases})")
     selected = [family(name) for name in dict.fromkeys(models)] if models else list(known_families().values())
-    cases = default_cases(len(selected)) if cases is None else cases
+    counts = {fam.name: max(1, round(default_cases(len(selected)) * fam.share)) if cases is None else cases
+              for fam in selected}
     seed = secrets.randbelow(2**32) if seed is None else seed
     binaries = {}
     for fam in selected:  # every build first: a missing toolchain or source stops the run before any case
@@ -57,11 +58,12 @@ def run_live(models: tuple[str, ...], cases: int | None, seed: int | None, show:
         if built.built_now:
             print(f"built harness {fam.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
         binaries[fam.name] = built.binary
-    print(f"live parity: {len(selected)} model(s), {cases} cases each, seed {seed}")
+    shown = f"{cases} cases each" if cases is not None else "default cases (--cases N for a count each)"
+    print(f"live parity: {len(selected)} model(s), {shown}, seed {seed}")
     passed = failed = 0
     for fam in selected:
         with Harness(binaries[fam.name]) as harness:
-            report = run_family(fam, harness, cases=cases, seed=seed)
+            report = run_family(fam, harness, cases=counts[fam.name], seed=seed)
         passed += report.passed
         failed += report.failed
         _print_report(report, show)

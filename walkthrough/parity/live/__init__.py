@@ -109,6 +109,9 @@ class LiveFamily:
     """When the upstream ends the process as behaviour: the answer for an exit status and stderr."""
     describe: Callable[[dict[str, Any]], str] = field(default=_short)
     """A short label of a request for reports."""
+    share: float = 1.0
+    """The fraction of the default case count this family runs (a family whose cases cost tens of
+    milliseconds takes less, so a default run stays within its time)."""
 
 
 def known_families() -> dict[str, LiveFamily]:

@@ -252,8 +252,8 @@ class FSStoreBackend:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        (self.root / "content" / "sha256").mkdir(mode=0o700, parents=True, exist_ok=True)
-        (self.root / "metadata" / "sha256").mkdir(mode=0o700, parents=True, exist_ok=True)
+        mkdir_all(self.root / "content" / "sha256", 0o700)
+        mkdir_all(self.root / "metadata" / "sha256", 0o700)
 
     @mirrors("docker:image.fs.contentFile")
     def content_file(self, image_id: str) -> Path:
@@ -289,13 +289,21 @@ class FSStoreBackend:
     def set_metadata(self, image_id: str, key: str, data: bytes) -> None:
         """`metadata/sha256/<hex>/<key>`, only for an image whose content exists and verifies."""
         self.get(image_id)
-        self.metadata_dir(image_id).mkdir(mode=0o700, parents=True, exist_ok=True)
+        mkdir_all(self.metadata_dir(image_id), 0o700)
         _atomic_write(self.metadata_dir(image_id) / key, data, 0o600)
 
     @mirrors("docker:image.fs.GetMetadata")
     def get_metadata(self, image_id: str, key: str) -> bytes:
         self.get(image_id)
         return (self.metadata_dir(image_id) / key).read_bytes()
+
+
+def mkdir_all(path: Path, mode: int) -> None:
+    """os.MkdirAll: every missing directory of the path gets `mode` (pathlib's parents get the default)."""
+    if path.is_dir():
+        return
+    mkdir_all(path.parent, mode)
+    path.mkdir(mode=mode, exist_ok=True)
 
 
 @mirrors("docker:pkg/ioutils.AtomicWriteFile")

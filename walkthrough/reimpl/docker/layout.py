@@ -19,10 +19,21 @@ layer with the layer store, bottom up, and then the config with the image store:
 cache-ids and mount-ids are random: they are *not* content digests, which is why the AUFS
 directories cannot be matched to layers without reading layerdb/*/cache-id.
 
-This model writes all of that for real under a root you choose. What it does not do: mount anything
-(the init layer's files are written into its diff directory, which is where AUFS would put them), or
-materialise symbolic links, hard links or device nodes from an archive (they are counted and listed,
-never created, so that a hostile archive cannot write outside the root).
+This model writes all of that for real under a root you choose, with the AUFS driver (the default) or
+the vfs driver (`Daemon.open(root, driver="vfs")`: `<root>/vfs/dir/<cache-id>/` holds each layer's
+whole tree, its parent copied in and the layer unpacked over it as UnpackLayer does, whiteouts and
+opaque directories applied). Layers are reference-counted as in Go: what a failed load registered and
+no image holds is deleted again. `walkthrough parity --live --model docker_layout` compares the vfs
+layout, file by file, with Docker v1.12.3's own stores.
+
+Still simplified: nothing is mounted (AUFS's init layer is written into its diff directory, where AUFS
+would put it); the AUFS driver does not materialise symbolic links, hard links or device nodes (they
+are counted and listed, never created, so that a hostile archive cannot write outside the root), its
+size is computed from the tar headers, and its wording of a stream error is not Go's; the vfs driver
+unpacks into a tree in memory (written out with links, never through one) and does not model member
+paths that pass through a symbolic link, device nodes and fifos, the `.wh..wh.plnk` hard-link stash,
+owners and times; pre-1.10 archives (no manifest.json) load only when they hold no image directory;
+`LayerSources` of manifest.json is ignored.
 
 Run `python -m walkthrough.reimpl.docker.layout [ARCHIVE.tar] [--root DIR] [--container ID]`; without
 an archive it builds a small two-layer sample.
@@ -46,9 +57,11 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from walkthrough.errors import InputError, WalkthroughError
 from walkthrough.reimpl import _seams, mirrors
+from walkthrough.reimpl._gofmt import sprintf
 from walkthrough.reimpl.docker import _gojson, ids, reference
 
 MAX_LAYER_DEPTH = 125
@@ -138,9 +151,11 @@ def _safe_member_path(name: str) -> PurePosixPath:
 class AufsDriver:
     """The parts of daemon/graphdriver/aufs that leave files behind: diff/, layers/ and mnt/."""
 
+    name = "aufs"
+
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
-        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ids.mkdir_all(self.home, 0o700)
         for p in ("mnt", "diff", "layers"):
             (self.home / p).mkdir(mode=0o700, exist_ok=True)
 
@@ -148,7 +163,7 @@ class AufsDriver:
     def create(self, layer_id: str, parent: str) -> None:
         """mnt/<id> and diff/<id>, and layers/<id> listing the parent then the parent's own list."""
         for p in ("mnt", "diff"):
-            (self.home / p / layer_id).mkdir(mode=0o755, parents=True, exist_ok=True)
+            ids.mkdir_all(self.home / p / layer_id, 0o755)
         lines = ""
         if parent != "":
             lines = parent + "\n" + "".join(line + "\n" for line in self.get_parent_ids(parent))
@@ -171,6 +186,14 @@ class AufsDriver:
 
     def diff_dir(self, layer_id: str) -> Path:
         return self.home / "diff" / layer_id
+
+    def cut_stream_error(self, _layer_id: str, _prefix: bytes, reason: str) -> str:
+        """ApplyDiff of a stream that ends early: the stream's error (how AUFS's untar words it is not modelled)."""
+        return reason
+
+    def run_init(self, layer_id: str, init: Callable[[Path], None]) -> None:
+        """Get, the daemon's init function, Put: AUFS would mount; its writes land in diff/<id>."""
+        init(self.diff_dir(layer_id))
 
     @mirrors("docker:daemon/graphdriver/aufs.Driver.ApplyDiff")
     def apply_diff(self, layer_id: str, tar_stream: bytes) -> AppliedDiff:
@@ -196,9 +219,9 @@ class AufsDriver:
         rel = _safe_member_path(member.name)
         try:
             if member.isdir():
-                (target / rel).mkdir(mode=0o755, parents=True, exist_ok=True)
+                ids.mkdir_all(target / rel, 0o755)
             elif member.isreg():
-                (target / rel).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+                ids.mkdir_all((target / rel).parent, 0o755)
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 (target / rel).write_bytes(extracted.read())
@@ -211,6 +234,323 @@ class AufsDriver:
                 applied.skipped.append(f"{member.name} ({'hard link' if member.islnk() else 'special file'})")
         except OSError as exc:
             raise LayoutError(f"cannot apply tar member {member.name!r}: {exc.strerror}") from None
+
+
+# -- the VFS driver --------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Inode:
+    """A regular file's bytes and mode, shared by its hard links."""
+
+    data: bytes
+    mode: int
+
+
+@dataclass(eq=False)
+class Node:
+    """One entry of a layer tree: a directory (mode), a file (its inode) or a symbolic link (target)."""
+
+    kind: str
+    mode: int = 0o755
+    inode: Inode | None = None
+    target: str = ""
+
+
+Tree = dict[str, Node]
+"""A layer's files by path relative to the layer directory ("a/b"); the directory itself is not in it."""
+
+WHITEOUT_PREFIX = ".wh."
+WHITEOUT_META_PREFIX = ".wh..wh."
+WHITEOUT_OPAQUE_DIR = ".wh..wh..opq"
+
+
+def go_clean(name: str) -> str:
+    """path/filepath.Clean (POSIX): normpath, except that a leading `//` is one slash as any other run."""
+    if name == "":
+        return "."
+    cleaned = posixpath.normpath(name)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def _in_root(name: str) -> str:
+    """A cleaned name joined to the chroot's "/", relative to it ("" for the root): `..` cannot leave it."""
+    return go_clean("/" + name).lstrip("/")
+
+
+def _children(tree: Tree, directory: str) -> list[str]:
+    """The paths directly under `directory` ("" for the root), in name order (as filepath.Walk reads them)."""
+    prefix = directory + "/" if directory else ""
+    return sorted(p for p in tree if p.startswith(prefix) and "/" not in p[len(prefix):])
+
+
+def _remove_all(tree: Tree, path: str) -> None:
+    """os.RemoveAll: the entry and, for a directory, everything under it."""
+    for p in [p for p in tree if p == path or p.startswith(path + "/")]:
+        del tree[p]
+
+
+@mirrors("docker:pkg/archive.UnpackLayer")
+def unpack_layer(tree: Tree, tar_stream: bytes) -> int:
+    """Apply a layer tar to a directory tree as UnpackLayer does inside its chroot; the sum of the header sizes.
+
+    A whiteout `.wh.NAME` removes NAME and is not created; `.wh..wh..opq` removes everything in its
+    directory this layer has not unpacked; other `.wh..wh.*` names at the top are skipped. A missing
+    parent directory is created with mode 0600 (MkdirAll under umask 0). An existing entry is replaced
+    unless both it and the new one are directories (then only the mode changes). A hard link shares
+    its target's inode and sets its mode; a symbolic link is created as it is, never followed.
+    """
+    size = 0
+    unpacked: set[str] = set()
+    dirs: list[str] = []
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+            for member in tar:
+                size += member.size
+                name = go_clean(member.name)
+                path = _in_root(name)
+                if path:
+                    _make_parents(tree, path)
+                if name.startswith(WHITEOUT_META_PREFIX) and name != WHITEOUT_OPAQUE_DIR:
+                    continue  # AUFS metadata (hard-link stash .wh..wh.plnk is not modelled)
+                base = posixpath.basename(path) if path else "/"
+                if base.startswith(WHITEOUT_PREFIX):
+                    _whiteout(tree, path, base, unpacked)
+                    continue
+                existing = tree.get(path)
+                if existing is not None and not (existing.kind == "dir" and member.isdir()):
+                    _remove_all(tree, path)
+                _create(tree, path, member, tar)
+                if member.isdir():
+                    dirs.append(path)
+                unpacked.add(path)
+    except tarfile.TarError as exc:
+        raise LayoutError(f"not a readable tar stream: {exc}") from None
+    for path in dirs:  # directory times are set last; one removed since is an error (Chtimes follows links)
+        if problem := _resolve(tree, path):
+            raise UnpackError(f"chtimes /{path}: {problem}")
+    return size
+
+
+class UnpackError(LayoutError):
+    """UnpackLayer failed inside its chroot (paths in the message are rooted at the layer directory)."""
+
+
+MAXSYMLINKS = 40
+ELOOP = "too many levels of symbolic links"
+ENOENT = "no such file or directory"
+ENOTDIR = "not a directory"
+
+
+def _resolve(tree: Tree, path: str) -> str:
+    """What stat(2) of `/path` in the chroot meets: "" when it finds an entry, else the errno's text.
+
+    Every symbolic link on the way is followed, the last one too; more than 40 is ELOOP, as in Linux.
+    """
+    pending = [p for p in path.split("/") if p]
+    current: list[str] = []
+    hops = 0
+    while pending:
+        part = pending.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            current = current[:-1]
+            continue
+        if current and tree["/".join(current)].kind != "dir":
+            return ENOTDIR
+        node = tree.get("/".join([*current, part]))
+        if node is None:
+            return ENOENT
+        if node.kind == "symlink":
+            hops += 1
+            if hops > MAXSYMLINKS:
+                return ELOOP
+            if node.target.startswith("/"):
+                current = []
+            pending = [p for p in node.target.split("/") if p] + pending
+            continue
+        current.append(part)
+    return ""
+
+
+def _make_parents(tree: Tree, path: str) -> None:
+    parent = posixpath.dirname(path)
+    missing = []
+    while parent and parent not in tree:
+        missing.append(parent)
+        parent = posixpath.dirname(parent)
+    for directory in reversed(missing):
+        tree[directory] = Node("dir", 0o600)
+
+
+def _whiteout(tree: Tree, path: str, base: str, unpacked: set[str]) -> None:
+    directory = posixpath.dirname(path)
+    if base != WHITEOUT_OPAQUE_DIR:
+        _remove_all(tree, posixpath.join(directory, base[len(WHITEOUT_PREFIX):]))
+        return
+    if directory and directory not in tree:
+        raise UnpackError(f"lstat /{directory}: no such file or directory")
+
+    def walk(d: str) -> None:
+        for child in _children(tree, d):
+            if child not in tree:
+                continue
+            if child not in unpacked:
+                _remove_all(tree, child)
+            elif tree[child].kind == "dir":
+                walk(child)
+
+    walk(directory)
+
+
+def _create(tree: Tree, path: str, member: tarfile.TarInfo, tar: tarfile.TarFile) -> None:
+    """createTarFile for directories, regular files, hard and symbolic links (mode from the header)."""
+    mode = member.mode & 0o7777
+    if member.isdir():
+        node = tree.get(path)
+        if node is None or node.kind != "dir":
+            node = tree[path] = Node("dir")
+        node.mode = mode
+    elif member.isreg():
+        extracted = tar.extractfile(member)
+        assert extracted is not None
+        tree[path] = Node("file", inode=Inode(extracted.read(), mode))
+    elif member.islnk():
+        target = tree.get(_in_root(go_clean(member.linkname)))
+        if target is None or target.kind == "dir":
+            raise LayoutError(f"hard link {member.name!r} -> {member.linkname!r}: no such file to link")
+        tree[path] = Node(target.kind, target.mode, target.inode, target.target)
+        if target.inode is not None:
+            target.inode.mode = mode
+    elif member.issym():
+        tree[path] = Node("symlink", 0o777, target=member.linkname)
+    else:
+        raise LayoutError(f"tar member {member.name!r}: device nodes and fifos are not modelled")
+
+
+def copy_tree(tree: Tree) -> Tree:
+    """chrootarchive.CopyWithTar of a layer directory: the same entries and modes, hard links kept together."""
+    inodes: dict[int, Inode] = {}
+    out: Tree = {}
+    for path, node in tree.items():
+        inode = None
+        if node.inode is not None:
+            inode = inodes.setdefault(id(node.inode), Inode(node.inode.data, node.inode.mode))
+        out[path] = Node(node.kind, node.mode, inode, node.target)
+    return out
+
+
+def write_tree(tree: Tree, directory: Path) -> None:
+    """Make `directory` hold exactly `tree`.
+
+    Nothing is written through a link: every parent in a tree is a directory.
+    """
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(mode=0o755)
+    os.chmod(directory, 0o755)  # noqa: S103 - what vfs's Create makes, whatever the umask
+    linked: dict[int, Path] = {}
+    for path in sorted(tree, key=lambda p: p.split("/")):
+        node, target = tree[path], directory / path
+        if node.kind == "dir":
+            target.mkdir(mode=0o700)
+        elif node.kind == "symlink":
+            os.symlink(node.target, target)
+        elif node.inode is not None and id(node.inode) in linked:
+            os.link(linked[id(node.inode)], target)
+        elif node.inode is not None:
+            target.write_bytes(node.inode.data)
+            linked[id(node.inode)] = target
+    for path in sorted(tree, key=lambda p: p.split("/"), reverse=True):  # modes last: a 0600 directory stays writable
+        node = tree[path]
+        if node.kind != "symlink":
+            os.chmod(directory / path, node.inode.mode if node.inode is not None else node.mode)
+
+
+@mirrors("docker:daemon/graphdriver/vfs.Driver", "docker:daemon/graphdriver/vfs.Init",
+         "docker:daemon/graphdriver.NaiveDiffDriver")
+class VfsDriver:
+    """The driver that needs no kernel support: `<home>/dir/<id>` holds a layer's whole tree, parent copied in.
+
+    Layers are kept as trees in memory (the model's stand-in for the chroot Go unpacks in) and
+    written out after every change.
+    """
+
+    name = "vfs"
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        ids.mkdir_all(self.home, 0o700)
+        self.trees: dict[str, Tree] = {}
+
+    @mirrors("docker:daemon/graphdriver/vfs.Driver.dir")
+    def diff_dir(self, layer_id: str) -> Path:
+        """`<home>/dir/<id>`: the layer's whole tree (the name the AUFS driver's diff directory has here)."""
+        return self.home / "dir" / posixpath.basename(layer_id)
+
+    @mirrors("docker:daemon/graphdriver/vfs.Driver.Create")
+    def create(self, layer_id: str, parent: str) -> None:
+        """The directory (0755 under a 0700 `dir/`), holding a copy of the parent's tree."""
+        ids.mkdir_all(self.diff_dir(layer_id).parent, 0o700)
+        self.trees[layer_id] = copy_tree(self.trees[parent]) if parent else {}
+        write_tree(self.trees[layer_id], self.diff_dir(layer_id))
+
+    @mirrors("docker:daemon/graphdriver/vfs.Driver.CreateReadWrite")
+    def create_read_write(self, layer_id: str, parent: str) -> None:
+        self.create(layer_id, parent)
+
+    @mirrors("docker:daemon/graphdriver/vfs.Driver.Remove")
+    def remove(self, layer_id: str) -> None:
+        self.trees.pop(layer_id, None)
+        shutil.rmtree(self.diff_dir(layer_id), ignore_errors=True)
+
+    @mirrors("docker:daemon/graphdriver.NaiveDiffDriver.ApplyDiff")
+    def apply_diff(self, layer_id: str, tar_stream: bytes) -> AppliedDiff:
+        """UnpackLayer into the layer's tree; the size is what UnpackLayer counts, every header's size."""
+        try:
+            size = unpack_layer(self.trees[layer_id], tar_stream)
+        except UnpackError as exc:  # the child reports on stderr and exits 1
+            raise LayoutError(f"ApplyLayer exit status 1 stdout:  stderr: {exc}") from None
+        write_tree(self.trees[layer_id], self.diff_dir(layer_id))
+        return AppliedDiff(size=size)
+
+    @mirrors("docker:pkg/chrootarchive.applyLayerHandler@diff_unix.go")
+    def cut_stream_error(self, layer_id: str, prefix: bytes, reason: str) -> str:
+        """ApplyDiff of a stream that ends early with `reason`: the unpacking child sees `prefix`, then EOF.
+
+        Ending there is a clean end of the tar for the child, which reports the sizes it read; the error
+        is then the stream's, unless the child failed on its own.
+        """
+        try:
+            ended = prefix + bytes(-len(prefix) % 512 + 1024)  # Go's reader takes the early EOF as the end
+            size = unpack_layer(copy_tree(self.trees[layer_id]), ended)
+        except UnpackError as exc:
+            return f"ApplyLayer exit status 1 stdout:  stderr: {exc}"
+        return f'ApplyLayer {reason} stdout: {{"layerSize":{size}}}\n stderr: '
+
+    def run_init(self, layer_id: str, init: Callable[[Path], None]) -> None:
+        """Get, the daemon's init function on the directory, Put; the tree is read back from what it wrote."""
+        init(self.diff_dir(layer_id))
+        self.trees[layer_id] = read_tree(self.diff_dir(layer_id))
+
+
+def read_tree(directory: Path) -> Tree:
+    """The tree a directory holds (after something other than the model wrote into it)."""
+    tree: Tree = {}
+    inodes: dict[tuple[int, int], Inode] = {}
+    for path in sorted(directory.rglob("*")):
+        rel, st = path.relative_to(directory).as_posix(), path.lstat()
+        if stat.S_ISDIR(st.st_mode):
+            tree[rel] = Node("dir", stat.S_IMODE(st.st_mode))
+        elif stat.S_ISLNK(st.st_mode):
+            tree[rel] = Node("symlink", 0o777, target=os.readlink(path))
+        else:
+            key = (st.st_dev, st.st_ino)
+            if key not in inodes:
+                inodes[key] = Inode(path.read_bytes(), stat.S_IMODE(st.st_mode))
+            tree[rel] = Node("file", inode=inodes[key])
+    return tree
 
 
 # -- layer metadata ------------------------------------------------------------------------------
@@ -296,6 +636,25 @@ def tar_split_entries(tar_stream: bytes) -> list[dict[str, object]]:
     return entries
 
 
+ErrDuplicatePath = "duplicates of file paths not supported"
+
+
+@mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/storage.jsonPacker.AddEntry")
+def first_duplicate(tar_stream: bytes) -> int | None:
+    """Where the first member whose cleaned name an earlier member had ends (its header and content are read)."""
+    seen: set[str] = set()
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar_stream), mode="r:") as tar:
+            for member in tar:
+                name = go_clean(_go_header_name(tar_stream, member))
+                if name in seen:
+                    return member.offset_data + member.size
+                seen.add(name)
+    except tarfile.TarError:
+        return None
+    return None
+
+
 @mirrors("docker:vendor/src/github.com/vbatts/tar-split/tar/storage.NewJSONPacker")
 def tar_split_json(entries: list[dict[str, object]]) -> bytes:
     """The JSON packer's stream: one JSON object per line, Go field order (type, name, size, payload, position)."""
@@ -344,7 +703,7 @@ class MetadataTransaction:
     @mirrors("docker:layer.fileMetadataTransaction.Commit")
     def commit(self, layer: ids.ChainID) -> None:
         final_dir = self.store.get_layer_directory(layer)
-        final_dir.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(final_dir.parent, 0o755)
         os.rename(self.root, final_dir)
 
     @mirrors("docker:layer.fileMetadataTransaction.Cancel")
@@ -358,7 +717,7 @@ class FileMetadataStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ids.mkdir_all(self.root, 0o700)
 
     @mirrors("docker:layer.fileMetadataStore.getLayerDirectory")
     def get_layer_directory(self, layer: ids.ChainID) -> Path:
@@ -372,22 +731,22 @@ class FileMetadataStore:
     @mirrors("docker:layer.fileMetadataStore.StartTransaction")
     def start_transaction(self) -> MetadataTransaction:
         tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(tmp_dir, 0o755)
         return MetadataTransaction(self, Path(tempfile.mkdtemp(dir=tmp_dir, prefix="layer-")))
 
     @mirrors("docker:layer.fileMetadataStore.SetMountID")
     def set_mount_id(self, mount: str, mount_id: str) -> None:
-        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(self.get_mount_directory(mount), 0o755)
         (self.get_mount_directory(mount) / "mount-id").write_text(mount_id)
 
     @mirrors("docker:layer.fileMetadataStore.SetInitID")
     def set_init_id(self, mount: str, init: str) -> None:
-        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(self.get_mount_directory(mount), 0o755)
         (self.get_mount_directory(mount) / "init-id").write_text(init)
 
     @mirrors("docker:layer.fileMetadataStore.SetMountParent")
     def set_mount_parent(self, mount: str, parent: ids.ChainID) -> None:
-        self.get_mount_directory(mount).mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(self.get_mount_directory(mount), 0o755)
         (self.get_mount_directory(mount) / "parent").write_text(parent)
 
 
@@ -402,6 +761,8 @@ class RoLayer:
     size: int
     parent: RoLayer | None
     skipped: list[str] = field(default_factory=list)
+    reference_count: int = 0
+    """Holders: the caller that registered or got it, each child layer, each image, each container."""
 
     @mirrors("docker:layer.roLayer.depth")
     def depth(self) -> int:
@@ -421,28 +782,46 @@ class MountedLayer:
 
 @mirrors("docker:daemon.setupInitLayer@daemon_unix.go")
 def setup_init_layer(init_layer: Path) -> None:
-    """The mount points and files every container's init layer holds (bind-mount targets)."""
+    """The mount points and files every container's init layer holds (bind-mount targets).
+
+    Each path's components are unlinked first (a file or link the image put there goes; a directory
+    stays), so nothing below is reached through a link; then what is missing is created.
+    """
     for pth, typ in {"/dev/pts": "dir", "/dev/shm": "dir", "/proc": "dir", "/sys": "dir", "/.dockerenv": "file",  # noqa: S108 - paths in the layer
                      "/etc/resolv.conf": "file", "/etc/hosts": "file", "/etc/hostname": "file",
                      "/dev/console": "file", "/etc/mtab": "/proc/mounts"}.items():
-        target = init_layer / pth.lstrip("/")
-        if target.exists() or target.is_symlink():
+        parts = pth.strip("/").split("/")
+        for i in range(1, len(parts) + 1):
+            component = init_layer.joinpath(*parts[:i])
+            if component.is_symlink() or (component.exists() and not component.is_dir()):
+                component.unlink()
+        target = init_layer.joinpath(*parts)
+        if target.exists():
             continue
-        target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        ids.mkdir_all(target.parent, 0o755)
         if typ == "dir":
-            target.mkdir(mode=0o755, parents=True, exist_ok=True)
+            ids.mkdir_all(target, 0o755)
         elif typ == "file":
             target.touch(mode=0o755)
         else:
             os.symlink(typ, target)  # our own fixed link inside our own tree; nothing is written through it
 
 
+Driver = AufsDriver | VfsDriver
+MountInit = Callable[[Path], None]
+
+
 @mirrors("docker:layer.layerStore")
 class LayerStore:
-    """layer/layer_store.go: registers layer tars with the driver and the metadata store."""
+    """layer/layer_store.go: registers layer tars with the driver and the metadata store.
+
+    A layer lives while something holds it: `get` and `register` hand out a reference, `release`
+    returns one, and the last release deletes the layer (driver directory and metadata), then
+    releases its parent the same way.
+    """
 
     def __init__(
-        self, store: FileMetadataStore, driver: AufsDriver, random_bytes: RandomBytes = _seams.random_bytes
+        self, store: FileMetadataStore, driver: Driver, random_bytes: RandomBytes = _seams.random_bytes
     ) -> None:
         self.store = store
         self.driver = driver
@@ -452,11 +831,32 @@ class LayerStore:
 
     @mirrors("docker:layer.layerStore.Get")
     def get(self, chain_id: ids.ChainID) -> RoLayer | None:
-        return self.layer_map.get(chain_id)
+        """The layer, with one more reference held by the caller; None when there is none."""
+        layer = self.layer_map.get(chain_id)
+        if layer is not None:
+            layer.reference_count += 1
+        return layer
+
+    @mirrors("docker:layer.layerStore.Release", "docker:layer.layerStore.releaseLayer")
+    def release(self, layer: RoLayer) -> None:
+        """Drop one reference; a layer nothing holds is deleted, and its parent released in turn."""
+        current: RoLayer | None = layer
+        while current is not None and self.layer_map.get(current.chain_id) is current:
+            current.reference_count -= 1
+            if current.reference_count != 0:
+                return
+            self.driver.remove(current.cache_id)
+            shutil.rmtree(self.store.get_layer_directory(current.chain_id), ignore_errors=True)
+            del self.layer_map[current.chain_id]
+            current = current.parent
 
     @mirrors("docker:layer.layerStore.applyTar")
     def apply_tar(self, tx: MetadataTransaction, ts: bytes, parent: str, layer: RoLayer) -> None:
         """Hash the stream (the diff ID), keep its tar-split, and let the driver unpack it."""
+        duplicate = first_duplicate(ts)
+        if duplicate is not None:
+            # tar-split's packer refuses the entry: the tee has passed its header to the driver, then the stream ends
+            raise LayoutError(self.driver.cut_stream_error(layer.cache_id, ts[:duplicate], ErrDuplicatePath))
         tx.write_tar_split(ts)
         applied = self.driver.apply_diff(layer.cache_id, ts)
         layer.size = applied.size
@@ -467,7 +867,8 @@ class LayerStore:
     def register(self, ts: bytes, parent: ids.ChainID) -> RoLayer:
         """A fresh random cache-id, the driver directory, metadata in a transaction.
 
-        If the chain ID already exists the new copy is thrown away and the existing layer returned.
+        The new layer holds a reference to its parent. If the chain ID already exists the new copy
+        is thrown away (and the parent's reference returned) and the existing layer handed out.
         """
         p: RoLayer | None = None
         pid = ""
@@ -477,8 +878,10 @@ class LayerStore:
                 raise LayoutError("layer does not exist")
             pid = p.cache_id
             if p.depth() >= MAX_LAYER_DEPTH:
+                self.release(p)
                 raise LayoutError("max depth exceeded")
-        layer = RoLayer(chain_id="", diff_id="", cache_id=generate_random_id(self.random_bytes), size=0, parent=p)
+        layer = RoLayer(chain_id="", diff_id="", cache_id=generate_random_id(self.random_bytes), size=0, parent=p,
+                        reference_count=1)
         self.driver.create(layer.cache_id, pid)
         tx = self.store.start_transaction()
         try:
@@ -491,19 +894,27 @@ class LayerStore:
         except BaseException:
             self.driver.remove(layer.cache_id)
             tx.cancel()
+            if p is not None:
+                self.release(p)
             raise
-        existing = self.layer_map.get(layer.chain_id)
+        existing = self.get(layer.chain_id)
         if existing is not None:
             self.driver.remove(layer.cache_id)
             tx.cancel()
+            if p is not None:
+                self.release(p)
             return existing
         tx.commit(layer.chain_id)
         self.layer_map[layer.chain_id] = layer
         return layer
 
     @mirrors("docker:layer.layerStore.CreateRWLayer")
-    def create_rw_layer(self, name: str, parent: ids.ChainID, init: bool = True) -> MountedLayer:
-        """A container's layer: a random mount-id, `<mount-id>-init` below it, recorded under mounts/."""
+    def create_rw_layer(self, name: str, parent: ids.ChainID,
+                        init: MountInit | None = setup_init_layer) -> MountedLayer:
+        """A container's layer: a random mount-id, `<mount-id>-init` below it, recorded under mounts/.
+
+        `init` is the daemon's MountInit (setupInitLayer), run on the init layer's directory.
+        """
         if name in self.mounts:
             raise LayoutError("mount already exists with name")
         p: RoLayer | None = None
@@ -514,19 +925,19 @@ class LayerStore:
                 raise LayoutError("layer does not exist")
             pid = p.cache_id
         m = MountedLayer(name=name, mount_id=generate_random_id(self.random_bytes), init_id="", parent=p)
-        if init:
-            pid = self.init_mount(m.mount_id, pid)
+        if init is not None:
+            pid = self.init_mount(m.mount_id, pid, init)
             m.init_id = pid
         self.driver.create_read_write(m.mount_id, pid)
         self.save_mount(m)
         return m
 
     @mirrors("docker:layer.layerStore.initMount")
-    def init_mount(self, graph_id: str, parent: str) -> str:
+    def init_mount(self, graph_id: str, parent: str, init: MountInit) -> str:
         """The init layer is named `<graph-id>-init` (graph drivers expect that name)."""
         init_id = f"{graph_id}-init"
         self.driver.create(init_id, parent)
-        setup_init_layer(self.driver.diff_dir(init_id))  # Go: into the mounted path; AUFS writes to diff/
+        self.driver.run_init(init_id, init)
         return init_id
 
     @mirrors("docker:layer.layerStore.saveMount")
@@ -620,7 +1031,7 @@ class V2MetadataService:
 
     def __init__(self, base_path: Path) -> None:
         self.base_path = Path(base_path)
-        self.base_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ids.mkdir_all(self.base_path, 0o700)
 
     def _path(self, namespace: str, key: str) -> Path:
         return self.base_path / namespace / key
@@ -649,7 +1060,7 @@ class V2MetadataService:
                 ("v2metadata-by-diffid", self._key(diff_id), json.dumps(new, separators=(",", ":"))),
                 ("diffid-by-digest", self._key(dgst), diff_id)):
             path = self._path(namespace, key)
-            path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+            ids.mkdir_all(path.parent, 0o755)
             ids._atomic_write(path, value.encode(), 0o644)
 
 
@@ -666,6 +1077,7 @@ class SaveArchive:
 
     files: dict[str, bytes]
     links: dict[str, str] = field(default_factory=dict)
+    dirs: set[str] = field(default_factory=set)
 
     @property
     def manifest(self) -> list[dict[str, object]]:
@@ -698,6 +1110,7 @@ def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 
     """Read a (possibly compressed) `docker save` tar in memory, refusing unsafe names and bombs."""
     files: dict[str, bytes] = {}
     links: dict[str, str] = {}
+    dirs: set[str] = set()
     total = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
@@ -714,9 +1127,11 @@ def read_save_archive(data: bytes, max_bytes: int = 1 << 30, max_members: int = 
                     files[str(rel)] = extracted.read()
                 elif member.issym():
                     links[str(rel)] = member.linkname
+                elif member.isdir():
+                    dirs.add(str(rel))
     except tarfile.TarError as exc:
         raise LayoutError(f"not a readable tar archive: {exc}") from None
-    return SaveArchive(files, links)
+    return SaveArchive(files, links, dirs)
 
 
 def _tar_bytes(entries: list[tuple[str, bytes | None]]) -> bytes:
@@ -815,6 +1230,31 @@ class LoadResult:
     tags: dict[str, str] = field(default_factory=dict)
     mounts: list[MountedLayer] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    """What Load writes to its output stream (quiet), one line each."""
+
+    @property
+    def output(self) -> str:
+        return "".join(m + "\n" for m in self.messages)
+
+
+class LoadError(LayoutError):
+    """A load that failed part way: `result` holds what it did (and said) before the error."""
+
+    def __init__(self, message: str, result: LoadResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+IMPORT_DIR = posixpath.join(tempfile.gettempdir(), "docker-import-0")
+"""Where Load says it unpacked the archive (Go: a fresh ioutil.TempDir), in error messages."""
+
+_MANIFEST = _gojson.GoType("[]tarexport.manifestItem", "slice", _gojson.GoType(
+    "tarexport.manifestItem", "struct", fields=(
+        _gojson.Field("Config", "Config", _gojson.GoType("string", "string")),
+        _gojson.Field("RepoTags", "RepoTags", _gojson.GoType("[]string", "slice", _gojson.GoType("string", "string"))),
+        _gojson.Field("Layers", "Layers", _gojson.GoType("[]string", "slice", _gojson.GoType("string", "string"))),
+        _gojson.Field("Parent", "Parent", _gojson.GoType("image.ID", "string"), omitempty=True),
+    )))
 
 
 @mirrors("docker:daemon.Daemon")
@@ -830,57 +1270,181 @@ class Daemon:
 
     @classmethod
     @mirrors("docker:daemon.NewDaemon")
-    def open(cls, root: Path, random_bytes: RandomBytes = _seams.random_bytes) -> Daemon:
-        paths = DaemonPaths(Path(root))
-        driver = AufsDriver(paths.driver_home)
-        layer_store = LayerStore(FileMetadataStore(paths.layerdb), driver, random_bytes)
+    def open(cls, root: Path, random_bytes: RandomBytes = _seams.random_bytes, driver: str = "aufs") -> Daemon:
+        """The layer store (its driver's name picks `image/<driver>/`), then the image, distribution, tag stores."""
+        drivers: dict[str, Callable[[Path], Driver]] = {"aufs": AufsDriver, "vfs": VfsDriver}
+        if driver not in drivers:
+            raise LayoutError(f"error initializing graphdriver: no such driver {driver!r} in this model "
+                              f"(modelled: {', '.join(drivers)})")
+        paths = DaemonPaths(Path(root), driver)
+        graph_driver = drivers[driver](paths.driver_home)
+        layer_store = LayerStore(FileMetadataStore(paths.layerdb), graph_driver, random_bytes)
         images = ids.ImageStore(ids.FSStoreBackend(paths.imagedb), lambda c: layer_store.get(c) is not None)
         distribution = V2MetadataService(paths.distribution)
         return cls(paths, layer_store, images, ReferenceStore(paths.repositories_json), distribution)
 
     @mirrors("docker:image/tarexport.tarexporter.Load")
     def load(self, archive: SaveArchive) -> LoadResult:
-        """Load a `docker save` archive, item by item.
+        """Load a `docker save` archive, item by item (LoadError, holding what was done, when it fails).
 
         Register each manifest item's layers bottom up (reusing known chain IDs), check each diff ID against the
-        config, store the config, then tag it.
+        config, store the config, then tag it. Every layer the load got or registered is released when it ends:
+        what no image holds (after a failure) is deleted again.
         """
         result = LoadResult()
-        for m in archive.manifest:
-            config = archive.read(str(m.get("Config", "")))
+        held: list[RoLayer] = []
+        try:
+            self._load(archive, result, held)
+        except (LayoutError, ids.ImageError, reference.ReferenceError) as exc:
+            raise LoadError(str(exc), result) from None
+        finally:
+            for layer in reversed(held):  # Go: deferred ReleaseAndLog calls, last first
+                self.layers.release(layer)
+        return result
+
+    def _load(self, archive: SaveArchive, result: LoadResult, held: list[RoLayer]) -> None:
+        if "manifest.json" not in archive.files:
+            self._legacy_load(archive)
+            return
+        items = _decode_manifest(archive.files["manifest.json"])
+        parent_links: list[tuple[str, str]] = []
+        image_ids_text: list[str] = []
+        image_ref_count = 0
+        for m in items:
+            config = _read(archive, m["Config"])
             img = ids.new_from_json(config)
-            layers_field = m.get("Layers")
-            m_layers = [str(x) for x in layers_field] if isinstance(layers_field, list) else []
+            m_layers = m["Layers"] or []
             if len(m_layers) != len(img.diff_ids):
-                raise LayoutError(f"invalid manifest, layers length mismatch: expected {len(m_layers)}, "
-                                  f"got {len(img.diff_ids)}")
+                raise LayoutError(sprintf("invalid manifest, layers length mismatch: expected %q, got %q",
+                                          len(m_layers), len(img.diff_ids)))
             chain: list[ids.DiffID] = []
             for i, diff_id in enumerate(img.diff_ids):
+                _safe_member_path(m_layers[i])
                 new_layer = self.layers.get(ids.create_chain_id([*chain, diff_id]))
                 if new_layer is None:
-                    parent = ids.create_chain_id(chain)
-                    new_layer = self.layers.register(_decompress(archive.read(m_layers[i])), parent)
+                    data = _read(archive, m_layers[i])
+                    new_layer = self.layers.register(_decompress(data), ids.create_chain_id(chain))
+                held.append(new_layer)
                 if new_layer.diff_id != diff_id:
-                    raise LayoutError(f"invalid diffID for layer {i}: expected {diff_id!r}, got {new_layer.diff_id!r}")
+                    raise LayoutError(sprintf("invalid diffID for layer %d: expected %q, got %q", i,
+                                              diff_id, new_layer.diff_id))
                 chain.append(diff_id)
                 result.layers.append(new_layer)
             image_id = self.images.create(config)
             result.image_ids.append(image_id)
-            repo_tags = m.get("RepoTags")
-            for repo_tag in repo_tags if isinstance(repo_tags, list) else []:
-                named = reference.parse_named(str(repo_tag))
+            image_ids_text.append(f"Loaded image ID: {image_id}")
+            image_ref_count = 0
+            for repo_tag in m["RepoTags"] or []:
+                named = reference.parse_named(repo_tag)
                 if not isinstance(named, reference.TaggedRef):
-                    raise LayoutError(f"invalid tag {repo_tag!r}")
-                previous = self.references.get(named)
-                if previous is not None and previous != image_id:
-                    result.messages.append(f"The image {named.string()} already exists, renaming the old one "
-                                           f"with ID {previous} to empty string")
-                self.references.add_tag(named, image_id, True)
-                result.tags[named.string()] = image_id
+                    raise LayoutError(sprintf("invalid tag %q", repo_tag))
+                self._set_loaded_tag(named, image_id, result)
                 result.messages.append(f"Loaded image: {named.string()}")
-            if not m.get("RepoTags"):
-                result.messages.append(f"Loaded image ID: {image_id}")
-        return result
+                image_ref_count += 1
+            parent_links.append((image_id, m["Parent"]))
+        for image_id, parent_id in _validated_parent_links(parent_links):
+            if parent_id:
+                self._set_parent_id(image_id, parent_id)
+        if image_ref_count == 0:
+            result.messages += image_ids_text
+
+    def _set_loaded_tag(self, named: reference.TaggedRef, image_id: str, result: LoadResult) -> None:
+        """tarexporter.setLoadedTag: a refused tag is not an error of the load (Load ignores what this returns)."""
+        previous = self.references.get(named)
+        if previous is not None and previous != image_id:
+            result.messages.append(f"The image {named.string()} already exists, renaming the old one "
+                                   f"with ID {previous} to empty string")
+        try:
+            self.references.add_tag(named, image_id, True)
+        except LayoutError:
+            return
+        result.tags[named.string()] = image_id
+
+    @mirrors("docker:image/tarexport.tarexporter.setParentID")
+    def _set_parent_id(self, image_id: str, parent_id: str) -> None:
+        img = self.images.get(image_id)
+        parent = self.images.get(parent_id)
+        if not _check_valid_parent(img, parent):
+            raise LayoutError(f"image {parent_id} is not a valid parent for {image_id}")
+        self.images.set_parent(image_id, parent_id)
+
+    @mirrors("docker:image/tarexport.tarexporter.legacyLoad")
+    def _legacy_load(self, archive: SaveArchive) -> None:
+        """An archive without manifest.json: only the case without image directories is modelled.
+
+        With no directory there is nothing to load; a `repositories` file then names IDs that were not
+        loaded (an error), and without one Go returns the error of closing a file it never opened.
+        """
+        if any("/" in name for name in archive.files) or archive.dirs:
+            raise LayoutError("loading a pre-1.10 archive (no manifest.json) is not modelled",
+                              hint="this model loads only docker >= 1.10 save archives")
+        if "repositories" not in archive.files:
+            raise LayoutError("invalid argument")
+        try:
+            repositories = _gojson.unmarshal(archive.files["repositories"], _REPOSITORIES)
+        except _gojson.GoJSONError as exc:
+            raise LayoutError(_decoder_error(archive.files["repositories"], exc)) from None
+        for tags in (repositories or {}).values():
+            for old_id in (tags or {}).values():
+                raise LayoutError(f"invalid target ID: {old_id}")
+
+
+_REPOSITORIES = _gojson.GoType("map[string]map[string]string", "map", _gojson.GoType(
+    "map[string]string", "map", _gojson.GoType("string", "string")))
+
+
+def _decoder_error(data: bytes, exc: _gojson.GoJSONError) -> str:
+    """json.Decoder.Decode's error where json.Unmarshal's differs: no input is EOF, a cut one unexpected EOF."""
+    if not data.strip(b" \t\r\n"):
+        return "EOF"
+    if str(exc) == "unexpected end of JSON input":
+        return "unexpected EOF"
+    return str(exc)
+
+
+def _decode_manifest(data: bytes) -> list[dict[str, Any]]:
+    """json.NewDecoder(manifest.json).Decode(&[]manifestItem) (the input must be one JSON value)."""
+    try:
+        items = _gojson.unmarshal(data, _MANIFEST)
+    except _gojson.GoJSONError as exc:
+        raise LayoutError(_decoder_error(data, exc)) from None
+    return list(items or [])
+
+
+def _read(archive: SaveArchive, name: str) -> bytes:
+    """ioutil.ReadFile / os.Open of a file of the unpacked archive, with Go's error."""
+    path = go_clean(posixpath.join(IMPORT_DIR, name))
+    try:
+        return archive.read(name)
+    except LayoutError:
+        if go_clean(name) in (".", "/") or _is_dir(archive, name):
+            raise LayoutError(f"read {path}: is a directory") from None
+        raise LayoutError(f"open {path}: no such file or directory") from None
+
+
+def _is_dir(archive: SaveArchive, name: str) -> bool:
+    key = go_clean(name).lstrip("/")
+    return key in archive.dirs or any(f.startswith(key + "/") for f in archive.files)
+
+
+@mirrors("docker:image/tarexport.validatedParentLinks")
+def _validated_parent_links(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Keep a parent only when it is another image of the same archive."""
+    ids_loaded = [image_id for image_id, _ in links]
+    return [(image_id, parent if any(other == parent and other != image_id for other in ids_loaded) else "")
+            for image_id, parent in links]
+
+
+@mirrors("docker:image/tarexport.checkValidParent")
+def _check_valid_parent(img: ids.Image, parent: ids.Image) -> bool:
+    """The child's history is the parent's plus one entry (or neither has any)."""
+    child_history = img.fields["History"] or []
+    parent_history = parent.fields["History"] or []
+    if not child_history and not parent_history:
+        return True
+    if len(child_history) - len(parent_history) != 1:
+        return False
+    return all(a == b for a, b in zip(parent_history, child_history, strict=False))
 
 
 def _decompress(data: bytes) -> bytes:
