@@ -28,12 +28,23 @@ SHARED = ("serve.go",)
 """Files of `harness/` copied into every harness package."""
 EXTRA = dict.fromkeys(("abac", "rbac", "authz"), ("attributes.go",))
 """Files of `harness/` copied into some harness packages: the authorizers' request attributes."""
-UPSTREAM = {"docker_cli": ("src/github.com/docker/docker/cmd/docker/daemon.go",
-                          "src/github.com/docker/docker/cmd/docker/daemon_unix.go",
-                          "src/github.com/docker/docker/cmd/docker/usage.go")}
+DOCKER_CMD = "src/github.com/docker/docker/cmd/docker"
+UPSTREAM: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {"docker_cli": (
+    (f"{DOCKER_CMD}/docker.go", (
+        ("func main() {", "func dockerMain() {"),
+        ("\tflag.Parse()\n", "\tflag.Parse()\n\tafterParse()\n"),
+        ("cli.New(clientCli, NewDaemonProxy(), cobraAdaptor)",
+         "cli.New(recording(clientCli, clientFlags), NewDaemonProxy(), recordingCobra(cobraAdaptor, clientFlags))"),
+    )),
+    (f"{DOCKER_CMD}/daemon.go", ()),
+    (f"{DOCKER_CMD}/daemon_unix.go", ()),
+    (f"{DOCKER_CMD}/usage.go", ()),
+)}
 """Files of a world's laid-out (verified) GOPATH compiled into some harness packages, for upstream code no
-package can import: cmd/docker's DaemonProxy and sortCommands live in its package main. They are copied
-into the build directory only, never into the repository."""
+package can import: cmd/docker's main, DaemonProxy and sortCommands live in its package main. They are
+copied into the build directory only, never into the repository, each with its seams: (text, replacement)
+pairs, each text found exactly once, so the harness runs the upstream function itself with its own hooks
+(`main` renamed so the harness's main can choose, a hook after flag parsing, recording handlers)."""
 TAGS = {"docker_cli": ("daemon",)}
 """Build tags of some harnesses: Docker's release build compiles cmd/docker with `daemon` (daemon_unix.go)."""
 BUILD_TIMEOUT = 900.0
@@ -74,8 +85,8 @@ def build(name: str, world: str) -> Built:
     toolchain = find_toolchain()
     gopath = lay_out(WORLDS[world])
     files = sources_of(name)
-    for upstream in UPSTREAM.get(name, ()):
-        files[upstream.rpartition("/")[2]] = (gopath.root / upstream).read_bytes()
+    for path, seams in UPSTREAM.get(name, ()):
+        files[path.rpartition("/")[2]] = _with_seams(name, path, (gopath.root / path).read_bytes(), seams)
     digest = hashlib.sha256(f"{gopath.digest}\0{toolchain.version}\0".encode())
     for file_name, data in sorted(files.items()):
         digest.update(f"{file_name}\0{len(data)}\0".encode())
@@ -91,6 +102,17 @@ def build(name: str, world: str) -> Built:
         _compile(toolchain.go, toolchain.environment(gopath.entries()), gopath, name, key, files, binary)
         _prune(binary, gopath.root / gopath.world.harness_root / f"{name}_{key}")
     return Built(name, binary, built_now=True)
+
+
+def _with_seams(name: str, path: str, data: bytes, seams: tuple[tuple[str, str], ...]) -> bytes:
+    """An upstream file's bytes with each seam's text replaced (the verified file itself is untouched)."""
+    text = data.decode("utf-8")
+    for old, new in seams:
+        if text.count(old) != 1:
+            raise HarnessBuildError(f"harness {name!r}: {path} holds {text.count(old)} copies of the seam {old!r}, "
+                                    "not one", hint="the verified file is not the one the seam was written for")
+        text = text.replace(old, new)
+    return text.encode("utf-8")
 
 
 def _prune(binary: Path, package: Path) -> None:

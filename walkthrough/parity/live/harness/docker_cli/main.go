@@ -20,10 +20,11 @@
 // environment and argv0) that does what cmd/docker's main does, in its order, with the real packages:
 // cli/flags.InitCommonFlags, mflag's CommandLine (Merge, Parse, PrintDefaults), cobraadaptor.NewCobraAdaptor,
 // client.NewDockerCli, cli.New and Cli.Run, and cmd/docker's own DaemonProxy, stripDaemonArg, findDaemonBinary
-// and sortCommands (daemon.go, daemon_unix.go and usage.go, which the build compiles into this package from
-// the verified GOPATH, with the `daemon` tag as Docker's release build; nothing of them is in the repository).
-// What cmd/docker/docker.go itself does (main, initClientFlags, showVersion) cannot be imported from a
-// package main and is restated below, line for line in its order.
+// and sortCommands, and cmd/docker's main itself (docker.go, daemon.go, daemon_unix.go and usage.go: a
+// package main cannot be imported, so the build compiles them into this package from the verified GOPATH,
+// with the `daemon` tag as Docker's release build; nothing of them is in the repository). docker.go gets
+// three seams at build time (build.UPSTREAM): its main is renamed dockerMain, afterParse runs after its
+// flag.Parse, and cli.New receives recording(...) and recordingCobra(...) around the real handlers.
 //
 // Seams, so that nothing contacts a daemon: the legacy DockerCli handler and the CobraAdaptor are wrapped.
 // The wrappers ask the real handlers `Command(name)`; when the real one has the command, the wrapper
@@ -48,17 +49,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/Sirupsen/logrus"
 	"github.com/docker/docker/api/client"
 	"github.com/docker/docker/cli"
 	"github.com/docker/docker/cli/cobraadaptor"
 	cliflags "github.com/docker/docker/cli/flags"
 	"github.com/docker/docker/cliconfig"
-	"github.com/docker/docker/dockerversion"
 	"github.com/docker/docker/opts"
 	flag "github.com/docker/docker/pkg/mflag"
 	"github.com/docker/docker/pkg/term"
-	"github.com/docker/docker/utils"
 	apiclient "github.com/docker/engine-api/client"
 	"github.com/docker/go-connections/tlsconfig"
 )
@@ -317,62 +315,8 @@ func (h cobraHandler) Command(name string) func(...string) error {
 	}
 }
 
-// initClientFlags restates cmd/docker/docker.go's initClientFlags.
-func initClientFlags(commonFlags *cliflags.CommonFlags) *cliflags.ClientFlags {
-	clientFlags := &cliflags.ClientFlags{FlagSet: new(flag.FlagSet), Common: commonFlags}
-	client := clientFlags.FlagSet
-	client.StringVar(&clientFlags.ConfigDir, []string{"-config"}, cliconfig.ConfigDir(), "Location of client config files")
-
-	clientFlags.PostParse = func() {
-		clientFlags.Common.PostParse()
-
-		if clientFlags.ConfigDir != "" {
-			cliconfig.SetConfigDir(clientFlags.ConfigDir)
-		}
-
-		if clientFlags.Common.TrustKey == "" {
-			clientFlags.Common.TrustKey = filepath.Join(cliconfig.ConfigDir(), cliflags.DefaultTrustKeyFile)
-		}
-
-		if clientFlags.Common.Debug {
-			utils.EnableDebug()
-		}
-	}
-	return clientFlags
-}
-
-// dockerMain restates cmd/docker/docker.go's package variables and main, with the handlers wrapped.
-func dockerMain() {
-	commonFlags := cliflags.InitCommonFlags()
-	clientFlags := initClientFlags(commonFlags)
-	flHelp := flag.Bool([]string{"h", "-help"}, false, "Print usage")
-	flVersion := flag.Bool([]string{"v", "-version"}, false, "Print version information and quit")
-
-	stdin, stdout, stderr := term.StdStreams()
-	logrus.SetOutput(stderr)
-	flag.Merge(flag.CommandLine, clientFlags.FlagSet, commonFlags.FlagSet)
-	cobraAdaptor := cobraadaptor.NewCobraAdaptor(clientFlags)
-
-	flag.Usage = func() {
-		fmt.Fprint(stdout, "Usage: docker [OPTIONS] COMMAND [arg...]\n       docker [ --help | -v | --version ]\n\n")
-		fmt.Fprint(stdout, "A self-sufficient runtime for containers.\n\nOptions:\n")
-
-		flag.CommandLine.SetOutput(stdout)
-		flag.PrintDefaults()
-
-		help := "\nCommands:\n"
-
-		dockerCommands := append(cli.DockerCommandUsage, cobraAdaptor.Usage()...)
-		for _, cmd := range sortCommands(dockerCommands) {
-			help += fmt.Sprintf("    %-10.10s%s\n", cmd.Name, cmd.Description)
-		}
-
-		help += "\nRun 'docker COMMAND --help' for more information on a command."
-		fmt.Fprintf(stdout, "%s\n", help)
-	}
-
-	flag.Parse()
-
+// afterParse runs right after main's flag.Parse (a seam, see build.UPSTREAM): what mflag read.
+func afterParse() {
 	set := []string{}
 	flag.CommandLine.VisitAll(func(f *flag.Flag) {
 		for _, name := range f.Names {
@@ -388,40 +332,19 @@ func dockerMain() {
 		args = []string{}
 	}
 	emit("parsed", map[string]interface{}{"args": args, "flags_set": set})
+}
 
-	if *flVersion {
-		if utils.ExperimentalBuild() {
-			fmt.Printf("Docker version %s, build %s, experimental\n", dockerversion.Version, dockerversion.GitCommit)
-		} else {
-			fmt.Printf("Docker version %s, build %s\n", dockerversion.Version, dockerversion.GitCommit)
-		}
-		return
-	}
+// recording is main's DockerCli handed to cli.New as a recording handler (a seam, see build.UPSTREAM).
+func recording(clientCli *client.DockerCli, flags *cliflags.ClientFlags) cli.Handler {
+	return legacyHandler{clientCli, flags}
+}
 
-	if *flHelp {
-		flag.Usage()
-		return
-	}
-
-	clientCli := client.NewDockerCli(stdin, stdout, stderr, clientFlags)
-	// NewCobraAdaptor built its own DockerCli this way; it is unexported, so the wrapper builds the same.
-	cobraCli := client.NewDockerCli(stdin, stdout, stderr, clientFlags)
-
-	c := cli.New(legacyHandler{clientCli, clientFlags}, NewDaemonProxy(),
-		cobraHandler{cobraAdaptor, cobraCli, clientFlags})
-	if err := c.Run(flag.Args()...); err != nil {
-		if sterr, ok := err.(cli.StatusError); ok {
-			if sterr.Status != "" {
-				fmt.Fprintln(stderr, sterr.Status)
-			}
-			if sterr.StatusCode == 0 {
-				os.Exit(1)
-			}
-			os.Exit(sterr.StatusCode)
-		}
-		fmt.Fprintln(stderr, err)
-		os.Exit(1)
-	}
+// recordingCobra is main's CobraAdaptor handed to cli.New as a recording handler (a seam, see
+// build.UPSTREAM). NewCobraAdaptor built its own DockerCli from the same flags and streams; it is
+// unexported, so the wrapper builds the same one.
+func recordingCobra(adaptor cobraadaptor.CobraAdaptor, flags *cliflags.ClientFlags) cli.Handler {
+	stdin, stdout, stderr := term.StdStreams()
+	return cobraHandler{adaptor, client.NewDockerCli(stdin, stdout, stderr, flags), flags}
 }
 
 func main() {
