@@ -287,6 +287,18 @@ def test_a_new_build_prunes_only_its_own_older_copies(tmp_path: Path) -> None:
     assert sorted(p.name for p in packages.iterdir()) == ["authn_old", "authz_new"]
 
 
+def test_a_seam_applies_exactly_once_or_the_build_stops() -> None:
+    from walkthrough.errors import HarnessBuildError  # noqa: PLC0415
+    from walkthrough.parity.live.build import _with_seams  # noqa: PLC0415
+
+    source = b"func main() {\n\tflag.Parse()\n}\n"
+    assert _with_seams("h", "x.go", source, (("func main() {", "func dockerMain() {"),)) == \
+        b"func dockerMain() {\n\tflag.Parse()\n}\n"
+    for seam in (("func nope() {", "x"), ("\t", "  ")):  # absent; present twice
+        with pytest.raises(HarnessBuildError, match="seam"):
+            _with_seams("h", "x.go", source + b"\t\n", (seam,))
+
+
 def test_a_new_gopath_prunes_the_worlds_older_ones(tmp_path: Path) -> None:
     from walkthrough.parity.live.gopath import _prune  # noqa: PLC0415
 

@@ -41,8 +41,10 @@ Answers are compared whole: every field the harness reports must be what the mod
    the harness package sits inside `k8s.io/kubernetes`, so Kubernetes' vendored packages
    (go-restful, ...) resolve as they do for Kubernetes' own code. Try it by hand with
    `walkthrough parity --live --model <name> --cases 10`.
-   Upstream code that no package can import (a `package main`, as cmd/docker's DaemonProxy) can be
-   compiled into the harness from the world's verified GOPATH: `build.UPSTREAM` (and `build.TAGS`).
+   Upstream code that no package can import (a `package main`, as cmd/docker's main and DaemonProxy) can
+   be compiled into the harness from the world's verified GOPATH: `build.UPSTREAM` (and `build.TAGS`),
+   with seams (exact text replaced at build time, in the build directory) where the harness needs a
+   hook; never restate upstream code in the harness.
 2. If `go build` reports a package it cannot find, the `kubernetes-build` lock lacks it: regenerate
    that lock with `python -m walkthrough.parity.live.buildset --git <minikube clone>`, which lists the
    import closure of every Kubernetes harness and runs `walkthrough sources lock kubernetes-build ...`
