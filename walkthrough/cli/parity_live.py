@@ -8,6 +8,7 @@ toolchain or sources are missing or a harness does not build (before any case ru
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import sys
@@ -38,6 +39,12 @@ def _json(value: Any, limit: int = 400) -> str:
     return visible(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
+def _say_building(name: str) -> None:
+    """A cold build is silent for a minute or two: say what is happening first."""
+    print(f"building harness {name} (a first build compiles the upstream packages it imports: up to a minute "
+          "or two)...", file=sys.stderr, flush=True)
+
+
 def run_live(models: tuple[str, ...], cases: int | None, seed: int | None, show: int) -> int:
     """Build the harnesses, run every selected family, print the report; the exit code."""
     from walkthrough.parity.live import family, known_families  # noqa: PLC0415 - live parity imports hypothesis
@@ -54,7 +61,7 @@ def run_live(models: tuple[str, ...], cases: int | None, seed: int | None, show:
     binaries = {}
     for fam in selected:  # every build first: a missing toolchain or source stops the run before any case
         started = time.monotonic()
-        built = build(fam.name, fam.world)
+        built = build(fam.name, fam.world, compiling=functools.partial(_say_building, fam.name))
         if built.built_now:
             print(f"built harness {fam.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
         binaries[fam.name] = built.binary

@@ -16,12 +16,16 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
 from walkthrough.errors import HarnessBuildError
 from walkthrough.parity.live.gopath import WORLDS, GoPath, lay_out
 from walkthrough.paths import cache_root
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 SHARED = ("serve.go",)
@@ -72,8 +76,10 @@ def sources_of(name: str) -> dict[str, bytes]:
     return files
 
 
-def build(name: str, world: str) -> Built:
+def build(name: str, world: str, compiling: Callable[[], None] | None = None) -> Built:
     """The binary of harness `name` built in `world`, from the cache or compiled now.
+
+    `compiling` is called just before `go build` starts (a cold one takes a minute or more: say so).
 
     Raises:
         ToolchainMissing: no Go 1.19.
@@ -99,6 +105,8 @@ def build(name: str, world: str) -> Built:
     with FileLock(str(binary) + ".lock", timeout=BUILD_TIMEOUT):
         if binary.is_file():
             return Built(name, binary, built_now=False)
+        if compiling is not None:
+            compiling()
         _compile(toolchain.go, toolchain.environment(gopath.entries()), gopath, name, key, files, binary)
         _prune(binary, gopath.root / gopath.world.harness_root / f"{name}_{key}")
     return Built(name, binary, built_now=True)
