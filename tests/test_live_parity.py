@@ -20,10 +20,12 @@ import pytest
 
 from walkthrough import paths
 from walkthrough.cli import main
-from walkthrough.errors import SourcesMissing, ToolchainMissing
+from walkthrough.errors import SourcesMissing, ToolchainMissing, UsageError
+from walkthrough.parity import run_file
 from walkthrough.parity.live import LiveFamily, known_families
-from walkthrough.parity.live.engine import differences, run_family
+from walkthrough.parity.live.engine import Case, differences, run_family
 from walkthrough.parity.live.process import Answer, Failure, Harness
+from walkthrough.parity.live.record import Recorder, dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,6 +132,72 @@ def test_an_agreeing_model_passes_every_case(fake_binary: Path) -> None:
     with Harness(fake_binary) as harness:
         report = run_family(_toy_family(bug_from=10**9), harness, cases=200, seed=1)
     assert (report.passed, report.failed, report.minimal) == (200, 0, None)
+
+
+def test_a_recording_keeps_each_distinct_go_answer_even_where_the_model_disagrees(fake_binary: Path) -> None:
+    recorder = Recorder(_toy_family(bug_from=5000))
+    with Harness(fake_binary) as harness:
+        report = run_family(recorder.family, harness, cases=300, seed=7, on_case=recorder)
+    assert report.failed > 0
+    document = recorder.document({"seed": 7})
+    vectors = document["vectors"]
+    assert len(vectors) == recorder.recorded == 300 - recorder.duplicates
+    assert len({json.dumps(v["inputs"]) for v in vectors}) == len(vectors)
+    assert all(v["outputs"] == {"double": 2 * v["inputs"]["x"], "big": v["inputs"]["x"] >= 100} for v in vectors)
+    assert any(v["inputs"]["x"] >= 5000 for v in vectors)  # the Go's answer, where the model says otherwise
+    assert document["meta"] == {"recorded": {"seed": 7}}
+    text = dumps(document)
+    assert json.loads(text) == document
+    assert len(text.splitlines()) == len(vectors) + 5  # meta (3 lines), the list's opening and closing, a vector a line
+
+
+def test_vectors_with_a_table_of_their_own_are_not_merged() -> None:
+    family = LiveFamily(name="toy", world="docker", what="a toy", requests=lambda: None, model=lambda r: r,
+                        vector=lambda request, answer: {"lines": request, "vectors": [{"outputs": answer}]})
+    recorder = Recorder(family)
+    recorder(Case({"x": 1}, 1, 1, passed=True))
+    recorder(Case({"x": 1}, 1, 1, passed=True))
+    recorder(Case({"x": 3}, None, 3, passed=False, problem="the harness crashed"))
+    assert (recorder.recorded, recorder.duplicates, recorder.unanswered) == (1, 1, 1)
+    with pytest.raises(UsageError, match="their 'lines' differs"):
+        recorder(Case({"x": 2}, 2, 2, passed=True))
+
+
+@pytest.mark.parametrize("name", ["docker_cli", "docker_layout"])
+def test_a_printed_vector_finds_its_runner_by_meta(name: str, tmp_path: Path) -> None:
+    """With the model's answer standing in for the Go's: the vector file reaches the family's runner and replays."""
+    from hypothesis import HealthCheck, given, settings  # noqa: PLC0415
+    from hypothesis import seed as with_seed  # noqa: PLC0415
+
+    family = known_families()[name]
+    reports = []
+
+    @settings(max_examples=5, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @with_seed(1)
+    @given(family.requests())
+    def replay(request: dict[str, Any]) -> None:
+        path = tmp_path / "printed.json"  # no family in the name: the runner is chosen by meta
+        path.write_text(json.dumps(family.vector(request, json.loads(json.dumps(family.model(request))))),
+                        encoding="utf-8")
+        reports.append(run_file(path))
+
+    replay()
+    assert {(r.runner, r.passed_count, r.failed_count) for r in reports} == {(name, 1, 0)}
+
+
+@pytest.mark.parametrize("args", [
+    ["--live", "--record", "{tmp}/x.json"],
+    ["--live", "--model", "mflag", "--model", "gofmt", "--record", "{tmp}/x.json"],
+    ["--record", "{tmp}/x.json"],
+    ["--live", "--model", "mflag", "--record", "{tmp}/no/x.json"],
+])
+def test_bad_recordings_are_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]) -> None:
+    code, out, err = run_cli(capsys, "parity", *(a.format(tmp=tmp_path) for a in args))
+    assert code == 2
+    assert "--record" in err or "not an existing directory" in err
+    assert "Traceback" not in err
+    assert not out
+    assert not list(tmp_path.rglob("*.json"))
 
 
 def test_differences_name_every_field_and_type() -> None:
@@ -251,6 +319,26 @@ def test_a_disagreement_prints_a_vector_that_replays(capsys: pytest.CaptureFixtu
     assert run_cli(capsys, "parity", str(path))[0] == 1  # the broken model fails the vector
     monkeypatch.setattr(golden, "outputs", real)
     assert run_cli(capsys, "parity", str(path))[0] == 0  # the real model passes it
+
+
+@pytest.mark.go
+@pytest.mark.upstream
+def test_a_recording_replays_and_says_how_it_was_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _built("docker_layout")
+    path = tmp_path / "p-docker-layout.json"
+    code, out, _ = run_cli(capsys, "parity", "--live", "--model", "docker_layout", "--cases", "12", "--seed", "5",
+                           "--record", str(path))
+    assert code == 0, out
+    data = json.loads(path.read_text(encoding="utf-8"))
+    recorded = data["meta"]["recorded"]
+    assert recorded["command"].endswith(f"--cases 12 --seed 5 --record {path.as_posix()}")
+    assert (recorded["seed"], recorded["cases"], recorded["harness"]) == (
+        5, 12, "walkthrough/parity/live/harness/docker_layout")
+    assert recorded["releases"][0].startswith("docker v1.12.3 (commit ")
+    assert f"recorded {len(data['docker_layout'])} vectors to" in out
+    code, out, _ = run_cli(capsys, "parity", str(path))
+    assert code == 0
+    assert f"[docker_layout]: {len(data['docker_layout'])} passed, 0 failed" in out
 
 
 def test_every_family_names_a_harness_and_a_world() -> None:

@@ -16,7 +16,8 @@ from walkthrough.cli.run import demos
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-MUST_PASS = ["a-quantity.json", "d-abac.json", "e-quota.json", "g-rbac.json"]
+MUST_PASS = ["a-quantity.json", "d-abac.json", "e-quota.json", "g-rbac.json", "o-docker-cli.json",
+             "p-docker-layout.json"]
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,8 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["failed"] == 0
     assert report["passed"] > 1000
     assert [Path(f["path"]).name for f in report["files"]] == MUST_PASS
-    assert {f["runner"] for f in report["files"]} == {"quantity", "abac", "quota", "rbac"}
+    runners = ["quantity", "abac", "quota", "rbac", "docker_cli", "docker_layout"]
+    assert [f["runner"] for f in report["files"]] == runners
 
 
 def test_a_mismatch_fails_with_expected_and_actual(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from walkthrough.parity import docker_cli as cli_runner
 from walkthrough.reimpl.docker import cli
 
 ENV = {"HOME": "/root"}
@@ -271,3 +275,22 @@ def test_cli_api_client_tls_options_after_post_parse() -> None:
     plain = cli.init_common_flags(ENV)
     plain.post_parse(cli.Streams())
     assert plain.tls_options is None
+
+
+# --- as the Go has it (o-docker-cli.json, recorded by the docker_cli live family) -------------------------
+
+
+def _recorded() -> dict:
+    return json.loads((Path(__file__).parent / "golden" / "o-docker-cli.json").read_text(encoding="utf-8"))
+
+
+def test_live_cli_vectors_pass() -> None:
+    data = _recorded()
+    assert sum(len(data[op]) for op in cli_runner.OPS) == 879
+    assert not [o.name for o in cli_runner.run(data) if not o.passed]
+
+
+def test_a_cli_model_with_another_default_api_version_fails_the_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "DEFAULT_API_VERSION", "1.23")
+    failed = {o.name.split("[")[0] for o in cli_runner.run(_recorded()) if not o.passed}
+    assert failed == {"api_client", "main"}  # the clients built; no address parser reads the version

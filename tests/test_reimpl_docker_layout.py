@@ -14,14 +14,12 @@ import json
 import random
 import re
 import tarfile
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
+from walkthrough.parity import docker_layout as layout_runner
 from walkthrough.reimpl.docker import ids, layout, reference
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def _tar(entries: list[tuple[str, bytes | None]], fmt: int = tarfile.USTAR_FORMAT) -> bytes:
@@ -321,3 +319,23 @@ def test_conflicting_layer_members_are_a_layout_error(tmp_path: Path) -> None:
     with pytest.raises(layout.LayoutError, match="not a readable tar stream"):
         daemon.layers.register(b"\x00garbage" * 100, "")
     assert list((tmp_path / "image" / "aufs" / "layerdb" / "sha256").glob("*")) == []
+
+
+# --- as the Go has it (p-docker-layout.json, recorded by the docker_layout live family) -------------------
+
+
+def _recorded() -> dict:
+    return json.loads((Path(__file__).parent / "golden" / "p-docker-layout.json").read_text(encoding="utf-8"))
+
+
+def test_live_layout_vectors_pass() -> None:
+    data = _recorded()
+    assert len(data["docker_layout"]) == 80
+    assert not [o.name for o in layout_runner.run(data) if not o.passed]
+
+
+def test_a_layout_model_that_misses_opaque_directories_fails_the_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout, "WHITEOUT_OPAQUE_DIR", ".wh..wh..opx")
+    failed = [o for o in layout_runner.run(_recorded()) if not o.passed]
+    assert failed
+    assert all(set(o.expected["files"]) == set(o.actual["files"]) for o in failed)  # only the differing files shown

@@ -4,7 +4,8 @@ Default: every `*.json` file in the project's `tests/golden/`. Per file: the run
 count, and the first mismatches with expected and actual values; last line `N passed, M failed`.
 Exit 0 when nothing failed, 1 otherwise (a file that could not be checked counts as a failure), 2 when a
 named file does not exist (a usage error).
-`--live` compares the models with the real Go on generated inputs instead (`walkthrough.cli.parity_live`).
+`--live` compares the models with the real Go on generated inputs instead (`walkthrough.cli.parity_live`);
+`--live --model NAME --record FILE` also writes the Go's answers as a vector file (`walkthrough.parity.live.record`).
 """
 
 from __future__ import annotations
@@ -49,20 +50,22 @@ def configure_parity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cases", type=positive_int, default=None,
                         help="with --live: cases per model (default: 10,000 shared by the models, 1,000 to 2,500 each)")
     parser.add_argument("--seed", type=int, default=None, help="with --live: the hypothesis seed (default: random)")
+    parser.add_argument("--record", type=Path, default=None, metavar="FILE",
+                        help="with --live and one --model: write the Go's answers to every case as a vector file")
     parser.set_defaults(handler=parity)
 
 
 def parity(files: list[Path], as_json: bool, show: int, *, live: bool = False, models: list[str] | None = None,
-           cases: int | None = None, seed: int | None = None) -> int:
+           cases: int | None = None, seed: int | None = None, record: Path | None = None) -> int:
     """Run golden vector FILES (default: all of tests/golden/) through the Python models, or --live."""
     if live:
         from walkthrough.cli.parity_live import run_live  # noqa: PLC0415 - only for --live
 
         if files or as_json:
             raise UsageError("--live takes no vector files and has no --json report")
-        return run_live(tuple(models or ()), cases, seed, show)
-    if models or cases is not None or seed is not None:
-        raise UsageError("--model, --cases and --seed go with --live")
+        return run_live(tuple(models or ()), cases, seed, show, record=record)
+    if models or cases is not None or seed is not None or record is not None:
+        raise UsageError("--model, --cases, --seed and --record go with --live")
     from walkthrough.parity import run_files, vector_files  # noqa: PLC0415 - the subcommand imports its machinery when it runs
 
     if files:

@@ -5,6 +5,8 @@ the *harnesses*, which import the real upstream packages from the verified cache
 sends every generated input to the harness and to the model, and compares the two answers field by
 field. A disagreement is shrunk to a minimal input and printed as a vector file in the format of
 `tests/golden/`, ready to be added there (`walkthrough parity FILE` replays it through the model).
+`--model NAME --record FILE` writes every case the run checked, with the Go's answer, as one such file
+(`record`: how golden files are recorded from a family, and recorded again).
 
 Pieces, each its own module:
 
@@ -16,6 +18,7 @@ Pieces, each its own module:
 - `process`: runs a harness process with a per-request timeout; crashes, hangs and garbage become
   failed cases with the harness's stderr, never a hang.
 - `engine`: the hypothesis sweep, the comparison, shrinking, and the report of one family.
+- `record`: a sweep's Go answers merged into one vector file, with how it was recorded in its `meta`.
 - `families/<name>.py`: one module per family: a `LiveFamily` named `FAMILY` (strategy, model, vector).
 
 ## The harness protocol (JSON lines)

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from walkthrough.parity.live.process import Failure, Harness
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from walkthrough.parity.live import LiveFamily
 
 SHRINK_SECONDS = 60.0
@@ -131,8 +133,12 @@ def batches(family: LiveFamily) -> Any:
     return st.lists(family.requests(), min_size=1, max_size=BATCH)
 
 
-def run_family(family: LiveFamily, harness: Harness, *, cases: int, seed: int) -> FamilyReport:
-    """Sweep `cases` generated requests; shrink the first disagreement if there is one."""
+def run_family(family: LiveFamily, harness: Harness, *, cases: int, seed: int,
+               on_case: Callable[[Case], None] | None = None) -> FamilyReport:
+    """Sweep `cases` generated requests; shrink the first disagreement if there is one.
+
+    `on_case` sees every case the sweep checks, in order (recording keeps the Go's answers).
+    """
     from hypothesis import given  # noqa: PLC0415 - hypothesis only for --live
     from hypothesis import seed as with_seed  # noqa: PLC0415
 
@@ -148,6 +154,8 @@ def run_family(family: LiveFamily, harness: Harness, *, cases: int, seed: int) -
             if report.passed + report.failed >= cases:
                 raise _Enough
             case = check(family, harness, request)
+            if on_case is not None:
+                on_case(case)
             if case.passed:
                 report.passed += 1
                 continue

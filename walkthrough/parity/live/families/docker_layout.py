@@ -25,6 +25,9 @@ own directories (diff/, layers/, mnt/) and its layer size (directory.Size, where
 unpacked headers' sizes), which only a machine with AUFS can show. Not generated: device nodes and
 fifos, member paths through a symbolic link, pre-1.10 archives with image directories but no
 manifest (the model's docstring lists these), and unreadable layer tars.
+
+A vector carries the archive itself beside its spec; `walkthrough.parity.docker_layout` replays it
+with this module's `replay_request`, `model` and `normalise` (tests/golden/p-docker-layout.json).
 """
 
 from __future__ import annotations
@@ -359,14 +362,28 @@ def normalise(answer: Any) -> Any:
 
 
 def vector(request: dict[str, Any], answer: Any) -> dict[str, Any]:
-    """A vector: the spec (the archive is rebuilt from it by `build`) and the Go's normalised answer."""
+    """A vector: the spec (to read), the archive the Go loaded (gzip, base64), the container, the normalised answer.
+
+    The archive travels whole (a few kB compressed), so a replay loads the very bytes the Go loaded
+    whatever tarfile or zlib writes on the replaying machine; `replay_request` turns the inputs back.
+    """
+    archive = gzip.compress(base64.b64decode(request["archive"]), mtime=0)
+    inputs = {"spec": request["spec"], "archive_gz": base64.b64encode(archive).decode(),
+              **{key: request[key] for key in ("driver", "container", "parent")}}
     return {
         "meta": {"functions": "tarexport Load + layer/image/reference stores on vfs, as files (live parity)",
                  "source": "github.com/docker/docker v1.12.3",
-                 "note": "walkthrough.parity.live.families.docker_layout.build(spec) makes the archive"},
-        "docker_layout": [{"inputs": {"spec": request["spec"], "driver": request["driver"]},
-                           "outputs": normalise(answer)}],
+                 "note": "inputs.archive_gz is the archive walkthrough.parity.live.families.docker_layout.build(spec) "
+                         "made, gzip-compressed and base64-encoded"},
+        "docker_layout": [{"inputs": inputs, "outputs": normalise(answer)}],
     }
+
+
+def replay_request(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The request a vector's inputs were made from (the model reads `archive`, `driver`, `container`, `parent`)."""
+    archive = gzip.decompress(base64.b64decode(inputs["archive_gz"]))
+    return {"spec": inputs["spec"], "archive": Archive(base64.b64encode(archive).decode()),
+            **{key: inputs[key] for key in ("driver", "container", "parent")}}
 
 
 def _describe(request: dict[str, Any]) -> str:
