@@ -339,3 +339,16 @@ def test_a_layout_model_that_misses_opaque_directories_fails_the_vectors(monkeyp
     failed = [o for o in layout_runner.run(_recorded()) if not o.passed]
     assert failed
     assert all(set(o.expected["files"]) == set(o.actual["files"]) for o in failed)  # only the differing files shown
+
+
+def test_trees_with_closed_directories_read_back_and_remove_for_their_owner(tmp_path: Path) -> None:
+    """Docker is root, for whom a 0600 directory is open; the model may run as the directory's owner (a CI runner)."""
+    tree: layout.Tree = {"d": layout.Node("dir", 0o600), "d/e": layout.Node("dir", 0o644),
+                         "d/e/f": layout.Node("file", inode=layout.Inode(b"x", 0o600))}
+    layout.write_tree(tree, tmp_path / "layer")
+    assert {p: (n.kind, n.mode if n.inode is None else n.inode.mode)
+            for p, n in layout.read_tree(tmp_path / "layer").items()} == {
+        "d": ("dir", 0o600), "d/e": ("dir", 0o644), "d/e/f": ("file", 0o600)}
+    assert (tmp_path / "layer" / "d").stat().st_mode & 0o777 == 0o600  # left as it was
+    layout.remove_tree(tmp_path / "layer")
+    assert not (tmp_path / "layer").exists()

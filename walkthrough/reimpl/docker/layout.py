@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -54,7 +55,7 @@ import stat
 import sys
 import tarfile
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -441,13 +442,47 @@ def copy_tree(tree: Tree) -> Tree:
     return out
 
 
+OWNER_ENTERS = 0o500
+"""The owner's read and search bits: root needs neither, to list a directory and reach what it holds."""
+
+
+@contextlib.contextmanager
+def entered(directory: Path) -> Iterator[None]:
+    """Let the owner list `directory` and reach its entries for a while, whatever its mode.
+
+    Docker runs as root, for whom a 0600 or 0644 directory is open; the model may run as its owner
+    (a CI runner), who can always chmod what it made: the mode is set back afterwards.
+    """
+    mode = stat.S_IMODE(directory.lstat().st_mode)
+    if mode & OWNER_ENTERS == OWNER_ENTERS:
+        yield
+        return
+    os.chmod(directory, mode | OWNER_ENTERS)
+    try:
+        yield
+    finally:
+        os.chmod(directory, mode)
+
+
+def remove_tree(directory: Path) -> None:
+    """shutil.rmtree, also for a user without root's privileges: every directory below is made the owner's first."""
+    if not directory.exists():
+        return
+    os.chmod(directory, 0o700)
+    for parent, names, _files in os.walk(directory):  # top-down: each directory opened before os.walk enters it
+        for name in names:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):  # chmod would follow a link
+                os.chmod(path, 0o700)
+    shutil.rmtree(directory)
+
+
 def write_tree(tree: Tree, directory: Path) -> None:
     """Make `directory` hold exactly `tree`.
 
     Nothing is written through a link: every parent in a tree is a directory.
     """
-    if directory.exists():
-        shutil.rmtree(directory)
+    remove_tree(directory)
     directory.mkdir(mode=0o755)
     os.chmod(directory, 0o755)  # noqa: S103 - what vfs's Create makes, whatever the umask
     linked: dict[int, Path] = {}
@@ -503,7 +538,7 @@ class VfsDriver:
     @mirrors("docker:daemon/graphdriver/vfs.Driver.Remove")
     def remove(self, layer_id: str) -> None:
         self.trees.pop(layer_id, None)
-        shutil.rmtree(self.diff_dir(layer_id), ignore_errors=True)
+        remove_tree(self.diff_dir(layer_id))
 
     @mirrors("docker:daemon/graphdriver.NaiveDiffDriver.ApplyDiff")
     def apply_diff(self, layer_id: str, tar_stream: bytes) -> AppliedDiff:
@@ -539,17 +574,24 @@ def read_tree(directory: Path) -> Tree:
     """The tree a directory holds (after something other than the model wrote into it)."""
     tree: Tree = {}
     inodes: dict[tuple[int, int], Inode] = {}
-    for path in sorted(directory.rglob("*")):
-        rel, st = path.relative_to(directory).as_posix(), path.lstat()
-        if stat.S_ISDIR(st.st_mode):
-            tree[rel] = Node("dir", stat.S_IMODE(st.st_mode))
-        elif stat.S_ISLNK(st.st_mode):
-            tree[rel] = Node("symlink", 0o777, target=os.readlink(path))
-        else:
-            key = (st.st_dev, st.st_ino)
-            if key not in inodes:
-                inodes[key] = Inode(path.read_bytes(), stat.S_IMODE(st.st_mode))
-            tree[rel] = Node("file", inode=inodes[key])
+
+    def read(below: Path) -> None:
+        for path in sorted(below.iterdir()):
+            rel, st = path.relative_to(directory).as_posix(), path.lstat()
+            if stat.S_ISDIR(st.st_mode):
+                tree[rel] = Node("dir", stat.S_IMODE(st.st_mode))
+                with entered(path):
+                    read(path)
+            elif stat.S_ISLNK(st.st_mode):
+                tree[rel] = Node("symlink", 0o777, target=os.readlink(path))
+            else:
+                key = (st.st_dev, st.st_ino)
+                if key not in inodes:
+                    inodes[key] = Inode(path.read_bytes(), stat.S_IMODE(st.st_mode))
+                tree[rel] = Node("file", inode=inodes[key])
+
+    with entered(directory):
+        read(directory)  # depth first, names sorted: the order of the paths' parts
     return tree
 
 

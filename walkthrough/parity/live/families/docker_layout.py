@@ -271,7 +271,8 @@ def describe_root(root: Path) -> dict[str, Any]:
             files[rel] = entry
             if stat.S_ISDIR(st.st_mode):
                 entry["type"] = "dir"
-                walk(path)
+                with layout.entered(path):  # a 0600 directory is open to root, not to its owner
+                    walk(path)
             elif stat.S_ISLNK(st.st_mode):
                 entry.update(type="symlink", target=str(path.readlink()), mode="0777")
             elif stat.S_ISREG(st.st_mode):
@@ -316,6 +317,7 @@ def model(request: dict[str, Any]) -> Any:
         except layout.LayoutError as exc:
             answer["error"] = str(exc)
         answer["files"] = describe_root(root)
+        layout.remove_tree(root)  # what TemporaryDirectory cannot remove without root's privileges
         return answer
 
 
