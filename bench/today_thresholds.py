@@ -4,7 +4,9 @@ Run by hand with the real sources and today's releases imported (`walkthrough so
 `python bench/today_thresholds.py`. Prints, for a sweep of each threshold with the others at their values
 in walkthrough/check/today.py, how many counterparts the finder names rightly and wrongly on the hand
 list, its precision and recall; then the finder's figures over every excerpt (counts per status, the
-share found per chapter) and how long it took.
+share found per chapter) and how long it took. All of these measure the search alone, without the
+declared successors of snapshots/upstreams.toml (`[NAME.successors]`); last, what the strips say with
+them: how many are declared, and the counts per status.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ SWEEPS = {
 }
 
 
-def run(index_for: Any, symbols: list[str]) -> dict[str, today.Counterpart]:
-    """The finder's answer for every symbol, with the module's current thresholds."""
+def run(index_for: Any, symbols: list[str], *, successors: bool = False) -> dict[str, today.Counterpart]:
+    """The finder's answer for every symbol, with the module's current thresholds (the search alone by default)."""
     pins = load_pins(REPO)
-    finder = today.TodayFinder({n: today.today_map(u) for n, u in pins.items()}, index_for)
+    finder = today.TodayFinder({n: today.today_map(u, successors=successors) for n, u in pins.items()}, index_for)
     out = {}
     for sid in symbols:
         old = index_for(sid.split(":", 1)[0])
@@ -94,6 +96,10 @@ def main() -> int:
         print(f"  {chapter:34} {found:3}/{len(mine):3} found ({found / len(mine):4.0%}); "
               f"of tracked {found}/{tracked} ({found / max(tracked, 1):4.0%})")
     print(f"finder: {len(symbols)} symbols in {seconds:.2f} s (indexes loaded)")
+    strips = run(index_for, symbols, successors=True)
+    declared = [e for e in excerpts if strips[e["symbol"]].via == today.DECLARED]
+    print(f"with the declared successors: {len(declared)} strips ({len({e['symbol'] for e in declared})} symbols) "
+          f"declared; distinct symbols per status:", dict(Counter(r.status.value for r in strips.values())))
     return 0
 
 

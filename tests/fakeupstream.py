@@ -59,6 +59,10 @@ def _write_upstreams(path: Path, data: dict[str, dict]) -> None:
         if table.get("moves"):
             lines.append(f"[{name}.moves]")
             lines += [f"{_toml_str(k)} = [{', '.join(map(_toml_str, v))}]" for k, v in table["moves"].items()]
+        if table.get("successors"):
+            lines.append(f"[{name}.successors]")
+            lines += [f"{_toml_str(k)} = {{ to = {_toml_str(to)}, why = {_toml_str(why)} }}"
+                      for k, (to, why) in table["successors"].items()]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -96,6 +100,7 @@ def make_fake_upstream(
     later: Mapping[str, Files] | None = None,
     today: Mapping[str, Files] | None = None,
     moves: Mapping[str, list[str]] | None = None,
+    successors: Mapping[str, tuple[str, str]] | None = None,
     unimported: tuple[str, ...] = (),
     activate: bool = True,
 ) -> SourceTree:
@@ -104,7 +109,8 @@ def make_fake_upstream(
     `later` maps a later tag to its files (for drift tests): `open_tree(name, ref=tag)` opens it.
     `today` maps today's releases (`NAME@TAG`: the same name for a later release of this upstream, another
     name for a repository of its own) to their files, in search order; those named in `unimported` are
-    locked but not imported. `moves` is the `[NAME.moves]` table.
+    locked but not imported. `moves` is the `[NAME.moves]` table, `successors` the `[NAME.successors]` one
+    (`PKGDIR.NAME` -> (today id, why)).
     """
     project = tmp_path / "project"
     cache = tmp_path / "cache"
@@ -120,6 +126,7 @@ def make_fake_upstream(
         "later": [{"tag": t, "commit": fake_commit(name, t)} for t in (later or {})],
         "today": [_today_table(name, spec) for spec in (today or {})],
         "moves": dict(moves or {}),
+        "successors": dict(successors or {}),
     }
     _write_upstreams(upstreams_file, data)
     _import(project, cache, tmp_path / "src" / f"{name}@{tag}", name, files)

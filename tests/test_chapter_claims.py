@@ -558,7 +558,8 @@ def _in_flight_only_without_apf(trees: dict[str, SourceTree]) -> None:
     assert "EnablePriorityAndFairness: true," in _text(trees[APISERVER], "pkg/server/options/feature.go")
 
 
-@claim("k8s-master-genericapiserver.md", "`DeprecatedInsecureServingInfo`, which it never starts itself",
+@claim("k8s-master-genericapiserver.md",
+       "`DeprecatedInsecureServingInfo.Serve`, which the library keeps for other servers and never starts itself",
        releases=(APISERVER,))
 def _insecure_serving_left_unused(trees: dict[str, SourceTree]) -> None:
     tree = trees[APISERVER]
@@ -603,12 +604,24 @@ def _cbor_apply_gate(trees: dict[str, SourceTree]) -> None:
     assert "GA" not in gate
 
 
-@claim("docker-cli.md", "was removed (`dockerd`, a binary of its own already in 1.12, stays",
+@claim("docker-cli.md", "was removed (`dockerd`, a binary of its own",
        releases=(DOCKER, DOCKER_CLI))
 def _dockerd_already_a_binary(trees: dict[str, SourceTree]) -> None:
     assert any(p.startswith("cmd/dockerd/") for p in trees[DOCKER].paths())
     assert 'daemonBinary = "dockerd"' in _text(trees[DOCKER], "cmd/docker/daemon.go")
     assert not any("daemon" in p.rsplit("/", 1)[-1] for p in trees[DOCKER_CLI].paths() if p.startswith("cmd/docker/"))
+
+
+@claim("docker-cli.md", "arguments, execute the root command) is the core of `runDocker`.",
+       releases=(DOCKER, DOCKER_CLI))
+def _cobra_adaptor_dissolved(trees: dict[str, SourceTree]) -> None:
+    then = _go_func(_text(trees[DOCKER], "cli/cobraadaptor/adaptor.go"), "func (c CobraAdaptor) run(")
+    assert then.index("Initialize()") < then.index("SetArgs(") < then.index("Execute()")
+    main = _text(trees[DOCKER_CLI], "cmd/docker/docker.go")
+    run = _go_func(main, "func runDocker(")
+    assert run.index("tcmd.Initialize(") < run.index("cmd.SetArgs(args)") < run.index("cmd.ExecuteContext(ctx)")
+    assert '"A self-sufficient runtime for containers"' in _go_func(main, "func newDockerCommand(")
+    assert not any("cobraadaptor" in p for p in trees[DOCKER_CLI].paths())
 
 
 @claim("docker-image-store.md", "remain, and fuse-overlayfs joined them)", releases=(DOCKER, MOBY))

@@ -12,7 +12,7 @@ import pytest
 from walkthrough import paths
 from walkthrough.errors import SourcesMissing, UsageError
 from walkthrough.models import LockEntry, Pin
-from walkthrough.sources.pins import Lock, git_blob_id, load_pins, parse_upstreams, set_digest
+from walkthrough.sources.pins import Lock, Successor, git_blob_id, load_pins, parse_upstreams, set_digest
 
 PIN = Pin("fake", "https://github.com/example/fake", "v0.1.0", "a" * 40)
 REPO = Path(__file__).resolve().parent.parent
@@ -138,6 +138,9 @@ commit = "{"d" * 40}"
 "pkg/a" = ["fake@v9.0.0:pkg/a2", "moved@v9.0.0:a"]
 "pkg/b/" = ["moved@v9.0.0:b/"]
 "cmd/" = "untracked:example/elsewhere cmd"
+[fake.successors]
+# a comment line before it
+"pkg/a.Old" = {{ to = "moved@v9.0.0:a.New", why = "renamed and rewritten" }}
 """
 
 
@@ -154,6 +157,8 @@ def test_today_releases_and_moves(tmp_path: Path) -> None:
     assert ups.release("fake@v9.0.0") == same
     assert ups.today_of("fake") == (same, moved)
     assert ups["fake"].moves["cmd/"] == ("untracked:example/elsewhere cmd",)
+    line = TODAY.split("\n").index('"pkg/a.Old" = { to = "moved@v9.0.0:a.New", why = "renamed and rewritten" }') + 1
+    assert ups["fake"].successors == {"fake:pkg/a.Old": Successor("moved@v9.0.0:a.New", "renamed and rewritten", line)}
     assert ups.lock_path(moved) == tmp_path / "snapshots" / "moved@v9.0.0.lock"
     with pytest.raises(UsageError, match=r"moved has no release 'v1'.*known: v9\.0\.0"):
         ups.release("moved@v1")
@@ -198,6 +203,10 @@ def test_a_build_set_is_a_release_of_its_own_lock(tmp_path: Path) -> None:
         (f'[[fake.today]]\nname = "Bad"\nrepository = "r"\ntag = "v1"\ncommit = "{"e" * 40}"\n', "lowercase"),
         (f'[[fake.today]]\ntag = "v9.0.0"\ncommit = "{"e" * 40}"\n', "listed twice"),
         ('[fake.today.check_blobs]\n"../x.go" = "zz"\n', "check_blobs"),
+        ('[fake.successors]\n"pkg/a.X" = { to = "nope@v1:pkg/a.X", why = "w" }\n', "SPEC one of fake@v9.0.0"),
+        ('[fake.successors]\n"pkg/a.X" = { to = "fake@v9.0.0:pkg/a.X" }\n', "why ="),
+        ('[fake.successors]\n"pkg/a.X" = "fake@v9.0.0:pkg/a.X"\n', "successors: 'pkg/a.X'"),
+        ('[fake.successors]\n"fake:pkg/a.X" = { to = "fake@v9.0.0:pkg/a.X", why = "w" }\n', "PKGDIR.NAME"),
     ],
 )
 def test_bad_today(tmp_path: Path, extra: str, match: str) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from walkthrough.check.today import (
+    DECLARED,
     Counterpart,
     Move,
     TodayFinder,
@@ -266,6 +267,45 @@ def test_a_method_follows_its_receiver(finder: TodayFinder) -> None:
     found = _find(finder, "fake:pkg/a.T.M")
     assert found.status is TodayStatus.GONE
     assert "fake@v2.0.0:pkg/a.U.M" in dict(found.candidates)
+
+
+SUCCESSORS = {"pkg/old.Removed": ("moved@v1.0.0:pkg/new.Unrelated", "the product became a sum, under a new name")}
+
+
+def test_a_declared_successor_comes_before_the_search(fake_upstream: Callable[..., SourceTree],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Removed is gone to the search; declared, it is renamed to Unrelated, with the diff the pair has."""
+    fake_upstream(OLD, today=TODAY, moves=MOVES, successors=SUCCESSORS)
+    found = _find(_finder(), "fake:pkg/old.Removed")
+    assert (found.status, found.target, found.via, found.reason) == (
+        TodayStatus.RENAMED, "moved@v1.0.0:pkg/new.Unrelated", DECLARED, SUCCESSORS["pkg/old.Removed"][1])
+    assert found.permalink.startswith("https://github.com/example/moved/blob/")
+    assert "+func Unrelated(w, h int) int { return w + h }" in found.diff
+    assert (found.added, found.removed) == (1, 3)
+    search = TodayFinder({n: today_map(u, successors=False) for n, u in load_pins().items()}, load_index)
+    assert _find(search, "fake:pkg/old.Removed").status is TodayStatus.GONE  # the search alone, as measured
+    finder = _finder().finder("fake")
+    assert finder is not None
+    assert finder.undeclarable() == []
+    assert main(["explain", "fake:pkg/old.Removed", "--today"]) == 0
+    out = capsys.readouterr().out
+    assert "today: renamed in moved@v1.0.0" in out
+    assert "named by the walkthrough (snapshots/upstreams.toml): the product became a sum" in out
+
+
+def test_a_declared_successor_that_is_not_there(fake_upstream: Callable[..., SourceTree]) -> None:
+    """The search answers (no guess is shown as declared), and `undeclarable` says why for `check`."""
+    fake_upstream(OLD, today=TODAY, moves=MOVES, successors={
+        "pkg/old.Removed": ("moved@v1.0.0:pkg/new.Nowhere", "a typo"),
+        "pkg/old.NeverWas": ("moved@v1.0.0:pkg/new.Unrelated", "no such 2016 symbol"),
+    })
+    assert _find(_finder(), "fake:pkg/old.Removed").status is TodayStatus.GONE
+    finder = _finder().finder("fake")
+    assert finder is not None
+    assert [why for _, _, why in finder.undeclarable()] == [
+        "moved@v1.0.0:pkg/new.Nowhere is not in today's index of moved@v1.0.0",
+        "fake:pkg/old.NeverWas is no symbol of the pinned release",
+    ]
 
 
 def test_declared_untracked(finder: TodayFinder) -> None:

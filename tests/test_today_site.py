@@ -133,3 +133,27 @@ def test_tampered_today_sources_are_refused(fake_upstream: Callable[..., SourceT
     err = capsys.readouterr().err
     assert "moved@v1.0.0: pkg/new/new.go in the cache was modified after import" in err
     assert "walkthrough sources fetch moved@v1.0.0 --force" in err
+
+
+def test_a_declared_successor_is_named_so(fake_upstream: Callable[..., SourceTree], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declared strip says who named it (our reason as its title); one the search found says it found it."""
+    code, site = _build(fake_upstream, tmp_path, monkeypatch,
+                        successors={"pkg/old.Removed": ("moved@v1.0.0:pkg/new.Unrelated", "a sum now <b>")})
+    assert code == 0
+    html = (site / "fake" / "index.html").read_text()
+    strip = html[html.index('id="pkg-old-Removed-today"'):]
+    strip = strip[:strip.index('<div class="wt-go">')]
+    assert 'data-status="renamed"' in html[html.index('id="pkg-old-Removed-today"') - 200:][:400]
+    assert '<span class="wt-today-via" title="a sum now &lt;b&gt;">(named by the walkthrough)</span>' in strip
+    assert "found by similarity" not in strip
+
+
+def test_a_declared_successor_that_is_not_there_fails_strict(fake_upstream: Callable[..., SourceTree],
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    code, _ = _build(fake_upstream, tmp_path, monkeypatch,
+                     successors={"pkg/old.Removed": ("moved@v1.0.0:pkg/new.Nowhere", "a typo")})
+    assert code != 0
+    assert "snapshots/upstreams.toml:" in caplog.text
+    assert "moved@v1.0.0:pkg/new.Nowhere is not in today's index" in caplog.text

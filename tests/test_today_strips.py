@@ -133,3 +133,23 @@ def test_sources_today_selects_todays_releases(project: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "moved@v1.0.0: " in out
     assert "fake@v2.0.0: " in out
+
+
+def test_a_declared_successor_is_recorded_and_a_bad_one_is_a_problem(fake_upstream: Callable[..., SourceTree]) -> None:
+    root = _project(fake_upstream, successors={"pkg/old.Moved": ("moved@v1.0.0:pkg/new.AddThing", "declared")})
+    assert update_snapshot(root, SourcesProvider(root)).exit_code == 0
+    recorded = {s["symbol"]: s for s in json.loads((root / "snapshots" / "today.json").read_text())["strips"]}
+    assert recorded["fake:pkg/old.Moved"]["declared"] is True
+    assert (recorded["fake:pkg/old.Moved"]["status"], recorded["fake:pkg/old.Moved"]["target"]) == (
+        "renamed", "moved@v1.0.0:pkg/new.AddThing")
+    assert "declared" not in recorded["fake:pkg/a.Changed"]  # the search's strips read as before
+    assert run_check(root, SourcesProvider(root)).exit_code == 0
+    upstreams = root / "snapshots" / "upstreams.toml"
+    upstreams.write_text(upstreams.read_text().replace("pkg/new.AddThing", "pkg/new.Nowhere"))
+    report = run_check(root, SourcesProvider(root))
+    assert report.exit_code == 1
+    (bad,) = [p for p in report.problems if p.message.startswith("declared successor of")]
+    line = next(n for n, text in enumerate(upstreams.read_text().split("\n"), 1) if "pkg/new.Nowhere" in text)
+    assert bad.location == f"snapshots/upstreams.toml:{line}"
+    assert "moved@v1.0.0:pkg/new.Nowhere is not in today's index of moved@v1.0.0" in bad.message
+    assert "[fake.successors]" in (bad.hint or "")

@@ -122,7 +122,9 @@ class Explanation(NamedTuple):
             lines.append(f"  {found.permalink}")
         if found.where:
             lines.append(f"  lives in {found.where} (not tracked here)")
-        if found.via:
+        if found.reason:  # declared in the pins: a person's reading, not a score
+            lines.append(f"  named by the walkthrough (snapshots/upstreams.toml): {found.reason}")
+        elif found.via:
             lines.append(f"  {found.via}" + (f", score {found.score:.2f}" if found.score is not None else ""))
         lines += [f"  nearest: {cand} ({score:.2f})" for cand, score in found.candidates]
         if code and found.diff:

@@ -205,6 +205,10 @@ class WalkthroughPlugin(BasePlugin[WalkthroughConfig]):
                 if not file.generated_by:
                     site.add_chapter(file.src_uri, file.content_string)
             site.plan()
+            if today is not None:  # a declared successor that cannot be fails --strict, as in `check`
+                from walkthrough.check.strips import declared_problems  # noqa: PLC0415 - today's releases only
+
+                site.problems += declared_problems(today)
         except WalkthroughError as exc:  # sources missing or an unreadable index: nothing sensible to build
             raise PluginError(f"walkthrough: {exc}") from None
         for src_uri, content, in_nav in site.generated_pages():

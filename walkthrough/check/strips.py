@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from walkthrough.check.today import FINDER_VERSION, Counterpart, TodayFinder, TodayStatus, today_map
+from walkthrough.check.today import DECLARED, FINDER_VERSION, Counterpart, TodayFinder, TodayStatus, today_map
 from walkthrough.errors import InputError, SourcesError
 from walkthrough.models import Problem
 
@@ -53,6 +53,8 @@ class Strip:
     removed: int = 0
     score: float | None = None
     where: str = ""
+    declared: bool = False
+    """Named by the pins' `[NAME.successors]`, not found by the search (recorded only when true)."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -67,11 +69,13 @@ class Strip:
             release=found.release, target=found.target, path=found.path, start_line=found.start_line,
             end_line=found.end_line, added=found.added, removed=found.removed,
             score=None if found.score is None else round(found.score, 3), where=found.where,
+            declared=found.via == DECLARED,
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The snapshot file's form."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """The snapshot file's form (`declared` only where true: the strips the search found read as before)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__
+                if name != "declared" or self.declared}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Strip:
@@ -82,7 +86,7 @@ class Strip:
         """One line for reports: `moved: k8s-apiserver@v0.36.3:pkg/endpoints.APIInstaller (+12/-3)`."""
         size = f" (+{self.added}/-{self.removed})" if self.added or self.removed else ""
         where = f": {self.target}" if self.target else (f" ({self.where})" if self.where else "")
-        return f"{self.status}{where}{size}"
+        return f"{self.status}{where}{size}" + (" (declared successor)" if self.declared else "")
 
 
 @dataclass
@@ -116,6 +120,27 @@ def project_pins(root: Path) -> Upstreams | None:
 def finder_for(upstreams: Upstreams, index_for: Callable[[str], Any]) -> TodayFinder:
     """A TodayFinder over every upstream of the pins."""
     return TodayFinder({name: today_map(u) for name, u in upstreams.items()}, index_for)
+
+
+def declared_problems(finder: TodayFinder) -> list[Problem]:
+    """A problem for each declared successor that cannot be (not in today's index, or no 2016 symbol).
+
+    Each names the line of `snapshots/upstreams.toml` that declares it. Successors in releases that are
+    not imported are not judged. Opens today's indexes (a SourcesError propagates, as in `derive`).
+    """
+    from walkthrough.sources.pins import UPSTREAMS_FILE  # noqa: PLC0415 - only strips read the today pins
+
+    out = []
+    for name in finder.maps:
+        per_upstream = finder.finder(name)
+        if per_upstream is None or per_upstream.missing:
+            continue
+        for sid, successor, why in per_upstream.undeclarable():
+            where = f"snapshots/{UPSTREAMS_FILE}" + (f":{successor.line}" if successor.line else "")
+            out.append(Problem(where, f"declared successor of {sid}: {why}", symbol=sid,
+                               hint=f"correct or remove the line under [{name}.successors] (read today's code "
+                                    "first: `walkthrough explain SYMBOL --today`)"))
+    return out
 
 
 def derive(excerpts: Iterable[tuple[str, Excerpt]], finder: TodayFinder) -> tuple[list[Strip], dict[str, str]]:
@@ -220,8 +245,10 @@ def compare(
             out.problems.append(Problem(WHERE, f"today's release {spec}: recorded lock {was or 'none'}, pinned "
                                                f"lock {now or 'none'}", hint=HINT))
     by_key = {s.key: s for s in recorded.strips if chapters is None or s.chapter in chapters}
+    finder = finder_for(upstreams, index_for)
     try:
-        fresh, missing = derive(((c, ex) for c, ex, _ in excerpts), finder_for(upstreams, index_for))
+        fresh, missing = derive(((c, ex) for c, ex, _ in excerpts), finder)
+        out.problems += declared_problems(finder)
     except SourcesError as exc:
         out.unchecked.append(Problem(WHERE, f"cannot derive the Today strips: {exc.message}", hint=exc.hint))
         return out

@@ -6,6 +6,11 @@ in this order, and stops at the first answer:
 
 1. **A declared fact.** A package the pins declare as living only in a repository we do not track
    (`cmd/kube-apiserver`, the quota evaluators, go-restful...) is *not tracked*: never a guess.
+   A symbol the pins give a *declared successor* (`[NAME.successors]`: read by a person in both trees,
+   for code renamed, moved and rewritten at once, which no score can tell from a neighbour) is that
+   successor, classified as the steps below would classify the pair (moved, renamed, same or changed),
+   with `via` saying it was declared. A declared successor missing from today's index is skipped here
+   (the search below answers) and reported by `check` (`Finder.undeclarable`).
 2. **Same qualified name** (`pkg/admission.chainAdmissionHandler.Admit` is still there): *same* or
    *changed* (with the size of the change and a unified diff).
 3. **A declared package move** (`pkg/apiserver` -> `pkg/endpoints`, `pkg/endpoints/handlers`, ...):
@@ -32,7 +37,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -43,7 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from walkthrough.models import Pin, Symbol
-    from walkthrough.sources.pins import Upstream
+    from walkthrough.sources.pins import Successor, Upstream
 
 FINDER_VERSION = "today-1"
 """Changes whenever a rule or threshold below changes: fingerprints carry it, so `check` shows the effect."""
@@ -52,6 +57,8 @@ SHAPE_THRESHOLD = 0.3
 """Least score of a same-named candidate of another shape (measured: see the module docstring)."""
 BODY_THRESHOLD = 0.55
 """Least body similarity (the name left out) of a differently named candidate."""
+DECLARED = "declared successor"
+"""The `via` of a counterpart the pins name (`[NAME.successors]`), not the search."""
 MARGIN = 0.05
 """How far the best differently named candidate must lead the next one."""
 MAX_SAME_NAME = 3
@@ -113,6 +120,12 @@ class TodayMap(NamedTuple):
     upstream: str
     releases: tuple[str, ...]
     moves: tuple[Move, ...] = ()
+    successors: tuple[tuple[str, Successor], ...] = ()
+    """Declared successors: (2016 symbol id, successor), consulted before any search."""
+
+    def successor(self, symbol_id: str) -> Successor | None:
+        """The successor declared for a 2016 symbol, if any."""
+        return next((s for sid, s in self.successors if sid == symbol_id), None)
 
     def rule(self, pkgdir: str) -> Move | None:
         """The move declared for `pkgdir`: an exact package first, else the longest subtree holding it."""
@@ -134,8 +147,12 @@ class TodayMap(NamedTuple):
         return [*found, directory]
 
 
-def today_map(upstream: Upstream) -> TodayMap:
-    """The finder's view of one upstream's `today` releases and declared `moves` (validated by the pins)."""
+def today_map(upstream: Upstream, *, successors: bool = True) -> TodayMap:
+    """The finder's view of one upstream's `today` releases, declared `moves` and (unless told not to) successors.
+
+    Without `successors` the finder is the search alone: what `bench/today_thresholds.py` and the
+    precision test measure.
+    """
     moves = []
     for source, targets in upstream.moves.items():
         tracked = tuple(
@@ -144,7 +161,8 @@ def today_map(upstream: Upstream) -> TodayMap:
         )
         untracked = "; ".join(t.removeprefix("untracked:").strip() for t in targets if t.startswith("untracked:"))
         moves.append(Move(source, tracked, untracked))
-    return TodayMap(upstream.name, tuple(r.spec for r in upstream.today), tuple(moves))
+    declared = tuple(upstream.successors.items()) if successors else ()
+    return TodayMap(upstream.name, tuple(r.spec for r in upstream.today), tuple(moves), declared)
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -168,7 +186,9 @@ class Counterpart:
     removed: int = 0
     score: float | None = None
     via: str = ""
-    """How it was found: same name, a declared move, same name in a new shape, body similarity."""
+    """How it was found: same name, a declared move, same name in a new shape, body similarity, declared successor."""
+    reason: str = ""
+    """For a declared successor: the pins' one line on what happened to the code."""
     where: str = ""
     """For not tracked: the repository (and directory) that holds the code."""
     candidates: tuple[tuple[str, float], ...] = ()
@@ -187,7 +207,8 @@ class Counterpart:
             "symbol": self.symbol, "status": self.status.value, "release": self.release, "target": self.target,
             "path": self.path, "start_line": self.start_line, "end_line": self.end_line,
             "permalink": self.permalink, "added": self.added, "removed": self.removed,
-            "score": None if self.score is None else round(self.score, 3), "via": self.via, "where": self.where,
+            "score": None if self.score is None else round(self.score, 3), "via": self.via, "reason": self.reason,
+            "where": self.where,
             "candidates": [[c, round(s, 3)] for c, s in self.candidates], "diff": self.diff,
         }
 
@@ -385,6 +406,15 @@ class Finder:
         if self.missing:
             return Counterpart(sym.id, TodayStatus.NOT_IMPORTED, via="; ".join(self.missing.values()))
         words = features(text)
+        successor = self.rules.successor(sym.id)
+        hits = self._successor(successor) if successor is not None else []
+        if successor is not None and hits:
+            spec = successor.target.partition(":")[0]
+            new = hits[0]
+            status = (None if new.pkgdir == sym.pkgdir and new.qualname == sym.qualname
+                      else TodayStatus.MOVED if new.qualname == sym.qualname else TodayStatus.RENAMED)
+            found = self._result(sym, text, words, spec, hits, DECLARED, status)
+            return replace(found, reason=successor.why)
         declared = rule.dirs(sym.pkgdir) if rule is not None else []
         # 2. same qualified name, the declared releases first
         order = list(dict.fromkeys([spec for spec, _ in declared] + list(self.rules.releases)))
@@ -428,6 +458,27 @@ class Finder:
                                via="declared, not found in the tracked part")
         return Counterpart(sym.id, TodayStatus.GONE, candidates=nearest, via="searched " + ", ".join(
             sorted({f"{spec}:{d}" for spec, d in dirs})))
+
+    def _successor(self, successor: Successor) -> list[Symbol]:
+        """The declarations a declared successor's id denotes in today's index (none when it is not there)."""
+        spec = successor.target.partition(":")[0]
+        return self._index(spec).matches(successor.target) if spec in self.today else []
+
+    def undeclarable(self) -> list[tuple[str, Successor, str]]:
+        """Declared successors that cannot be: (2016 id, successor, why), for `check` to report.
+
+        A successor whose release is not imported is not judged (the strips say "not imported").
+        """
+        out = []
+        for sid, successor in self.rules.successors:
+            spec = successor.target.partition(":")[0]
+            if self.old.get(sid) is None:
+                out.append((sid, successor, f"{sid} is no symbol of the pinned release"))
+            elif isinstance(self.today.get(spec), str):
+                continue
+            elif not self._successor(successor):
+                out.append((sid, successor, f"{successor.target} is not in today's index of {spec}"))
+        return out
 
     def _named(self, spec: str, directory: str, sym: Symbol) -> list[Symbol]:
         """Declarations of `directory` in `spec` with `sym`'s qualname and a compatible kind, same file name first."""

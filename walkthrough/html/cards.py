@@ -164,6 +164,8 @@ class TodayView:
     removed: int = 0
     score: float | None = None
     via: str = ""
+    reason: str = ""
+    """For a declared successor: the pins' line on what happened (the strip says "named by the walkthrough")."""
     where: str = ""
     candidates: tuple[tuple[str, float, str, str], ...] = ()
     """Nearest symbols of a gone one: (id, score, permalink, qualified name)."""

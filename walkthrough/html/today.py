@@ -51,6 +51,7 @@ def strip_view(
         removed=found.removed,
         score=found.score,
         via=found.via,
+        reason=found.reason,
         where=found.where,
         candidates=tuple((c, score, permalink_of(c), _qualname(c)) for c, score in found.candidates),
         diff=tuple(diff_lines(found.diff)),

@@ -418,6 +418,20 @@ class Release(NamedTuple):
         return self.title or self.pin.label
 
 
+class Successor(NamedTuple):
+    """A declared successor: the today symbol that carries a 2016 symbol's code under another name or place.
+
+    Read from both trees by a person, for what the similarity search cannot see (renamed, moved and
+    rewritten at once). `line` is where `snapshots/upstreams.toml` declares it, for `check` to cite.
+    """
+
+    target: str
+    """Today's symbol id, `SPEC:PKGDIR.QUALNAME` with SPEC one of the upstream's today releases."""
+    why: str
+    """One line in our words: what happened to the code."""
+    line: int = 0
+
+
 class Upstream(NamedTuple):
     """An upstream: its pinned release, later releases (drift), today's releases and the package moves to them."""
 
@@ -431,6 +445,8 @@ class Upstream(NamedTuple):
     `untracked:WHERE` (code living in a repository we do not fetch). Checked against `today` when read."""
     build: Release | None = None
     """The build set (`[NAME.build]`): the pinned release's Go dependencies, for building live parity harnesses."""
+    successors: Mapping[str, Successor] = MappingProxyType({})
+    """Declared successors (`[NAME.successors]`): 2016 symbol id -> the today symbol that carries its code."""
 
     @property
     def pin(self) -> Pin:
@@ -635,6 +651,44 @@ def _moves(table: Mapping[str, Any], today: tuple[Release, ...], where: str) -> 
     return MappingProxyType(moves)
 
 
+def _successors(
+    name: str, table: Mapping[str, Any], today: tuple[Release, ...], text: str, where: str,
+) -> Mapping[str, Successor]:
+    """The `[NAME.successors]` table: `"PKGDIR.QUALNAME" = { to = "SPEC:PKGDIR.QUALNAME", why = "..." }`."""
+    specs = {r.spec for r in today}
+    lines = _table_lines(text, f"{name}.successors")
+    out: dict[str, Successor] = {}
+    for source, value in dict(table.get("successors", {})).items():
+        target = value.get("to", "") if isinstance(value, dict) else ""
+        why = value.get("why", "") if isinstance(value, dict) else ""
+        spec, sep, rest = str(target).partition(":")
+        if not (sep and spec in specs and "." in rest and str(why).strip()) or ":" in str(source):
+            raise UsageError(
+                f'{where} successors: {source!r}: expected "PKGDIR.NAME" = {{ to = "SPEC:PKGDIR.NAME", why = '
+                f"\"...\" }} with SPEC one of {', '.join(sorted(specs)) or 'the today releases (none declared)'}",
+            )
+        out[f"{name}:{source}"] = Successor(str(target), str(why).strip(), lines.get(str(source), 0))
+    return MappingProxyType(out)
+
+
+_KEY = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*=|^\s*([A-Za-z0-9_-]+)\s*=')
+
+
+def _table_lines(text: str, header: str) -> dict[str, int]:
+    """The line (1-based) of each key of the table `[header]` in a TOML text: where `check` points."""
+    out: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == f"[{header}]"
+            continue
+        match = _KEY.match(line) if inside else None
+        if match is not None:
+            out.setdefault(match.group(1) or match.group(2), number)
+    return out
+
+
 def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo: bool = False) -> Upstreams:
     """Upstreams from the text of an `upstreams.toml` (see snapshots/upstreams.toml for the schema).
 
@@ -670,6 +724,7 @@ def parse_upstreams(text: str, root: Path, *, source: str = UPSTREAMS_FILE, memo
             today=today,
             moves=_moves(table, today, where),
             build=_build(name, table, where),
+            successors=_successors(name, table, today, text, where),
         )
     names = [r.pin.name for u in upstreams.values() for r in (*u.today, *((u.build,) if u.build else ()))
              if r.pin.name != u.name]
