@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from walkthrough.parity import docker_layout as layout_runner
-from walkthrough.reimpl.docker import ids, layout, reference
+from walkthrough.reimpl.docker import _archive, ids, layout, reference
 
 
 def _tar(entries: list[tuple[str, bytes | None]], fmt: int = tarfile.USTAR_FORMAT) -> bytes:
@@ -127,7 +127,7 @@ def test_img_diffid_tar_split_reassembles_the_exact_tar(loaded: tuple[layout.Dae
                 rebuilt += base64.b64decode(e["payload"])
             elif e.get("size"):
                 content = (diff_dir / e["name"]).read_bytes()
-                assert layout.crc64_iso(content) == base64.b64decode(e["payload"])
+                assert _archive.crc64_iso(content) == base64.b64decode(e["payload"])
                 rebuilt += content
         assert rebuilt == layer_tar
         assert ids.digest_from_bytes(rebuilt) == layer.diff_id
@@ -335,7 +335,7 @@ def test_live_layout_vectors_pass() -> None:
 
 
 def test_a_layout_model_that_misses_opaque_directories_fails_the_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout, "WHITEOUT_OPAQUE_DIR", ".wh..wh..opx")
+    monkeypatch.setattr(_archive, "WHITEOUT_OPAQUE_DIR", ".wh..wh..opx")
     failed = [o for o in layout_runner.run(_recorded()) if not o.passed]
     assert failed
     assert all(set(o.expected["files"]) == set(o.actual["files"]) for o in failed)  # only the differing files shown
@@ -343,12 +343,12 @@ def test_a_layout_model_that_misses_opaque_directories_fails_the_vectors(monkeyp
 
 def test_trees_with_closed_directories_read_back_and_remove_for_their_owner(tmp_path: Path) -> None:
     """Docker is root, for whom a 0600 directory is open; the model may run as the directory's owner (a CI runner)."""
-    tree: layout.Tree = {"d": layout.Node("dir", 0o600), "d/e": layout.Node("dir", 0o644),
-                         "d/e/f": layout.Node("file", inode=layout.Inode(b"x", 0o600))}
-    layout.write_tree(tree, tmp_path / "layer")
+    tree: _archive.Tree = {"d": _archive.Node("dir", 0o600), "d/e": _archive.Node("dir", 0o644),
+                         "d/e/f": _archive.Node("file", inode=_archive.Inode(b"x", 0o600))}
+    _archive.write_tree(tree, tmp_path / "layer")
     assert {p: (n.kind, n.mode if n.inode is None else n.inode.mode)
-            for p, n in layout.read_tree(tmp_path / "layer").items()} == {
+            for p, n in _archive.read_tree(tmp_path / "layer").items()} == {
         "d": ("dir", 0o600), "d/e": ("dir", 0o644), "d/e/f": ("file", 0o600)}
     assert (tmp_path / "layer" / "d").stat().st_mode & 0o777 == 0o600  # left as it was
-    layout.remove_tree(tmp_path / "layer")
+    _archive.remove_tree(tmp_path / "layer")
     assert not (tmp_path / "layer").exists()

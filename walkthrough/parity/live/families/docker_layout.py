@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from walkthrough.parity.live import LiveFamily
 from walkthrough.parity.live.process import scratch_dir
 from walkthrough.reimpl.docker import ids, layout
+from walkthrough.reimpl.docker._archive import LayoutError, entered, remove_tree
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -271,7 +272,7 @@ def describe_root(root: Path) -> dict[str, Any]:
             files[rel] = entry
             if stat.S_ISDIR(st.st_mode):
                 entry["type"] = "dir"
-                with layout.entered(path):  # a 0600 directory is open to root, not to its owner
+                with entered(path):  # a 0600 directory is open to root, not to its owner
                     walk(path)
             elif stat.S_ISLNK(st.st_mode):
                 entry.update(type="symlink", target=str(path.readlink()), mode="0777")
@@ -314,10 +315,10 @@ def model(request: dict[str, Any]) -> Any:
                 daemon.layers.create_rw_layer(request["container"], request["parent"], init=lambda _path: None)
         except layout.LoadError as exc:
             answer["output"], answer["error"] = exc.result.output, str(exc)
-        except layout.LayoutError as exc:
+        except LayoutError as exc:
             answer["error"] = str(exc)
         answer["files"] = describe_root(root)
-        layout.remove_tree(root)  # what TemporaryDirectory cannot remove without root's privileges
+        remove_tree(root)  # what TemporaryDirectory cannot remove without root's privileges
         return answer
 
 
