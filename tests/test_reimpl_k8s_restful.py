@@ -141,3 +141,17 @@ def test_servemux_redirects_unclean_paths() -> None:
 def test_route_builder_reads_adds_required_body_parameter() -> None:
     builder = RouteBuilder("/api", "POST", "/pods").To(_noop).Reads("v1.Pod")
     assert [(p.name, p.kind, p.data_type, p.required) for p in builder.parameters] == [("body", "body", "v1.Pod", True)]
+
+
+def test_a_vector_whose_services_end_the_program_replays() -> None:
+    """Two web services at one root: go-restful logs and exits; the vector records that line (live parity)."""
+    services = [{"root_path": "/a", "routes": [{"method": "GET", "sub_path": "/x"}]},
+                {"root_path": "/a", "routes": [{"method": "GET", "sub_path": "/y"}]}]
+    fatal = "[restful] WebService with duplicate root path detected:['&{/a 0xc000010000 ...}']"
+    vector = {"inputs": {"request": {"method": "GET", "path": "/a/x"}}, "outputs": {"fatal": fatal}}
+    [outcome] = runner.run({"web_services": services, "vectors": [vector]})
+    assert outcome.passed
+    other = {**vector, "outputs": {"fatal": "[restful] something else"}}
+    assert not runner.run({"web_services": services, "vectors": [other]})[0].passed
+    served = {**vector, "outputs": {"url_path": "/a/x"}}  # the Go served it: the model's exit disagrees
+    assert not runner.run({"web_services": services, "vectors": [served]})[0].passed

@@ -112,13 +112,6 @@ def on_exit(code: int, stderr: str) -> Any:
     return {"fatal": lines[-1] if lines else f"exit status {code}"}
 
 
-def normalise(answer: Any) -> Any:
-    """A fatal duplicate-root message cut before Go's `['%v']` of the WebService (its pointers differ per run)."""
-    if isinstance(answer, dict) and isinstance(answer.get("fatal"), str):
-        return {"fatal": answer["fatal"].split(":['", 1)[0]}
-    return answer
-
-
 def vector(request: dict[str, Any], answer: Any) -> dict[str, Any]:
     """An f-restful-style vector file: the services at the top, the request as its one vector."""
     return {
@@ -137,6 +130,6 @@ FAMILY = LiveFamily(
     requests=requests,
     model=model,
     vector=vector,
-    normalise=normalise,
+    normalise=golden.normalise,
     on_exit=on_exit,
 )
