@@ -13,6 +13,8 @@ import contextlib
 import inspect
 import io
 import json
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +27,7 @@ from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import (
     apierrors,
+    apiserver,
     authn,
     authorizer,
     authz,
@@ -156,7 +159,7 @@ def _golden_quota_functions() -> None:
     assert "Mask" not in meta
 
 
-@claim("k8s-quota-evaluator.md", "a new quota is enforced only from the controller's first sync on")
+@claim("k8s-quota-evaluator.md", "enforced only from the controller's first sync on")
 def _unsynced_quota_is_not_enforced() -> None:
     unsynced = ResourceQuota(name="new", namespace="dev")  # status.hard and status.used empty
     assert not quota.new_pod_evaluator().matches(unsynced, _pod("p"))
@@ -244,6 +247,152 @@ def _admission_demo() -> None:
     assert lines[5].endswith(
         "requested: pods=1,requests.cpu=2, used: pods=2,requests.cpu=500m, limited: pods=2,requests.cpu=1")
     assert lines[2] == lines[4] == lines[6]  # used is unchanged by the refusals
+
+
+# ---- k8s-quota-evaluator.md, k8s-quota-admission.md: the third audit ---------------------------------
+class _AlwaysRaced(InMemoryQuotaAccessor):
+    """Another writer updates each quota just before every one of our writes: each write is a conflict."""
+
+    writes = 0
+
+    def update_quota_status(self, new_quota: ResourceQuota) -> Exception | None:
+        self.writes += 1
+        self.put(self.get(new_quota.namespace, new_quota.name))
+        return super().update_quota_status(new_quota)
+
+
+@claim("k8s-quota-evaluator.md", 'exit: {label: refused, detail: "must specify cpu,memory"')
+def _matches_before_constraints() -> None:
+    compute = _quota("compute", {"cpu": "1", "memory": "1Gi"}, {"cpu": "0", "memory": "0"})
+    [err] = _decide([compute], _pod("p"))
+    assert str(err) == 'pods "p" is forbidden: failed quota: compute: must specify cpu,memory'
+    jobs = _quota("jobs", {"cpu": "1", "memory": "1Gi"}, {"cpu": "0", "memory": "0"}, [quota.SCOPE_TERMINATING])
+    assert _decide([jobs], _pod("p")) == [None]  # Matches said no: its constraints are never asked
+
+
+@claim("k8s-quota-evaluator.md", "Only UsageStats needs listing; admission never calls it.")
+def _admission_never_lists() -> None:
+    def lister(kind: str, namespace: str) -> list[quota.KubeObject]:
+        raise AssertionError(f"admission listed {kind} in {namespace}")
+
+    accessor = InMemoryQuotaAccessor([_quota("compute", {"pods": "2"}, {"pods": "0"})])
+    evaluator = QuotaEvaluator(accessor, quota.new_registry(lister), workers=1)
+    waiter = new_admission_waiter(Attributes(("", "Pod"), "dev", "p", ("", "pods"), CREATE, _pod("p")))
+    evaluator.check_attributes("dev", [waiter])
+    assert waiter.result is None
+    assert show(accessor.get("dev", "compute").used) == {"pods": "1"}
+
+
+@claim("k8s-quota-evaluator.md", "Every pod that is charged at all (not Succeeded or Failed) counts as one pod")
+def _terminal_pods_count_nothing() -> None:
+    assert show(quota.pod_usage_func(Pod(containers=[Container()]))) == {"pods": "1"}
+    for phase in ("Succeeded", "Failed"):
+        assert quota.pod_usage_func(Pod(phase=phase, containers=[Container(requests=rl({"cpu": "1"}))])) == {}
+    assert show(quota.pod_usage_func(Pod(phase="Running", containers=[Container()]))) == {"pods": "1"}
+
+
+@claim("k8s-quota-evaluator.md", "The containers' resources are validated first (request ≤ limit and so on)")
+def _resources_validated_before_constraints() -> None:
+    over = Pod(containers=[Container(requests=rl({"cpu": "2"}), limits=rl({"cpu": "1"}))])
+    err = quota.pod_constraints_func(["cpu", "memory"], over)  # memory is missing too, but not reported
+    assert str(err) == ('spec.containers[0].resources.limits: Invalid value: "1": '
+                        "must be greater than or equal to cpu request")
+    # The pod's name is checked only by the storage, after the quota was charged for it.
+    lines: list[str] = []
+    mini = apiserver.build_server("abac", 0, log=lines.append)
+    port = mini.start()
+    try:
+        body = json.dumps(apiserver.tour_pod("Bad_Name")).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/namespaces/dev/pods", data=body,
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": "Bearer dev-token"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310 - our own server, loopback
+        refused.value.close()
+    finally:
+        mini.shutdown()
+    assert refused.value.code == 422
+    answer = lines[lines.index("POST /api/v1/namespaces/dev/pods"):]
+    charged = answer.index("  store  updated resourcequotas dev/dev-quota resourceVersion=5")
+    assert charged < answer.index("  admit  CREATE pods dev/Bad_Name: admitted") < len(answer) - 1
+    assert answer[-1].endswith("-> 422")
+
+
+@claim("k8s-quota-evaluator.md", "it reads: the controller's last count plus what admission charged since")
+def _admission_adds_to_what_it_reads() -> None:
+    accessor = InMemoryQuotaAccessor([_quota("compute", {"pods": "5"}, {"pods": "3"})])  # the controller's count
+    for name in ("a", "b"):  # two batches, one after the other
+        assert _decide([], _pod(name), accessor=accessor) == [None]
+    assert show(accessor.get("dev", "compute").used) == {"pods": "5"}
+    [err] = _decide([], _pod("c"), accessor=accessor)
+    assert str(err).endswith("requested: pods=1, used: pods=5, limited: pods=5")
+
+
+@claim("k8s-quota-admission.md", 'Only a successful quota write (or "this request changes no quota") replaces it')
+def _unchanged_quota_admits_without_a_write() -> None:
+    balancers = _quota("lb", {"services.loadbalancers": "1"}, {"services.loadbalancers": "1"})
+    accessor = _AlwaysRaced([balancers])
+    evaluator = QuotaEvaluator(accessor, quota.new_registry(), workers=1)
+    old = Service(name="web", namespace="dev", type="NodePort", resource_version="7")
+    new = Service(name="web", namespace="dev", type="NodePort", resource_version="7")
+    waiter = new_admission_waiter(Attributes(("", "Service"), "dev", "web", ("", "services"), quota.UPDATE,
+                                             new, old))
+    evaluator.check_attributes("dev", [waiter])
+    assert (waiter.result, accessor.writes) == (None, 0)
+
+
+@claim("k8s-quota-admission.md", "at the limit, adding zero passes")
+def _cluster_ip_at_the_balancer_limit() -> None:
+    at_limit = _quota("lb", {"services.loadbalancers": "1"}, {"services.loadbalancers": "1"})
+    assert _decide([at_limit], Service(name="web")) == [None]
+    over = _quota("lb", {"services.loadbalancers": "1"}, {"services.loadbalancers": "2"})
+    [err] = _decide([over], Service(name="web"))
+    assert "exceeded quota: lb, requested: services.loadbalancers=0" in str(err)
+
+
+@claim("k8s-quota-admission.md", "so one pass over a batch cannot collectively exceed a limit")
+def _one_pass_stays_within_the_limit() -> None:
+    accessor = InMemoryQuotaAccessor([_quota("compute", {"pods": "2"}, {"pods": "0"})])
+    results = _decide([], _pod("a"), _pod("b"), _pod("c"), accessor=accessor)
+    assert results[:2] == [None, None]
+    assert str(results[2]).endswith("requested: pods=1, used: pods=2, limited: pods=2")
+    assert show(accessor.get("dev", "compute").used) == {"pods": "2"}
+
+
+@claim("k8s-quota-admission.md", "quota's write still fails after the third retry (four writes in all)")
+def _retries_exhausted_hand_back_the_conflict() -> None:
+    compute = _quota("compute", {"pods": "5"}, {"pods": "0"})
+    best_effort = _quota("best-effort", {"pods": "0"}, {"pods": "0"}, [quota.SCOPE_BEST_EFFORT])
+    accessor = _AlwaysRaced([compute, best_effort])
+    charged, refused = _decide([], _pod("a", {"cpu": "1"}), _pod("b"), accessor=accessor)
+    assert accessor.writes == 4  # compute only: best-effort never changed
+    assert isinstance(charged, quota_admission.StatusError)
+    assert charged.code == 409
+    assert str(charged) == ('Operation cannot be fulfilled on resourcequotas "compute": the object has been '
+                            "modified; please apply your changes to the latest version and try again")
+    assert str(refused).startswith('pods "b" is forbidden: exceeded quota: best-effort')  # decided in the first pass
+
+
+@claim("k8s-quota-admission.md", "`hard pods=2,requests.cpu=1` and `used pods=1,requests.cpu=0` (the zero is needed")
+def _admission_demo_quota() -> None:
+    first = printed(quota_admission._demo).splitlines()[0]  # noqa: SLF001 - the demo the chapter describes
+    assert first == "quota compute: hard pods=2,requests.cpu=1; used pods=1,requests.cpu=0"
+    [err] = _decide([_quota("compute", {"pods": "2", "requests.cpu": "1"}, {"pods": "1"})], _pod("a", {"cpu": "1m"}))
+    assert str(err) == 'pods "a" is forbidden: status unknown for quota: compute'
+
+
+# ---- request-path.md ---------------------------------------------------------------------------------
+@claim("request-path.md", "(else 403, or 500 when a mode reported an error)")
+def _authorization_error_is_500() -> None:
+    def api(req: authn.Request) -> authn.Response:
+        return authn.Response(299)
+
+    request = authn.Request(path="/api/v1/pods")
+    request.request_info = authz.default_request_info_factory().new_request_info(request)
+    failing, deny, allow = authz.AlwaysFailAuthorizer(), authz.AlwaysDenyAuthorizer(), authz.AlwaysAllowAuthorizer()
+    assert authz.with_authorization(api, authz.union_new(deny, failing))(request).status == 500
+    assert authz.with_authorization(api, authz.union_new(deny, deny))(request).status == 403
+    assert authz.with_authorization(api, authz.union_new(failing, allow))(request).status == 299
 
 
 def _param(c: Claim) -> object:
@@ -570,6 +719,23 @@ def _insecure_serving_left_unused(trees: dict[str, SourceTree]) -> None:
         assert "serveInsecurely" not in text
         if path != "pkg/server/deprecated_insecure_serving.go" and not path.endswith("_test.go"):
             assert "DeprecatedInsecureServingInfo" not in text, path
+
+
+@claim("request-path.md", "passing it on, which for an ordinary request ends kube-apiserver v1.5.2", releases=(K8S,))
+def _panic_filter_panics_on(trees: dict[str, SourceTree]) -> None:
+    tree = trees[K8S]
+    crash = _text(tree, "pkg/util/runtime/runtime.go")
+    assert "\tReallyCrash = true\n" in crash
+    assert "if ReallyCrash {" in _go_func(crash, "func HandleCrash(")
+    assert "defer runtime.HandleCrash(" in _text(tree, "pkg/genericapiserver/filters/panics.go")
+    timeout = _go_func(_text(tree, "pkg/genericapiserver/filters/timeout.go"), "func (t *timeoutHandler) ServeHTTP(")
+    assert "go func() {\n\t\tt.handler.ServeHTTP(tw, r)" in timeout  # the inner chain runs in a goroutine of its own
+    assert "recover()" not in timeout
+    assert not any("ReallyCrash" in _text(tree, p) for p in tree.paths() if p.startswith("cmd/kube-apiserver/"))
+    restful = _text(tree, "vendor/github.com/emicklei/go-restful/container.go")
+    assert "doNotRecover:           false," in restful  # go-restful recovers a route function's panic itself
+    assert "apierrors.NewGenericServerResponse(http.StatusInternalServerError" in _go_func(
+        _text(tree, "pkg/apiserver/apiserver.go"), "func logStackOnRecover(")
 
 
 @claim("k8s-quota-admission.md", "nearly untouched: `addWork` and `completeWork` are line for line the same",

@@ -638,12 +638,13 @@ def _demo() -> None:
                       used=quota.rl({"pods": "1", "requests.cpu": "0"})),
     ])
     plugin = PLUGINS["ResourceQuota"](accessor)
+    compute = accessor.get("dev", "compute")
 
     def create_pod(name: str, cpu: str) -> Exception | None:
         pod = quota.Pod(name=name, containers=[quota.Container(requests=quota.rl({"cpu": cpu}))])
         return plugin.admit(Attributes(("", "Pod"), "dev", name, ("", "pods"), CREATE, pod))
 
-    print("quota compute: hard pods=2,requests.cpu=1; used pods=1")
+    print(f"quota compute: hard {pretty_print(compute.hard)}; used {pretty_print(compute.used)}")
     for name, cpu in [("a", "500m"), ("b", "100m"), ("c", "2")]:
         err = create_pod(name, cpu)
         print(f"  create pod {name} (cpu {cpu}) -> {'admitted' if err is None else err}")
