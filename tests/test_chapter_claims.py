@@ -366,7 +366,7 @@ def _retries_exhausted_hand_back_the_conflict() -> None:
     accessor = _AlwaysRaced([compute, best_effort])
     charged, refused = _decide([], _pod("a", {"cpu": "1"}), _pod("b"), accessor=accessor)
     assert accessor.writes == 4  # compute only: best-effort never changed
-    assert isinstance(charged, quota_admission.StatusError)
+    assert isinstance(charged, apierrors.StatusError)
     assert charged.code == 409
     assert str(charged) == ('Operation cannot be fulfilled on resourcequotas "compute": the object has been '
                             "modified; please apply your changes to the latest version and try again")

@@ -234,8 +234,8 @@ def test_qa_limit_compare() -> None:
     assert str(err) == (
         'pods "b" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2'
     )
-    assert err.status()["reason"] == "Forbidden"
-    assert err.status()["details"] == {"kind": "pods", "name": "b"}
+    assert err.status["reason"] == "Forbidden"
+    assert err.status["details"] == {"kind": "pods", "name": "b"}
 
 
 def test_qa_batch_accumulate() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from walkthrough.parity import Outcome, guarded
 from walkthrough.reimpl.kubernetes import apiv1, quota, quota_admission
+from walkthrough.reimpl.kubernetes.apierrors import StatusError
 from walkthrough.reimpl.kubernetes.quantity import Quantity
 
 SCOPES = (quota.SCOPE_TERMINATING, quota.SCOPE_NOT_TERMINATING, quota.SCOPE_BEST_EFFORT, quota.SCOPE_NOT_BEST_EFFORT)
@@ -141,7 +142,7 @@ def _admit_once(quotas: list[quota.ResourceQuota], request: dict[str, Any],
         plugin.evaluator.stop()
     used = {f"{q.namespace}/{q.name}": quota.show(accessor.get(q.namespace, q.name).used) for q in quotas}
     return {"error": None if err is None else str(err),
-            "code": err.code if isinstance(err, quota_admission.StatusError) else 0, "used": used}
+            "code": err.code if isinstance(err, StatusError) else 0, "used": used}
 
 
 def _decoded_json(kind: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -489,8 +489,7 @@ class StoreQuotaAccessor:
             current["metadata"]["resourceVersion"] = new_quota.resource_version
             self.status.update(ctx, new_quota.name, registry.UpdatedObjectInfo(current))
         except StatusError as err:
-            return quota_admission.StatusError(err.code, err.reason, err.status.get("message", ""),
-                                               err.status.get("details") or {})
+            return err
         return None
 
 
@@ -570,8 +569,8 @@ class QuotaAdmissionAdapter:
         if record.obj is not None and not record.obj.namespace:
             record.obj.namespace = attributes.namespace
         err = self.plugin.admit(record)
-        if isinstance(err, quota_admission.StatusError):
-            raise StatusError(err.status())
+        if isinstance(err, StatusError):
+            raise err
         if err is not None:
             raise new_internal_error(str(err))
 

@@ -6,9 +6,8 @@ is added before the next is checked), writes the changed quotas' status, retries
 writes up to 3 times, and releases every waiter. A waiter's result starts as "DEFAULT DENY" and
 becomes success only once the quota update that counts it has been written.
 
-Public API (for the capstone apiserver and the chapters):
+Public API (for the capstone apiserver and the chapters; errors are apierrors.StatusError):
     Attributes(kind, namespace, name, resource, operation, obj, old_obj, subresource)  # admission.Attributes
-    StatusError(code, reason, message, details)   # apierrors.StatusError; .status() is the JSON Status
     InMemoryQuotaAccessor(quotas)                 # get_quotas(ns) / update_quota_status(q), with conflicts
     QuotaEvaluator(accessor, registry, workers=5) # .evaluate(attrs) -> error | None; .stop()
     QuotaAdmission(evaluator)                     # .handles(op), .admit(attrs) -> error | None
@@ -30,13 +29,13 @@ Run `python -m walkthrough.reimpl.kubernetes.quota_admission` for a demo.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from walkthrough.reimpl import mirrors
-from walkthrough.reimpl.kubernetes import quota
+from walkthrough.reimpl.kubernetes import apierrors, quota
+from walkthrough.reimpl.kubernetes.apierrors import StatusError, status_error
 from walkthrough.reimpl.kubernetes.quota import (
     CREATE,
     UPDATE,
@@ -70,37 +69,6 @@ class Attributes:
     subresource: str = ""
 
 
-def _group_resource_string(group: str, resource: str) -> str:
-    """`unversioned.GroupResource.String()`."""
-    return resource if len(group) == 0 else resource + "." + group
-
-
-@mirrors("kubernetes:pkg/api/errors.StatusError")
-class StatusError(Exception):
-    """An API error with its HTTP code; `status()` is the `unversioned.Status` body."""
-
-    def __init__(self, code: int, reason: str, message: str, details: dict[str, str]) -> None:
-        super().__init__(message)
-        self.code, self.reason, self.message, self.details = code, reason, message, details
-
-    def status(self) -> dict[str, Any]:
-        details = {k: v for k, v in self.details.items() if v}
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": self.message, "reason": self.reason, "details": details, "code": self.code}
-
-
-@mirrors("kubernetes:pkg/api/errors.NewForbidden")
-def new_api_forbidden(group: str, resource: str, name: str, err: Exception) -> StatusError:
-    message = f"{_group_resource_string(group, resource)} {json.dumps(name)} is forbidden: {err}"
-    return StatusError(403, "Forbidden", message, {"group": group, "kind": resource, "name": name})
-
-
-@mirrors("kubernetes:pkg/api/errors.NewConflict")
-def new_api_conflict(group: str, resource: str, name: str, err: Exception | str) -> StatusError:
-    message = f"Operation cannot be fulfilled on {_group_resource_string(group, resource)} {json.dumps(name)}: {err}"
-    return StatusError(409, "Conflict", message, {"group": group, "kind": resource, "name": name})
-
-
 @mirrors("kubernetes:pkg/admission.NewForbidden")
 def new_forbidden(a: Attributes, internal_error: Exception) -> StatusError:
     """Forbidden naming the resource and the object (its name, else generateName, else "Unknown")."""
@@ -112,7 +80,7 @@ def new_forbidden(a: Attributes, internal_error: Exception) -> StatusError:
             name = a.obj.name
         elif a.obj.generate_name:
             name = a.obj.generate_name
-    return new_api_forbidden(a.resource[0], a.resource[1], name, internal_error)
+    return apierrors.new_forbidden(a.resource[1], name, str(internal_error), a.resource[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,10 +135,10 @@ class InMemoryQuotaAccessor:
             key = (new_quota.namespace, new_quota.name)
             current = self._quotas.get(key)
             if current is None:
-                return StatusError(404, "NotFound", f'resourcequotas "{new_quota.name}" not found',
+                return status_error(404, "NotFound", f'resourcequotas "{new_quota.name}" not found',
                                    {"kind": "resourcequotas", "name": new_quota.name})
             if new_quota.resource_version != current.resource_version:
-                return new_api_conflict("", "resourcequotas", new_quota.name,
+                return apierrors.new_conflict("resourcequotas", new_quota.name,
                                         "the object has been modified; please apply your changes "
                                         "to the latest version and try again")
             self._version += 1
@@ -582,7 +550,7 @@ PLUGINS: dict[str, Callable[[QuotaAccessor], QuotaAdmission]] = {}
 @mirrors("kubernetes:pkg/admission.RegisterPlugin")
 def register_plugin(name: str, factory: Callable[[QuotaAccessor], QuotaAdmission]) -> None:
     if name in PLUGINS:
-        raise PluginRegisteredTwice(f"Admission plugin {json.dumps(name)} was registered twice")
+        raise PluginRegisteredTwice(f"Admission plugin {apierrors.go_quote(name)} was registered twice")
     PLUGINS[name] = factory
 
 
