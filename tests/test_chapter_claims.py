@@ -27,6 +27,7 @@ from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import (
     apierrors,
+    apiinstaller,
     apiserver,
     authn,
     authorizer,
@@ -50,6 +51,8 @@ from walkthrough.reimpl.kubernetes.quota_admission import (
     WorkQueue,
     new_admission_waiter,
 )
+from walkthrough.reimpl.kubernetes.restful import Container as RestfulContainer
+from walkthrough.reimpl.kubernetes.restful import ProcessCrash
 from walkthrough.reimpl.kubernetes.restful import Request as RestfulRequest
 from walkthrough.sources import SourceTree, open_tree
 
@@ -607,6 +610,75 @@ def _plain_error_is_500() -> None:
     assert apierrors.err_to_api_status(ValueError("boom"))["code"] == 500
     assert apierrors.err_to_api_status(apierrors.new_timeout_error("slow"))["code"] == 504
     assert apierrors.err_to_api_status(apierrors.from_object({"status": "Success"}))["code"] == 200
+
+
+@claim("k8s-resthandler.md", "HandleCrash panics again in the storage goroutine (ReallyCrash is on in kube-apiserver)")
+def _storage_panic_ends_the_process() -> None:
+    def panics() -> rh.Obj:
+        raise GoPanic("boom")
+
+    with pytest.raises(ProcessCrash, match="boom"):
+        rh.finish_request(5, panics)
+
+
+@claim("k8s-resthandler.md", "(a pod's binding answers a bare Success); a zero code becomes 201")
+def _bare_success_status_is_written_as_201() -> None:
+    class Binding:
+        """A creater answering a Status without a code, as BindingREST.Create does."""
+
+        capabilities = frozenset({"Creater"})
+
+        def new(self) -> rh.Obj:
+            return {}
+
+        def create(self, ctx: dict, obj: rh.Obj) -> rh.Obj:
+            return {"kind": "Status", "apiVersion": "v1", "status": "Success"}
+
+    scope = rh.RequestScope(ScopeNaming("/api/v1/namespaces/", "/pods/"), rh.GroupVersionKind("", "v1", "Binding"),
+                            "pods")
+    req = rh.Request.new("POST", "/api/v1/namespaces/default/pods/web/binding", {"Content-Type": "application/json"},
+                         b'{"metadata": {"name": "web"}, "target": {"name": "node-1"}}')
+    req.path_parameters = {"namespace": "default", "name": "web"}
+    res = rh.Response()
+    rh.create_resource(Binding(), scope, None)(req, res)
+    assert (res.status, json.loads(res.body)["status"]) == (201, "Success")
+
+
+def _installed(storage: object, path: str = "pods") -> list[dict]:
+    group = apiinstaller.APIGroupVersion({"pods": registry.Store("Pod", "pods"), path: storage}, "/api",
+                                         apiinstaller.GroupVersion("", "v1"))
+    container = RestfulContainer()
+    assert group.install_rest(container) == []
+    return apiinstaller.route_table(container.registered_web_services()[0])
+
+
+@claim("k8s-apiinstaller.md", "An action is a route to be (a `PROXY` action becomes six, a `CONNECT` one per method)")
+def _proxy_action_becomes_six_routes() -> None:
+    class Redirecting(registry.Store):
+        capabilities = registry.Store.capabilities | {"Redirector"}
+
+    routes = _installed(Redirecting("Pod", "pods"), "pods")
+    proxies = [r for r in routes if r["operation"].startswith("proxy")]
+    assert sorted({r["method"] for r in proxies}) == ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]
+    assert len(proxies) == 12  # two PROXY actions (with and without a {path:*} tail), six methods each
+
+
+@claim("k8s-apiinstaller.md", "unless the path is a subresource, get up to two more")
+def _subresource_has_no_cross_namespace_actions() -> None:
+    routes = _installed(registry.StatusSubresource(registry.Store("Pod", "pods")), "pods/status")
+    status = [r["operation"] for r in routes if "Status" in r["operation"]]
+    assert status == ["readNamespacedPodStatus", "replaceNamespacedPodStatus", "patchNamespacedPodStatus"]
+    assert [r["operation"] for r in routes if "ForAllNamespaces" in r["operation"]] == [
+        "listPodForAllNamespaces", "watchPodListForAllNamespaces"]  # the parent's only
+
+
+@claim("k8s-apiinstaller.md", "`;stream=watch` variants for list and watch routes)")
+def _list_routes_produce_stream_variants() -> None:
+    routes = {r["operation"]: r["produces"] for r in _installed(registry.Store("Node", "nodes", namespaced=False),
+                                                                "nodes")}
+    for operation in ("listNamespacedPod", "watchNamespacedPodList", "watchNamespacedPod"):
+        assert any(p.endswith(";stream=watch") for p in routes[operation]), operation
+    assert not any(p.endswith(";stream=watch") for p in routes["readNamespacedPod"])
 
 
 # ---- the authenticator chain's order and RBAC's nil user (audit of the chapters, second pass) -------
