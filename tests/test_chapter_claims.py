@@ -26,6 +26,7 @@ from walkthrough.reimpl.docker import cli as docker_cli
 from walkthrough.reimpl.docker import ids, layout
 from walkthrough.reimpl.docker import reference as docker_reference
 from walkthrough.reimpl.kubernetes import (
+    abac,
     apierrors,
     apiinstaller,
     apiserver,
@@ -874,6 +875,97 @@ def _graph_drivers_then_and_now(trees: dict[str, SourceTree]) -> None:
     assert not removed & now
     assert {"btrfs", "overlay2", "vfs", "windows", "zfs"} <= then & now
     assert "fuse-overlayfs" in now - then
+
+
+# ---- authenticator, authorizer and generic server, full pass (fifth audit) ---------------------------
+def _loopback_user() -> authn.UserInfo:
+    """Who the loopback token authenticates as, in front of a chain `New` built with a token file."""
+    chain, _ = authn.new(authn.AuthenticatorConfig(any_token=True))
+    wrapped = authn.with_loopback_token(chain, "loop")
+    assert wrapped is not None
+    info, ok, err = wrapped.authenticate_request(authn.Request(headers={"Authorization": "Bearer loop"}))
+    assert ok
+    assert err is None
+    assert info is not None
+    return info
+
+
+@claim("k8s-authenticator.md", "it sits outside the group adder, so not in `system:authenticated`")
+def _loopback_user_not_authenticated_group() -> None:
+    info = _loopback_user()
+    assert (info.name, info.groups) == ("system:apiserver", ["system:masters"])
+
+
+@claim("k8s-authorizer.md", "(the loopback user of `Run` does not)")
+def _abac_everybody_group_misses_the_loopback_user() -> None:
+    everybody = abac.Policy(abac.PolicySpec(Group="system:authenticated", NonResourcePath="*"))
+    def asks(user: authn.UserInfo) -> authorizer.AttributesRecord:
+        return authorizer.AttributesRecord(user=user, verb="get", path="/healthz")
+    assert not abac.matches(everybody, asks(_loopback_user()))
+    assert abac.matches(everybody, asks(authn.UserInfo(name="bob", groups=["system:authenticated"])))
+
+
+@claim("k8s-authorizer.md", "none: only an empty list means any name")
+def _resource_names_have_no_wildcard() -> None:
+    get_web = _attributes("GET", "/api/v1/namespaces/dev/configmaps/web")
+    assert rbac.resource_name_matches(rbac.PolicyRule(), "web")
+    assert not rbac.resource_name_matches(rbac.PolicyRule(resource_names=["*"]), "web")
+    assert rbac.verb_matches(rbac.PolicyRule(verbs=["*"]), "get")
+    assert not rbac.rule_allows(get_web, rbac.PolicyRule(verbs=["get"], api_groups=[""], resources=["configmaps"],
+                                                         resource_names=["*"]))
+
+
+@claim("k8s-authorizer.md", "path instead. The verb counts for both.")
+def _non_resource_requests_match_on_verb_too() -> None:
+    bob = authn.UserInfo(name="bob", groups=["system:authenticated"])
+    get, post = _attributes("GET", "/healthz"), _attributes("POST", "/healthz")
+    get.user = post.user = bob
+    assert not get.resource_request
+    assert (get.verb, post.verb) == ("get", "post")
+    rule = rbac.PolicyRule(verbs=["get"], non_resource_urls=["/healthz"])
+    assert rbac.rule_allows(get, rule)
+    assert not rbac.rule_allows(post, rule)
+    readonly = abac.Policy(abac.PolicySpec(User="bob", Readonly=True, NonResourcePath="*"))
+    assert abac.matches(readonly, get)
+    assert not abac.matches(readonly, post)
+
+
+@claim("k8s-authorizer.md", "legacy format, and the v0 conversion fills what it leaves out, except the group")
+def _v0_conversion_leaves_the_group() -> None:
+    (policy,) = abac.load_policies([b'{"user": "kubelet", "readonly": true}'], "p.jsonl")
+    assert policy.Spec == abac.PolicySpec(User="kubelet", Readonly=True, APIGroup="*", Resource="*", Namespace="*",
+                                          NonResourcePath="*")
+
+
+@claim("k8s-master-genericapiserver.md", "Only with a client CA (`--client-ca-file`): client certificates are",
+       releases=(K8S,))
+def _client_certificates_requested_only_with_a_ca(trees: dict[str, SourceTree]) -> None:
+    serve = _go_func(_text(trees[K8S], "pkg/genericapiserver/serve.go"), "func (s *GenericAPIServer) serveSecurely(")
+    guard = serve.index("if len(s.SecureServingInfo.ClientCA) > 0 {")
+    assert serve.count("ClientAuth") == 1
+    assert serve.index("secureServer.TLSConfig.ClientAuth = tls.RequestClientCert") > guard
+
+
+@claim("k8s-master-genericapiserver.md", "(not events or third-party", releases=(K8S,))
+def _events_bypass_the_watch_cache(trees: dict[str, SourceTree]) -> None:
+    for path in ("pkg/registry/core/event/etcd/etcd.go", "pkg/registry/extensions/thirdpartyresource/etcd/etcd.go",
+                 "pkg/registry/extensions/thirdpartyresourcedata/etcd/etcd.go"):
+        source = _text(trees[K8S], path)
+        assert "generic.NewRawStorage(opts.StorageConfig)" in source, path
+        assert "opts.Decorator" not in source, path
+    assert "opts.Decorator(" in _text(trees[K8S], "pkg/registry/core/pod/etcd/etcd.go")
+
+
+@claim("k8s-master-genericapiserver.md", "one method the server itself lacks, `Run`", releases=(K8S,))
+def _prepared_server_adds_run(trees: dict[str, SourceTree]) -> None:
+    tree = trees[K8S]
+    package = [p for p in tree.paths() if p.startswith("pkg/genericapiserver/") and p.count("/") == 2
+               and p.endswith(".go") and not p.endswith("_test.go")]
+    sources = "\n".join(_text(tree, p) for p in package)
+    assert "type preparedGenericAPIServer struct {\n\t*GenericAPIServer\n}" in sources
+    assert "func (s preparedGenericAPIServer) Run(" in sources
+    assert "func (s *GenericAPIServer) Run(" not in sources
+    assert "func (s GenericAPIServer) Run(" not in sources
 
 
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
