@@ -13,6 +13,7 @@ import contextlib
 import inspect
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ from walkthrough.reimpl.kubernetes.quota_admission import (
     new_admission_waiter,
 )
 from walkthrough.reimpl.kubernetes.restful import Container as RestfulContainer
-from walkthrough.reimpl.kubernetes.restful import ProcessCrash
+from walkthrough.reimpl.kubernetes.restful import ProcessCrash, RestfulFatal
 from walkthrough.reimpl.kubernetes.restful import Request as RestfulRequest
 from walkthrough.sources import SourceTree, open_tree
 
@@ -682,6 +683,45 @@ def _list_routes_produce_stream_variants() -> None:
     assert not any(p.endswith(";stream=watch") for p in routes["readNamespacedPod"])
 
 
+# ---- k8s-api-install.md (audit of sections 1-6 and the Try it) --------------------------------------
+@claim("k8s-api-install.md",
+       "own `Produces`; their `Consumes` is the service's `*/*` (or their own `*/*`) except on PATCH")
+def _installer_routes_consume_anything_but_patch() -> None:
+    group = apiinstaller.APIGroupVersion({"pods": registry.Store("Pod", "pods")}, "/api",
+                                         apiinstaller.GroupVersion("", "v1"))
+    container = RestfulContainer()
+    assert group.install_rest(container) == []
+    ws = container.registered_web_services()[0]
+    for route in apiinstaller.route_table(ws):
+        if route["path"] == "/api/v1/":
+            continue  # the discovery route, added beside the installer's
+        patch = route["method"] == "PATCH"
+        assert (route["consumes"] == ["*/*"]) is not patch, route
+    read = next(r for r in apiinstaller.route_table(ws) if r["operation"] == "readNamespacedPod")
+    assert read["produces"] != ws.produces  # declared by the route (no stream types), not inherited
+
+    def answer(method: str, target: str) -> tuple[int, bytes]:
+        res = container.serve_http(RestfulRequest.new(method, target, {"Content-Type": "text/plain"}, b"x"))
+        return res.status, res.body
+
+    status, body = answer("POST", "/api/v1/namespaces/dev/pods")  # past the router: the handler's decoder refuses
+    assert (status, json.loads(body)["reason"]) == (415, "UnsupportedMediaType")
+    assert answer("PATCH", "/api/v1/namespaces/dev/pods/web") == (415, b"415: Unsupported Media Type")  # the router
+
+
+@claim("k8s-api-install.md", "adding a second service (over which `Container.Add` would end the process)")
+def _second_service_for_a_prefix_ends_the_process() -> None:
+    container = RestfulContainer()
+    for _ in range(2):
+        group = apiinstaller.APIGroupVersion({"pods": registry.Store("Pod", "pods")}, "/api",
+                                             apiinstaller.GroupVersion("", "v1"))
+        if container.registered_web_services():
+            with pytest.raises(RestfulFatal, match="duplicate root path"):
+                group.install_rest(container)
+        else:
+            assert group.install_rest(container) == []
+
+
 # ---- the authenticator chain's order and RBAC's nil user (audit of the chapters, second pass) -------
 @claim("k8s-authenticator.md", "2. HTTP Basic: the static password file, then Keystone;")
 def _chain_order_basic_then_certificates_then_tokens(tmp_path: Path) -> None:
@@ -966,6 +1006,88 @@ def _prepared_server_adds_run(trees: dict[str, SourceTree]) -> None:
     assert "func (s preparedGenericAPIServer) Run(" in sources
     assert "func (s *GenericAPIServer) Run(" not in sources
     assert "func (s GenericAPIServer) Run(" not in sources
+
+
+@claim("k8s-api-install.md",
+       "`HandleWithFilter` register plain handlers there; in kube-apiserver only go-restful's own", releases=(K8S,))
+def _swagger_is_the_one_plain_handle(trees: dict[str, SourceTree]) -> None:
+    restful = "vendor/github.com/emicklei/go-restful/"
+    container = _text(trees[K8S], restful + "container.go")
+    assert "c.addHandler(each, newServeMux)" in _go_func(container, "func (c *Container) Remove(")
+    swagger = _text(trees[K8S], "pkg/genericapiserver/routes/swagger.go")
+    assert 'SwaggerPath:     "/swaggerui/",' in swagger
+    assert "StaticHandler" not in swagger
+    register = _go_func(_text(trees[K8S], restful + "swagger/swagger_webservice.go"), "func RegisterSwaggerService(")
+    assert "wsContainer.Handle(swaggerPathSlash, http.StripPrefix(" in register
+    for path in ("pkg/genericapiserver/", "pkg/master/", "pkg/apiserver/", "pkg/routes/", "cmd/kube-apiserver/"):
+        for name in trees[K8S].paths():
+            if name.startswith(path) and name.endswith(".go") and not name.endswith("_test.go"):
+                text = _text(trees[K8S], name)
+                assert "HandleWithFilter(" not in text, name
+                assert "HandlerContainer.Handle(" not in text, name
+
+
+@claim("k8s-api-install.md", "that installs them at run time: a post-start hook lists the `ThirdPartyResource` objects",
+       releases=(K8S,))
+def _third_party_sync_every_ten_seconds(trees: dict[str, SourceTree]) -> None:
+    hook = _go_func(_text(trees[K8S], "pkg/registry/extensions/rest/storage_extensions.go"),
+                    "func (p RESTStorageProvider) postStartHookFunc(")
+    assert "thirdPartyControl.SyncResources()" in hook
+    assert "}, 10*time.Second)" in hook
+    install = _go_func(_text(trees[K8S], "pkg/master/thirdparty/thirdparty.go"),
+                       "func (m *ThirdPartyResourceServer) InstallThirdPartyResource(")
+    assert install.index("if m.hasThirdPartyGroupStorage(path) {") < install.index("thirdparty.UpdateREST(")
+    assert install.index("thirdparty.UpdateREST(") < install.index("thirdparty.InstallREST(")
+
+
+@claim("k8s-api-install.md", "typed registries that only the bootstrap controller", releases=(K8S,))
+def _legacy_registries_feed_the_bootstrap_controller(trees: dict[str, SourceTree]) -> None:
+    master = _text(trees[K8S], "pkg/master/master.go")
+    uses = [line.strip() for line in _go_func(master, "func (m *Master) InstallLegacyAPI(").splitlines()[1:]
+            if re.search(r"\blegacyRESTStorage\b", line)]
+    assert len(uses) == 2, uses  # where it is made, and where it is handed on
+    assert uses[1].startswith("bootstrapController := c.NewBootstrapController(legacyRESTStorage,")
+    assert "LegacyRESTStorage" not in _go_func(master, "type Master struct {")
+
+
+@claim("k8s-api-install.md", "(`KUBE_API_VERSIONS` permitting; `--runtime-config`", releases=(K8S,))
+def _scale_storage_follows_the_registry(trees: dict[str, SourceTree]) -> None:
+    legacy = _go_func(_text(trees[K8S], "pkg/registry/core/rest/storage_core.go"),
+                      "func (c LegacyRESTStorageProvider) NewLegacyRESTStorage(")
+    lines = legacy.splitlines()
+    scale = next(i for i, line in enumerate(lines) if 'restStorageMap["replicationControllers/scale"]' in line)
+    assert "registered.IsEnabledVersion(" in lines[scale - 1]
+    assert "APIResourceConfigSource" not in legacy
+    registered = _text(trees[K8S], "pkg/apimachinery/registered/registered.go")
+    assert 'NewOrDie(os.Getenv("KUBE_API_VERSIONS"))' in registered
+
+
+@claim("k8s-api-install.md", "Four kinds, each installed in a place of its own", releases=(K8S,))
+def _four_discovery_documents_four_places(trees: dict[str, SourceTree]) -> None:
+    server = _text(trees[K8S], "pkg/genericapiserver/genericapiserver.go")
+    config = _text(trees[K8S], "pkg/genericapiserver/config.go")
+    apiserver_go = _text(trees[K8S], "pkg/apiserver/apiserver.go")
+    places = {
+        "apiserver.AddApiWebService(": _go_func(server, "func (s *GenericAPIServer) InstallLegacyAPIGroup("),
+        "s.DynamicApisDiscovery()": _go_func(config, "func (s *GenericAPIServer) installAPI("),
+        "apiserver.NewGroupWebService(": _go_func(server, "func (s *GenericAPIServer) InstallAPIGroup("),
+        "AddSupportedResourcesWebService(": _go_func(apiserver_go, "func (g *APIGroupVersion) InstallREST("),
+    }
+    for call, body in places.items():
+        assert call in body, call
+        assert sum(call in other for other in places.values()) == 1, call
+
+
+@claim("k8s-api-install.md", "catch-all at `/` answers it instead, a 404 whose body lists the known paths",
+       releases=(K8S,))
+def _index_page_answers_unknown_paths(trees: dict[str, SourceTree]) -> None:
+    index = _go_func(_text(trees[K8S], "pkg/genericapiserver/routes/index.go"), "func (i Index) Install(")
+    assert 'c.SecretRoutes.HandleFunc("/", func(' in index
+    assert 'if r.URL.Path != "/" && r.URL.Path != "/index.html" {' in index
+    assert "status = http.StatusNotFound" in index
+    assert "unversioned.RootPaths{Paths: handledPaths}" in index
+    install = _go_func(_text(trees[K8S], "pkg/genericapiserver/config.go"), "func (s *GenericAPIServer) installAPI(")
+    assert "routes.Index{}.Install(s.HandlerContainer)" in install
 
 
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
