@@ -1090,6 +1090,18 @@ def _index_page_answers_unknown_paths(trees: dict[str, SourceTree]) -> None:
     assert "routes.Index{}.Install(s.HandlerContainer)" in install
 
 
+@claim("k8s-master-genericapiserver.md", "but nothing in v1.5.2 reads it back", releases=(K8S,))
+def _long_running_regexp_flag_is_never_read(trees: dict[str, SourceTree]) -> None:
+    tree = trees[K8S]
+    readers = [p for p in tree.paths() if p.endswith(".go") and not p.endswith("_test.go")
+               and ".LongRunningRequestRE" in _text(tree, p)]
+    assert readers == ["pkg/genericapiserver/options/server_run_options.go"]  # only where the flag is declared
+    options = _text(tree, readers[0])
+    assert options.count(".LongRunningRequestRE") == 2  # fs.StringVar(&s.LongRunningRequestRE, ..., its default)
+    config = _text(tree, "pkg/genericapiserver/config.go")
+    assert "longRunningRE := regexp.MustCompile(options.DefaultLongRunningRequestRE)" in config
+
+
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
 def test_claim(claim_: Claim, tmp_path: Path) -> None:
     found = claim_.lines()
