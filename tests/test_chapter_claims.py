@@ -1125,3 +1125,9 @@ def _trees(releases: tuple[str, ...]) -> dict[str, SourceTree]:
         except SourcesMissing:
             pytest.skip(f"{name} sources not imported: run `walkthrough sources fetch --all`")
     return trees
+
+
+def test_every_claim_is_collected() -> None:
+    """A `@claim` written below `test_claim` registers after its parameters were taken, and never runs."""
+    [parametrize] = [mark for mark in getattr(test_claim, "pytestmark", []) if mark.name == "parametrize"]
+    assert len(parametrize.args[1]) == len(CLAIMS)
