@@ -488,7 +488,7 @@ def _second_host_fails_before_any_command() -> None:
         assert (outcome.exit_code, outcome.stderr, outcome.trace) == (1, "Please specify only one -H\n", [])
 
 
-@claim("docker-cli.md", "Unless it was asked for `--help`, it ignores the args it was given")
+@claim("docker-cli.md", "Unless its first argument is `--help`, it ignores the args it was given")
 def _daemon_proxy_rereads_the_command_line() -> None:
     def run(*argv: str) -> list[str]:
         trace: list[docker_cli.Invocation] = []
@@ -1100,6 +1100,61 @@ def _long_running_regexp_flag_is_never_read(trees: dict[str, SourceTree]) -> Non
     assert options.count(".LongRunningRequestRE") == 2  # fs.StringVar(&s.LongRunningRequestRE, ..., its default)
     config = _text(tree, "pkg/genericapiserver/config.go")
     assert "longRunningRE := regexp.MustCompile(options.DefaultLongRunningRequestRE)" in config
+
+
+# ---- docker-cli.md, full audit: hosts, TLS ports, what mflag still parses ------------------------------
+@claim("docker-cli.md", "A malformed -H never gets this far: its validator refuses it while main parses")
+@claim("docker-cli.md", "(a malformed `-H` is refused right there, exit 125)")
+def _malformed_host_flag_fails_in_main_but_docker_host_at_init() -> None:
+    flag = _docker("-H", "foo://x", "ps")
+    assert (flag.parsed, flag.exit_code, flag.docker_cli_inits, flag.trace) == (False, 125, 0, [])
+    assert flag.stderr.startswith('invalid value "foo://x" for flag -H: Invalid bind address format: foo://x\n')
+    for command in ("exec", "ps"):
+        env = docker_cli.main(["docker", command, "x"], environ={"HOME": "/home/u", "DOCKER_HOST": "foo://x"})
+        assert (env.exit_code, env.stderr, env.docker_cli_inits, env.trace) == (
+            1, "Invalid bind address format: foo://x\n", 1, [])
+
+
+@claim("docker-cli.md", "A tcp address without a port still gets 2375, TLS or not.")
+def _tls_changes_only_the_empty_address() -> None:
+    def api(*args: str) -> object:
+        outcome = _docker(*args, "ps")
+        assert outcome.exit_code == 0, outcome.stderr
+        return outcome.trace[0].detail["api"]
+
+    assert api("--tls") == "tcp://localhost:2376"
+    assert api("--tlsverify=false") == "tcp://localhost:2376"  # naming --tlsverify at all turns TLS on
+    assert api() == "unix:///var/run/docker.sock"
+    assert api("--tls", "-H", "tcp://10.0.0.1") == api("-H", "tcp://10.0.0.1") == "tcp://10.0.0.1:2375"
+
+
+@claim("docker-cli.md", "At most one of them gets initialised in a given run")
+def _at_most_one_docker_cli_initialises() -> None:
+    inits = {" ".join(argv): _docker(*argv).docker_cli_inits
+             for argv in (["inspect", "web"], ["ps"], ["help", "ps"], ["help", "inspect"], ["daemon"], ["help"],
+                          ["frobnicate"], ["-v"], ["-H", "a", "-H", "b", "ps"])}
+    assert inits == {"inspect web": 1, "ps": 1, "help ps": 1, "help inspect": 1, "daemon": 0, "help": 0,
+                     "frobnicate": 0, "-v": 0, "-H a -H b ps": 1}
+
+
+@claim("docker-cli.md", "a stub that answers that", releases=(DOCKER,))
+def _daemon_none_stub(trees: dict[str, SourceTree]) -> None:
+    stub = _text(trees[DOCKER], "cmd/docker/daemon_none.go")
+    assert stub.startswith("// +build !daemon\n")
+    assert "`docker daemon` is not supported on %s. Please run `dockerd` directly" in stub
+    assert _text(trees[DOCKER], "cmd/docker/daemon_unix.go").startswith("// +build daemon\n")
+
+
+@claim("docker-cli.md", "cobra command; mflag is left with the global flags and the four legacy commands)",
+       releases=(DOCKER,))
+def _run_is_cobra_and_mflag_is_legacy(trees: dict[str, SourceTree]) -> None:
+    tree = trees[DOCKER]
+    assert "container.NewRunCommand(dockerCli)," in _text(tree, "cli/cobraadaptor/adaptor.go")
+    assert '"github.com/spf13/cobra"' in _text(tree, "api/client/container/run.go")
+    assert "pkg/mflag" not in _text(tree, "api/client/container/run.go")
+    for name in ("exec", "info", "inspect", "update"):
+        assert f'Cli.Subcmd("{name}",' in _text(tree, f"api/client/{name}.go")
+    assert 'flag "github.com/docker/docker/pkg/mflag"' in _text(tree, "cmd/docker/docker.go")
 
 
 @pytest.mark.parametrize("claim_", [_param(c) for c in CLAIMS])
