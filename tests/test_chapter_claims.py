@@ -917,6 +917,83 @@ def _graph_drivers_then_and_now(trees: dict[str, SourceTree]) -> None:
     assert "fuse-overlayfs" in now - then
 
 
+
+# ---- docker-image-store.md, full pass (eighth audit) ------------------------------------------------
+@claim("docker-image-store.md", "Only the Windows layer store can register one, so an AUFS host never writes it",
+       releases=(DOCKER,))
+def _descriptor_json_is_windows_only(trees: dict[str, SourceTree], tmp_path: Path) -> None:
+    tree = trees[DOCKER]
+    defining = [p for p in tree.paths() if p.startswith("layer/") and p.endswith(".go")
+                and "func (ls *layerStore) RegisterWithDescriptor(" in _text(tree, p)]
+    assert defining == ["layer/layer_store_windows.go"]
+    load = _go_func(_text(tree, "image/tarexport/load.go"), "func (l *tarexporter) loadLayer(")
+    assert "l.ls.(layer.DescribableStore)" in load
+    assert "return l.ls.Register(inflatedLayerData, rootFS.ChainID())" in load
+    daemon = layout.Daemon.open(tmp_path)
+    daemon.load(layout.read_save_archive(layout.sample_archive()))
+    assert not list(daemon.paths.layerdb.rglob("descriptor.json"))
+
+
+@claim("docker-image-store.md", "bottom up until the first one it lacks (every layer above", releases=(DOCKER,))
+def _pull_skips_only_a_known_prefix(trees: dict[str, SourceTree]) -> None:
+    download = _go_func(_text(trees[DOCKER], "distribution/xfer/download.go"),
+                        "func (ldm *LayerDownloadManager) Download(")
+    guard = download.index("if !missingLayer {")
+    assert guard < download.index("missingLayer = true", guard) < download.index("diffID, err := descriptor.DiffID()")
+    # only a layer found in the store clears the flag again; the first miss leaves it set for every layer above
+    assert download.count("missingLayer = false") == 1
+    assert download.index("missingLayer = false") > download.index("l, err := ldm.layerStore.Get(getRootFS.ChainID())")
+
+
+@claim("docker-image-store.md", "register the `layer.tar` only when the layer store lacks it")
+def _load_registers_only_missing_layers(tmp_path: Path) -> None:
+    daemon = layout.Daemon.open(tmp_path)
+    base = [("bin/sh", b"base")]
+    base_layer = daemon.load(layout.read_save_archive(layout.build_save_archive([base], ["base:1"]))).layers[0]
+    registered: list[ids.ChainID] = []
+    register = daemon.layers.register
+
+    def counting(ts: bytes, parent: ids.ChainID) -> layout.RoLayer:
+        registered.append(parent)
+        return register(ts, parent)
+
+    daemon.layers.register = counting  # type: ignore[method-assign]
+    loaded = daemon.load(layout.read_save_archive(layout.build_save_archive([base, [("app", b"x")]], ["app:1"])))
+    assert registered == [base_layer.chain_id]  # only the top layer's tar, on top of the known base
+    assert loaded.layers[0].cache_id == base_layer.cache_id
+
+
+@claim("docker-image-store.md", "the driver makes one for every layer, image layers included", releases=(DOCKER,))
+def _aufs_mnt_dir_for_every_layer(trees: dict[str, SourceTree], tmp_path: Path) -> None:
+    aufs = _text(trees[DOCKER], "daemon/graphdriver/aufs/aufs.go")
+    assert "a.createDirsFor(id)" in _go_func(aufs, "func (a *Driver) Create(")
+    assert '"mnt",' in _go_func(aufs, "func (a *Driver) createDirsFor(")
+    daemon = layout.Daemon.open(tmp_path)
+    loaded = daemon.load(layout.read_save_archive(layout.sample_archive()))
+    mnt = daemon.paths.driver_home / "mnt"
+    assert {p.name for p in mnt.iterdir()} == {layer.cache_id for layer in loaded.layers}
+    assert all(not any((mnt / layer.cache_id).iterdir()) for layer in loaded.layers)
+
+
+@claim("docker-image-store.md", "with a directory under `diff/` and `mnt/` and a file under `layers/`; the init layer")
+def _container_adds_two_aufs_layers(tmp_path: Path) -> None:
+    daemon = layout.Daemon.open(tmp_path)
+    loaded = daemon.load(layout.read_save_archive(layout.sample_archive()))
+    home = daemon.paths.driver_home
+
+    def names() -> dict[str, set[str]]:
+        return {d: {p.name for p in (home / d).iterdir()} for d in ("diff", "mnt", "layers")}
+
+    before = names()
+    mount = daemon.layers.create_rw_layer("c1", loaded.layers[-1].chain_id)
+    added = {d: names()[d] - before[d] for d in before}
+    assert added == {d: {mount.mount_id, f"{mount.mount_id}-init"} for d in ("diff", "mnt", "layers")}
+    assert all((home / d / name).is_dir() for d in ("diff", "mnt") for name in added[d])
+    assert all((home / "layers" / name).is_file() for name in added["layers"])
+    assert (home / "diff" / f"{mount.mount_id}-init" / "etc" / "hosts").is_file()
+    assert not any((home / "diff" / mount.mount_id).iterdir())
+
+
 # ---- authenticator, authorizer and generic server, full pass (fifth audit) ---------------------------
 def _loopback_user() -> authn.UserInfo:
     """Who the loopback token authenticates as, in front of a chain `New` built with a token file."""
