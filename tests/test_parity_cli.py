@@ -135,3 +135,12 @@ def test_a_vector_the_model_cannot_run_fails_alone(tmp_path: Path, capsys: pytes
     assert code == 1
     assert "the model raised KeyError" in out
     assert out.strip().splitlines()[-1] == "3 passed, 1 failed"
+
+
+@pytest.mark.parametrize("demo", ["docker.ids", "docker.reference", "docker.layout", "kubernetes.authz"])
+def test_demos_that_read_arguments_answer_help(demo: str) -> None:
+    """A demo whose arguments are its inputs says so on --help instead of taking `--help` as an input."""
+    done = subprocess.run([sys.executable, "-m", f"walkthrough.reimpl.{demo}", "--help"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: python -m walkthrough.reimpl.{demo}")

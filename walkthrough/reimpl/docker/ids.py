@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -419,7 +418,14 @@ def save_v1_layers(img: Image) -> list[tuple[str, bytes]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Walk through the IDs of a small three-layer image."""
-    layers = (sys.argv[1:] if argv is None else argv) or ["layer-1", "layer-2", "layer-3"]
+    import argparse  # noqa: PLC0415 - only the demo reads arguments
+
+    parser = argparse.ArgumentParser(
+        prog="python -m walkthrough.reimpl.docker.ids",
+        description="Diff IDs, chain IDs, the image ID and docker save's v1 IDs of a small image, computed here.")
+    parser.add_argument("layers", nargs="*", metavar="LAYER",
+                        help="a string standing for one layer's tar, bottom first (default: layer-1 layer-2 layer-3)")
+    layers = parser.parse_args(argv).layers or ["layer-1", "layer-2", "layer-3"]
     diff_ids = [digest_from_bytes(text.encode()) for text in layers]
     print("diff IDs (sha256 of each uncompressed layer tar; here of the given strings):")
     for text, d in zip(layers, diff_ids, strict=True):

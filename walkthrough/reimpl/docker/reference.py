@@ -18,7 +18,6 @@ and digest algorithms beyond the three Docker registers, are not compared live.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 
 from walkthrough.errors import WalkthroughError
@@ -428,7 +427,13 @@ def describe(s: str) -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print how each reference is parsed and normalised."""
-    refs = (sys.argv[1:] if argv is None else argv) or [
+    import argparse  # noqa: PLC0415 - only the demo reads arguments
+
+    parser = argparse.ArgumentParser(
+        prog="python -m walkthrough.reimpl.docker.reference",
+        description="How Docker 1.12.3 parses and normalises image references (name, tag, digest, hostname).")
+    parser.add_argument("refs", nargs="*", metavar="REFERENCE", help="references to parse (default: a sample set)")
+    refs = parser.parse_args(argv).refs or [
         "ubuntu", "docker.io/library/ubuntu:14.04", "index.docker.io/foo/bar", "localhost:5000/foo",
         "localhost:5000", "gcr.io/google_containers/pause:2.0",
         "busybox@sha256:" + "0123456789abcdef" * 4, "Foo/bar", "0123456789abcdef" * 4]
