@@ -31,13 +31,13 @@ Run `python -m walkthrough.reimpl.kubernetes.quota` for a demo.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from walkthrough.reimpl import mirrors
 from walkthrough.reimpl.kubernetes.quantity import Quantity, must_parse
+from walkthrough.reimpl.kubernetes.validation import is_qualified_name
 
 ResourceList = dict[str, Quantity]
 
@@ -304,47 +304,6 @@ class AggregateError(Exception):
         self.errors = errors
         text = str(errors[0]) if len(errors) == 1 else "[" + ", ".join(str(e) for e in errors) + "]"
         super().__init__(text)
-
-
-_QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
-
-
-def _regex_error(fmt: str, *examples: str) -> str:
-    """validation.RegexError."""
-    text = "must match the regex " + fmt
-    if not examples:
-        return text
-    return text + " (e.g. " + " or ".join(f"'{e}'" for e in examples) + ")"
-
-
-@mirrors("kubernetes:pkg/util/validation.IsQualifiedName")
-def is_qualified_name(value: str) -> list[str]:
-    """Messages for a name that is not `[prefix/]name` (DNS subdomain prefix, name <= 63 chars)."""
-    errs: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if len(prefix) == 0:
-            errs.append("prefix part must be non-empty")
-        else:
-            if len(prefix) > 253:
-                errs.append("prefix part must be no more than 253 characters")
-            if re.fullmatch(_DNS1123_SUBDOMAIN_FMT, prefix) is None:
-                errs.append("prefix part " + _regex_error(_DNS1123_SUBDOMAIN_FMT, "example.com"))
-    else:
-        return [_regex_error(_QNAME_FMT, "MyName", "my.name", "123-abc")
-                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName'"]
-    if len(name) == 0:
-        errs.append("name part must be non-empty")
-    elif len(name) > 63:
-        errs.append("name part must be no more than 63 characters")
-    if re.fullmatch(_QNAME_FMT, name) is None:
-        errs.append("name part " + _regex_error(_QNAME_FMT, "MyName", "my.name", "123-abc"))
-    return errs
 
 
 @mirrors("kubernetes:pkg/api/validation.validateResourceName")

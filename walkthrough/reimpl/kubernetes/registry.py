@@ -231,15 +231,20 @@ def _invalid(strategy: strategies.Strategy, name: str, errs: list[v.FieldError])
     return new_invalid(strategy.group, strategy.kind, name, errs)
 
 
-@mirrors("kubernetes:pkg/api/rest.BeforeCreate")
-def before_create(strategy: strategies.Strategy, ctx: Ctx, obj: Obj) -> None:
-    meta = obj["metadata"]
+def _check_namespace(strategy: strategies.Strategy, ctx: Ctx, meta: Obj) -> None:
+    """The namespace step BeforeCreate and BeforeUpdate share: the request's, or none for a cluster object."""
     if strategy.namespace_scoped:
         if not valid_namespace(ctx, meta):
             raise new_bad_request("the namespace of the provided object does not match the namespace sent on the "
                                   "request")
     else:
         meta["namespace"] = ""
+
+
+@mirrors("kubernetes:pkg/api/rest.BeforeCreate")
+def before_create(strategy: strategies.Strategy, ctx: Ctx, obj: Obj) -> None:
+    meta = obj["metadata"]
+    _check_namespace(strategy, ctx, meta)
     meta["deletionTimestamp"] = None
     meta["deletionGracePeriodSeconds"] = None
     strategy.prepare_for_create(obj)
@@ -266,12 +271,7 @@ def validate_path_segment_name(name: str, prefix: bool) -> list[str]:
 @mirrors("kubernetes:pkg/api/rest.BeforeUpdate")
 def before_update(strategy: strategies.Strategy, ctx: Ctx, obj: Obj, old: Obj) -> None:
     meta = obj["metadata"]
-    if strategy.namespace_scoped:
-        if not valid_namespace(ctx, meta):
-            raise new_bad_request("the namespace of the provided object does not match the namespace sent on the "
-                                  "request")
-    else:
-        meta["namespace"] = ""
+    _check_namespace(strategy, ctx, meta)
     meta["generation"] = old["metadata"]["generation"]
     strategy.prepare_for_update(obj, old)
     meta["clusterName"] = ""
